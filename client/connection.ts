@@ -1,0 +1,136 @@
+// One logical link to the relay over successive sockets: reconnects with exponential backoff and full
+// jitter, measures RTT with application pings (browsers cannot see protocol pings), parses every frame.
+import { HotlineError } from '../shared/errors.js';
+import { parseServerFrame, SUBPROTOCOL, WS_PATH, type ServerFrame } from '../shared/protocol.js';
+import { Emitter } from './emitter.js';
+
+/** The part of the WebSocket API used here: the browser's WebSocket and the ws package both fit. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+export type SocketFactory = (url: string, protocol: string) => SocketLike;
+
+export type LinkState =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'open'; rtt?: number }
+  | { state: 'reconnecting'; attempt: number; nextAttemptAt: number; reason: string }
+  | { state: 'offline' };
+
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+}
+
+export function backoffDelay(attempt: number, o: BackoffOptions, random = Math.random): number {
+  return Math.round(random() * Math.min(o.maxMs, o.baseMs * 2 ** Math.min(attempt, 20)));
+}
+
+export function wsUrl(httpUrl: string): string {
+  const u = new URL(WS_PATH, httpUrl);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+const OPEN = 1;
+
+export class Connection extends Emitter<{ frame: ServerFrame; link: LinkState; closed: { code: number; reason: string }; invalid: HotlineError }> {
+  #socket: SocketLike | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #pinger: ReturnType<typeof setInterval> | undefined;
+  #stopped = true;
+  #link: LinkState = { state: 'offline' };
+  #pingSeq = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly factory: SocketFactory,
+    private readonly backoff: BackoffOptions = { baseMs: 250, maxMs: 15_000 },
+    private readonly pingMs = 10_000,
+  ) {
+    super();
+  }
+
+  get link(): LinkState {
+    return this.#link;
+  }
+
+  #setLink(link: LinkState): void {
+    this.#link = link;
+    this.emit('link', link);
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#open();
+  }
+
+  send(frame: object): boolean {
+    if (this.#socket?.readyState !== OPEN) return false;
+    this.#socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** The handshake completed: reset the backoff and start measuring RTT. */
+  established(): void {
+    this.#attempt = 0;
+    this.#setLink({ state: 'open' });
+    clearInterval(this.#pinger);
+    const ping = () => this.send({ type: 'ping', id: String(++this.#pingSeq), t: Date.now() });
+    ping();
+    this.#pinger = setInterval(ping, this.pingMs);
+  }
+
+  /** Drops the current socket; the link reconnects unless stopped. */
+  drop(reason: string): void {
+    this.#socket?.close(4000, reason.slice(0, 100));
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    clearInterval(this.#pinger);
+    this.#socket?.close(1000, 'console closed');
+    this.#socket = undefined;
+    this.#setLink({ state: 'offline' });
+  }
+
+  #open(): void {
+    this.#setLink({ state: 'connecting', attempt: this.#attempt });
+    const socket = this.factory(wsUrl(this.url), SUBPROTOCOL);
+    this.#socket = socket;
+    socket.onmessage = (ev) => {
+      if (socket !== this.#socket || typeof ev.data !== 'string') return;
+      let frame: ServerFrame;
+      try {
+        frame = parseServerFrame(ev.data);
+      } catch (err) {
+        this.emit('invalid', err instanceof HotlineError ? err : new HotlineError('BAD_FRAME'));
+        return;
+      }
+      if (frame.type === 'pong' && frame.t !== undefined && this.#link.state === 'open') {
+        this.#setLink({ state: 'open', rtt: Date.now() - frame.t });
+      }
+      this.emit('frame', frame);
+    };
+    socket.onerror = () => undefined;
+    socket.onclose = (ev) => {
+      if (socket !== this.#socket) return;
+      clearInterval(this.#pinger);
+      this.#socket = undefined;
+      this.emit('closed', { code: ev.code, reason: ev.reason });
+      if (this.#stopped) return;
+      const delay = backoffDelay(this.#attempt, this.backoff);
+      this.#attempt += 1;
+      this.#setLink({ state: 'reconnecting', attempt: this.#attempt, nextAttemptAt: Date.now() + delay, reason: ev.reason || String(ev.code) });
+      this.#timer = setTimeout(() => this.#open(), delay);
+    };
+  }
+}

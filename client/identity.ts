@@ -1,0 +1,73 @@
+// A console device's identity: its own Ed25519 key pair (made here, the private key never sent anywhere)
+// and what the relay said at enrolment. Enrolment posts only the public key and the one-time code.
+import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { HotlineError, isErrorCode } from '../shared/errors.js';
+import { ALG, signJws, thumbprint } from '../shared/jws.js';
+import { TYP, type ExerciseDef, type PublicJwk } from '../shared/items.js';
+
+export interface Identity {
+  /** The relay's base URL (http or https). */
+  url: string;
+  exercise: ExerciseDef;
+  station: string;
+  operator: string;
+  kid: string;
+  publicJwk: PublicJwk;
+  privateKey: CryptoKey;
+  relay: { kid: string; publicJwk: PublicJwk };
+}
+
+export interface EnrolOptions {
+  url: string;
+  code: string;
+  operator: string;
+  /** Browsers keep keys non-extractable in IndexedDB; a Node console must write its key to a file. */
+  extractable?: boolean;
+  fetch?: typeof fetch;
+}
+
+/** Reads the one-time code from an enrolment link's #fragment (never from its path or query). */
+export function codeFromLink(link: string): { url: string; code: string } {
+  const u = new URL(link);
+  const code = new URLSearchParams(u.hash.slice(1)).get('code');
+  if (!code) throw new HotlineError('BAD_REQUEST', 'The link has no #code=... fragment.');
+  return { url: u.origin, code };
+}
+
+export async function enrol(options: EnrolOptions): Promise<Identity> {
+  const pair = await generateKeyPair(ALG, { extractable: options.extractable ?? false });
+  const jwk = await exportJWK(pair.publicKey);
+  const publicJwk: PublicJwk = { kty: 'OKP', crv: 'Ed25519', x: jwk.x! };
+  const res = await (options.fetch ?? fetch)(new URL('/v1/enrol', options.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: options.code, publicJwk, operator: options.operator }),
+  });
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    const code = isErrorCode(body['code']) ? body['code'] : 'INTERNAL';
+    throw new HotlineError(code, typeof body['message'] === 'string' ? body['message'] : `Enrolment failed (${res.status}).`);
+  }
+  const kid = await thumbprint(publicJwk);
+  if (body['kid'] !== kid) throw new HotlineError('INTERNAL', 'The relay enrolled a different key than the one sent.');
+  return {
+    url: new URL(options.url).origin,
+    exercise: body['exercise'] as ExerciseDef,
+    station: body['station'] as string,
+    operator: options.operator,
+    kid,
+    publicJwk,
+    privateKey: pair.privateKey,
+    relay: body['relay'] as Identity['relay'],
+  };
+}
+
+export function signHello(id: Identity, nonce: string): Promise<string> {
+  const payload = { exercise: id.exercise.id, station: id.station, nonce, iat: Math.floor(Date.now() / 1000) };
+  return signJws(payload, id.privateKey, id.kid, TYP.hello);
+}
+
+export function peerStation(id: Identity): string {
+  const [a, b] = id.exercise.stations;
+  return a.id === id.station ? b.id : a.id;
+}

@@ -1,0 +1,8 @@
+// The ws package's WebSocket already speaks the browser API that the client uses; this types it so.
+import WebSocket from 'ws';
+import type { SocketFactory, SocketLike } from '../connection.js';
+
+export function nodeSocket(origin?: string): SocketFactory {
+  return (url, protocol) =>
+    new WebSocket(url, protocol, { maxPayload: 1024 * 1024, ...(origin ? { origin } : {}) }) as unknown as SocketLike;
+}

@@ -1,0 +1,109 @@
+// The outbox: items signed with consecutive seqs and kept durably until the relay accepts them. When the
+// relay refuses one for good, the items after it are signed again one seq lower, so the device's stream
+// stays gap-free (a refused item never reached the log, so re-signing its successors is safe).
+import { v7 as uuidv7 } from 'uuid';
+import { signJws } from '../shared/jws.js';
+import { TYP, messagePayload, receiptPayload, type MessagePayload, type ReceiptPayload } from '../shared/items.js';
+import { validate } from '../shared/protocol.js';
+import type { Identity } from './identity.js';
+import type { ClientStorage, OutboxItem, SavedState } from './storage.js';
+
+type Draft = Omit<MessagePayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'> | Omit<ReceiptPayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'>;
+
+export class Outbox {
+  items: OutboxItem[];
+  nextSeq: number;
+  checkpoint: string | null;
+  #lock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly identity: Identity,
+    private readonly storage: ClientStorage,
+    saved?: SavedState,
+  ) {
+    this.items = saved?.outbox ?? [];
+    this.nextSeq = saved?.nextSeq ?? 0;
+    this.checkpoint = saved?.checkpoint ?? null;
+  }
+
+  /** Serializes every change so seqs are assigned and persisted strictly in order. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  persist(): Promise<void> {
+    return this.storage.save({ identity: this.identity, nextSeq: this.nextSeq, outbox: this.items, checkpoint: this.checkpoint });
+  }
+
+  async #sign(payload: MessagePayload | ReceiptPayload): Promise<string> {
+    const typ = payload.type === 'message' ? TYP.message : TYP.receipt;
+    return signJws(payload, this.identity.privateKey, this.identity.kid, typ);
+  }
+
+  /** Signs a new item with the next seq and stores it durably before anyone sees it as queued. */
+  add(draft: Draft): Promise<OutboxItem> {
+    return this.#exclusive(async () => {
+      const payload = {
+        v: 1,
+        ...draft,
+        id: uuidv7(),
+        exercise: this.identity.exercise.id,
+        from: this.identity.station,
+        seq: this.nextSeq,
+        sentAt: new Date().toISOString(),
+      } as MessagePayload | ReceiptPayload;
+      // Never sign what the relay would refuse: the console reports the problem before it costs a seq.
+      if (payload.type === 'message') validate(messagePayload, payload);
+      else validate(receiptPayload, payload);
+      const item: OutboxItem = { id: payload.id, seq: payload.seq, payload, jws: await this.#sign(payload), queuedAt: payload.sentAt };
+      this.items.push(item);
+      this.nextSeq += 1;
+      await this.persist();
+      return item;
+    });
+  }
+
+  find(id: string): OutboxItem | undefined {
+    return this.items.find((i) => i.id === id);
+  }
+
+  accepted(id: string): Promise<boolean> {
+    return this.#exclusive(async () => {
+      const before = this.items.length;
+      this.items = this.items.filter((i) => i.id !== id);
+      if (this.items.length !== before) await this.persist();
+      return this.items.length !== before;
+    });
+  }
+
+  /** Drops a refused item and re-signs its successors from `fromSeq` on; returns the re-signed items. */
+  refused(id: string | undefined, fromSeq: number): Promise<OutboxItem[]> {
+    return this.#exclusive(async () => {
+      if (id !== undefined) this.items = this.items.filter((i) => i.id !== id);
+      let seq = fromSeq;
+      const changed: OutboxItem[] = [];
+      for (const item of this.items) {
+        if (item.seq < fromSeq) continue;
+        if (item.seq !== seq) {
+          item.payload = { ...item.payload, seq };
+          item.seq = seq;
+          item.jws = await this.#sign(item.payload);
+          changed.push(item);
+        }
+        seq += 1;
+      }
+      this.nextSeq = seq;
+      await this.persist();
+      return changed;
+    });
+  }
+
+  holdCheckpoint(jws: string): Promise<void> {
+    return this.#exclusive(async () => {
+      this.checkpoint = jws;
+      await this.persist();
+    });
+  }
+}

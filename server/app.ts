@@ -1,0 +1,79 @@
+// Composition root: opens the data directory, the store and the relay key, then serves HTTP and WebSocket.
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { DEFAULT_EXERCISE, Exercises } from './exercises.js';
+import { createHttpApp } from './http.js';
+import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { Relay } from './relay.js';
+import { RelayKey } from './relay-key.js';
+import { openSqliteStore } from './store/sqlite.js';
+import { ensureTrainerSecret } from './trainer-secret.js';
+import { attachWebSocket } from './ws.js';
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  config: Config;
+  relay: Relay;
+  exercises: Exercises;
+  server: Server;
+  /** Only on the very first start: the trainer secret, to show once. */
+  newTrainerSecret: string | undefined;
+  /** True when this start created the default exercise. */
+  createdDefault: boolean;
+  close(): Promise<void>;
+}
+
+function defaultOrigins(url: string, host: string, port: number): string[] {
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
+  return loopback ? [url, `http://127.0.0.1:${port}`, `http://localhost:${port}`] : [url];
+}
+
+export async function startRelay(config: Config, logger?: Logger): Promise<RunningRelay> {
+  const log = logger ?? createLogger(config.logLevel, config.logPretty);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = openSqliteStore(path.join(config.dataDir, 'hotline.db'));
+  const { key, created } = await RelayKey.loadOrCreate(config.dataDir);
+  if (created) log.info({ kid: key.kid }, 'relay key created');
+  const newTrainerSecret = await ensureTrainerSecret(store);
+  const metrics = new Metrics();
+  const relay = new Relay(store, key, config, metrics, log);
+
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = config.publicUrl || `http://${hostForUrl}:${port}`;
+  const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins : defaultOrigins(url, config.host, port);
+  const exercises = new Exercises(relay, url);
+  const app = createHttpApp({ relay, exercises, log, tokenTtlSeconds: config.tokenTtlSeconds, enrolmentTtlSeconds: config.enrolmentTtlSeconds });
+  server.on('request', app);
+  const ws = attachWebSocket(server, relay, origins, config.heartbeatMs);
+
+  let createdDefault = false;
+  if ((await store.listExercises()).length === 0) {
+    await exercises.create(DEFAULT_EXERCISE);
+    createdDefault = true;
+  }
+  log.info({ url, dataDir: config.dataDir, origins }, 'relay listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await relay.close();
+      await ws.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      log.info('relay stopped');
+    })());
+  return { url, port, config, relay, exercises, server, newTrainerSecret, createdDefault, close };
+}

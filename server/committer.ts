@@ -1,0 +1,94 @@
+// Group commit: every append requested in one turn of the event loop goes into one durable transaction
+// (one fsync), then all of them are answered. Nothing resolves before its commit returned; a failed
+// commit rejects the whole batch with STORE_UNAVAILABLE and accepts nothing.
+import type { Logger } from 'pino';
+import { HotlineError } from '../shared/errors.js';
+import type { Metrics } from './metrics.js';
+import type { AppendRequest, Committed, Store } from './store/types.js';
+
+interface Pending {
+  req: AppendRequest;
+  resolve: (c: Committed) => void;
+  reject: (e: HotlineError) => void;
+}
+
+/** Called once per batch, in commit order, with the entries that batch added (no duplicates). */
+export type OnCommit = (fresh: Committed[]) => Promise<void>;
+
+export class Committer {
+  #queue: Pending[] = [];
+  #running = false;
+  #healthy = true;
+  #idle: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly onCommit: OnCommit,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly maxBatch: number,
+  ) {}
+
+  get healthy(): boolean {
+    return this.#healthy;
+  }
+
+  append(req: AppendRequest): Promise<Committed> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ req, resolve, reject });
+      if (!this.#running) {
+        this.#running = true;
+        // setImmediate lets every frame already read in this turn join the batch.
+        setImmediate(() => void this.#drain());
+      }
+    });
+  }
+
+  /** Resolves once everything queued so far is committed or refused. */
+  flushed(): Promise<void> {
+    if (!this.#running) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.maxBatch);
+      await this.#commit(batch);
+      // Yield so frames that arrived during the commit can join the next batch.
+      if (this.#queue.length > 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.#running = false;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    const started = performance.now();
+    let results;
+    try {
+      results = await this.store.append(batch.map((p) => p.req));
+    } catch (err) {
+      this.#healthy = false;
+      this.metrics.commitFailures.inc();
+      this.log.error({ err, batch: batch.length }, 'commit failed; nothing in the batch was accepted');
+      const refusal = new HotlineError('STORE_UNAVAILABLE');
+      for (const p of batch) p.reject(refusal);
+      return;
+    }
+    this.#healthy = true;
+    this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
+    const fresh: Committed[] = [];
+    for (const r of results) if (r.ok && !r.value.duplicate) fresh.push(r.value);
+    this.metrics.batchSize.observe(fresh.length);
+    try {
+      await this.onCommit(fresh);
+    } catch (err) {
+      // The entries are durable: they stay accepted; consoles will still read them from the log.
+      this.log.error({ err }, 'post-commit hook failed');
+    }
+    results.forEach((r, i) => {
+      const p = batch[i]!;
+      if (r.ok) p.resolve(r.value);
+      else p.reject(r.error);
+    });
+  }
+}

@@ -1,0 +1,132 @@
+// Exercise administration on top of the relay core: create, issue enrolment codes, enrol, revoke, export.
+import { HotlineError } from '../shared/errors.js';
+import { exportLines, EXPORT_FORMAT, type ExportHeader } from '../shared/export.js';
+import { parsePublicJwk, thumbprint } from '../shared/jws.js';
+import { exerciseDef, LIMITS, otherStation, type ExerciseDef } from '../shared/items.js';
+import { validate } from '../shared/protocol.js';
+import type { Entry } from '../shared/entry.js';
+import { enrolmentLink, hashEnrolmentCode, newEnrolmentCode } from './enrolment-code.js';
+import type { Relay } from './relay.js';
+
+export const DEFAULT_EXERCISE: ExerciseDef = {
+  id: 'dtl',
+  title: 'Defense Telephone Link',
+  classification: 'UNCLASSIFIED // EXERCISE',
+  stations: [
+    { id: 'beijing', name: 'Beijing · Ministry of National Defense', lang: 'zh' },
+    { id: 'washington', name: 'Washington · Department of Defense', lang: 'en' },
+  ],
+};
+
+export interface IssuedCode {
+  exercise: string;
+  station: string;
+  code: string;
+  link: string;
+  expiresAt: string;
+}
+
+export interface Enrolled {
+  exercise: ExerciseDef;
+  station: string;
+  kid: string;
+  idx: number;
+  relay: { kid: string; publicJwk: ExportHeader['relay']['publicJwk'] };
+}
+
+export class Exercises {
+  constructor(
+    private readonly relay: Relay,
+    private readonly publicUrl: string,
+  ) {}
+
+  async create(input: unknown): Promise<{ def: ExerciseDef; idx: number }> {
+    const def = validate(exerciseDef, input, 'BAD_REQUEST');
+    const c = await this.relay.append({
+      exercise: def.id,
+      kind: 'exercise-created',
+      at: new Date().toISOString(),
+      data: { exercise: def, relayKid: this.relay.key.kid },
+    });
+    return { def, idx: c.entry.idx };
+  }
+
+  async list() {
+    const all = await this.relay.store.listExercises();
+    return all.map((e) => ({ ...e.def, createdAt: e.createdAt, entries: e.head.idx + 1 }));
+  }
+
+  async issueCode(exercise: string, station: string, ttlSeconds: number): Promise<IssuedCode> {
+    const def = await this.relay.exercise(exercise);
+    if (otherStation(def, station) === undefined) throw new HotlineError('BAD_REQUEST', `Exercise ${exercise} has no station ${station}.`);
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 30 || ttlSeconds > 7 * 24 * 3600) {
+      throw new HotlineError('BAD_REQUEST', 'ttlSeconds must be between 30 and 604800.');
+    }
+    const code = newEnrolmentCode();
+    const issuedAt = new Date();
+    const expiresAt = new Date(issuedAt.getTime() + ttlSeconds * 1000).toISOString();
+    await this.relay.store.addEnrolmentCode({ codeHash: hashEnrolmentCode(code), exercise, station, issuedAt: issuedAt.toISOString(), expiresAt });
+    return { exercise, station, code, link: enrolmentLink(this.publicUrl, code), expiresAt };
+  }
+
+  async enrol(body: { code?: unknown; publicJwk?: unknown; operator?: unknown; exercise?: unknown; station?: unknown }): Promise<Enrolled> {
+    if (typeof body.code !== 'string' || body.code.length > 64) throw new HotlineError('BAD_REQUEST', 'code is required.');
+    const operator = typeof body.operator === 'string' ? body.operator.trim() : '';
+    if (operator.length === 0 || operator.length > LIMITS.operator) throw new HotlineError('BAD_REQUEST', `operator is required (at most ${LIMITS.operator} characters).`);
+    const jwk = parsePublicJwk(body.publicJwk);
+    const kid = await thumbprint(jwk);
+    const codeHash = hashEnrolmentCode(body.code);
+    const target = await this.#codeTarget(codeHash);
+    const c = await this.relay.append({
+      exercise: target.exercise,
+      kind: 'key-enrolled',
+      at: new Date().toISOString(),
+      data: { kid, station: target.station, operator, publicJwk: jwk },
+      codeHash,
+    });
+    return {
+      exercise: await this.relay.exercise(target.exercise),
+      station: target.station,
+      kid,
+      idx: c.entry.idx,
+      relay: { kid: this.relay.key.kid, publicJwk: this.relay.key.publicJwk },
+    };
+  }
+
+  async #codeTarget(codeHash: string): Promise<{ exercise: string; station: string }> {
+    const meta = await this.relay.store.findEnrolmentCode(codeHash);
+    if (!meta) throw new HotlineError('ENROLMENT_CODE_INVALID');
+    return meta;
+  }
+
+  async revoke(exercise: string, kid: string, reason: string): Promise<{ idx: number }> {
+    const key = await this.relay.store.getKey(kid);
+    if (!key || key.exercise !== exercise) throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);
+    const c = await this.relay.append({ exercise, kind: 'key-revoked', at: new Date().toISOString(), data: { kid, reason: reason.slice(0, 500) } });
+    return { idx: c.entry.idx };
+  }
+
+  /** The self-contained export: header, every entry, and a fresh checkpoint of the last one. */
+  async *export(exercise: string): AsyncGenerator<string> {
+    const def = await this.relay.exercise(exercise);
+    const checkpoint = await this.relay.checkpoint(exercise);
+    const header: ExportHeader = {
+      format: EXPORT_FORMAT,
+      v: 1,
+      exportedAt: new Date().toISOString(),
+      exercise: def,
+      relay: { kid: this.relay.key.kid, publicJwk: this.relay.key.publicJwk },
+    };
+    const [first] = exportLines(header, [], '');
+    yield `${first}\n`;
+    // The checkpoint was signed first, so export exactly the entries it covers even if more arrive.
+    const last = checkpoint?.idx ?? -1;
+    for (let from = 0; from <= last; ) {
+      const rows = await this.relay.store.read(exercise, from, Math.min(1000, last - from + 1));
+      if (rows.length === 0) break;
+      for (const r of rows) yield `${r.json}\n`;
+      from = (rows[rows.length - 1]!.entry as Entry).idx + 1;
+    }
+    if (checkpoint) yield `${JSON.stringify({ checkpoint: checkpoint.jws })}\n`;
+  }
+}

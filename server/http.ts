@@ -1,0 +1,125 @@
+// The express adapter: JSON API for trainers and enrolment, health and metrics. Thin: every decision is
+// made by the relay core or the exercise service; errors go through the one error handler below.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { HotlineError, toHotlineError } from '../shared/errors.js';
+import { LIMITS } from '../shared/items.js';
+import type { Exercises } from './exercises.js';
+import type { Relay } from './relay.js';
+import { checkTrainerSecret } from './trainer-secret.js';
+
+export interface HttpDeps {
+  relay: Relay;
+  exercises: Exercises;
+  log: Logger;
+  tokenTtlSeconds: number;
+  enrolmentTtlSeconds: number;
+}
+
+function str(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new HotlineError('BAD_REQUEST', `${name} is required.`);
+  return value;
+}
+
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const { relay, exercises, log } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: LIMITS.frameBytes }));
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  const trainer = async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9._-]{10,4096})$/.exec(header);
+    if (!match) throw new HotlineError('UNAUTHORIZED');
+    await relay.key.verifyToken(match[1]!);
+    next();
+  };
+
+  app.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (!relay.ready) throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the last commit failed or the relay is shutting down.');
+    await relay.store.probe().catch(() => {
+      throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the store cannot commit.');
+    });
+    res.json({ status: 'ready' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(relay.metrics.registry.contentType).send(await relay.metrics.registry.metrics());
+  });
+
+  app.get('/v1/relay', (_req, res) => {
+    res.json({ kid: relay.key.kid, publicJwk: relay.key.publicJwk });
+  });
+  app.post('/v1/auth/token', async (req, res) => {
+    const secret = str(req.body?.secret, 'secret');
+    if (!(await checkTrainerSecret(relay.store, secret))) throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
+    res.json(await relay.key.signToken('trainer', deps.tokenTtlSeconds));
+  });
+  app.post('/v1/enrol', async (req, res) => {
+    const enrolled = await exercises.enrol(req.body ?? {});
+    log.info({ exercise: enrolled.exercise.id, station: enrolled.station, kid: enrolled.kid }, 'console enrolled');
+    res.status(201).json(enrolled);
+  });
+
+  app.get('/v1/exercises', trainer, async (_req, res) => {
+    res.json({ exercises: await exercises.list() });
+  });
+  app.post('/v1/exercises', trainer, async (req, res) => {
+    const created = await exercises.create(req.body);
+    log.info({ exercise: created.def.id }, 'exercise created');
+    res.status(201).json(created);
+  });
+  app.get('/v1/exercises/:id', trainer, async (req, res) => {
+    const id = str(req.params['id'], 'id');
+    const rec = await relay.store.getExercise(id);
+    if (!rec) throw new HotlineError('NOT_FOUND', `No exercise ${id}.`);
+    res.json({ ...rec, keys: await relay.store.listKeys(id) });
+  });
+  app.post('/v1/exercises/:id/enrolment-codes', trainer, async (req, res) => {
+    const ttl = req.body?.ttlSeconds ?? deps.enrolmentTtlSeconds;
+    const issued = await exercises.issueCode(str(req.params['id'], 'id'), str(req.body?.station, 'station'), ttl);
+    log.info({ exercise: issued.exercise, station: issued.station, expiresAt: issued.expiresAt }, 'enrolment code issued');
+    res.status(201).json(issued);
+  });
+  app.post('/v1/exercises/:id/keys/:kid/revoke', trainer, async (req, res) => {
+    const reason = typeof req.body?.reason === 'string' ? req.body.reason : 'revoked by trainer';
+    res.json(await exercises.revoke(str(req.params['id'], 'id'), str(req.params['kid'], 'kid'), reason));
+  });
+  app.get('/v1/exercises/:id/export', trainer, async (req, res) => {
+    const id = str(req.params['id'], 'id');
+    await relay.exercise(id);
+    res.type('application/x-ndjson').set('Content-Disposition', `attachment; filename="${id}.hotline.jsonl"`);
+    for await (const line of exercises.export(id)) res.write(line);
+    res.end();
+  });
+
+  app.use((_req, _res) => {
+    throw new HotlineError('NOT_FOUND');
+  });
+  // The one error handler: a stable code, a human message, the status from the error table.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = bodyParserError(err) ?? toHotlineError(err);
+    if (e.code === 'INTERNAL') log.error({ err }, 'internal error');
+    relay.metrics.rejected.inc({ code: e.code });
+    if (res.headersSent) return res.end();
+    res.status(e.httpStatus).json({ code: e.code, message: e.message, ...e.details });
+  });
+  return app;
+}
+
+function bodyParserError(err: unknown): HotlineError | undefined {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return new HotlineError('FRAME_TOO_LARGE', `Request bodies are limited to ${LIMITS.frameBytes} bytes.`);
+  if (type === 'entity.parse.failed') return new HotlineError('BAD_REQUEST', 'The request body is not valid JSON.');
+  if (typeof type === 'string') return new HotlineError('BAD_REQUEST');
+  return undefined;
+}

@@ -1,0 +1,107 @@
+// Links appended entries into each exercise's hash chain and enforces per-key seq continuity, dedupe and
+// one-time codes. Stores supply the lookups and the writes; every check happens before any write, so a
+// refused request leaves nothing behind and the rest of its batch goes on.
+import { createHash } from 'node:crypto';
+import { HotlineError } from '../../shared/errors.js';
+import { GENESIS_PREV, entryHashInput, type Entry, type EntryBody } from '../../shared/entry.js';
+import type { AppendRequest, AppendResult, Head } from './types.js';
+
+export interface LinkerLookups {
+  /** The exercise's head; idx -1 for an exercise with no entry; null when it does not exist. */
+  head(exercise: string): Head | null;
+  lastSeq(kid: string): number;
+  itemBySeq(kid: string, seq: number): { payloadHash: string; json: string } | undefined;
+  idTaken(exercise: string, id: string): boolean;
+  code(codeHash: string): Record<string, unknown> | undefined;
+  keyExists(kid: string): boolean;
+  exerciseExists(id: string): boolean;
+}
+
+export type EntryWriter = (body: EntryBody, entry: Entry, json: string) => void;
+
+export function hashBody(body: EntryBody): string {
+  return createHash('sha256').update(entryHashInput(body)).digest('base64url');
+}
+
+class Batch {
+  readonly #heads = new Map<string, Head>();
+  readonly #nextSeq = new Map<string, number>();
+  readonly #items = new Map<string, { payloadHash: string; json: string }>();
+  readonly #ids = new Set<string>();
+  readonly #codes = new Set<string>();
+  readonly #kids = new Set<string>();
+
+  constructor(private readonly look: LinkerLookups) {}
+
+  link(req: AppendRequest, write: EntryWriter): AppendResult {
+    try {
+      return this.#link(req, write);
+    } catch (err) {
+      if (err instanceof HotlineError) return { ok: false, error: err };
+      throw err;
+    }
+  }
+
+  #link(req: AppendRequest, write: EntryWriter): AppendResult {
+    let head: Head | null;
+    if (req.kind === 'exercise-created') {
+      if (this.#heads.has(req.exercise) || this.look.exerciseExists(req.exercise)) throw new HotlineError('EXERCISE_EXISTS');
+      head = { idx: -1, hash: GENESIS_PREV };
+    } else {
+      head = this.#heads.get(req.exercise) ?? this.look.head(req.exercise);
+      if (!head) throw new HotlineError('NOT_FOUND', `No exercise ${req.exercise}.`);
+    }
+    const i = req.item;
+    if (i) {
+      const next = this.#nextSeq.get(i.kid) ?? this.look.lastSeq(i.kid) + 1;
+      if (i.seq < next) {
+        const seen = this.#items.get(`${i.kid}:${i.seq}`) ?? this.look.itemBySeq(i.kid, i.seq);
+        if (seen && seen.payloadHash === i.payloadHash) {
+          return { ok: true, value: { exercise: req.exercise, entry: JSON.parse(seen.json) as Entry, json: seen.json, duplicate: true } };
+        }
+        throw new HotlineError('SEQ_CONFLICT', `Key ${i.kid} already used seq ${i.seq} for a different item.`, { expectedSeq: next });
+      }
+      if (i.seq > next) throw new HotlineError('SEQ_GAP', `Expected seq ${next}, got ${i.seq}.`, { expectedSeq: next });
+      if (this.#ids.has(`${req.exercise}:${i.id}`) || this.look.idTaken(req.exercise, i.id)) {
+        throw new HotlineError('ID_CONFLICT', `Id ${i.id} is already in the log.`);
+      }
+    }
+    if (req.codeHash !== undefined) this.#checkCode(req);
+    if (req.kind === 'key-enrolled') {
+      const kid = (req.data as { kid: string }).kid;
+      if (this.#kids.has(kid) || this.look.keyExists(kid)) throw new HotlineError('KEY_ALREADY_ENROLLED');
+      this.#kids.add(kid);
+    }
+    const body: EntryBody = { idx: head.idx + 1, prev: head.hash, at: req.at, kind: req.kind };
+    if (req.jws !== undefined) body.jws = req.jws;
+    if (req.data !== undefined) body.data = req.data;
+    const entry: Entry = { ...body, hash: hashBody(body) };
+    const json = JSON.stringify(entry);
+    write(body, entry, json);
+    this.#heads.set(req.exercise, { idx: entry.idx, hash: entry.hash });
+    if (i) {
+      this.#nextSeq.set(i.kid, i.seq + 1);
+      this.#items.set(`${i.kid}:${i.seq}`, { payloadHash: i.payloadHash, json });
+      this.#ids.add(`${req.exercise}:${i.id}`);
+    }
+    return { ok: true, value: { exercise: req.exercise, entry, json, duplicate: false } };
+  }
+
+  #checkCode(req: AppendRequest): void {
+    const hash = req.codeHash!;
+    const row = this.look.code(hash);
+    if (!row || row['exercise'] !== req.exercise) throw new HotlineError('ENROLMENT_CODE_INVALID');
+    if (row['used_at'] != null || this.#codes.has(hash)) throw new HotlineError('ENROLMENT_CODE_USED');
+    if ((row['expires_at'] as string) <= req.at) throw new HotlineError('ENROLMENT_CODE_EXPIRED');
+    if (row['station'] !== (req.data as { station?: unknown } | undefined)?.station) throw new HotlineError('ENROLMENT_CODE_INVALID');
+    this.#codes.add(hash);
+  }
+}
+
+export class ChainLinker {
+  constructor(private readonly look: LinkerLookups) {}
+
+  begin(): Batch {
+    return new Batch(this.look);
+  }
+}

@@ -1,0 +1,208 @@
+// The embedded store: one SQLite file, WAL, synchronous=FULL checked on every open. All work is
+// synchronous on the event loop, so one append() is one transaction and one fsync for the whole batch.
+import Database from 'better-sqlite3';
+import { HotlineError } from '../../shared/errors.js';
+import type { Entry, EntryBody } from '../../shared/entry.js';
+import { ChainLinker } from './chain-linker.js';
+import { SCHEMA } from './sqlite-schema.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  Committed,
+  EnrolmentCode,
+  ExerciseRecord,
+  Head,
+  KeyRecord,
+  MessageRecord,
+  Store,
+} from './types.js';
+
+type Row = Record<string, unknown>;
+
+function toKey(row: Row): KeyRecord {
+  return {
+    kid: row['kid'] as string,
+    exercise: row['exercise'] as string,
+    station: row['station'] as string,
+    operator: row['operator'] as string,
+    publicJwk: JSON.parse(row['jwk'] as string) as KeyRecord['publicJwk'],
+    enrolledIdx: row['enrolled_idx'] as number,
+    revokedIdx: (row['revoked_idx'] as number | null) ?? null,
+  };
+}
+
+export function openSqliteStore(file: string): SqliteStore {
+  const db = new Database(file);
+  // better-sqlite3 reopens WAL databases at synchronous=NORMAL: set FULL every time and prove it took.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const sync = db.pragma('synchronous', { simple: true });
+  if (sync !== 2) {
+    db.close();
+    throw new HotlineError('STORE_UNAVAILABLE', `SQLite synchronous is ${String(sync)}, not FULL (2): refusing to start.`);
+  }
+  db.exec(SCHEMA);
+  return new SqliteStore(db);
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #stmt;
+  readonly #linker: ChainLinker;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    const p = (sql: string) => db.prepare(sql);
+    this.#stmt = {
+      exercise: p('SELECT def, created_at, head_idx, head_hash FROM exercises WHERE id = ?'),
+      exercises: p('SELECT id FROM exercises ORDER BY created_at, id'),
+      insertExercise: p('INSERT INTO exercises (id, def, created_at, head_idx, head_hash) VALUES (?, ?, ?, -1, ?)'),
+      setHead: p('UPDATE exercises SET head_idx = ?, head_hash = ? WHERE id = ?'),
+      insertEntry: p('INSERT INTO entries (exercise, idx, hash, body) VALUES (?, ?, ?, ?)'),
+      read: p('SELECT body FROM entries WHERE exercise = ? AND idx >= ? ORDER BY idx LIMIT ?'),
+      readOne: p('SELECT body FROM entries WHERE exercise = ? AND idx = ?'),
+      insertItem: p(
+        'INSERT INTO items (kid, seq, exercise, id, type, idx, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      itemBySeq: p('SELECT idx, payload_hash FROM items WHERE kid = ? AND seq = ?'),
+      itemById: p('SELECT idx FROM items WHERE exercise = ? AND id = ?'),
+      lastSeq: p('SELECT MAX(seq) AS s FROM items WHERE kid = ?'),
+      message: p("SELECT i.idx, e.hash, i.from_station, i.to_station FROM items i JOIN entries e ON e.exercise = i.exercise AND e.idx = i.idx WHERE i.exercise = ? AND i.id = ? AND i.type = 'message'"),
+      key: p('SELECT * FROM keys WHERE kid = ?'),
+      keys: p('SELECT * FROM keys WHERE exercise = ? ORDER BY enrolled_idx'),
+      insertKey: p('INSERT INTO keys (kid, exercise, station, operator, jwk, enrolled_idx) VALUES (?, ?, ?, ?, ?, ?)'),
+      revokeKey: p('UPDATE keys SET revoked_idx = ? WHERE kid = ? AND revoked_idx IS NULL'),
+      code: p('SELECT * FROM enrolment_codes WHERE code_hash = ?'),
+      insertCode: p('INSERT INTO enrolment_codes (code_hash, exercise, station, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      useCode: p('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
+      getMeta: p('SELECT value FROM meta WHERE key = ?'),
+      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+    const s = this.#stmt;
+    this.#linker = new ChainLinker({
+      head: (exercise) => {
+        const row = s.exercise.get(exercise) as Row | undefined;
+        return row ? { idx: row['head_idx'] as number, hash: row['head_hash'] as string } : null;
+      },
+      lastSeq: (kid) => ((s.lastSeq.get(kid) as Row | undefined)?.['s'] as number | null) ?? -1,
+      itemBySeq: (kid, seq) => {
+        const row = s.itemBySeq.get(kid, seq) as Row | undefined;
+        if (!row) return undefined;
+        const exerciseRow = s.key.get(kid) as Row;
+        return { payloadHash: row['payload_hash'] as string, json: this.#body(exerciseRow['exercise'] as string, row['idx'] as number) };
+      },
+      idTaken: (exercise, id) => s.itemById.get(exercise, id) !== undefined,
+      code: (hash) => s.code.get(hash) as Row | undefined,
+      keyExists: (kid) => s.key.get(kid) !== undefined,
+      exerciseExists: (id) => s.exercise.get(id) !== undefined,
+    });
+  }
+
+  #body(exercise: string, idx: number): string {
+    return (this.#stmt.readOne.get(exercise, idx) as Row)['body'] as string;
+  }
+
+  #write(req: AppendRequest, body: EntryBody, entry: Entry, json: string): void {
+    const s = this.#stmt;
+    if (req.kind === 'exercise-created') {
+      s.insertExercise.run(req.exercise, JSON.stringify((req.data as { exercise: unknown }).exercise), req.at, body.prev);
+    }
+    s.insertEntry.run(req.exercise, entry.idx, entry.hash, json);
+    s.setHead.run(entry.idx, entry.hash, req.exercise);
+    if (req.item) {
+      const i = req.item;
+      s.insertItem.run(i.kid, i.seq, req.exercise, i.id, i.type, entry.idx, i.payloadHash, i.from, i.to);
+    }
+    if (req.kind === 'key-enrolled') {
+      const d = req.data as { kid: string; station: string; operator: string; publicJwk: unknown };
+      s.insertKey.run(d.kid, req.exercise, d.station, d.operator, JSON.stringify(d.publicJwk), entry.idx);
+      if (req.codeHash) s.useCode.run(req.at, req.codeHash);
+    }
+    if (req.kind === 'key-revoked') s.revokeKey.run(entry.idx, (req.data as { kid: string }).kid);
+  }
+
+  async append(requests: AppendRequest[]): Promise<AppendResult[]> {
+    const run = this.#db.transaction((reqs: AppendRequest[]) => {
+      const batch = this.#linker.begin();
+      return reqs.map((req) => batch.link(req, (body, entry, json) => this.#write(req, body, entry, json)));
+    });
+    return run(requests);
+  }
+
+  async read(exercise: string, from: number, limit: number): Promise<Committed[]> {
+    const rows = this.#stmt.read.all(exercise, from, limit) as Row[];
+    return rows.map((r) => {
+      const json = r['body'] as string;
+      return { exercise, entry: JSON.parse(json) as Entry, json, duplicate: false };
+    });
+  }
+
+  async head(exercise: string): Promise<Head | null> {
+    const row = this.#stmt.exercise.get(exercise) as Row | undefined;
+    if (!row || (row['head_idx'] as number) < 0) return null;
+    return { idx: row['head_idx'] as number, hash: row['head_hash'] as string };
+  }
+
+  async getExercise(id: string): Promise<ExerciseRecord | undefined> {
+    const row = this.#stmt.exercise.get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      def: JSON.parse(row['def'] as string) as ExerciseRecord['def'],
+      createdAt: row['created_at'] as string,
+      head: { idx: row['head_idx'] as number, hash: row['head_hash'] as string },
+    };
+  }
+
+  async listExercises(): Promise<ExerciseRecord[]> {
+    const ids = (this.#stmt.exercises.all() as Row[]).map((r) => r['id'] as string);
+    const out: ExerciseRecord[] = [];
+    for (const id of ids) out.push((await this.getExercise(id))!);
+    return out;
+  }
+
+  async getKey(kid: string): Promise<KeyRecord | undefined> {
+    const row = this.#stmt.key.get(kid) as Row | undefined;
+    return row && toKey(row);
+  }
+
+  async listKeys(exercise: string): Promise<KeyRecord[]> {
+    return (this.#stmt.keys.all(exercise) as Row[]).map(toKey);
+  }
+
+  async nextSeq(kid: string): Promise<number> {
+    return (((this.#stmt.lastSeq.get(kid) as Row | undefined)?.['s'] as number | null) ?? -1) + 1;
+  }
+
+  async findMessage(exercise: string, id: string): Promise<MessageRecord | undefined> {
+    const row = this.#stmt.message.get(exercise, id) as Row | undefined;
+    if (!row) return undefined;
+    return { idx: row['idx'] as number, hash: row['hash'] as string, from: row['from_station'] as string, to: row['to_station'] as string };
+  }
+
+  async addEnrolmentCode(c: EnrolmentCode): Promise<void> {
+    this.#stmt.insertCode.run(c.codeHash, c.exercise, c.station, c.issuedAt, c.expiresAt);
+  }
+
+  async findEnrolmentCode(codeHash: string): Promise<{ exercise: string; station: string } | undefined> {
+    const row = this.#stmt.code.get(codeHash) as Row | undefined;
+    return row && { exercise: row['exercise'] as string, station: row['station'] as string };
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (this.#stmt.getMeta.get(key) as Row | undefined)?.['value'] as string | undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#stmt.setMeta.run(key, value);
+  }
+
+  async probe(): Promise<void> {
+    this.#stmt.setMeta.run('probe', new Date().toISOString());
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

@@ -1,0 +1,97 @@
+// The store contract. SQLite is the embedded default; a PostgreSQL store must pass the same contract tests.
+// The store is the authority on the chain (idx, prev, hash) and on per-key seq continuity, so several
+// relays sharing one database still produce one linear chain.
+import type { HotlineError } from '../../shared/errors.js';
+import type { Entry, EntryKind } from '../../shared/entry.js';
+import type { ExerciseDef, PublicJwk } from '../../shared/items.js';
+
+export interface ItemIndex {
+  kid: string;
+  seq: number;
+  id: string;
+  type: 'message' | 'receipt';
+  payloadHash: string;
+  from: string;
+  to: string;
+}
+
+export interface AppendRequest {
+  exercise: string;
+  kind: EntryKind;
+  at: string;
+  jws?: string;
+  data?: Record<string, unknown>;
+  /** For message and receipt entries: what dedupe and seq continuity are checked on. */
+  item?: ItemIndex;
+  /** For key-enrolled entries: the hash of the one-time code that authorises it, consumed atomically. */
+  codeHash?: string;
+}
+
+export interface Committed {
+  exercise: string;
+  entry: Entry;
+  /** The entry exactly as stored, serialized once and sent as is. */
+  json: string;
+  /** True when the item was already in the log (an idempotent resubmission). */
+  duplicate: boolean;
+}
+
+export type AppendResult = { ok: true; value: Committed } | { ok: false; error: HotlineError };
+
+export interface Head {
+  idx: number;
+  hash: string;
+}
+
+export interface KeyRecord {
+  kid: string;
+  exercise: string;
+  station: string;
+  operator: string;
+  publicJwk: PublicJwk;
+  enrolledIdx: number;
+  revokedIdx: number | null;
+}
+
+export interface ExerciseRecord {
+  def: ExerciseDef;
+  createdAt: string;
+  head: Head;
+}
+
+export interface MessageRecord {
+  idx: number;
+  hash: string;
+  from: string;
+  to: string;
+}
+
+export interface EnrolmentCode {
+  codeHash: string;
+  exercise: string;
+  station: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface Store {
+  /** Appends in order, in one durable transaction; each request succeeds or fails on its own. */
+  append(requests: AppendRequest[]): Promise<AppendResult[]>;
+  /** Entries from idx `from` on, at most `limit`, as stored JSON. */
+  read(exercise: string, from: number, limit: number): Promise<Committed[]>;
+  head(exercise: string): Promise<Head | null>;
+  getExercise(id: string): Promise<ExerciseRecord | undefined>;
+  listExercises(): Promise<ExerciseRecord[]>;
+  getKey(kid: string): Promise<KeyRecord | undefined>;
+  listKeys(exercise: string): Promise<KeyRecord[]>;
+  nextSeq(kid: string): Promise<number>;
+  findMessage(exercise: string, id: string): Promise<MessageRecord | undefined>;
+  addEnrolmentCode(code: EnrolmentCode): Promise<void>;
+  /** Where a code leads, used or not; the append checks use and expiry atomically. */
+  findEnrolmentCode(codeHash: string): Promise<{ exercise: string; station: string } | undefined>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  /** Proves the store can still commit durably (used by /readyz). */
+  probe(): Promise<void>;
+  close(): Promise<void>;
+}

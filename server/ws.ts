@@ -1,0 +1,88 @@
+// The ws adapter: upgrade checks (path, Origin allow-list, subprotocol), protocol-level heartbeat,
+// and handing text frames to the relay core. Nothing here decides anything about the protocol.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ERRORS, HotlineError, type ErrorCode } from '../shared/errors.js';
+import { SUBPROTOCOL, WS_PATH } from '../shared/protocol.js';
+import { LIMITS } from '../shared/items.js';
+import type { Relay } from './relay.js';
+
+/** ws closes (1009) only past this; frames between the protocol limit and this get a clean rejection. */
+const HARD_PAYLOAD_LIMIT = 4 * LIMITS.frameBytes;
+
+function refuse(socket: Duplex, code: ErrorCode, message?: string): void {
+  const status = ERRORS[code].http;
+  const body = JSON.stringify({ code, message: message ?? ERRORS[code].message });
+  socket.end(
+    `HTTP/1.1 ${status} ${code}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export interface WsAdapter {
+  close(): Promise<void>;
+}
+
+export function attachWebSocket(server: Server, relay: Relay, allowedOrigins: string[], heartbeatMs: number): WsAdapter {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: HARD_PAYLOAD_LIMIT,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  const missed = new WeakMap<WebSocket, number>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    if (url.pathname !== WS_PATH) return refuse(socket, 'NOT_FOUND');
+    // Browsers always send Origin; a missing one is a native client, which no web page can drive.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.includes(origin)) {
+      relay.metrics.rejected.inc({ code: 'ORIGIN_FORBIDDEN' });
+      relay.log.warn({ origin }, 'websocket upgrade refused: origin not allowed');
+      return refuse(socket, 'ORIGIN_FORBIDDEN');
+    }
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (!offered.includes(SUBPROTOCOL)) return refuse(socket, 'SUBPROTOCOL_REQUIRED');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    missed.set(ws, 0);
+    const session = relay.connect({
+      send: (text) => ws.send(text),
+      bufferedAmount: () => ws.bufferedAmount,
+      close: (code, reason) => ws.close(code, reason),
+    });
+    ws.on('pong', () => missed.set(ws, 0));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return session.reject(new HotlineError('BAD_FRAME', 'Only text frames are accepted.'));
+      session.receive(data.toString());
+    });
+    ws.on('close', () => session.onClose());
+    ws.on('error', (err) => relay.log.debug({ err }, 'websocket error'));
+  });
+
+  const timer = setInterval(() => {
+    for (const ws of wss.clients) {
+      const n = missed.get(ws) ?? 0;
+      if (n >= 2) {
+        relay.metrics.dropped.inc({ reason: 'missed_pongs' });
+        ws.terminate();
+        continue;
+      }
+      missed.set(ws, n + 1);
+      ws.ping();
+    }
+  }, heartbeatMs);
+  timer.unref();
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

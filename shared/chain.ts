@@ -1,0 +1,140 @@
+// Replays a log entry by entry and proves it: hash links, signatures against keys enrolled earlier in the
+// same log, per-key seq continuity, receipts that refer to real messages. Consoles run it on every entry
+// they receive; `hotline verify` and the replay player run it over whole exports.
+import { z } from 'zod';
+import { HotlineError } from './errors.js';
+import { GENESIS_PREV, hashEntry, type Entry } from './entry.js';
+import { KeyCache, thumbprint } from './jws.js';
+import { exerciseDef, otherStation, publicJwk, type ExerciseDef, type PublicJwk, SLUG } from './items.js';
+import { validate } from './protocol.js';
+import { verifyItem, type SignedItem } from './signed.js';
+
+export const keyEnrolledData = z.strictObject({
+  kid: z.string().min(1).max(64),
+  station: z.string().regex(SLUG),
+  operator: z.string().max(80),
+  publicJwk,
+});
+export type KeyEnrolledData = z.infer<typeof keyEnrolledData>;
+export const keyRevokedData = z.strictObject({ kid: z.string(), reason: z.string().max(500) });
+export const exerciseCreatedData = z.strictObject({ exercise: exerciseDef, relayKid: z.string() });
+
+export interface KnownKey {
+  kid: string;
+  station: string;
+  operator: string;
+  jwk: PublicJwk;
+  enrolledIdx: number;
+  revokedIdx?: number;
+}
+
+export interface KnownMessage {
+  idx: number;
+  hash: string;
+  from: string;
+  to: string;
+}
+
+export interface Applied {
+  entry: Entry;
+  item?: SignedItem;
+}
+
+function fault(entry: Entry, code: 'CHAIN_BROKEN' | 'SCHEMA_INVALID' | 'UNKNOWN_KEY' | 'KEY_REVOKED' | 'WRONG_STATION' | 'WRONG_RECIPIENT' | 'WRONG_EXERCISE' | 'SEQ_GAP' | 'UNKNOWN_REF' | 'REF_HASH_MISMATCH' | 'ID_CONFLICT', message: string): HotlineError {
+  return new HotlineError(code, `entry ${entry.idx}: ${message}`, { idx: entry.idx });
+}
+
+export class ChainVerifier {
+  readonly hashes: string[] = [];
+  readonly keys = new Map<string, KnownKey>();
+  readonly messages = new Map<string, KnownMessage>();
+  readonly nextSeq = new Map<string, number>();
+  exercise: ExerciseDef | undefined;
+  relayKid: string | undefined;
+  readonly #keyCache = new KeyCache();
+
+  get length(): number {
+    return this.hashes.length;
+  }
+
+  /** Verifies one entry in order; throws a HotlineError naming the fault and changes nothing on failure. */
+  async apply(entry: Entry): Promise<Applied> {
+    const expected = this.hashes.length;
+    if (entry.idx !== expected) throw fault(entry, 'CHAIN_BROKEN', `idx ${entry.idx} where ${expected} was expected`);
+    const prev = expected === 0 ? GENESIS_PREV : this.hashes[expected - 1]!;
+    if (entry.prev !== prev) throw fault(entry, 'CHAIN_BROKEN', 'prev is not the hash of the entry before it');
+    const computed = await hashEntry(entry);
+    if (computed !== entry.hash) throw fault(entry, 'CHAIN_BROKEN', `hash ${entry.hash} does not match its content (${computed})`);
+    const item = await this.#checkKind(entry);
+    this.hashes.push(entry.hash);
+    return item ? { entry, item } : { entry };
+  }
+
+  async #checkKind(entry: Entry): Promise<SignedItem | undefined> {
+    if ((entry.idx === 0) !== (entry.kind === 'exercise-created')) {
+      throw fault(entry, 'SCHEMA_INVALID', 'exercise-created is entry 0 and only entry 0');
+    }
+    const hasJws = entry.kind === 'message' || entry.kind === 'receipt';
+    if (hasJws !== (entry.jws !== undefined) || hasJws === (entry.data !== undefined)) {
+      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry carries ${hasJws ? 'jws and no data' : 'data and no jws'}`);
+    }
+    switch (entry.kind) {
+      case 'exercise-created': {
+        const data = validate(exerciseCreatedData, entry.data);
+        this.exercise = data.exercise;
+        this.relayKid = data.relayKid;
+        return undefined;
+      }
+      case 'key-enrolled': {
+        const data = validate(keyEnrolledData, entry.data);
+        if ((await thumbprint(data.publicJwk)) !== data.kid) throw fault(entry, 'SCHEMA_INVALID', 'kid is not the thumbprint of the key');
+        if (!this.exercise || otherStation(this.exercise, data.station) === undefined) throw fault(entry, 'WRONG_STATION', `no station ${data.station}`);
+        if (this.keys.has(data.kid)) throw fault(entry, 'SCHEMA_INVALID', `key ${data.kid} enrolled twice`);
+        this.keys.set(data.kid, { kid: data.kid, station: data.station, operator: data.operator, jwk: data.publicJwk, enrolledIdx: entry.idx });
+        return undefined;
+      }
+      case 'key-revoked': {
+        const data = validate(keyRevokedData, entry.data);
+        const key = this.keys.get(data.kid);
+        if (!key) throw fault(entry, 'UNKNOWN_KEY', `revokes unknown key ${data.kid}`);
+        key.revokedIdx ??= entry.idx;
+        return undefined;
+      }
+      case 'message':
+      case 'receipt':
+        return this.#checkItem(entry, entry.jws!);
+      default:
+        return undefined;
+    }
+  }
+
+  async #checkItem(entry: Entry, jws: string): Promise<SignedItem> {
+    let keyInfo: KnownKey | undefined;
+    const item = await verifyItem(jws, (kid) => {
+      keyInfo = this.keys.get(kid);
+      return keyInfo && this.#keyCache.get(kid, keyInfo.jwk);
+    }).catch((err: unknown) => {
+      if (err instanceof HotlineError) throw new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx });
+      throw err;
+    });
+    const key = keyInfo!;
+    const p = item.payload;
+    if (entry.kind !== p.type) throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry holds a ${p.type}`);
+    if (key.revokedIdx !== undefined) throw fault(entry, 'KEY_REVOKED', `key ${key.kid} was revoked at entry ${key.revokedIdx}`);
+    if (p.exercise !== this.exercise?.id) throw fault(entry, 'WRONG_EXERCISE', `names exercise ${p.exercise}`);
+    if (p.from !== key.station) throw fault(entry, 'WRONG_STATION', `from ${p.from} signed by a key of ${key.station}`);
+    if (p.to !== otherStation(this.exercise, p.from)) throw fault(entry, 'WRONG_RECIPIENT', `to ${p.to}`);
+    const want = this.nextSeq.get(key.kid) ?? 0;
+    if (p.seq !== want) throw fault(entry, 'SEQ_GAP', `seq ${p.seq} of key ${key.kid} where ${want} was expected`);
+    if (p.type === 'receipt') {
+      const ref = this.messages.get(p.ref);
+      if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
+      if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
+    } else {
+      if (this.messages.has(p.id)) throw fault(entry, 'ID_CONFLICT', `message id ${p.id} used twice`);
+      this.messages.set(p.id, { idx: entry.idx, hash: entry.hash, from: p.from, to: p.to });
+    }
+    this.nextSeq.set(key.kid, want + 1);
+    return item;
+  }
+}

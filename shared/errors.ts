@@ -1,0 +1,87 @@
+// The one table of error codes. Every rejection anywhere (HTTP, WebSocket, CLI, client) carries one of
+// these codes; docs/errors.md documents each and a test keeps the two in step.
+
+interface ErrorSpec {
+  /** HTTP status when the error answers a request. */
+  readonly http: number;
+  /** WebSocket close code when the error ends a connection; null when it only rejects a frame. */
+  readonly close: number | null;
+  /** The human message used when the thrower gives none. */
+  readonly message: string;
+}
+
+export const ERRORS = {
+  BAD_FRAME: { http: 400, close: null, message: 'The frame is not valid JSON of a known type.' },
+  FRAME_TOO_LARGE: { http: 413, close: null, message: 'The frame or request exceeds the size limit.' },
+  SCHEMA_INVALID: { http: 400, close: null, message: 'The item does not match the protocol schema.' },
+  BAD_JWS: { http: 400, close: null, message: 'The item is not a well-formed compact JWS.' },
+  BAD_ALGORITHM: { http: 400, close: null, message: 'Only alg "Ed25519" is accepted.' },
+  BAD_TYPE: { http: 400, close: null, message: 'The JWS typ does not fit where it was sent.' },
+  BAD_SIGNATURE: { http: 401, close: null, message: 'The signature does not verify.' },
+  UNKNOWN_KEY: { http: 401, close: null, message: 'No enrolled key has this kid.' },
+  KEY_REVOKED: { http: 401, close: 4403, message: 'This key has been revoked.' },
+  KEY_MISMATCH: { http: 403, close: null, message: 'The item is signed by another key than the one this connection authenticated.' },
+  WRONG_EXERCISE: { http: 403, close: null, message: 'The item names another exercise than the key was enrolled for.' },
+  WRONG_STATION: { http: 403, close: null, message: 'The sender is not the station this key was enrolled for.' },
+  WRONG_RECIPIENT: { http: 400, close: null, message: 'A message must be addressed to the other station of the exercise.' },
+  SEQ_GAP: { http: 409, close: null, message: 'The seq is not the next one expected for this key.' },
+  SEQ_CONFLICT: { http: 409, close: null, message: 'This key already used this seq for a different item.' },
+  ID_CONFLICT: { http: 409, close: null, message: 'An item with this id already exists in the exercise.' },
+  UNKNOWN_REF: { http: 400, close: null, message: 'The receipt refers to no message addressed to its sender.' },
+  REF_HASH_MISMATCH: { http: 400, close: null, message: 'The receipt refHash is not the log hash of the message it refers to.' },
+  NOT_AUTHENTICATED: { http: 401, close: null, message: 'Send a valid hello before anything else.' },
+  HELLO_INVALID: { http: 401, close: 4401, message: 'The hello does not prove possession of an enrolled key.' },
+  HELLO_TIMEOUT: { http: 408, close: 4408, message: 'No valid hello within the time allowed.' },
+  ORIGIN_FORBIDDEN: { http: 403, close: null, message: 'This Origin may not open a console connection.' },
+  SUBPROTOCOL_REQUIRED: { http: 400, close: null, message: 'Request the WebSocket subprotocol hotline.v1.' },
+  SLOW_CONSUMER: { http: 503, close: 4429, message: 'The connection fell too far behind; reconnect and resume.' },
+  ENROLMENT_CODE_INVALID: { http: 401, close: null, message: 'This enrolment code is not known.' },
+  ENROLMENT_CODE_EXPIRED: { http: 401, close: null, message: 'This enrolment code has expired; ask the trainer for a new one.' },
+  ENROLMENT_CODE_USED: { http: 401, close: null, message: 'This enrolment code has already been used.' },
+  KEY_ALREADY_ENROLLED: { http: 409, close: null, message: 'This public key is already enrolled.' },
+  UNAUTHORIZED: { http: 401, close: null, message: 'A valid trainer token is required.' },
+  BAD_REQUEST: { http: 400, close: null, message: 'The request is not valid.' },
+  NOT_FOUND: { http: 404, close: null, message: 'No such resource.' },
+  EXERCISE_EXISTS: { http: 409, close: null, message: 'An exercise with this id already exists.' },
+  STORE_UNAVAILABLE: { http: 503, close: 1011, message: 'The log store cannot commit; nothing was accepted.' },
+  SHUTTING_DOWN: { http: 503, close: 1001, message: 'The relay is shutting down; reconnect shortly.' },
+  INTERNAL: { http: 500, close: 1011, message: 'Internal error.' },
+  // Raised by consoles and verifiers, never by the relay on the wire.
+  CHAIN_BROKEN: { http: 422, close: null, message: 'The log hash chain is broken.' },
+  TRUNCATED: { http: 422, close: null, message: 'The log lacks entries covered by a checkpoint.' },
+  BAD_CHECKPOINT: { http: 422, close: null, message: 'The checkpoint is not validly signed by the relay.' },
+  BAD_EXPORT: { http: 422, close: null, message: 'The exported log is malformed.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}
+
+/** The one error base class: every expected failure is a HotlineError with a stable code. */
+export class HotlineError extends Error {
+  override readonly name: string = 'HotlineError';
+  readonly code: ErrorCode;
+  /** Extra fields a client may act on (expectedSeq, id, idx, ...). Never secrets. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message?: string, details: Record<string, unknown> = {}) {
+    super(message ?? ERRORS[code].message);
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return ERRORS[this.code].http;
+  }
+
+  get closeCode(): number | null {
+    return ERRORS[this.code].close;
+  }
+}
+
+export function toHotlineError(err: unknown): HotlineError {
+  if (err instanceof HotlineError) return err;
+  return new HotlineError('INTERNAL');
+}

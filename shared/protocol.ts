@@ -1,0 +1,123 @@
+// The wire protocol: every frame in both directions, validated by one module on both ends.
+import { z } from 'zod';
+import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
+import { LIMITS, SLUG, B64URL_HASH } from './items.js';
+import { ENTRY_KINDS, type Entry } from './entry.js';
+
+export const SUBPROTOCOL = 'hotline.v1';
+export const WS_PATH = '/v1/ws';
+
+const compactJws = z.string().min(10).max(LIMITS.frameBytes);
+const idx = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const slug = z.string().regex(SLUG);
+const hash = z.string().regex(B64URL_HASH);
+const at = z.iso.datetime({ offset: false, precision: 3 });
+
+// Client -> relay.
+const hello = z.strictObject({ type: z.literal('hello'), jws: compactJws, since: z.int().min(-1).optional() });
+const submit = z.strictObject({ type: z.literal('submit'), jws: compactJws });
+const ping = z.strictObject({ type: z.literal('ping'), id: z.string().max(64), t: z.number().optional() });
+export const clientFrame = z.discriminatedUnion('type', [hello, submit, ping]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+// Relay -> client.
+export const entrySchema = z.strictObject({
+  idx,
+  prev: hash,
+  at,
+  kind: z.enum(ENTRY_KINDS),
+  jws: compactJws.optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  hash,
+});
+const head = z.strictObject({ idx, hash }).nullable();
+const challenge = z.strictObject({ type: z.literal('challenge'), nonce: z.string(), relayKid: z.string() });
+const welcome = z.strictObject({
+  type: z.literal('welcome'),
+  exercise: slug,
+  station: slug,
+  kid: z.string(),
+  peer: z.strictObject({ station: slug, online: z.boolean() }),
+  head,
+  checkpoint: z.string().nullable(),
+  nextSeq: z.int().min(0),
+});
+const accepted = z.strictObject({
+  type: z.literal('accepted'),
+  id: z.string(),
+  seq: z.int().min(0),
+  idx,
+  hash,
+  at,
+  checkpoint: z.string(),
+});
+const rejected = z.strictObject({
+  type: z.literal('rejected'),
+  id: z.string().optional(),
+  seq: z.int().optional(),
+  code: z.string().refine(isErrorCode, 'unknown error code'),
+  message: z.string(),
+  expectedSeq: z.int().optional(),
+});
+const entry = z.strictObject({ type: z.literal('entry'), entry: entrySchema });
+const presence = z.strictObject({ type: z.literal('presence'), station: slug, online: z.boolean() });
+const pong = z.strictObject({ type: z.literal('pong'), id: z.string(), t: z.number().optional(), at });
+const error = z.strictObject({ type: z.literal('error'), code: z.string().refine(isErrorCode), message: z.string() });
+export const serverFrame = z.discriminatedUnion('type', [
+  challenge,
+  welcome,
+  accepted,
+  rejected,
+  entry,
+  presence,
+  pong,
+  error,
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+export type WelcomeFrame = z.infer<typeof welcome>;
+export type AcceptedFrame = z.infer<typeof accepted>;
+export type RejectedFrame = z.infer<typeof rejected> & { code: ErrorCode };
+
+function describe(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  const path = issue.path.length ? issue.path.join('.') : '(frame)';
+  return `${path}: ${issue.message}`;
+}
+
+function parseFrame<T>(schema: z.ZodType<T>, text: string): T {
+  if (text.length > LIMITS.frameBytes) throw new HotlineError('FRAME_TOO_LARGE');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HotlineError('BAD_FRAME', 'The frame is not valid JSON.');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const unknownType = first?.code === 'invalid_union' && first.path.length === 0;
+    throw new HotlineError(unknownType ? 'BAD_FRAME' : 'SCHEMA_INVALID', describe(first));
+  }
+  return result.data;
+}
+
+export function parseClientFrame(text: string): ClientFrame {
+  return parseFrame(clientFrame, text);
+}
+
+export function parseServerFrame(text: string): ServerFrame {
+  return parseFrame(serverFrame, text);
+}
+
+export function parseEntry(value: unknown): Entry {
+  const result = entrySchema.safeParse(value);
+  if (!result.success) throw new HotlineError('SCHEMA_INVALID', describe(result.error.issues[0]));
+  return result.data as Entry;
+}
+
+/** Validates a payload against a schema and names the first problem. */
+export function validate<T>(schema: z.ZodType<T>, value: unknown, code: ErrorCode = 'SCHEMA_INVALID'): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HotlineError(code, describe(result.error.issues[0]));
+  return result.data;
+}

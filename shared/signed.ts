@@ -1,0 +1,72 @@
+// Verifying a console's signed item: structure first (cheap), then key, then signature (expensive).
+import type { CryptoKey } from 'jose';
+import { HotlineError } from './errors.js';
+import { base64url, sha256 } from './encoding.js';
+import { decodeHeader, parseJsonPayload, payloadBytes, verifySignature } from './jws.js';
+import {
+  TYP,
+  helloPayload,
+  messagePayload,
+  receiptPayload,
+  checkpointPayload,
+  type CheckpointPayload,
+  type HelloPayload,
+  type MessagePayload,
+  type ReceiptPayload,
+} from './items.js';
+import { validate } from './protocol.js';
+
+export type SignedItem =
+  | { typ: typeof TYP.message; kid: string; payload: MessagePayload; payloadHash: string }
+  | { typ: typeof TYP.receipt; kid: string; payload: ReceiptPayload; payloadHash: string };
+
+export type KeyResolver = (kid: string) => Promise<CryptoKey | undefined> | CryptoKey | undefined;
+
+/** Parses a message or receipt without checking its signature: kid, typ and a schema-valid payload. */
+export function inspectItem(jws: string): Omit<SignedItem, 'payloadHash'> & { bytes: Uint8Array } {
+  const header = decodeHeader(jws);
+  const bytes = payloadBytes(jws);
+  const value = parseJsonPayload(bytes);
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (header.typ === TYP.message) {
+    if (type !== 'message') throw new HotlineError('BAD_TYPE', `typ ${TYP.message} carries a payload of type ${String(type)}.`);
+    return { typ: TYP.message, kid: header.kid, payload: validate(messagePayload, value), bytes };
+  }
+  if (header.typ === TYP.receipt) {
+    if (type !== 'receipt') throw new HotlineError('BAD_TYPE', `typ ${TYP.receipt} carries a payload of type ${String(type)}.`);
+    return { typ: TYP.receipt, kid: header.kid, payload: validate(receiptPayload, value), bytes };
+  }
+  throw new HotlineError('BAD_TYPE', `typ ${header.typ} cannot be submitted; use ${TYP.message} or ${TYP.receipt}.`);
+}
+
+/** Full check of a message or receipt. The payload hash is what deduplication compares. */
+export async function verifyItem(jws: string, resolve: KeyResolver): Promise<SignedItem> {
+  const item = inspectItem(jws);
+  const key = await resolve(item.kid);
+  if (!key) throw new HotlineError('UNKNOWN_KEY', `No enrolled key has kid ${item.kid}.`);
+  await verifySignature(jws, key, item.typ);
+  const payloadHash = base64url(await sha256(item.bytes));
+  const { bytes: _bytes, ...rest } = item;
+  return { ...rest, payloadHash } as SignedItem;
+}
+
+export async function verifyHello(jws: string, resolve: KeyResolver): Promise<{ kid: string; payload: HelloPayload }> {
+  const header = decodeHeader(jws);
+  if (header.typ !== TYP.hello) throw new HotlineError('BAD_TYPE', `A hello needs typ ${TYP.hello}.`);
+  const key = await resolve(header.kid);
+  if (!key) throw new HotlineError('UNKNOWN_KEY', `No enrolled key has kid ${header.kid}.`);
+  const bytes = await verifySignature(jws, key, TYP.hello);
+  return { kid: header.kid, payload: validate(helloPayload, parseJsonPayload(bytes)) };
+}
+
+export async function verifyCheckpoint(jws: string, relayKey: CryptoKey): Promise<CheckpointPayload> {
+  try {
+    const header = decodeHeader(jws);
+    if (header.typ !== TYP.checkpoint) throw new HotlineError('BAD_TYPE');
+    const bytes = await verifySignature(jws, relayKey, TYP.checkpoint);
+    return validate(checkpointPayload, parseJsonPayload(bytes));
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new HotlineError('BAD_CHECKPOINT', `The checkpoint does not verify against the relay key: ${detail}`);
+  }
+}

@@ -1,0 +1,97 @@
+// Test fixtures: a real relay on 127.0.0.1 port 0 over a real SQLite file in a fresh temp directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { startRelay, type RunningRelay } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { HotlineClient, type ClientOptions } from '../../client/client.js';
+import { MemoryStorage, type ClientStorage } from '../../client/storage.js';
+import { nodeSocket } from '../../client/node/ws-socket.js';
+
+export function tempDir(prefix = 'hotline-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export interface TestRelay extends RunningRelay {
+  dataDir: string;
+  trainerToken(): Promise<string>;
+  api<T = Record<string, unknown>>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  issueCode(station: string, exercise?: string, ttlSeconds?: number): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = tempDir()): Promise<TestRelay> {
+  const config = loadConfig({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', printLinks: false, ...overrides }, {});
+  const running = await startRelay(config, pino({ level: 'silent' }));
+  let secret = running.newTrainerSecret;
+  let token: string | undefined;
+  const api = async <T>(method: string, url: string, body?: unknown, auth?: string) => {
+    const res = await fetch(new URL(url, running.url), {
+      method,
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON (export, metrics): the raw text.
+    }
+    return { status: res.status, body: parsed as T };
+  };
+  const relay: TestRelay = {
+    ...running,
+    dataDir,
+    api,
+    async trainerToken() {
+      if (token) return token;
+      if (!secret) {
+        const { resetTrainerSecret } = await import('../../server/trainer-secret.js');
+        secret = await resetTrainerSecret(running.relay.store);
+      }
+      const res = await api<{ token: string }>('POST', '/v1/auth/token', { secret });
+      token = res.body.token;
+      return token;
+    },
+    async issueCode(station, exercise = 'dtl', ttlSeconds = 600) {
+      const res = await api<{ code: string }>('POST', `/v1/exercises/${exercise}/enrolment-codes`, { station, ttlSeconds }, await relay.trainerToken());
+      if (res.status !== 201) throw new Error(`issueCode: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.code;
+    },
+    async cleanup() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return relay;
+}
+
+export interface EnrolledClient {
+  client: HotlineClient;
+  storage: ClientStorage;
+}
+
+export async function enrolClient(
+  relay: { url: string; issueCode(station: string, exercise?: string): Promise<string> },
+  station: string,
+  options: Partial<ClientOptions> = {},
+  exercise = 'dtl',
+): Promise<HotlineClient> {
+  const code = await relay.issueCode(station, exercise);
+  const storage = options.storage ?? new MemoryStorage();
+  return HotlineClient.enrol(
+    { url: relay.url, code, operator: `${station} operator`, extractable: true },
+    { storage, socket: nodeSocket(), backoff: { baseMs: 20, maxMs: 200 }, ...options },
+  );
+}
+
+/** Polls until the check passes or the time runs out (no fixed sleeps in tests). */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
