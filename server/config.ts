@@ -108,8 +108,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
 }
 
 /** Environment-only settings used by CLI client commands (never the relay). */
-export function clientEnv(env: NodeJS.ProcessEnv = process.env): { url?: string; trainerSecret?: string } {
-  const out: { url?: string; trainerSecret?: string } = {};
+export function clientEnv(env: NodeJS.ProcessEnv = process.env): { url?: string; trainerSecret?: string; noColor: boolean } {
+  const out: { url?: string; trainerSecret?: string; noColor: boolean } = { noColor: Boolean(env['NO_COLOR']) };
   if (env['HOTLINE_URL']) out.url = env['HOTLINE_URL'];
   if (env['HOTLINE_TRAINER_SECRET']) out.trainerSecret = env['HOTLINE_TRAINER_SECRET'];
   return out;
