@@ -60,7 +60,11 @@ export class ChainVerifier {
   /** Verifies one entry in order; throws a HotlineError naming the fault and changes nothing on failure. */
   async apply(entry: Entry): Promise<Applied> {
     const expected = this.hashes.length;
-    if (entry.idx !== expected) throw fault(entry, 'CHAIN_BROKEN', `idx ${entry.idx} where ${expected} was expected`);
+    if (entry.idx > expected) {
+      const missing = entry.idx - 1 === expected ? `entry ${expected} is missing` : `entries ${expected} to ${entry.idx - 1} are missing`;
+      throw fault(entry, 'CHAIN_BROKEN', `${missing} (found entry ${entry.idx} where ${expected} was expected)`);
+    }
+    if (entry.idx !== expected) throw fault(entry, 'CHAIN_BROKEN', `idx ${entry.idx} where ${expected} was expected (repeated or out of order)`);
     const prev = expected === 0 ? GENESIS_PREV : this.hashes[expected - 1]!;
     if (entry.prev !== prev) throw fault(entry, 'CHAIN_BROKEN', 'prev is not the hash of the entry before it');
     const computed = await hashEntry(entry);
