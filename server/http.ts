@@ -6,6 +6,7 @@ import { HotlineError, toHotlineError } from '../shared/errors.js';
 import { LIMITS } from '../shared/items.js';
 import type { Exercises } from './exercises.js';
 import type { Relay } from './relay.js';
+import { serveWeb } from './static.js';
 import { checkTrainerSecret } from './trainer-secret.js';
 
 export interface HttpDeps {
@@ -28,7 +29,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.set('etag', false);
   app.use(express.json({ limit: LIMITS.frameBytes }));
   app.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
+    if (!_req.path.startsWith('/assets/')) res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'no-referrer');
     next();
@@ -102,6 +103,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.end();
   });
 
+  serveWeb(app);
   app.use((_req, _res) => {
     throw new HotlineError('NOT_FOUND');
   });

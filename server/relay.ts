@@ -22,6 +22,7 @@ export class Relay {
   readonly #keys = new Map<string, KeyRecord>();
   readonly #keyCache = new KeyCache();
   readonly #exercises = new Map<string, ExerciseDef>();
+  readonly #watching = new Map<string, Set<ConsoleSession>>();
   #closing = false;
 
   constructor(
@@ -178,6 +179,7 @@ export class Relay {
   #announce(exercise: string, station: string, online: boolean): void {
     const frame = JSON.stringify({ type: 'presence', station, online });
     for (const set of this.#online.get(exercise)?.values() ?? []) for (const s of set) s.sendText(frame);
+    for (const s of this.#watching.get(exercise) ?? []) s.sendText(frame);
   }
 
   async welcome(session: ConsoleSession, since: number): Promise<void> {
@@ -199,7 +201,26 @@ export class Relay {
     await this.fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
   }
 
+  /** A trainer's read-only view: the whole log from `since`, and presence of both stations. */
+  async observe(session: ConsoleSession, since: number): Promise<void> {
+    const def = await this.exercise(session.exercise);
+    const [head, checkpoint] = await Promise.all([this.store.head(session.exercise), this.checkpoint(session.exercise)]);
+    if (session.closed) return;
+    const online: Record<string, boolean> = {};
+    for (const st of def.stations) online[st.id] = this.#peers(session.exercise, st.id).size > 0;
+    this.#observers(session.exercise).add(session);
+    session.send({ type: 'observing', exercise: session.exercise, head, checkpoint: checkpoint?.jws ?? null, online });
+    await this.fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
+  }
+
+  #observers(exercise: string): Set<ConsoleSession> {
+    let set = this.#watching.get(exercise);
+    if (!set) this.#watching.set(exercise, (set = new Set()));
+    return set;
+  }
+
   leave(session: ConsoleSession): void {
+    this.#watching.get(session.exercise)?.delete(session);
     this.#sessions.delete(session);
     this.fanout.unsubscribe(session);
     const set = this.#online.get(session.exercise)?.get(session.station);

@@ -25,7 +25,7 @@ export class ConsoleSession implements Subscriber {
   cursor = 0;
   pumping = false;
   closed = false;
-  #state: 'challenged' | 'verifying' | 'open' = 'challenged';
+  #state: 'challenged' | 'verifying' | 'open' | 'observing' = 'challenged';
   #admission: Promise<void> = Promise.resolve();
   readonly #helloTimer: NodeJS.Timeout;
 
@@ -92,9 +92,14 @@ export class ConsoleSession implements Subscriber {
       this.send({ type: 'pong', id: frame.id, ...(frame.t === undefined ? {} : { t: frame.t }), at: new Date().toISOString() });
       return;
     }
-    if (frame.type === 'hello') {
-      if (this.#state !== 'challenged') this.reject(new HotlineError('BAD_FRAME', 'Only one hello per connection.'));
-      else void this.#hello(frame.jws, frame.since ?? -1);
+    if (frame.type === 'hello' || frame.type === 'observe') {
+      if (this.#state !== 'challenged') this.reject(new HotlineError('BAD_FRAME', 'Only one hello or observe per connection.'));
+      else if (frame.type === 'hello') void this.#hello(frame.jws, frame.since ?? -1);
+      else void this.#observe(frame.token, frame.exercise, frame.since ?? -1);
+      return;
+    }
+    if (this.#state === 'observing') {
+      this.reject(new HotlineError('NOT_AUTHENTICATED', 'Observers cannot submit items.'));
       return;
     }
     if (!this.open) {
@@ -123,6 +128,23 @@ export class ConsoleSession implements Subscriber {
       const e = toHotlineError(err);
       this.relay.metrics.rejected.inc({ code: e.code });
       this.fail(e, e.code === 'KEY_REVOKED' ? 4403 : 4401);
+    }
+  }
+
+  async #observe(token: string, exercise: string, since: number): Promise<void> {
+    this.#state = 'verifying';
+    try {
+      await this.relay.key.verifyToken(token);
+      await this.relay.exercise(exercise);
+      if (this.closed) return;
+      clearTimeout(this.#helloTimer);
+      this.exercise = exercise;
+      this.#state = 'observing';
+      await this.relay.observe(this, since);
+    } catch (err) {
+      const e = toHotlineError(err);
+      this.relay.metrics.rejected.inc({ code: e.code });
+      this.fail(e, 4401);
     }
   }
 

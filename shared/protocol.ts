@@ -17,7 +17,9 @@ const at = z.iso.datetime({ offset: false, precision: 3 });
 const hello = z.strictObject({ type: z.literal('hello'), jws: compactJws, since: z.int().min(-1).optional() });
 const submit = z.strictObject({ type: z.literal('submit'), jws: compactJws });
 const ping = z.strictObject({ type: z.literal('ping'), id: z.string().max(64), t: z.number().optional() });
-export const clientFrame = z.discriminatedUnion('type', [hello, submit, ping]);
+/** A trainer watching an exercise live: read-only, authenticated by a trainer JWT (never in the URL). */
+const observe = z.strictObject({ type: z.literal('observe'), token: z.string().min(10).max(4096), exercise: slug, since: z.int().min(-1).optional() });
+export const clientFrame = z.discriminatedUnion('type', [hello, submit, ping, observe]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 // Relay -> client.
@@ -41,6 +43,13 @@ const welcome = z.strictObject({
   head,
   checkpoint: z.string().nullable(),
   nextSeq: z.int().min(0),
+});
+const observing = z.strictObject({
+  type: z.literal('observing'),
+  exercise: slug,
+  head,
+  checkpoint: z.string().nullable(),
+  online: z.record(z.string(), z.boolean()),
 });
 const accepted = z.strictObject({
   type: z.literal('accepted'),
@@ -66,6 +75,7 @@ const error = z.strictObject({ type: z.literal('error'), code: z.string().refine
 export const serverFrame = z.discriminatedUnion('type', [
   challenge,
   welcome,
+  observing,
   accepted,
   rejected,
   entry,
@@ -75,6 +85,7 @@ export const serverFrame = z.discriminatedUnion('type', [
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type WelcomeFrame = z.infer<typeof welcome>;
+export type ObservingFrame = z.infer<typeof observing>;
 export type AcceptedFrame = z.infer<typeof accepted>;
 export type RejectedFrame = z.infer<typeof rejected> & { code: ErrorCode };
 
@@ -95,8 +106,10 @@ function parseFrame<T>(schema: z.ZodType<T>, text: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const first = result.error.issues[0];
-    const unknownType = first?.code === 'invalid_union' && first.path.length === 0;
-    throw new HotlineError(unknownType ? 'BAD_FRAME' : 'SCHEMA_INVALID', describe(first));
+    // Not an object, or no known type (zod reports the discriminator at path ["type"]): not a frame at all.
+    const notAnObject = first?.code === 'invalid_type' && first.path.length === 0;
+    const unknownType = first?.code === 'invalid_union' && (first.path.length === 0 || (first.path.length === 1 && first.path[0] === 'type'));
+    throw new HotlineError(notAnObject || unknownType ? 'BAD_FRAME' : 'SCHEMA_INVALID', describe(first));
   }
   return result.data;
 }

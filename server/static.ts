@@ -1,0 +1,40 @@
+// Serves the built browser consoles (dist/web) with a strict Content-Security-Policy. The pages are
+// plain static files: everything they know comes over the same authenticated API and WebSocket.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// Built: dist/server -> dist/web. From source (tests run TypeScript directly): server -> dist/web.
+export const WEB_ROOT = [path.resolve(here, '../web'), path.resolve(here, '../dist/web')].find((p) => existsSync(path.join(p, 'index.html'))) ?? path.resolve(here, '../web');
+
+const PAGES: Record<string, string> = { '/': 'index.html', '/console': 'console.html', '/trainer': 'trainer.html' };
+
+export function serveWeb(app: Express, root = WEB_ROOT): void {
+  const built = existsSync(path.join(root, 'index.html'));
+  for (const [route, file] of Object.entries(PAGES)) {
+    app.get(route, (_req, res) => {
+      if (!built) {
+        res.status(503).type('text').send('The browser consoles are not built: run `npm run build`.');
+        return;
+      }
+      res.set('Content-Security-Policy', CSP).sendFile(path.join(root, file));
+    });
+  }
+  app.use('/assets', express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }));
+}
