@@ -33,6 +33,11 @@ export class Committer {
     return this.#healthy;
   }
 
+  /** A durable probe write succeeded: commits work again. */
+  recovered(): void {
+    this.#healthy = true;
+  }
+
   append(req: AppendRequest): Promise<Committed> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ req, resolve, reject });

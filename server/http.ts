@@ -47,10 +47,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    if (!relay.ready) throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the last commit failed or the relay is shutting down.');
-    await relay.store.probe().catch(() => {
-      throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the store cannot commit.');
-    });
+    if (!(await relay.checkReady())) throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the store cannot commit, or the relay is shutting down.');
     res.json({ status: 'ready' });
   });
   app.get('/metrics', async (_req, res) => {

@@ -36,8 +36,17 @@ export class Relay {
     this.fanout = new Fanout(store, config.maxBufferedBytes);
   }
 
-  get ready(): boolean {
-    return this.committer.healthy && !this.#closing;
+  /** Ready when not closing and the store proves it can commit (a durable probe write). */
+  async checkReady(): Promise<boolean> {
+    if (this.#closing) return false;
+    try {
+      await this.store.probe();
+    } catch (err) {
+      this.log.warn({ err }, 'readiness probe failed: the store cannot commit');
+      return false;
+    }
+    this.committer.recovered();
+    return true;
   }
 
   connect(transport: Transport): ConsoleSession {
@@ -198,6 +207,7 @@ export class Relay {
     const welcome = { type: 'welcome', exercise: session.exercise, station: session.station, kid: session.kid, peer: { station: peer, online }, head, checkpoint: checkpoint?.jws ?? null, nextSeq };
     session.send(welcome);
     this.metrics.sockets.inc({ state: 'open' });
+    this.log.info({ exercise: session.exercise, station: session.station, kid: session.kid, since }, 'console connected');
     await this.fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
   }
 
@@ -226,6 +236,7 @@ export class Relay {
     const set = this.#online.get(session.exercise)?.get(session.station);
     if (set?.delete(session)) {
       this.metrics.sockets.dec({ state: 'open' });
+      this.log.info({ exercise: session.exercise, station: session.station, kid: session.kid }, 'console disconnected');
       if (set.size === 0) this.#announce(session.exercise, session.station, false);
     }
   }
