@@ -179,7 +179,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
         this.#applying = this.#applying.then(() => this.#apply(frame.entry as Entry));
         return;
       case 'accepted':
-        void this.outbox.accepted(frame.id);
+        this.outbox.accepted(frame.id).catch((err: unknown) => this.#alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`));
         this.#applying = this.#applying.then(() => this.#checkpoint(frame.checkpoint));
         {
           const view = this.conversation.accepted(frame.id, frame.at, frame.idx, frame.hash);
@@ -285,6 +285,13 @@ export class HotlineClient extends Emitter<ClientEvents> {
     if (frame.code === 'SEQ_GAP' && frame.expectedSeq !== undefined) {
       if (this.outbox.items.some((i) => i.seq === frame.expectedSeq)) return this.#conn.drop('resend');
       for (const changed of await this.outbox.refused(undefined, frame.expectedSeq)) this.#submit(changed);
+      return;
+    }
+    if (frame.code === 'SEQ_CONFLICT' && frame.expectedSeq !== undefined && frame.expectedSeq > item.seq) {
+      // The relay holds other items of this key at these seqs (this console's state was restored from an
+      // older copy): sign ours again after them rather than lose them.
+      this.#alarm('SEQ_CONFLICT', `Seq ${item.seq} was already used by this key; re-sending from seq ${frame.expectedSeq}.`);
+      for (const changed of await this.outbox.rebase(item.id, frame.expectedSeq)) this.#submit(changed);
       return;
     }
     const changed = await this.outbox.refused(item.id, item.seq);

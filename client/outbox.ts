@@ -100,6 +100,26 @@ export class Outbox {
     });
   }
 
+  /** Re-signs the item `id` and every later one from `fromSeq` on: the relay holds other items at their seqs. */
+  rebase(id: string, fromSeq: number): Promise<OutboxItem[]> {
+    return this.#exclusive(async () => {
+      const start = this.items.findIndex((i) => i.id === id);
+      if (start < 0) return [];
+      let seq = fromSeq;
+      const changed: OutboxItem[] = [];
+      for (const item of this.items.slice(start)) {
+        item.payload = { ...item.payload, seq };
+        item.seq = seq;
+        item.jws = await this.#sign(item.payload);
+        changed.push(item);
+        seq += 1;
+      }
+      this.nextSeq = seq;
+      await this.persist();
+      return changed;
+    });
+  }
+
   holdCheckpoint(jws: string): Promise<void> {
     return this.#exclusive(async () => {
       this.checkpoint = jws;

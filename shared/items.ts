@@ -11,9 +11,13 @@ export const LANGS = ['zh', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 export const LIMITS = {
+  /** Client -> relay frames (a submit carries one JWS). */
   frameBytes: 64 * 1024,
+  /** Relay -> client frames (an entry wraps a JWS with the log fields). */
+  serverFrameBytes: 256 * 1024,
   subject: 200,
-  body: 16_000,
+  // 8,000 characters of CJK text is 24 KB of UTF-8 and 32 KB as base64url: a signed item always fits a frame.
+  body: 8_000,
   note: 1_000,
   classification: 120,
   operator: 80,

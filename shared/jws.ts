@@ -18,7 +18,7 @@ export interface JwsHeader {
 /** Decodes and checks the protected header without touching the signature. */
 export function decodeHeader(jws: string): JwsHeader {
   const parts = jws.split('.');
-  if (parts.length !== 3 || parts.some((p) => p.length === 0)) {
+  if (parts.length !== 3 || parts[0]!.length === 0) {
     throw new HotlineError('BAD_JWS', 'A compact JWS has three non-empty base64url parts.');
   }
   const raw = fromBase64url(parts[0]!);
@@ -34,6 +34,10 @@ export function decodeHeader(jws: string): JwsHeader {
   const h = header as Record<string, unknown>;
   if (h['alg'] !== ALG) {
     throw new HotlineError('BAD_ALGORITHM', `alg ${JSON.stringify(h['alg'] ?? null)} is not accepted; only "Ed25519".`);
+  }
+  // Checked after alg, so an unsecured alg-none JWS (empty signature) is named for what it is.
+  if (parts[1]!.length === 0 || parts[2]!.length === 0) {
+    throw new HotlineError('BAD_JWS', 'A compact JWS has three non-empty base64url parts.');
   }
   const extra = Object.keys(h).filter((k) => !HEADER_KEYS.includes(k));
   if (extra.length > 0) throw new HotlineError('BAD_JWS', `Header parameters not allowed: ${extra.join(', ')}.`);

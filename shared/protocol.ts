@@ -95,8 +95,8 @@ function describe(issue: z.core.$ZodIssue | undefined): string {
   return `${path}: ${issue.message}`;
 }
 
-function parseFrame<T>(schema: z.ZodType<T>, text: string): T {
-  if (text.length > LIMITS.frameBytes) throw new HotlineError('FRAME_TOO_LARGE');
+function parseFrame<T>(schema: z.ZodType<T>, text: string, limit: number): T {
+  if (text.length > limit) throw new HotlineError('FRAME_TOO_LARGE');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -115,11 +115,11 @@ function parseFrame<T>(schema: z.ZodType<T>, text: string): T {
 }
 
 export function parseClientFrame(text: string): ClientFrame {
-  return parseFrame(clientFrame, text);
+  return parseFrame(clientFrame, text, LIMITS.frameBytes);
 }
 
 export function parseServerFrame(text: string): ServerFrame {
-  return parseFrame(serverFrame, text);
+  return parseFrame(serverFrame, text, LIMITS.serverFrameBytes);
 }
 
 export function parseEntry(value: unknown): Entry {

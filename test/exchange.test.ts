@@ -47,3 +47,24 @@ describe('a full exchange between two enrolled consoles', () => {
     expect(beijing.chain.hashes).toEqual(washington.chain.hashes);
   });
 });
+
+describe('the largest message', () => {
+  it('carries a body of the maximum length in Chinese (3 bytes a character) end to end', async () => {
+    const { LIMITS } = await import('../shared/items.js');
+    const relay = await startTestRelay();
+    const bj = await enrolClient(relay, 'beijing');
+    const wa = await enrolClient(relay, 'washington');
+    try {
+      bj.start();
+      wa.start();
+      const body = '\u7ebf'.repeat(LIMITS.body);
+      const sent = await bj.send({ precedence: 'ROUTINE', subject: '\u6d4b\u8bd5', body });
+      await until(() => bj.conversation.messages.get(sent.id)?.states.delivered !== undefined, 5000, 'delivered');
+      expect(wa.conversation.messages.get(sent.id)?.body).toBe(body);
+    } finally {
+      bj.stop();
+      wa.stop();
+      await relay.cleanup();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // A Node console's state in one JSON file (mode 0600): written to a temporary file, fsynced, then renamed
 // over the old one, so a crash leaves either the old state or the new one, never half of each.
 import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import { ALG } from '../../shared/jws.js';
@@ -34,7 +35,7 @@ export class FileStorage implements ClientStorage {
     const { privateKey: _key, ...identity } = state.identity;
     const disk: OnDisk = { ...state, identity: { ...identity, privateJwk: this.#privateJwk } };
     await fs.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await fs.open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(JSON.stringify(disk));

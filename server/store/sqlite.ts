@@ -198,6 +198,11 @@ export class SqliteStore implements Store {
     this.#stmt.setMeta.run(key, value);
   }
 
+  /** This connection's PRAGMA synchronous (2 = FULL); read-only, for tests and diagnostics. */
+  synchronousLevel(): number {
+    return this.#db.pragma('synchronous', { simple: true }) as number;
+  }
+
   async probe(): Promise<void> {
     this.#stmt.setMeta.run('probe', new Date().toISOString());
   }
