@@ -1,50 +1,22 @@
 // The console client every console uses (terminal, browser, benchmarks): enrol, connect, resume, send
 // from a durable outbox, verify every entry, answer with receipts, and track each message's states.
-import { importJWK, type CryptoKey } from 'jose';
 import { ChainVerifier, type Applied } from '../shared/chain.js';
 import { HotlineError, type ErrorCode } from '../shared/errors.js';
 import type { Entry } from '../shared/entry.js';
-import { ALG } from '../shared/jws.js';
 import type { Precedence } from '../shared/items.js';
 import type { RejectedFrame, ServerFrame, WelcomeFrame } from '../shared/protocol.js';
-import { verifyCheckpoint } from '../shared/signed.js';
-import { Connection, type BackoffOptions, type LinkState, type SocketFactory } from './connection.js';
+import { CheckpointGuard } from './checkpoints.js';
+import { Connection, type LinkState } from './connection.js';
 import { Conversation, type MessageView } from './conversation.js';
 import { Emitter } from './emitter.js';
 import { enrol, peerStation, signHello, type EnrolOptions, type Identity } from './identity.js';
 import { Outbox } from './outbox.js';
-import type { ClientStorage, OutboxItem } from './storage.js';
+import { handleRefusal } from './refusals.js';
+import type { OutboxItem } from './storage.js';
+import type { ClientEvents, ClientOptions } from './events.js';
 
-export interface ClientOptions {
-  storage: ClientStorage;
-  socket: SocketFactory;
-  /** Send `delivered` receipts by itself after verifying an incoming message (default true). */
-  autoDeliver?: boolean;
-  backoff?: BackoffOptions;
-  pingMs?: number;
-}
+export type { Alarm, ClientEvents, ClientOptions } from './events.js';
 
-export interface Alarm {
-  code: ErrorCode;
-  message: string;
-  idx?: number;
-  at: string;
-}
-
-export type ClientEvents = {
-  link: LinkState;
-  presence: { station: string; online: boolean };
-  message: MessageView;
-  alarm: Alarm;
-  welcome: WelcomeFrame;
-  caughtUp: { idx: number };
-  entry: Applied;
-  rejected: RejectedFrame;
-  fatal: HotlineError;
-};
-
-/** Refusals that say nothing about the item itself: keep it and send it again after reconnecting. */
-const TRANSIENT = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'SLOW_CONSUMER', 'INTERNAL', 'NOT_AUTHENTICATED']);
 /** Connection errors after which reconnecting cannot help. */
 const FATAL = new Set<ErrorCode>(['KEY_REVOKED', 'UNKNOWN_KEY', 'WRONG_EXERCISE', 'WRONG_STATION']);
 
@@ -58,8 +30,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
   #caughtUp = false;
   #broken: HotlineError | undefined;
   #applying: Promise<void> = Promise.resolve();
-  #relayKey: Promise<CryptoKey>;
-  #held: { idx: number; hash: string } | undefined;
+  readonly #checkpoints: CheckpointGuard;
   #receipting = new Set<string>();
 
   private constructor(
@@ -76,7 +47,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
       this.#open = false;
     });
     this.#conn.on('invalid', (err) => this.#alarm(err.code, `The relay sent an invalid frame: ${err.message}`));
-    this.#relayKey = importJWK(identity.relay.publicJwk, ALG) as Promise<CryptoKey>;
+    this.#checkpoints = new CheckpointGuard(identity.relay.publicJwk, identity.exercise.id, this.chain.hashes, (jws) => outbox.holdCheckpoint(jws), (code, message, idx) =>
+      this.#alarm(code, message, idx),
+    );
     for (const item of outbox.items) this.conversation.queued(item);
   }
 
@@ -85,7 +58,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
     const saved = await options.storage.load();
     if (!saved) throw new HotlineError('NOT_FOUND', 'This console is not enrolled yet.');
     const client = new HotlineClient(saved.identity, new Outbox(saved.identity, options.storage, saved), options);
-    await client.#restoreCheckpoint();
+    await client.#checkpoints.restore(saved.checkpoint);
     return client;
   }
 
@@ -180,7 +153,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
         return;
       case 'accepted':
         this.outbox.accepted(frame.id).catch((err: unknown) => this.#alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`));
-        this.#applying = this.#applying.then(() => this.#checkpoint(frame.checkpoint));
+        this.#applying = this.#applying.then(() => this.#checkpoints.offer(frame.checkpoint));
         {
           const view = this.conversation.accepted(frame.id, frame.at, frame.idx, frame.hash);
           if (view) this.emit('message', view);
@@ -210,10 +183,8 @@ export class HotlineClient extends Emitter<ClientEvents> {
     this.emit('welcome', frame);
     this.emit('presence', { station: frame.peer.station, online: frame.peer.online });
     const headIdx = frame.head?.idx ?? -1;
-    if (this.#held && headIdx < this.#held.idx) {
-      this.#alarm('TRUNCATED', `The relay's log ends at entry ${headIdx}, but this console holds a checkpoint for entry ${this.#held.idx}.`);
-    }
-    if (frame.checkpoint) this.#applying = this.#applying.then(() => this.#checkpoint(frame.checkpoint!));
+    this.#checkpoints.welcome(headIdx);
+    if (frame.checkpoint) this.#applying = this.#applying.then(() => this.#checkpoints.offer(frame.checkpoint!));
     this.#caughtUpTarget = headIdx;
     this.#applying = this.#applying.then(() => this.#maybeCaughtUp());
     if (this.outbox.items.length === 0 && frame.nextSeq > this.outbox.nextSeq) await this.outbox.refused(undefined, frame.nextSeq);
@@ -230,9 +201,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
       this.#alarm(this.#broken.code, `Verification failed; nothing after entry ${this.lastIdx} is shown. ${this.#broken.message}`, entry.idx);
       return;
     }
-    if (this.#held && this.#held.idx === entry.idx && this.#held.hash !== entry.hash) {
-      this.#alarm('TRUNCATED', `Entry ${entry.idx} differs from the one a held checkpoint covers: the log was rewritten.`, entry.idx);
-    }
+    this.#checkpoints.entry(entry);
     this.emit('entry', applied);
     const view = this.conversation.apply(applied);
     if (view) this.emit('message', view);
@@ -253,51 +222,18 @@ export class HotlineClient extends Emitter<ClientEvents> {
     }
   }
 
-  async #checkpoint(jws: string): Promise<void> {
-    let cp;
-    try {
-      cp = await verifyCheckpoint(jws, await this.#relayKey);
-    } catch (err) {
-      this.#alarm('BAD_CHECKPOINT', (err as Error).message);
-      return;
-    }
-    if (cp.exercise !== this.identity.exercise.id) return this.#alarm('BAD_CHECKPOINT', `A checkpoint names exercise ${cp.exercise}.`);
-    const have = this.chain.hashes[cp.idx];
-    if (have !== undefined && have !== cp.hash) {
-      return this.#alarm('TRUNCATED', `The relay's checkpoint for entry ${cp.idx} disagrees with the verified log.`, cp.idx);
-    }
-    if (this.#held && cp.idx <= this.#held.idx) return;
-    this.#held = { idx: cp.idx, hash: cp.hash };
-    await this.outbox.holdCheckpoint(jws);
-  }
-
-  async #restoreCheckpoint(): Promise<void> {
-    if (!this.outbox.checkpoint) return;
-    const cp = await verifyCheckpoint(this.outbox.checkpoint, await this.#relayKey);
-    this.#held = { idx: cp.idx, hash: cp.hash };
-  }
-
   async #rejected(frame: RejectedFrame): Promise<void> {
     this.emit('rejected', frame);
-    const item = frame.id === undefined ? undefined : this.outbox.find(frame.id);
-    if (!item || item.seq !== frame.seq) return; // Stale: that item was re-signed since.
-    if (TRANSIENT.has(frame.code)) return this.#conn.drop(frame.code);
-    if (frame.code === 'SEQ_GAP' && frame.expectedSeq !== undefined) {
-      if (this.outbox.items.some((i) => i.seq === frame.expectedSeq)) return this.#conn.drop('resend');
-      for (const changed of await this.outbox.refused(undefined, frame.expectedSeq)) this.#submit(changed);
-      return;
+    const r = await handleRefusal(frame, this.outbox);
+    if (r.action === 'ignore') return;
+    if (r.action === 'reconnect') return this.#conn.drop(r.reason);
+    if (r.action === 'resend' && r.note) this.#alarm(frame.code, r.note);
+    if (r.action === 'refused') {
+      const view = this.conversation.rejected(r.item.id, frame.code, frame.message);
+      if (view) this.emit('message', view);
+      const p = r.item.payload;
+      if (p.type === 'receipt') this.#receipting.delete(`${p.kind}:${p.ref}`);
     }
-    if (frame.code === 'SEQ_CONFLICT' && frame.expectedSeq !== undefined && frame.expectedSeq > item.seq) {
-      // The relay holds other items of this key at these seqs (this console's state was restored from an
-      // older copy): sign ours again after them rather than lose them.
-      this.#alarm('SEQ_CONFLICT', `Seq ${item.seq} was already used by this key; re-sending from seq ${frame.expectedSeq}.`);
-      for (const changed of await this.outbox.rebase(item.id, frame.expectedSeq)) this.#submit(changed);
-      return;
-    }
-    const changed = await this.outbox.refused(item.id, item.seq);
-    const view = this.conversation.rejected(item.id, frame.code, frame.message);
-    if (view) this.emit('message', view);
-    if (item.payload.type === 'receipt') this.#receipting.delete(`${item.payload.kind}:${item.payload.ref}`);
-    for (const c of changed) this.#submit(c);
+    for (const changed of r.items) this.#submit(changed);
   }
 }

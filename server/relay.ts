@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { Fanout } from './fanout.js';
 import type { Metrics } from './metrics.js';
 import type { RelayKey } from './relay-key.js';
+import { Presence } from './presence.js';
 import { ConsoleSession, type Transport } from './session.js';
 import type { AppendRequest, Committed, KeyRecord, Store } from './store/types.js';
 
@@ -17,12 +18,11 @@ export class Relay {
   readonly committer: Committer;
   readonly fanout: Fanout;
   readonly #sessions = new Set<ConsoleSession>();
-  readonly #online = new Map<string, Map<string, Set<ConsoleSession>>>();
+  readonly presence = new Presence();
   readonly #checkpoints = new Map<string, { idx: number; jws: string }>();
   readonly #keys = new Map<string, KeyRecord>();
   readonly #keyCache = new KeyCache();
   readonly #exercises = new Map<string, ExerciseDef>();
-  readonly #watching = new Map<string, Set<ConsoleSession>>();
   #closing = false;
 
   constructor(
@@ -177,20 +177,6 @@ export class Relay {
     for (const s of this.#sessions) if (s.kid === kid) s.fail(new HotlineError('KEY_REVOKED'), 4403);
   }
 
-  #peers(exercise: string, station: string): Set<ConsoleSession> {
-    let stations = this.#online.get(exercise);
-    if (!stations) this.#online.set(exercise, (stations = new Map()));
-    let set = stations.get(station);
-    if (!set) stations.set(station, (set = new Set()));
-    return set;
-  }
-
-  #announce(exercise: string, station: string, online: boolean): void {
-    const frame = JSON.stringify({ type: 'presence', station, online });
-    for (const set of this.#online.get(exercise)?.values() ?? []) for (const s of set) s.sendText(frame);
-    for (const s of this.#watching.get(exercise) ?? []) s.sendText(frame);
-  }
-
   async welcome(session: ConsoleSession, since: number): Promise<void> {
     const def = await this.exercise(session.exercise);
     const peer = otherStation(def, session.station)!;
@@ -200,10 +186,8 @@ export class Relay {
       this.store.nextSeq(session.kid),
     ]);
     if (session.closed) return;
-    const mine = this.#peers(session.exercise, session.station);
-    mine.add(session);
-    if (mine.size === 1) this.#announce(session.exercise, session.station, true);
-    const online = this.#peers(session.exercise, peer).size > 0;
+    this.presence.join(session);
+    const online = this.presence.online(session.exercise, peer);
     const welcome = { type: 'welcome', exercise: session.exercise, station: session.station, kid: session.kid, peer: { station: peer, online }, head, checkpoint: checkpoint?.jws ?? null, nextSeq };
     session.send(welcome);
     this.metrics.sockets.inc({ state: 'open' });
@@ -217,27 +201,18 @@ export class Relay {
     const [head, checkpoint] = await Promise.all([this.store.head(session.exercise), this.checkpoint(session.exercise)]);
     if (session.closed) return;
     const online: Record<string, boolean> = {};
-    for (const st of def.stations) online[st.id] = this.#peers(session.exercise, st.id).size > 0;
-    this.#observers(session.exercise).add(session);
+    for (const st of def.stations) online[st.id] = this.presence.online(session.exercise, st.id);
+    this.presence.watch(session);
     session.send({ type: 'observing', exercise: session.exercise, head, checkpoint: checkpoint?.jws ?? null, online });
     await this.fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
   }
 
-  #observers(exercise: string): Set<ConsoleSession> {
-    let set = this.#watching.get(exercise);
-    if (!set) this.#watching.set(exercise, (set = new Set()));
-    return set;
-  }
-
   leave(session: ConsoleSession): void {
-    this.#watching.get(session.exercise)?.delete(session);
     this.#sessions.delete(session);
     this.fanout.unsubscribe(session);
-    const set = this.#online.get(session.exercise)?.get(session.station);
-    if (set?.delete(session)) {
+    if (this.presence.leave(session)) {
       this.metrics.sockets.dec({ state: 'open' });
       this.log.info({ exercise: session.exercise, station: session.station, kid: session.kid }, 'console disconnected');
-      if (set.size === 0) this.#announce(session.exercise, session.station, false);
     }
   }
 
