@@ -38,11 +38,16 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
   const pair = await generateKeyPair(ALG, { extractable: options.extractable ?? false });
   const jwk = await exportJWK(pair.publicKey);
   const publicJwk: PublicJwk = { kty: 'OKP', crv: 'Ed25519', x: jwk.x! };
-  const res = await (options.fetch ?? fetch)(new URL('/v1/enrol', options.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: options.code, publicJwk, operator: options.operator }),
-  });
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(new URL('/v1/enrol', options.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: options.code, publicJwk, operator: options.operator }),
+    });
+  } catch (err) {
+    throw new HotlineError('RELAY_UNREACHABLE', `Cannot reach the relay at ${options.url}: ${(err as Error).message}`);
+  }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     const code = isErrorCode(body['code']) ? body['code'] : 'INTERNAL';

@@ -3,7 +3,9 @@
 // stays gap-free (a refused item never reached the log, so re-signing its successors is safe).
 import { v7 as uuidv7 } from 'uuid';
 import { signJws } from '../shared/jws.js';
-import { TYP, messagePayload, receiptPayload, type MessagePayload, type ReceiptPayload } from '../shared/items.js';
+import { HotlineError } from '../shared/errors.js';
+import { utf8 } from '../shared/encoding.js';
+import { LIMITS, TYP, messagePayload, receiptPayload, type MessagePayload, type ReceiptPayload } from '../shared/items.js';
 import { validate } from '../shared/protocol.js';
 import type { Identity } from './identity.js';
 import type { ClientStorage, OutboxItem, SavedState } from './storage.js';
@@ -57,7 +59,14 @@ export class Outbox {
       // Never sign what the relay would refuse: the console reports the problem before it costs a seq.
       if (payload.type === 'message') validate(messagePayload, payload);
       else validate(receiptPayload, payload);
-      const item: OutboxItem = { id: payload.id, seq: payload.seq, payload, jws: await this.#sign(payload), queuedAt: payload.sentAt };
+      const jws = await this.#sign(payload);
+      // JSON escaping can make a body within the character limit too large on the wire: refuse it here,
+      // before it takes a seq, rather than have the relay refuse a frame it cannot even attribute.
+      const frameBytes = utf8(JSON.stringify({ type: 'submit', jws })).length;
+      if (frameBytes > LIMITS.frameBytes) {
+        throw new HotlineError('FRAME_TOO_LARGE', `This item would be ${frameBytes} bytes on the wire; the limit is ${LIMITS.frameBytes}. Shorten it.`);
+      }
+      const item: OutboxItem = { id: payload.id, seq: payload.seq, payload, jws, queuedAt: payload.sentAt };
       this.items.push(item);
       this.nextSeq += 1;
       await this.persist();

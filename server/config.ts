@@ -26,6 +26,8 @@ export interface Config {
   printLinks: boolean;
 }
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 export const DEFAULTS: Readonly<Config> = {
   dataDir: './data',
   host: '127.0.0.1',
@@ -93,9 +95,18 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     const given = overrides[key];
     if (given !== undefined) target[key] = coerce(key, given);
   }
-  if (config.port > 65535) fail('port', 'must be at most 65535');
-  if (config.helloTimeoutMs < 100) fail('helloTimeoutMs', 'must be at least 100');
-  if (config.maxBatch < 1) fail('maxBatch', 'must be at least 1');
+  const range = (key: keyof Config, min: number, max: number) => {
+    const v = config[key] as number;
+    if (v < min || v > max) fail(key, `must be between ${min} and ${max}, got ${v}`);
+  };
+  range('port', 0, 65535);
+  range('helloTimeoutMs', 100, 60_000);
+  range('heartbeatMs', 1_000, 3_600_000);
+  range('maxBufferedBytes', 64 * 1024, 1024 * 1024 * 1024);
+  range('enrolmentTtlSeconds', 30, 7 * 24 * 3600);
+  range('tokenTtlSeconds', 60, 24 * 3600);
+  range('maxBatch', 1, 100_000);
+  if (!LOG_LEVELS.includes(config.logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
   config.dataDir = path.resolve(config.dataDir);
   if (config.publicUrl) {
     try {

@@ -127,7 +127,7 @@ export class ConsoleSession implements Subscriber {
     } catch (err) {
       const e = toHotlineError(err);
       this.relay.metrics.rejected.inc({ code: e.code });
-      this.fail(e, e.code === 'KEY_REVOKED' ? 4403 : 4401);
+      this.fail(e, e.closeCode ?? 4401);
     }
   }
 

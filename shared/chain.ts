@@ -49,6 +49,7 @@ export class ChainVerifier {
   readonly keys = new Map<string, KnownKey>();
   readonly messages = new Map<string, KnownMessage>();
   readonly nextSeq = new Map<string, number>();
+  readonly #ids = new Set<string>();
   exercise: ExerciseDef | undefined;
   relayKid: string | undefined;
   readonly #keyCache = new KeyCache();
@@ -128,6 +129,7 @@ export class ChainVerifier {
     if (p.exercise !== this.exercise?.id) throw fault(entry, 'WRONG_EXERCISE', `names exercise ${p.exercise}`);
     if (p.from !== key.station) throw fault(entry, 'WRONG_STATION', `from ${p.from} signed by a key of ${key.station}`);
     if (p.to !== otherStation(this.exercise, p.from)) throw fault(entry, 'WRONG_RECIPIENT', `to ${p.to}`);
+    if (this.#ids.has(p.id)) throw fault(entry, 'ID_CONFLICT', `id ${p.id} used twice`);
     const want = this.nextSeq.get(key.kid) ?? 0;
     if (p.seq !== want) throw fault(entry, 'SEQ_GAP', `seq ${p.seq} of key ${key.kid} where ${want} was expected`);
     if (p.type === 'receipt') {
@@ -135,9 +137,9 @@ export class ChainVerifier {
       if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
       if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
     } else {
-      if (this.messages.has(p.id)) throw fault(entry, 'ID_CONFLICT', `message id ${p.id} used twice`);
       this.messages.set(p.id, { idx: entry.idx, hash: entry.hash, from: p.from, to: p.to });
     }
+    this.#ids.add(p.id);
     this.nextSeq.set(key.kid, want + 1);
     return item;
   }

@@ -51,6 +51,7 @@ export const ERRORS = {
   TRUNCATED: { http: 422, close: null, message: 'The log lacks entries covered by a checkpoint.' },
   BAD_CHECKPOINT: { http: 422, close: null, message: 'The checkpoint is not validly signed by the relay.' },
   BAD_EXPORT: { http: 422, close: null, message: 'The exported log is malformed.' },
+  RELAY_UNREACHABLE: { http: 503, close: null, message: 'The relay cannot be reached.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -52,11 +52,13 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-function parseLine(text: string, line: number): unknown {
+function parseLine(text: string, line: number, isLast = false): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw Object.assign(new HotlineError('BAD_EXPORT', `line ${line} is not JSON`), { line });
+    // A last line that is not JSON is what a copy cut short mid-write looks like.
+    const code = isLast ? 'TRUNCATED' : 'BAD_EXPORT';
+    throw Object.assign(new HotlineError(code, isLast ? `line ${line} is cut short: the file was truncated` : `line ${line} is not JSON`), { line });
   }
 }
 
@@ -76,7 +78,11 @@ export async function verifyExport(text: string, options: VerifyOptions = {}): P
     const relayKey = await importPublicKey(header.relay.publicJwk);
     const last = lines.length - 1;
     for (line = 2; line <= last; line++) {
-      const entry = parseEntry(parseLine(lines[line - 1]!, line));
+      const value = parseLine(lines[line - 1]!, line, line === lines.length);
+      if (typeof value === 'object' && value !== null && 'checkpoint' in value) {
+        throw new HotlineError('BAD_EXPORT', `the closing checkpoint is on line ${line}, but entries follow it: they were added after the export was sealed`);
+      }
+      const entry = parseEntry(value);
       await verifier.apply(entry);
       entries.push(entry);
       if (entry.idx === 0 && (canonicalize(verifier.exercise) !== canonicalize(header.exercise) || verifier.relayKid !== header.relay.kid)) {
@@ -85,7 +91,7 @@ export async function verifyExport(text: string, options: VerifyOptions = {}): P
       options.onProgress?.(line - 1, last - 1);
     }
     line = lines.length;
-    const tail = lines.length > 1 ? (JSON.parse(lines[last]!) as unknown) : undefined;
+    const tail = lines.length > 1 ? parseLine(lines[last]!, lines.length, true) : undefined;
     if (typeof tail !== 'object' || tail === null || !('checkpoint' in tail)) {
       throw new HotlineError('TRUNCATED', 'the file does not end with the relay checkpoint: it was cut short');
     }

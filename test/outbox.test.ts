@@ -51,4 +51,18 @@ describe('the outbox', () => {
       ['three', 2],
     ]);
   });
+
+  it('refuses, before it takes a seq, an item whose escaped JSON would not fit a frame', async () => {
+    relay = await startTestRelay();
+    const bj = await enrolClient(relay, 'beijing');
+    clients.push(bj);
+    // Control characters are within the schema's limits but are escaped to six bytes each.
+    await expect(bj.send({ subject: '\u0001'.repeat(200), body: '\u0001'.repeat(8000) })).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
+    expect(bj.outbox.items).toHaveLength(0);
+    expect(bj.outbox.nextSeq).toBe(0);
+    bj.start();
+    const ok = await bj.send({ body: 'short' });
+    expect(ok.seq).toBe(0);
+    await until(() => bj.conversation.messages.get(ok.id)?.states.accepted !== undefined, 5000, 'accepted');
+  });
 });

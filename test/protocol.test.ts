@@ -588,6 +588,13 @@ describe('ChainVerifier', () => {
     await expectFault(await extend(base, 'message', { jws: await bj.sign({ ...msg, seq: 1 }) }), 'ID_CONFLICT');
   });
 
+  it('detects a receipt id reused, as the relay refuses it (ID_CONFLICT)', async () => {
+    const first = base[4]!;
+    const reused = receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 1, ref: msg.id, refHash: base[3]!.hash, kind: 'acknowledged' });
+    const original = JSON.parse(Buffer.from(first.jws!.split('.')[1]!, 'base64url').toString()) as { id: string };
+    await expectFault(await extend(base, 'receipt', { jws: await wa.sign({ ...reused, id: original.id }, { typ: TYP.receipt }) }), 'ID_CONFLICT');
+  });
+
   it('goes on after a refused entry as if it had never been offered', async () => {
     const v = await replay(base.slice(0, 3));
     await expect(v.apply({ ...base[3]!, hash: base[2]!.hash })).rejects.toMatchObject({ code: 'CHAIN_BROKEN' });

@@ -38,7 +38,7 @@ export class TrainerApi {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
-      throw Object.assign(new HotlineError('INTERNAL', `Cannot reach the relay at ${this.url}: ${(err as Error).message}`), { unreachable: true });
+      throw new HotlineError('RELAY_UNREACHABLE', `Cannot reach the relay at ${this.url}: ${(err as Error).message}`);
     }
     if (!res.ok) {
       const data = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };

@@ -70,8 +70,9 @@ class Batch {
     if (req.kind === 'key-enrolled') {
       const kid = (req.data as { kid: string }).kid;
       if (this.#kids.has(kid) || this.look.keyExists(kid)) throw new HotlineError('KEY_ALREADY_ENROLLED');
-      this.#kids.add(kid);
     }
+    if (req.codeHash !== undefined) this.#codes.add(req.codeHash);
+    if (req.kind === 'key-enrolled') this.#kids.add((req.data as { kid: string }).kid);
     const body: EntryBody = { idx: head.idx + 1, prev: head.hash, at: req.at, kind: req.kind };
     if (req.jws !== undefined) body.jws = req.jws;
     if (req.data !== undefined) body.data = req.data;
@@ -94,7 +95,6 @@ class Batch {
     if (row['used_at'] != null || this.#codes.has(hash)) throw new HotlineError('ENROLMENT_CODE_USED');
     if ((row['expires_at'] as string) <= req.at) throw new HotlineError('ENROLMENT_CODE_EXPIRED');
     if (row['station'] !== (req.data as { station?: unknown } | undefined)?.station) throw new HotlineError('ENROLMENT_CODE_INVALID');
-    this.#codes.add(hash);
   }
 }
 

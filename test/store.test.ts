@@ -1,0 +1,72 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../server/store/sqlite.js';
+import { hashEnrolmentCode } from '../server/enrolment-code.js';
+import { DEFAULT_EXERCISE } from '../server/exercises.js';
+import { TestKey } from './helpers/raw-console.js';
+import { tempDir } from './helpers/relay.js';
+
+describe('the SQLite store', () => {
+  let dir = '';
+  let store: SqliteStore;
+
+  beforeEach(() => {
+    dir = tempDir('hotline-store-');
+  });
+
+  afterEach(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function withExercise(): Promise<SqliteStore> {
+    store = openSqliteStore(path.join(dir, 'hotline.db'));
+    const at = new Date().toISOString();
+    const [r] = await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+    expect(r?.ok).toBe(true);
+    return store;
+  }
+
+  const enrolReq = (key: TestKey, code: string, station = 'beijing') => ({
+    exercise: 'dtl',
+    kind: 'key-enrolled' as const,
+    at: new Date().toISOString(),
+    data: { kid: key.kid, station, operator: 'op', publicJwk: key.publicJwk },
+    codeHash: hashEnrolmentCode(code),
+  });
+
+  it('runs with synchronous=FULL on every open', async () => {
+    await withExercise();
+    expect(store.synchronousLevel()).toBe(2);
+    await store.close();
+    store = openSqliteStore(path.join(dir, 'hotline.db'));
+    expect(store.synchronousLevel()).toBe(2);
+  });
+
+  it('does not burn a one-time code on an enrolment it refuses, even within one batch', async () => {
+    await withExercise();
+    const issued = { exercise: 'dtl', station: 'beijing', issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    await store.addEnrolmentCode({ ...issued, codeHash: hashEnrolmentCode('CODE-ONE') });
+    await store.addEnrolmentCode({ ...issued, codeHash: hashEnrolmentCode('CODE-TWO') });
+    const a = await TestKey.generate();
+    const b = await TestKey.generate();
+    const [first] = await store.append([enrolReq(a, 'CODE-ONE')]);
+    expect(first?.ok).toBe(true);
+    // Key a again (refused), then key b with the same code in the same batch: the code was never used.
+    const results = await store.append([enrolReq(a, 'CODE-TWO'), enrolReq(b, 'CODE-TWO')]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['KEY_ALREADY_ENROLLED', 'ok']);
+    const [again] = await store.append([enrolReq(await TestKey.generate(), 'CODE-TWO')]);
+    expect(again?.ok ? 'ok' : again?.error.code).toBe('ENROLMENT_CODE_USED');
+  });
+
+  it('links every entry to the one before it, across batches', async () => {
+    await withExercise();
+    const head0 = await store.head('dtl');
+    const [note] = await store.append([{ exercise: 'dtl', kind: 'note', at: new Date().toISOString(), data: { text: 'x' } }]);
+    expect(note?.ok && note.value.entry).toMatchObject({ idx: 1, prev: head0?.hash });
+    const rows = await store.read('dtl', 0, 10);
+    expect(rows.map((r) => r.entry.idx)).toEqual([0, 1]);
+    expect(rows[1]?.json).toBe(JSON.stringify(rows[1]?.entry));
+  });
+});
