@@ -16,6 +16,8 @@ export interface Config {
   heartbeatMs: number;
   /** A socket whose unsent bytes exceed this is dropped and must resume from the log. */
   maxBufferedBytes: number;
+  /** How long a socket over that bound may take to drain before it is dropped (SLOW_CONSUMER). */
+  slowConsumerGraceMs: number;
   enrolmentTtlSeconds: number;
   tokenTtlSeconds: number;
   /** The largest commit batch; more waits for the next turn. */
@@ -37,6 +39,7 @@ export const DEFAULTS: Readonly<Config> = {
   helloTimeoutMs: 5_000,
   heartbeatMs: 15_000,
   maxBufferedBytes: 1024 * 1024,
+  slowConsumerGraceMs: 10_000,
   enrolmentTtlSeconds: 15 * 60,
   tokenTtlSeconds: 60 * 60,
   maxBatch: 1_000,
@@ -55,6 +58,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   helloTimeoutMs: 'HOTLINE_HELLO_TIMEOUT_MS',
   heartbeatMs: 'HOTLINE_HEARTBEAT_MS',
   maxBufferedBytes: 'HOTLINE_MAX_BUFFERED_BYTES',
+  slowConsumerGraceMs: 'HOTLINE_SLOW_CONSUMER_GRACE_MS',
   enrolmentTtlSeconds: 'HOTLINE_ENROLMENT_TTL_SECONDS',
   tokenTtlSeconds: 'HOTLINE_TOKEN_TTL_SECONDS',
   maxBatch: 'HOTLINE_MAX_BATCH',
@@ -103,6 +107,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   range('helloTimeoutMs', 100, 60_000);
   range('heartbeatMs', 1_000, 3_600_000);
   range('maxBufferedBytes', 64 * 1024, 1024 * 1024 * 1024);
+  range('slowConsumerGraceMs', 100, 600_000);
   range('enrolmentTtlSeconds', 30, 7 * 24 * 3600);
   range('tokenTtlSeconds', 60, 24 * 3600);
   range('maxBatch', 1, 100_000);

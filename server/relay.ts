@@ -33,7 +33,7 @@ export class Relay {
     readonly log: Logger,
   ) {
     this.committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, config.maxBatch);
-    this.fanout = new Fanout(store, config.maxBufferedBytes);
+    this.fanout = new Fanout(store, config.maxBufferedBytes, config.slowConsumerGraceMs);
   }
 
   /** Ready when not closing and the store proves it can commit (a durable probe write). */
