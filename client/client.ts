@@ -234,6 +234,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
       const p = r.item.payload;
       if (p.type === 'receipt') this.#receipting.delete(`${p.kind}:${p.ref}`);
     }
-    for (const changed of r.items) this.#submit(changed);
+    for (const changed of r.items) {
+      this.conversation.queued(changed);
+      this.#submit(changed);
+    }
   }
 }

@@ -53,6 +53,8 @@ export class Conversation {
     if (p.type !== 'message') return undefined;
     const view = this.messages.get(p.id) ?? this.#view(p, true);
     view.states.queued ??= item.queuedAt;
+    // Re-signed after a refusal: until it is in the log, the view shows the seq it now carries.
+    if (view.idx === undefined) view.seq = p.seq;
     this.messages.set(p.id, view);
     return view;
   }

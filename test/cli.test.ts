@@ -38,8 +38,10 @@ describe('the hotline CLI', () => {
   it('lets two terminal consoles exchange a signed, acknowledged message through their stdin', async () => {
     const bj = run(['console', '--link', links['beijing']!, '--operator', 'BJ duty officer'], { cwd: dir });
     const wa = run(['console', '--link', links['washington']!, '--operator', 'WA duty officer'], { cwd: dir });
-    await bj.waitFor(/peer washington: online/);
+    // Wait for both to have replayed the log: state changes are printed from then on.
+    await bj.waitFor(/live ---/);
     await wa.waitFor(/live ---/);
+    await bj.waitFor(/peer washington: online/);
     bj.write('/subject Line check');
     bj.write('/flash Please acknowledge this test of the link.');
     await wa.waitFor(/FLASH from beijing: acknowledge with \/ack 1/);

@@ -42,6 +42,9 @@ describe('the outbox', () => {
     restored.outbox.nextSeq = 0;
     const v = await restored.send({ body: 'three' });
     await until(() => restored.conversation.messages.get(v.id)?.states.accepted !== undefined, 5000, 'accepted after rebase');
+    // The re-signed seq shows at once, before its entry has been verified and applied.
+    expect(restored.conversation.messages.get(v.id)?.seq).toBe(2);
+    await until(() => restored.conversation.messages.get(v.id)?.idx !== undefined, 5000, 'in the verified log');
     expect(alarms).toContain('SEQ_CONFLICT');
     expect(restored.outbox.items).toHaveLength(0);
     const msgs = restored.messages().filter((m) => m.direction === 'out').map((m) => [m.body, m.seq]);

@@ -1,0 +1,80 @@
+// A few DOM helpers: element building without innerHTML (message text is never parsed as HTML), and the
+// page's two live regions. No inline styles anywhere: the CSP forbids them; classes do the styling.
+
+type Child = Node | string | number | false | null | undefined;
+type Attrs = Record<string, string | number | boolean | undefined | null | ((ev: Event) => void)>;
+
+/** h('button', {class: 'x', onclick: fn, 'aria-label': '…'}, 'text', child…) */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (typeof value === 'function') el.addEventListener(key.replace(/^on/, ''), value as EventListener);
+    else if (key === 'class') el.className = String(value);
+    else if (key === 'text') el.textContent = String(value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  append(el, ...children);
+  return el;
+}
+
+export function append(parent: Element, ...children: Child[]): void {
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    parent.append(typeof c === 'number' ? String(c) : c);
+  }
+}
+
+/** Replaces an element's children. */
+export function fill(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, ...children);
+}
+
+let uid = 0;
+export function nextId(prefix: string): string {
+  return `${prefix}-${++uid}`;
+}
+
+/** A labelled form field: <label for> + control, with an optional hint tied by aria-describedby. */
+export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+  control.id ||= nextId('f');
+  const wrap = h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+  if (hint) {
+    const hintId = `${control.id}-hint`;
+    control.setAttribute('aria-describedby', hintId);
+    wrap.append(h('p', { class: 'hint', id: hintId }, hint));
+  }
+  return wrap;
+}
+
+export function select(options: readonly (string | [value: string, label: string])[], value: string, attrs: Attrs = {}): HTMLSelectElement {
+  const el = h('select', attrs);
+  for (const o of options) {
+    const [v, l] = typeof o === 'string' ? [o, o] : o;
+    el.append(h('option', { value: v, selected: v === value }, l));
+  }
+  el.value = value;
+  return el;
+}
+
+/** Polite announcements (new messages, receipts) for screen readers. */
+export function announce(text: string): void {
+  const region = document.getElementById('announcer');
+  if (!region) return;
+  region.textContent = '';
+  // A separate task, so the same text twice is still announced.
+  setTimeout(() => (region.textContent = text), 30);
+}
+
+/** A status line that is a live region from the start, so every later text is announced. */
+export function statusLine(): HTMLElement {
+  return h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+}
+
+/** Sets a status line's text and tone (the tone also shows as a text prefix, not by colour alone). */
+export function status(el: HTMLElement, text: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
+  el.className = `status status-${kind}`;
+  el.textContent = kind === 'error' ? `Error: ${text}` : text;
+}
