@@ -1,0 +1,28 @@
+// Formatting shared by the browser consoles. Every time a console shows is UTC ("Z"); DTGs come from
+// shared/dtg.ts.
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A countdown or elapsed time: `9:05`, `1:02:03` (hours only when needed); never negative. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+}
+
+/** `2025-11-29 10:12:03Z`: a full UTC timestamp for tooltips and logs. */
+export function utcStamp(iso: string | Date): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}
+
+/** The classification marking's colour family (US marking conventions), for the classification bar. */
+export function classificationLevel(marking: string): 'unclassified' | 'confidential' | 'secret' | 'top-secret' {
+  const m = marking.toUpperCase();
+  if (m.includes('TOP SECRET')) return 'top-secret';
+  if (/(^|[^A-Z])SECRET/.test(m) && !m.includes('UNCLASSIFIED')) return 'secret';
+  if (m.includes('CONFIDENTIAL') && !m.includes('UNCLASSIFIED')) return 'confidential';
+  return 'unclassified';
+}

@@ -1,0 +1,54 @@
+// Keyboard shortcuts of the operator console, and the panel that documents them on the page.
+// Alt+letter is matched on the physical key (event.code), so it also works where Alt types a character.
+import { h, replaceChildren } from '../common/dom.js';
+import { t, type Key } from './i18n.js';
+
+export interface ShortcutActions {
+  acknowledge(): void;
+  compose(): void;
+  traffic(): void;
+  switchLanguage(): void;
+}
+
+const SHORTCUTS: { keys: string[]; label: Key }[] = [
+  { keys: ['Ctrl', 'Enter'], label: 'keySend' },
+  { keys: ['Alt', 'A'], label: 'keyAck' },
+  { keys: ['Alt', 'N'], label: 'keyCompose' },
+  { keys: ['Alt', 'T'], label: 'keyTraffic' },
+  { keys: ['Alt', 'L'], label: 'keyLang' },
+];
+
+export function installShortcuts(actions: ShortcutActions): () => void {
+  const onKey = (ev: KeyboardEvent) => {
+    if (!ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.repeat) return;
+    const action = { KeyA: actions.acknowledge, KeyN: actions.compose, KeyT: actions.traffic, KeyL: actions.switchLanguage }[ev.code];
+    if (!action) return;
+    ev.preventDefault();
+    action();
+  };
+  document.addEventListener('keydown', onKey);
+  return () => document.removeEventListener('keydown', onKey);
+}
+
+export class KeyboardHelp {
+  readonly element = h('section', { class: 'panel help', 'aria-labelledby': 'help-title', 'data-testid': 'keyboard-help' });
+
+  constructor() {
+    this.relabel();
+  }
+
+  relabel(): void {
+    replaceChildren(
+      this.element,
+      h('h2', { id: 'help-title', class: 'panel-title' }, t('keyboard')),
+      h(
+        'dl',
+        { class: 'shortcuts' },
+        ...SHORTCUTS.flatMap(({ keys, label }) => [
+          h('dt', {}, ...keys.flatMap((k, i) => (i === 0 ? [h('kbd', {}, k)] : ['+', h('kbd', {}, k)]))),
+          h('dd', {}, t(label)),
+        ]),
+      ),
+    );
+  }
+}
