@@ -12,6 +12,7 @@ import { Metrics } from './metrics.js';
 import { Relay } from './relay.js';
 import { RelayKey } from './relay-key.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { ThreadedSqliteStore } from './store/threaded-sqlite.js';
 import { ensureTrainerSecret } from './trainer-secret.js';
 import { attachWebSocket } from './ws.js';
 
@@ -37,7 +38,8 @@ function defaultOrigins(url: string, host: string, port: number): string[] {
 export async function startRelay(config: Config, logger?: Logger): Promise<RunningRelay> {
   const log = logger ?? createLogger(config.logLevel, config.logPretty);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = openSqliteStore(path.join(config.dataDir, 'hotline.db'));
+  const file = path.join(config.dataDir, 'hotline.db');
+  const store = config.writerThread ? await ThreadedSqliteStore.open(file) : openSqliteStore(file);
   const { key, created } = await RelayKey.loadOrCreate(config.dataDir);
   if (created) log.info({ kid: key.kid }, 'relay key created');
   const newTrainerSecret = await ensureTrainerSecret(store);

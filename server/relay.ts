@@ -4,10 +4,11 @@ import type { Logger } from 'pino';
 import { HotlineError } from '../shared/errors.js';
 import { KeyCache } from '../shared/jws.js';
 import { otherStation, type ExerciseDef } from '../shared/items.js';
-import { verifyHello, verifyItem } from '../shared/signed.js';
+import { verifyHello, verifyItem, type InspectedItem } from '../shared/signed.js';
 import { Committer } from './committer.js';
 import type { Config } from './config.js';
 import { Fanout } from './fanout.js';
+import { NODE_CRYPTO } from './node-crypto.js';
 import type { Metrics } from './metrics.js';
 import type { RelayKey } from './relay-key.js';
 import { Presence } from './presence.js';
@@ -86,12 +87,13 @@ export class Relay {
   }
 
   /** Every check that needs no log position; the store checks seq and ids at commit. */
-  async verifySubmission(session: ConsoleSession, jws: string): Promise<AppendRequest> {
+  async verifySubmission(session: ConsoleSession, jws: string, inspected?: InspectedItem): Promise<AppendRequest> {
     let rec: KeyRecord | undefined;
-    const item = await verifyItem(jws, async (kid) => {
+    const resolve = async (kid: string) => {
       rec = await this.#key(kid);
       return rec && this.#keyCache.get(kid, rec.publicJwk);
-    });
+    };
+    const item = await verifyItem(jws, resolve, NODE_CRYPTO, inspected);
     const key = rec!;
     const p = item.payload;
     if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { HotlineError, toHotlineError } from '../shared/errors.js';
 import { parseClientFrame, type ClientFrame } from '../shared/protocol.js';
-import { inspectItem } from '../shared/signed.js';
+import { inspectItem, type InspectedItem } from '../shared/signed.js';
 import { LIMITS } from '../shared/items.js';
 import type { Subscriber } from './fanout.js';
 import type { Relay } from './relay.js';
@@ -149,17 +149,16 @@ export class ConsoleSession implements Subscriber {
   }
 
   #submit(jws: string): void {
-    let id: string | undefined;
-    let seq: number | undefined;
+    let inspected: InspectedItem | undefined;
     try {
-      const peek = inspectItem(jws);
-      id = peek.payload.id;
-      seq = peek.payload.seq;
+      inspected = inspectItem(jws);
     } catch {
       // The full check below reports the precise error.
     }
+    const id = inspected?.payload.id;
+    const seq = inspected?.payload.seq;
     const started = performance.now();
-    const verified = this.relay.verifySubmission(this, jws);
+    const verified = this.relay.verifySubmission(this, jws, inspected);
     verified.catch(() => undefined);
     this.#admission = this.#admission.then(async () => {
       let request;

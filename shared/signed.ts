@@ -13,6 +13,7 @@ import {
   type HelloPayload,
   type MessagePayload,
   type ReceiptPayload,
+  type Typ,
 } from './items.js';
 import { validate } from './protocol.js';
 
@@ -22,8 +23,23 @@ export type SignedItem =
 
 export type KeyResolver = (kid: string) => Promise<CryptoKey | undefined> | CryptoKey | undefined;
 
+/** What an item's own checks depend on: a signature check and a payload hash. jose and WebCrypto by
+ * default; the relay supplies node:crypto equivalents that accept and refuse exactly the same JWS. */
+export interface ItemCrypto {
+  /** Checks the signature only: the header was already checked by decodeHeader. */
+  verify(jws: string, key: CryptoKey, typ: Typ): Promise<unknown>;
+  hash(bytes: Uint8Array): Promise<string> | string;
+}
+
+export const WEB_CRYPTO: ItemCrypto = {
+  verify: verifySignature,
+  hash: async (bytes) => base64url(await sha256(bytes)),
+};
+
+export type InspectedItem = Omit<SignedItem, 'payloadHash'> & { bytes: Uint8Array };
+
 /** Parses a message or receipt without checking its signature: kid, typ and a schema-valid payload. */
-export function inspectItem(jws: string): Omit<SignedItem, 'payloadHash'> & { bytes: Uint8Array } {
+export function inspectItem(jws: string): InspectedItem {
   const header = decodeHeader(jws);
   const bytes = payloadBytes(jws);
   const value = parseJsonPayload(bytes);
@@ -40,12 +56,12 @@ export function inspectItem(jws: string): Omit<SignedItem, 'payloadHash'> & { by
 }
 
 /** Full check of a message or receipt. The payload hash is what deduplication compares. */
-export async function verifyItem(jws: string, resolve: KeyResolver): Promise<SignedItem> {
-  const item = inspectItem(jws);
+export async function verifyItem(jws: string, resolve: KeyResolver, crypto: ItemCrypto = WEB_CRYPTO, inspected?: InspectedItem): Promise<SignedItem> {
+  const item = inspected ?? inspectItem(jws);
   const key = await resolve(item.kid);
   if (!key) throw new HotlineError('UNKNOWN_KEY', `No enrolled key has kid ${item.kid}.`);
-  await verifySignature(jws, key, item.typ);
-  const payloadHash = base64url(await sha256(item.bytes));
+  await crypto.verify(jws, key, item.typ);
+  const payloadHash = await crypto.hash(item.bytes);
   const { bytes: _bytes, ...rest } = item;
   return { ...rest, payloadHash } as SignedItem;
 }

@@ -22,9 +22,10 @@ import {
   receiptPayload,
   type MessagePayload,
 } from '../shared/items.js';
-import { parsePublicJwk } from '../shared/jws.js';
+import { parsePublicJwk, signJws } from '../shared/jws.js';
 import { parseClientFrame, parseServerFrame, validate } from '../shared/protocol.js';
-import { verifyCheckpoint, verifyHello, verifyItem, type KeyResolver } from '../shared/signed.js';
+import { verifyCheckpoint, verifyHello, verifyItem, WEB_CRYPTO, type KeyResolver } from '../shared/signed.js';
+import { NODE_CRYPTO, signCompact } from '../server/node-crypto.js';
 import { DEFAULT_EXERCISE } from '../server/exercises.js';
 import { RelayKey } from '../server/relay-key.js';
 import { hashBody } from '../server/store/chain-linker.js';
@@ -370,6 +371,21 @@ describe('signed items', () => {
   it.each(tampers)('rejects %s', async (_name, make, code) => {
     const forged = await make();
     await expect(verifyItem(forged, resolve)).rejects.toMatchObject({ name: 'HotlineError', code });
+    // The relay's node:crypto path must refuse exactly what jose refuses, with the same code.
+    await expect(verifyItem(forged, resolve, NODE_CRYPTO)).rejects.toMatchObject({ name: 'HotlineError', code });
+  });
+
+  it('gives the same verdict and payload hash through jose and through node:crypto', async () => {
+    const [a, b] = await Promise.all([verifyItem(jws, resolve, WEB_CRYPTO), verifyItem(jws, resolve, NODE_CRYPTO)]);
+    expect(b).toEqual(a);
+    const malleated = withPart(jws, s64, nonCanonical(part(jws, s64)));
+    expect(await verifyItem(malleated, resolve, NODE_CRYPTO)).toEqual(await verifyItem(malleated, resolve, WEB_CRYPTO));
+  });
+
+  it('signs byte for byte what jose signs (Ed25519 is deterministic)', async () => {
+    for (const typ of [TYP.message, TYP.checkpoint]) {
+      expect(await signCompact(msg, bj.privateKey, bj.kid, typ)).toBe(await signJws(msg, bj.privateKey, bj.kid, typ));
+    }
   });
 
   it('accepts a second spelling of the signature, with the same payload hash (so identity is never the JWS string)', async () => {

@@ -1,5 +1,6 @@
-// The embedded store: one SQLite file, WAL, synchronous=FULL checked on every open. All work is
-// synchronous on the event loop, so one append() is one transaction and one fsync for the whole batch.
+// The embedded store: one SQLite file, WAL, synchronous=FULL checked on every open. Each call is
+// synchronous, so one append() is one transaction and one fsync for the whole batch. The relay runs
+// the writing side on a worker thread (threaded-sqlite.ts) and reads through a second connection.
 import Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryBody } from '../../shared/entry.js';

@@ -1,0 +1,101 @@
+// The embedded store as the relay uses it: writes (and their fsyncs) on a worker thread, reads on the
+// main thread from a second connection. WAL lets the reader see every committed batch at once, and a
+// reader never blocks the writer.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { HotlineError } from '../../shared/errors.js';
+import { openSqliteStore, type SqliteStore } from './sqlite.js';
+import { decodeResults, toError, type WireError, type WireResult, type WriteOp } from './sqlite-wire.js';
+import type { AppendRequest, AppendResult, EnrolmentCode, Store } from './types.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// Built: next to this file. From TypeScript sources (tests): the built copy, which `npm test` makes first.
+const WORKER = [path.join(here, 'sqlite-worker.js'), path.resolve(here, '../../dist/server/store/sqlite-worker.js')].find((f) => existsSync(f));
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError };
+
+export class ThreadedSqliteStore implements Store {
+  #next = 1;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #dead: HotlineError | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly reader: SqliteStore,
+    readonly synchronous: number,
+  ) {
+    worker.on('message', (reply: Reply) => {
+      const p = this.#pending.get(reply.id);
+      if (!p) return;
+      this.#pending.delete(reply.id);
+      if (reply.ok) p.resolve(reply.value);
+      else p.reject(toError(reply.error));
+    });
+    const die = (why: string) => {
+      this.#dead = new HotlineError('STORE_UNAVAILABLE', `The store's writer thread stopped: ${why}`);
+      for (const p of this.#pending.values()) p.reject(this.#dead);
+      this.#pending.clear();
+    };
+    worker.on('error', (err) => die(err.message));
+    worker.on('exit', (code) => die(`exit ${code}`));
+  }
+
+  static async open(file: string): Promise<ThreadedSqliteStore> {
+    if (!WORKER) throw new HotlineError('INTERNAL', 'The SQLite writer is not built: run `npm run build`.');
+    const worker = new Worker(WORKER, { workerData: { file } });
+    const ready = await new Promise<{ ready: boolean; synchronous?: number; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw new HotlineError('STORE_UNAVAILABLE', ready.error ?? 'The store could not be opened.');
+    }
+    // The writer made the schema; the reader only reads.
+    return new ThreadedSqliteStore(worker, openSqliteStore(file), ready.synchronous ?? -1);
+  }
+
+  #call<T>(op: WriteOp, ...args: unknown[]): Promise<T> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  async append(requests: AppendRequest[]): Promise<AppendResult[]> {
+    return decodeResults(await this.#call<WireResult[]>('append', requests));
+  }
+
+  addEnrolmentCode(code: EnrolmentCode): Promise<void> {
+    return this.#call('addEnrolmentCode', code);
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    return this.#call('setMeta', key, value);
+  }
+
+  probe(): Promise<void> {
+    return this.#call('probe');
+  }
+
+  read: Store['read'] = (...a) => this.reader.read(...a);
+  head: Store['head'] = (...a) => this.reader.head(...a);
+  getExercise: Store['getExercise'] = (...a) => this.reader.getExercise(...a);
+  listExercises: Store['listExercises'] = () => this.reader.listExercises();
+  getKey: Store['getKey'] = (...a) => this.reader.getKey(...a);
+  listKeys: Store['listKeys'] = (...a) => this.reader.listKeys(...a);
+  nextSeq: Store['nextSeq'] = (...a) => this.reader.nextSeq(...a);
+  findMessage: Store['findMessage'] = (...a) => this.reader.findMessage(...a);
+  findEnrolmentCode: Store['findEnrolmentCode'] = (...a) => this.reader.findEnrolmentCode(...a);
+  getMeta: Store['getMeta'] = (...a) => this.reader.getMeta(...a);
+
+  async close(): Promise<void> {
+    if (!this.#dead) await this.#call('close').catch(() => undefined);
+    await this.worker.terminate();
+    await this.reader.close();
+  }
+}
