@@ -2,14 +2,22 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../server/store/sqlite.js';
+import { ThreadedSqliteStore } from '../server/store/threaded-sqlite.js';
+import type { Store } from '../server/store/types.js';
 import { hashEnrolmentCode } from '../server/enrolment-code.js';
 import { DEFAULT_EXERCISE } from '../server/exercises.js';
 import { TestKey } from './helpers/raw-console.js';
 import { tempDir } from './helpers/relay.js';
 
-describe('the SQLite store', () => {
+// One contract, every store: the embedded store on the main thread and with its writer thread.
+const stores: [string, (file: string) => Promise<Store & { close(): Promise<void> }>, (s: Store) => number][] = [
+  ['SQLite on the main thread', async (file) => openSqliteStore(file), (s) => (s as SqliteStore).synchronousLevel()],
+  ['SQLite with a writer thread', (file) => ThreadedSqliteStore.open(file), (s) => (s as ThreadedSqliteStore).synchronous],
+];
+
+describe.each(stores)('the store contract: %s', (_name, open, synchronousLevel) => {
   let dir = '';
-  let store: SqliteStore;
+  let store: Store;
 
   beforeEach(() => {
     dir = tempDir('hotline-store-');
@@ -20,8 +28,8 @@ describe('the SQLite store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function withExercise(): Promise<SqliteStore> {
-    store = openSqliteStore(path.join(dir, 'hotline.db'));
+  async function withExercise(): Promise<Store> {
+    store = await open(path.join(dir, 'hotline.db'));
     const at = new Date().toISOString();
     const [r] = await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
     expect(r?.ok).toBe(true);
@@ -38,10 +46,10 @@ describe('the SQLite store', () => {
 
   it('runs with synchronous=FULL on every open', async () => {
     await withExercise();
-    expect(store.synchronousLevel()).toBe(2);
+    expect(synchronousLevel(store)).toBe(2);
     await store.close();
-    store = openSqliteStore(path.join(dir, 'hotline.db'));
-    expect(store.synchronousLevel()).toBe(2);
+    store = await open(path.join(dir, 'hotline.db'));
+    expect(synchronousLevel(store)).toBe(2);
   });
 
   it('does not burn a one-time code on an enrolment it refuses, even within one batch', async () => {
@@ -68,5 +76,27 @@ describe('the SQLite store', () => {
     const rows = await store.read('dtl', 0, 10);
     expect(rows.map((r) => r.entry.idx)).toEqual([0, 1]);
     expect(rows[1]?.json).toBe(JSON.stringify(rows[1]?.entry));
+  });
+});
+
+describe('the writer thread', () => {
+  it('fails closed when it stops: every pending and later write is STORE_UNAVAILABLE, nothing is accepted', async () => {
+    const dir = tempDir('hotline-store-');
+    const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
+    try {
+      const at = new Date().toISOString();
+      const pending = store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      await (store as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      const outcome = await pending.then(
+        (r) => (r[0]?.ok ? 'committed before the stop' : 'refused'),
+        (e: { code?: string }) => e.code,
+      );
+      expect(['committed before the stop', 'STORE_UNAVAILABLE']).toContain(outcome);
+      await expect(store.append([{ exercise: 'dtl', kind: 'note', at, data: {} }])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(store.probe()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
