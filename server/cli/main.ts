@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { HotlineError } from '../../shared/errors.js';
 import { registerAdmin } from './admin.js';
+import { registerBench } from './bench.js';
 import { registerConsole } from './console.js';
 import { registerScripted } from './scripted.js';
 import { registerServe } from './serve.js';
@@ -29,6 +30,7 @@ registerConsole(program);
 registerScripted(program);
 registerAdmin(program);
 registerVerify(program);
+registerBench(program);
 
 function exitCodeFor(err: HotlineError): number {
   if (err.code === 'RELAY_UNREACHABLE') return EXIT.unreachable;

@@ -8,6 +8,8 @@ export const EXIT = {
   unreachable: 3,
   unauthorized: 4,
   verifyFailed: 5,
+  /** `hotline bench`: a --max-p99 or --min-rate threshold was missed (the run itself was correct). */
+  thresholdMissed: 6,
 } as const;
 
 const tty = Boolean(process.stdout.isTTY) && !clientEnv().noColor;
