@@ -87,25 +87,32 @@ export class Outbox {
     });
   }
 
+  /** Gives `items` consecutive seqs from `fromSeq`, re-signing those whose seq changes. */
+  async #renumber(items: OutboxItem[], fromSeq: number): Promise<OutboxItem[]> {
+    let seq = fromSeq;
+    const changed: OutboxItem[] = [];
+    for (const item of items) {
+      if (item.seq !== seq) {
+        item.payload = { ...item.payload, seq };
+        item.seq = seq;
+        item.jws = await this.#sign(item.payload);
+        changed.push(item);
+      }
+      seq += 1;
+    }
+    this.nextSeq = seq;
+    await this.persist();
+    return changed;
+  }
+
   /** Drops a refused item and re-signs its successors from `fromSeq` on; returns the re-signed items. */
   refused(id: string | undefined, fromSeq: number): Promise<OutboxItem[]> {
     return this.#exclusive(async () => {
       if (id !== undefined) this.items = this.items.filter((i) => i.id !== id);
-      let seq = fromSeq;
-      const changed: OutboxItem[] = [];
-      for (const item of this.items) {
-        if (item.seq < fromSeq) continue;
-        if (item.seq !== seq) {
-          item.payload = { ...item.payload, seq };
-          item.seq = seq;
-          item.jws = await this.#sign(item.payload);
-          changed.push(item);
-        }
-        seq += 1;
-      }
-      this.nextSeq = seq;
-      await this.persist();
-      return changed;
+      return this.#renumber(
+        this.items.filter((i) => i.seq >= fromSeq),
+        fromSeq,
+      );
     });
   }
 
@@ -113,19 +120,7 @@ export class Outbox {
   rebase(id: string, fromSeq: number): Promise<OutboxItem[]> {
     return this.#exclusive(async () => {
       const start = this.items.findIndex((i) => i.id === id);
-      if (start < 0) return [];
-      let seq = fromSeq;
-      const changed: OutboxItem[] = [];
-      for (const item of this.items.slice(start)) {
-        item.payload = { ...item.payload, seq };
-        item.seq = seq;
-        item.jws = await this.#sign(item.payload);
-        changed.push(item);
-        seq += 1;
-      }
-      this.nextSeq = seq;
-      await this.persist();
-      return changed;
+      return start < 0 ? [] : this.#renumber(this.items.slice(start), fromSeq);
     });
   }
 

@@ -2,7 +2,7 @@
 import { HotlineError } from '../shared/errors.js';
 import { exportLines, EXPORT_FORMAT, type ExportHeader } from '../shared/export.js';
 import { parsePublicJwk, thumbprint } from '../shared/jws.js';
-import { exerciseDef, LIMITS, otherStation, type ExerciseDef } from '../shared/items.js';
+import { exerciseDef, LIMITS, otherStation, type ExerciseDef, type IssuedCode } from '../shared/items.js';
 import { validate } from '../shared/protocol.js';
 import type { Entry } from '../shared/entry.js';
 import { enrolmentLink, hashEnrolmentCode, newEnrolmentCode } from './enrolment-code.js';
@@ -18,13 +18,7 @@ export const DEFAULT_EXERCISE: ExerciseDef = {
   ],
 };
 
-export interface IssuedCode {
-  exercise: string;
-  station: string;
-  code: string;
-  link: string;
-  expiresAt: string;
-}
+export type { IssuedCode } from '../shared/items.js';
 
 export interface Enrolled {
   exercise: ExerciseDef;

@@ -1,5 +1,5 @@
 // The trainer API over fetch, always with `Authorization: Bearer`; a 401 ends the session.
-import type { ExerciseDef } from '../../../../shared/items.js';
+import type { ExerciseDef, IssuedCode } from '../../../../shared/items.js';
 import type { Session } from './auth.js';
 
 export class ApiError extends Error {
@@ -33,13 +33,7 @@ export interface ExerciseDetail {
   keys: KeyInfo[];
 }
 
-export interface IssuedCode {
-  exercise: string;
-  station: string;
-  code: string;
-  link: string;
-  expiresAt: string;
-}
+export type { IssuedCode } from '../../../../shared/items.js';
 
 export class Api {
   constructor(private readonly session: Session) {}
