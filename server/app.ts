@@ -32,7 +32,7 @@ export interface RunningRelay {
 
 function defaultOrigins(url: string, host: string, port: number): string[] {
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
-  return loopback ? [url, `http://127.0.0.1:${port}`, `http://localhost:${port}`] : [url];
+  return loopback ? [...new Set([url, `http://127.0.0.1:${port}`, `http://localhost:${port}`])] : [url];
 }
 
 export async function startRelay(config: Config, logger?: Logger): Promise<RunningRelay> {
