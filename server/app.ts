@@ -13,6 +13,7 @@ import { Relay } from './relay.js';
 import { RelayKey } from './relay-key.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { ThreadedSqliteStore } from './store/threaded-sqlite.js';
+import type { Store } from './store/types.js';
 import { ensureTrainerSecret } from './trainer-secret.js';
 import { attachWebSocket } from './ws.js';
 
@@ -35,11 +36,12 @@ function defaultOrigins(url: string, host: string, port: number): string[] {
   return loopback ? [...new Set([url, `http://127.0.0.1:${port}`, `http://localhost:${port}`])] : [url];
 }
 
-export async function startRelay(config: Config, logger?: Logger): Promise<RunningRelay> {
+/** `store` replaces the SQLite store (the benchmark's volatile floor); `hotline serve` never passes one. */
+export async function startRelay(config: Config, logger?: Logger, store?: Store): Promise<RunningRelay> {
   const log = logger ?? createLogger(config.logLevel, config.logPretty);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(config.dataDir, 'hotline.db');
-  const store = config.writerThread ? await ThreadedSqliteStore.open(file) : openSqliteStore(file);
+  store ??= config.writerThread ? await ThreadedSqliteStore.open(file) : openSqliteStore(file);
   const { key, created } = await RelayKey.loadOrCreate(config.dataDir);
   if (created) log.info({ kid: key.kid }, 'relay key created');
   const newTrainerSecret = await ensureTrainerSecret(store);

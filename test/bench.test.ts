@@ -53,6 +53,14 @@ describe('hotline bench', { timeout: 120_000 }, () => {
     expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it('measures the relay without storage (--store volatile) with the same correctness checks', async () => {
+    const r = await runToEnd(['bench', ...TINY, '--store', 'volatile', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as BenchReport;
+    expect(report.relay!.correctness.ok).toBe(true);
+    expect(report.command).toContain('--store volatile');
+  });
+
   it('exits 6 when a threshold is missed, and still reports a correct run', async () => {
     const r = await runToEnd(['bench', ...TINY, '--max-p99', 'accepted=1us', '--min-rate', '1000000', '--json']);
     expect(r.code, r.stderr).toBe(6);

@@ -4,18 +4,37 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../server/store/sqlite.js';
 import { ThreadedSqliteStore } from '../server/store/threaded-sqlite.js';
 import type { Store } from '../server/store/types.js';
+import { MemoryStore } from '../server/store/memory.js';
 import { hashEnrolmentCode } from '../server/enrolment-code.js';
 import { DEFAULT_EXERCISE } from '../server/exercises.js';
 import { TestKey } from './helpers/raw-console.js';
 import { tempDir } from './helpers/relay.js';
 
-// One contract, every store: the embedded store on the main thread and with its writer thread.
-const stores: [string, (file: string) => Promise<Store & { close(): Promise<void> }>, (s: Store) => number][] = [
+// One contract, every store: the embedded store on the main thread and with its writer thread, and the
+// volatile store the benchmark uses as its no-storage floor.
+const sqliteStores: [string, (file: string) => Promise<Store>, (s: Store) => number][] = [
   ['SQLite on the main thread', async (file) => openSqliteStore(file), (s) => (s as SqliteStore).synchronousLevel()],
   ['SQLite with a writer thread', (file) => ThreadedSqliteStore.open(file), (s) => (s as ThreadedSqliteStore).synchronous],
 ];
+const stores: [string, (file: string) => Promise<Store>][] = [...sqliteStores.map(([n, o]) => [n, o] as [string, (file: string) => Promise<Store>]), ['memory (volatile)', async () => new MemoryStore()]];
 
-describe.each(stores)('the store contract: %s', (_name, open, synchronousLevel) => {
+describe.each(sqliteStores)('durability: %s', (_name, open, synchronousLevel) => {
+  it('runs with synchronous=FULL on every open', async () => {
+    const dir = tempDir('hotline-store-');
+    let store = await open(path.join(dir, 'hotline.db'));
+    try {
+      expect(synchronousLevel(store)).toBe(2);
+      await store.close();
+      store = await open(path.join(dir, 'hotline.db'));
+      expect(synchronousLevel(store)).toBe(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(stores)('the store contract: %s', (_name, open) => {
   let dir = '';
   let store: Store;
 
@@ -42,14 +61,6 @@ describe.each(stores)('the store contract: %s', (_name, open, synchronousLevel) 
     at: new Date().toISOString(),
     data: { kid: key.kid, station, operator: 'op', publicJwk: key.publicJwk },
     codeHash: hashEnrolmentCode(code),
-  });
-
-  it('runs with synchronous=FULL on every open', async () => {
-    await withExercise();
-    expect(synchronousLevel(store)).toBe(2);
-    await store.close();
-    store = await open(path.join(dir, 'hotline.db'));
-    expect(synchronousLevel(store)).toBe(2);
   });
 
   it('does not burn a one-time code on an enrolment it refuses, even within one batch', async () => {

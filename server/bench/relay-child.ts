@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startRelay } from '../app.js';
+import { MemoryStore } from '../store/memory.js';
 import { loadConfig } from '../config.js';
 import { resetTrainerSecret } from '../trainer-secret.js';
 import { startBareRelay, type BareFault } from './bare-relay.js';
@@ -33,13 +34,13 @@ export type ChildMessage =
 const send = (m: ChildMessage) => process.send?.(m);
 
 async function main(): Promise<void> {
-  const [kind, arg] = process.argv.slice(2);
+  const [kind, arg, storeKind] = process.argv.slice(2);
   let close: () => Promise<void>;
   if (kind === 'relay') {
-    if (!arg) throw new Error('usage: relay-child.js relay DATA_DIR');
+    if (!arg) throw new Error('usage: relay-child.js relay DATA_DIR [volatile]');
     // HOTLINE_* settings still apply (e.g. HOTLINE_MAX_BATCH), except where the relay listens and logs.
     const config = loadConfig({ dataDir: arg, port: 0, host: '127.0.0.1', logPretty: false, printLinks: false, logLevel: 'warn' });
-    const running = await startRelay(config);
+    const running = await startRelay(config, undefined, storeKind === 'volatile' ? new MemoryStore() : undefined);
     const secret = running.newTrainerSecret ?? (await resetTrainerSecret(running.relay.store));
     close = () => running.close();
     send({ type: 'ready', url: running.url, pid: process.pid, secret });

@@ -48,6 +48,8 @@ type RequestBody = ChildRequest extends infer R ? (R extends ChildRequest ? Omit
 
 export interface ChildOptions {
   kind: 'relay' | 'bare';
+  /** The relay's store: SQLite (default), or volatile memory to measure the relay without storage. */
+  store?: 'sqlite' | 'volatile';
   fault?: BareFault;
   /** Extra node options for the child (e.g. --cpu-prof). */
   nodeOptions?: string[];
@@ -55,7 +57,7 @@ export interface ChildOptions {
 
 export async function startChild(options: ChildOptions): Promise<Target> {
   const dataDir = options.kind === 'relay' ? mkdtempSync(path.join(tmpdir(), 'hotline-bench-')) : undefined;
-  const args = options.kind === 'relay' ? ['relay', dataDir!] : ['bare', ...(options.fault ? [options.fault] : [])];
+  const args = options.kind === 'relay' ? ['relay', dataDir!, ...(options.store === 'volatile' ? ['volatile'] : [])] : ['bare', ...(options.fault ? [options.fault] : [])];
   const child: ChildProcess = fork(childScript(), args, {
     execArgv: ['--expose-gc', ...(options.nodeOptions ?? [])],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -27,6 +27,7 @@ interface BenchOptions {
   verify?: 'after' | 'inline';
   seed?: string;
   baseline?: boolean;
+  store?: 'sqlite' | 'volatile';
   maxP99?: string;
   minRate?: string;
   json?: string | boolean;
@@ -100,6 +101,7 @@ export function registerBench(program: Command): void {
     .addOption(new Option('--verify <when>', 'signatures: after the run (default), or also inline at each receiver before its receipt').choices(['after', 'inline']))
     .option('--seed <n>', 'seed of the schedule (precedences, poisson gaps)')
     .option('--baseline', 'also run the same workload against a bare WebSocket relay (the floor) and print the ratios')
+    .addOption(new Option('--store <kind>', 'the started relay\'s store: sqlite, or volatile (memory, no fsync: the relay without storage, for comparison only)').choices(['sqlite', 'volatile']))
     .option('--max-p99 <limit>', 'fail when p99 is above: 10ms (end to end), or per metric: accepted=5ms,receipt=20ms')
     .option('--min-rate <n>', 'fail when fewer round trips per second (accepted messages with --no-receipts) completed')
     .option('--rate-steps <rates>', 'find the highest sustained rate: run at each rate in turn (fresh relay each) until one misses --max-p99/--min-rate, e.g. 200,400,600,800')
@@ -148,6 +150,7 @@ Examples:
         ...(o.minRate !== undefined ? { minRate: number(o.minRate, '--min-rate') } : {}),
         ...(o.cpuProf ? { cpuProfile: o.cpuProf } : {}),
         ...(o.relayNodeOption ? { relayNodeOptions: o.relayNodeOption } : {}),
+        ...(o.store ? { store: o.store } : {}),
         ...(o.injectFault ? { fault: o.injectFault } : {}),
         onProgress: (run, p) => status.update(run, p),
       };
