@@ -147,10 +147,14 @@ export class Relay {
     const head = await this.store.head(exercise);
     if (!head) return null;
     if (held && held.idx >= head.idx) return held;
-    const jws = await this.key.signCheckpoint({ exercise, idx: head.idx, hash: head.hash, at: new Date().toISOString() });
-    const signed = { idx: head.idx, jws };
-    const now = this.#checkpoints.get(exercise);
-    if (!now || now.idx < head.idx) this.#checkpoints.set(exercise, signed);
+    return this.#sign(exercise, head.idx, head.hash);
+  }
+
+  /** Signs a checkpoint and keeps it when no newer one was kept meanwhile (signing is asynchronous). */
+  async #sign(exercise: string, idx: number, hash: string): Promise<{ idx: number; jws: string }> {
+    const signed = { idx, jws: await this.key.signCheckpoint({ exercise, idx, hash, at: new Date().toISOString() }) };
+    const held = this.#checkpoints.get(exercise);
+    if (!held || held.idx < idx) this.#checkpoints.set(exercise, signed);
     return signed;
   }
 
@@ -165,11 +169,7 @@ export class Relay {
     }
     // One relay signature per exercise per batch: its cost is shared by the whole batch.
     await Promise.all(
-      [...last].map(async ([exercise, c]) => {
-        const jws = await this.key.signCheckpoint({ exercise, idx: c.entry.idx, hash: c.entry.hash, at: new Date().toISOString() });
-        const held = this.#checkpoints.get(exercise);
-        if (!held || held.idx < c.entry.idx) this.#checkpoints.set(exercise, { idx: c.entry.idx, jws });
-      }),
+      [...last].map(([exercise, c]) => this.#sign(exercise, c.entry.idx, c.entry.hash)),
     );
   }
 

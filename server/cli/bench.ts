@@ -9,7 +9,7 @@ import { endToEnd, renderTable } from '../bench/report.js';
 import type { Progress } from '../bench/runner.js';
 import { parseRates, renderSteps, searchRates } from '../bench/rate-steps.js';
 import { runSuite, verdict, type SuiteOptions } from '../bench/suite.js';
-import { diag, EXIT, out } from './terminal.js';
+import { bar, diag, EXIT, out } from './terminal.js';
 
 interface BenchOptions {
   url?: string;
@@ -70,11 +70,9 @@ function statusLine(): { update(run: string, p: Progress): void; done(): void } 
       const now = Date.now();
       if (now - last < 200 && p.done < p.total) return;
       last = now;
-      const width = 24;
-      const filled = p.total > 0 ? Math.round((Math.min(p.done, p.total) / p.total) * width) : width;
       const amount = ['warmup', 'measure', 'idle'].includes(p.phase) ? `${(p.done / 1000).toFixed(1)}/${(p.total / 1000).toFixed(1)} s` : `${p.done}/${p.total}`;
       const live = p.live ? `  sent ${p.live.sent} accepted ${p.live.accepted} receipts ${p.live.receipts} errors ${p.live.errors}` : '';
-      process.stderr.write(`\r\u001b[2K${run.padEnd(5)} ${p.phase.padEnd(7)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${amount}${live}`);
+      process.stderr.write(`\r\u001b[2K${run.padEnd(5)} ${p.phase.padEnd(7)} ${bar(p.done, p.total, 24)} ${amount}${live}`);
     },
     done() {
       process.stderr.write('\r\u001b[2K');

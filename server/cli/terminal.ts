@@ -25,6 +25,12 @@ export function diag(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** `[#####.....]`: how much of `total` is `done`, in `width` cells. */
+export function bar(done: number, total: number, width: number): string {
+  const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : width;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
 /** A progress bar on stderr when it is a terminal; silent otherwise, so pipes and logs stay clean. */
 export function progress(label: string): { update(done: number, total: number): void; done(): void } {
   if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
@@ -34,9 +40,7 @@ export function progress(label: string): { update(done: number, total: number): 
       const now = Date.now();
       if (now - last < 80 && done < total) return;
       last = now;
-      const width = 30;
-      const filled = total > 0 ? Math.round((done / total) * width) : width;
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+      process.stderr.write(`\r${label} ${bar(done, total, 30)} ${done}/${total}`);
     },
     done() {
       process.stderr.write('\n');

@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
       insertItem: p(
         'INSERT INTO items (kid, seq, exercise, id, type, idx, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      itemBySeq: p('SELECT idx, payload_hash FROM items WHERE kid = ? AND seq = ?'),
+      itemBySeq: p('SELECT idx, payload_hash, exercise FROM items WHERE kid = ? AND seq = ?'),
       itemById: p('SELECT idx FROM items WHERE exercise = ? AND id = ?'),
       lastSeq: p('SELECT MAX(seq) AS s FROM items WHERE kid = ?'),
       message: p("SELECT i.idx, e.hash, i.from_station, i.to_station FROM items i JOIN entries e ON e.exercise = i.exercise AND e.idx = i.idx WHERE i.exercise = ? AND i.id = ? AND i.type = 'message'"),
@@ -91,8 +91,7 @@ export class SqliteStore implements Store {
       itemBySeq: (kid, seq) => {
         const row = s.itemBySeq.get(kid, seq) as Row | undefined;
         if (!row) return undefined;
-        const exerciseRow = s.key.get(kid) as Row;
-        return { payloadHash: row['payload_hash'] as string, json: this.#body(exerciseRow['exercise'] as string, row['idx'] as number) };
+        return { payloadHash: row['payload_hash'] as string, json: this.#body(row['exercise'] as string, row['idx'] as number) };
       },
       idTaken: (exercise, id) => s.itemById.get(exercise, id) !== undefined,
       code: (hash) => s.code.get(hash) as Row | undefined,

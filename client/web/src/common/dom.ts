@@ -2,18 +2,20 @@
 // ever parsed from data), find required elements, and announce changes to screen readers.
 
 type Child = Node | string | number | null | undefined | false;
-type Attrs = Record<string, string | number | boolean | null | undefined>;
+type Attrs = Record<string, string | number | boolean | null | undefined | ((ev: Event) => void)>;
 
 /**
- * Creates an element: `h('button', {class: 'btn', type: 'button'}, 'Send')`. Attribute values that are
- * false, null or undefined are left out; true gives an empty attribute. Never sets `style`.
+ * Creates an element: `h('button', {class: 'btn', type: 'button', onclick: fn}, 'Send')`. Attribute values
+ * that are false, null or undefined are left out; true gives an empty attribute; a function is an event
+ * listener (`onclick` listens for `click`). Never sets `style`.
  */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === false || value === null || value === undefined) continue;
     if (name === 'style') throw new Error('Inline styles are forbidden by the CSP: use a class.');
-    el.setAttribute(name, value === true ? '' : String(value));
+    if (typeof value === 'function') el.addEventListener(name.replace(/^on/, ''), value as EventListener);
+    else el.setAttribute(name, value === true ? '' : String(value));
   }
   append(el, ...children);
   return el;

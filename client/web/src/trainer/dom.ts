@@ -1,36 +1,11 @@
-// A few DOM helpers: element building without innerHTML (message text is never parsed as HTML), and the
-// page's two live regions. No inline styles anywhere: the CSP forbids them; classes do the styling.
+// The trainer's form and status helpers, on the shared element builder (common/dom.ts: no innerHTML, no
+// inline styles). No inline styles anywhere: the CSP forbids them; classes do the styling.
 
-type Child = Node | string | number | false | null | undefined;
-type Attrs = Record<string, string | number | boolean | undefined | null | ((ev: Event) => void)>;
+import { h } from '../common/dom.js';
 
-/** h('button', {class: 'x', onclick: fn, 'aria-label': '…'}, 'text', child…) */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (typeof value === 'function') el.addEventListener(key.replace(/^on/, ''), value as EventListener);
-    else if (key === 'class') el.className = String(value);
-    else if (key === 'text') el.textContent = String(value);
-    else if (value === true) el.setAttribute(key, '');
-    else el.setAttribute(key, String(value));
-  }
-  append(el, ...children);
-  return el;
-}
+export { append, h, replaceChildren as fill } from '../common/dom.js';
 
-export function append(parent: Element, ...children: Child[]): void {
-  for (const c of children) {
-    if (c === undefined || c === null || c === false) continue;
-    parent.append(typeof c === 'number' ? String(c) : c);
-  }
-}
-
-/** Replaces an element's children. */
-export function fill(parent: Element, ...children: Child[]): void {
-  parent.replaceChildren();
-  append(parent, ...children);
-}
+type Attrs = Parameters<typeof h>[1];
 
 let uid = 0;
 export function nextId(prefix: string): string {
