@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../client/client.js';
 import { latestState } from '../client/conversation.js';
-import { enrolClient, startTestRelay, until, type TestRelay } from './helpers/relay.js';
+import { startPair, startTestRelay, until, type TestRelay } from './helpers/relay.js';
 
 describe('a full exchange between two enrolled consoles', () => {
   let relay: TestRelay;
@@ -10,10 +10,7 @@ describe('a full exchange between two enrolled consoles', () => {
 
   beforeEach(async () => {
     relay = await startTestRelay();
-    beijing = await enrolClient(relay, 'beijing');
-    washington = await enrolClient(relay, 'washington');
-    beijing.start();
-    washington.start();
+    ({ beijing, washington } = await startPair(relay));
   });
 
   afterEach(async () => {
@@ -52,11 +49,8 @@ describe('the largest message', () => {
   it('carries a body of the maximum length in Chinese (3 bytes a character) end to end', async () => {
     const { LIMITS } = await import('../shared/items.js');
     const relay = await startTestRelay();
-    const bj = await enrolClient(relay, 'beijing');
-    const wa = await enrolClient(relay, 'washington');
+    const { beijing: bj, washington: wa } = await startPair(relay);
     try {
-      bj.start();
-      wa.start();
       const body = '\u7ebf'.repeat(LIMITS.body);
       const sent = await bj.send({ precedence: 'ROUTINE', subject: '\u6d4b\u8bd5', body });
       await until(() => bj.conversation.messages.get(sent.id)?.states.delivered !== undefined, 5000, 'delivered');

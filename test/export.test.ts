@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../client/client.js';
 import { verifyExport } from '../shared/export.js';
-import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from './helpers/relay.js';
+import { startPair, startTestRelay, tempDir, until, type TestRelay } from './helpers/relay.js';
 
 /** Exchanges n messages from Beijing, each delivered and acknowledged. */
 async function exchange(bj: HotlineClient, wa: HotlineClient, n: number): Promise<void> {
@@ -27,10 +27,7 @@ describe('export and offline verification', () => {
 
   beforeAll(async () => {
     relay = await startTestRelay();
-    bj = await enrolClient(relay, 'beijing');
-    wa = await enrolClient(relay, 'washington');
-    bj.start();
-    wa.start();
+    ({ beijing: bj, washington: wa } = await startPair(relay));
     await exchange(bj, wa, 2);
     early = await exportNow();
     await until(() => bj.outbox.checkpoint !== null, 5000, 'checkpoint held');

@@ -13,7 +13,7 @@ import { ReplayModel } from '../client/web/src/trainer/replay-model.js';
 import { median, responseRows, summarize } from '../client/web/src/trainer/response-times.js';
 import { Timeline } from '../client/web/src/trainer/timeline.js';
 import { verifyLogText, type VerifiedLog } from '../client/web/src/trainer/verified-log.js';
-import { enrolClient, startTestRelay, until, type TestRelay } from './helpers/relay.js';
+import { startPair, startTestRelay, until, type TestRelay } from './helpers/relay.js';
 
 const MIN = 60_000;
 
@@ -108,10 +108,7 @@ describe('replay model and response times on a real relay log', () => {
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     relay = await startTestRelay();
-    beijing = await enrolClient(relay, 'beijing');
-    washington = await enrolClient(relay, 'washington');
-    beijing.start();
-    washington.start();
+    ({ beijing, washington } = await startPair(relay));
     await until(() => beijing.peerOnline && washington.peerOnline, 5000, 'presence');
 
     flash = (await beijing.send({ precedence: 'FLASH', subject: 'Alpha', body: 'Request immediate call.' })).id;

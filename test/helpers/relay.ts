@@ -95,3 +95,12 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Enrols and starts a Beijing and a Washington console on the default exercise. */
+export async function startPair(relay: TestRelay): Promise<{ beijing: HotlineClient; washington: HotlineClient }> {
+  const beijing = await enrolClient(relay, 'beijing');
+  const washington = await enrolClient(relay, 'washington');
+  beijing.start();
+  washington.start();
+  return { beijing, washington };
+}
