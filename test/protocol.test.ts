@@ -8,8 +8,8 @@ import type { z } from 'zod';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainVerifier } from '../shared/chain.js';
-import { base64url, fromBase64url, fromUtf8, sha256, utf8 } from '../shared/encoding.js';
-import { GENESIS_PREV, hashEntry, type Entry, type EntryBody, type EntryKind } from '../shared/entry.js';
+import { base64url, fromBase64url, fromBase64urlPortable, fromUtf8, sha256, utf8 } from '../shared/encoding.js';
+import { GENESIS_PREV, canonicalEntryText, entryHashText, hashEntry, type Entry, type EntryBody, type EntryKind } from '../shared/entry.js';
 import { HotlineError } from '../shared/errors.js';
 import {
   LIMITS,
@@ -438,6 +438,33 @@ describe('signed items', () => {
 // ---------------------------------------------------------------------------------------------------
 // The log.
 
+describe('base64url decoding', () => {
+  // Node decodes through Buffer, browsers through the portable loop: they must agree on every string.
+  const cases = [
+    '', 'AA', 'AAA', 'AAAA', 'A', 'AAAAA', 'AB', 'AQ', 'AR', 'AAE', 'AAB', '_-8', 'a+b/', 'AA==', 'AA=', ' AA', 'AA\n',
+    'é', '\u0000', base64url(utf8('hotline 热线')), base64url(new Uint8Array(64).fill(255)), 'A'.repeat(43), 'A'.repeat(42) + 'B',
+  ];
+  it.each(cases)('agrees on %j', (text) => {
+    const native = fromBase64url(text);
+    const portable = fromBase64urlPortable(text);
+    expect(native === null ? null : [...native]).toEqual(portable === null ? null : [...portable]);
+  });
+
+  it('round-trips random bytes and refuses every non-canonical last character', () => {
+    for (let n = 0; n < 40; n++) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 37 + n * 11) & 255);
+      const text = base64url(bytes);
+      expect([...fromBase64url(text)!]).toEqual([...bytes]);
+      if (n % 3 !== 0) {
+        // The same bytes with a different spelling of the last character: both decoders refuse it.
+        const alt = text.slice(0, -1) + String.fromCharCode(text.charCodeAt(text.length - 1) ^ 1);
+        expect(fromBase64url(alt)).toBeNull();
+        expect(fromBase64urlPortable(alt)).toBeNull();
+      }
+    }
+  });
+});
+
 describe('the entry hash rule', () => {
   const body: EntryBody = {
     idx: 3,
@@ -469,6 +496,21 @@ describe('the entry hash rule', () => {
     expect(await hashEntry({ ...body, data: { ...body.data, z: 2 } })).not.toBe(h);
     const { data: _data, ...bare } = body;
     expect(await hashEntry({ ...bare, jws: 'aaaa.bbbb.cccc' })).not.toBe(await hashEntry(bare));
+  });
+
+  it('writes the canonical form of an entry without data exactly as the RFC 8785 canonicalizer does', () => {
+    const awkward = ['', '"', '\\', '\u0000\u001f\u007f', '\u2028\u2029', '热线 ☎ 🚨', '\ud800', '\udfff x', '</script>', 'a\nb\tc\r', '\u00e9e\u0301'];
+    const bodies: EntryBody[] = [];
+    for (const [i, text] of awkward.entries()) {
+      bodies.push({ idx: i, prev: GENESIS_PREV, at: '2026-11-29T09:05:57.702Z', kind: 'message', jws: text });
+      bodies.push({ idx: 2 ** 53 - 1 - i, prev: text, at: text, kind: 'receipt' });
+      bodies.push({ idx: 0, prev: GENESIS_PREV, at: text, kind: 'note', jws: `${text}.${text}.${text}` });
+    }
+    for (const body of bodies) expect(entryHashText(body)).toBe(canonicalEntryText(body));
+    // Entries with data, and idx values the shortcut does not handle, take the canonicalizer itself.
+    const withData: EntryBody = { idx: 1, prev: GENESIS_PREV, at: 'x', kind: 'alarm', data: { z: 1, a: [2, 'é'] } };
+    expect(entryHashText(withData)).toBe(canonicalize({ ...withData }));
+    expect(entryHashText({ idx: 1.5, prev: '', at: '', kind: 'note' })).toBe(canonicalEntryText({ idx: 1.5, prev: '', at: '', kind: 'note' }));
   });
 
   it('starts the chain at 32 zero bytes', () => {

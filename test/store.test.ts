@@ -1,10 +1,14 @@
 import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../server/store/sqlite.js';
 import { ThreadedSqliteStore } from '../server/store/threaded-sqlite.js';
 import type { Store } from '../server/store/types.js';
 import { MemoryStore } from '../server/store/memory.js';
+import { RecentMessages } from '../server/store/recent-messages.js';
+import { HotlineError } from '../shared/errors.js';
+import type { Entry } from '../shared/entry.js';
 import { hashEnrolmentCode } from '../server/enrolment-code.js';
 import { DEFAULT_EXERCISE } from '../server/exercises.js';
 import { TestKey } from './helpers/raw-console.js';
@@ -79,6 +83,33 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
     expect(again?.ok ? 'ok' : again?.error.code).toBe('ENROLMENT_CODE_USED');
   });
 
+  const itemReq = (id: string, seq: number, type: 'message' | 'receipt', from = 'beijing', to = 'washington') => ({
+    exercise: 'dtl',
+    kind: type,
+    at: new Date().toISOString(),
+    jws: `header.${id}.sig`,
+    item: { kid: `kid-${from}`, seq, id, type, payloadHash: `h-${id}`, from, to },
+  });
+
+  it('finds a committed message by id, the same before and after a reopen, and never a receipt or a refused item', async () => {
+    await withExercise();
+    const results = await store.append([itemReq('m1', 0, 'message'), itemReq('m2', 0, 'message'), itemReq('r1', 0, 'receipt', 'washington', 'beijing')]);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'SEQ_CONFLICT', 'ok']);
+    const m1 = results[0]!.ok ? results[0]!.value.entry : undefined;
+    const expected = { idx: m1?.idx, hash: m1?.hash, from: 'beijing', to: 'washington' };
+    expect(await store.findMessage('dtl', 'm1')).toEqual(expected);
+    expect(await store.findMessage('dtl', 'm2')).toBeUndefined();
+    expect(await store.findMessage('dtl', 'r1')).toBeUndefined();
+    expect(await store.findMessage('other', 'm1')).toBeUndefined();
+    if (!(store instanceof MemoryStore)) {
+      // A fresh process has nothing in memory: the answer comes from the file and must be the same.
+      await store.close();
+      store = await open(path.join(dir, 'hotline.db'));
+      expect(await store.findMessage('dtl', 'm1')).toEqual(expected);
+      expect(await store.findMessage('dtl', 'm2')).toBeUndefined();
+    }
+  });
+
   it('links every entry to the one before it, across batches', async () => {
     await withExercise();
     const head0 = await store.head('dtl');
@@ -87,6 +118,74 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
     const rows = await store.read('dtl', 0, 10);
     expect(rows.map((r) => r.entry.idx)).toEqual([0, 1]);
     expect(rows[1]?.json).toBe(JSON.stringify(rows[1]?.entry));
+  });
+});
+
+describe('schema versions', () => {
+  it('brings a version 1 file (entries WITHOUT ROWID) up to date without losing or changing an entry', async () => {
+    const dir = tempDir('hotline-store-');
+    const file = path.join(dir, 'hotline.db');
+    try {
+      let store: Store = openSqliteStore(file);
+      const at = new Date().toISOString();
+      await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      await store.append([1, 2, 3].map((n) => ({ exercise: 'dtl', kind: 'note' as const, at, data: { n } })));
+      const before = await store.read('dtl', 0, 100);
+      await store.close();
+      // Rewrite the file into the version 1 layout, as a relay from before this change left it.
+      const db = new Database(file);
+      db.exec(`CREATE TABLE v1 (exercise TEXT NOT NULL REFERENCES exercises (id), idx INTEGER NOT NULL, hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (exercise, idx)) WITHOUT ROWID;
+        INSERT INTO v1 SELECT exercise, idx, hash, body FROM entries; DROP TABLE entries; ALTER TABLE v1 RENAME TO entries; PRAGMA user_version = 0;`);
+      db.close();
+
+      store = openSqliteStore(file);
+      expect((await store.read('dtl', 0, 100)).map((c) => c.json)).toEqual(before.map((c) => c.json));
+      const [next] = await store.append([{ exercise: 'dtl', kind: 'note', at, data: { n: 4 } }]);
+      expect(next?.ok && next.value.entry).toMatchObject({ idx: 4, prev: before[3]?.entry.hash });
+      await store.close();
+      const check = new Database(file, { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(2);
+      expect(check.prepare("SELECT name FROM pragma_table_info('entries') WHERE pk = 1").pluck().all()).toEqual(['pos']);
+      check.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file written by a newer schema and adds nothing to it', async () => {
+    const dir = tempDir('hotline-store-');
+    const file = path.join(dir, 'hotline.db');
+    try {
+      const db = new Database(file);
+      db.pragma('user_version = 9');
+      db.close();
+      expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
+      const check = new Database(file, { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(9);
+      expect(check.prepare("SELECT count(*) FROM sqlite_schema").pluck().get()).toBe(0);
+      check.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('recent messages', () => {
+  it('keeps only the newest ones, and only messages that were committed fresh', () => {
+    const recent = new RecentMessages(2);
+    const req = (id: string, type: 'message' | 'receipt' = 'message') => ({
+      exercise: 'dtl', kind: type, at: '', item: { kid: 'k', seq: 0, id, type, payloadHash: '', from: 'beijing', to: 'washington' },
+    });
+    const ok = (idx: number, duplicate = false) => ({ ok: true as const, value: { exercise: 'dtl', entry: { idx, hash: `h${idx}` } as Entry, json: '', duplicate } });
+    recent.remember([req('a'), req('b'), req('c', 'receipt'), req('d')], [ok(1), ok(2), ok(3), { ok: false, error: new HotlineError('SEQ_GAP') }]);
+    expect(recent.get('dtl', 'a')).toMatchObject({ idx: 1, hash: 'h1', to: 'washington' });
+    expect(recent.get('dtl', 'c')).toBeUndefined();
+    expect(recent.get('dtl', 'd')).toBeUndefined();
+    recent.remember([req('e'), req('f')], [ok(4), ok(5, true)]);
+    expect(recent.get('dtl', 'a')).toBeUndefined();
+    expect(recent.get('dtl', 'b')).toMatchObject({ idx: 2 });
+    expect(recent.get('dtl', 'e')).toMatchObject({ idx: 4 });
+    expect(recent.get('dtl', 'f')).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@
 // refused request leaves nothing behind and the rest of its batch goes on.
 import { createHash } from 'node:crypto';
 import { HotlineError } from '../../shared/errors.js';
-import { GENESIS_PREV, entryHashInput, type Entry, type EntryBody } from '../../shared/entry.js';
+import { GENESIS_PREV, entryHashText, type Entry, type EntryBody } from '../../shared/entry.js';
 import type { AppendRequest, AppendResult, Head } from './types.js';
 
 export interface LinkerLookups {
@@ -20,7 +20,7 @@ export interface LinkerLookups {
 export type EntryWriter = (body: EntryBody, entry: Entry, json: string) => void;
 
 export function hashBody(body: EntryBody): string {
-  return createHash('sha256').update(entryHashInput(body)).digest('base64url');
+  return createHash('sha256').update(entryHashText(body), 'utf8').digest('base64url');
 }
 
 class Batch {

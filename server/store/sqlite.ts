@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryBody } from '../../shared/entry.js';
 import { ChainLinker } from './chain-linker.js';
-import { SCHEMA } from './sqlite-schema.js';
+import { prepareSchema } from './sqlite-schema.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -44,7 +44,12 @@ export function openSqliteStore(file: string): SqliteStore {
     db.close();
     throw new HotlineError('STORE_UNAVAILABLE', `SQLite synchronous is ${String(sync)}, not FULL (2): refusing to start.`);
   }
-  db.exec(SCHEMA);
+  try {
+    prepareSchema(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return new SqliteStore(db);
 }
 

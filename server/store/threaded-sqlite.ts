@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HotlineError } from '../../shared/errors.js';
 import { openSqliteStore, type SqliteStore } from './sqlite.js';
+import { RecentMessages } from './recent-messages.js';
 import { decodeResults, toError, type WireError, type WireResult, type WriteOp } from './sqlite-wire.js';
 import type { AppendRequest, AppendResult, EnrolmentCode, Store } from './types.js';
 
@@ -20,6 +21,7 @@ export class ThreadedSqliteStore implements Store {
   #next = 1;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #dead: HotlineError | undefined;
+  readonly #recent = new RecentMessages();
 
   private constructor(
     private readonly worker: Worker,
@@ -67,7 +69,9 @@ export class ThreadedSqliteStore implements Store {
   }
 
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {
-    return decodeResults(await this.#call<WireResult[]>('append', requests));
+    const results = decodeResults(await this.#call<WireResult[]>('append', requests));
+    this.#recent.remember(requests, results);
+    return results;
   }
 
   addEnrolmentCode(code: EnrolmentCode): Promise<void> {
@@ -89,7 +93,7 @@ export class ThreadedSqliteStore implements Store {
   getKey: Store['getKey'] = (...a) => this.reader.getKey(...a);
   listKeys: Store['listKeys'] = (...a) => this.reader.listKeys(...a);
   nextSeq: Store['nextSeq'] = (...a) => this.reader.nextSeq(...a);
-  findMessage: Store['findMessage'] = (...a) => this.reader.findMessage(...a);
+  findMessage: Store['findMessage'] = async (exercise, id) => this.#recent.get(exercise, id) ?? this.reader.findMessage(exercise, id);
   findEnrolmentCode: Store['findEnrolmentCode'] = (...a) => this.reader.findEnrolmentCode(...a);
   getMeta: Store['getMeta'] = (...a) => this.reader.getMeta(...a);
 
