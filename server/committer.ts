@@ -65,10 +65,10 @@ export class Committer {
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.maxBatch);
-      await this.#commit(batch);
+      const busy = await this.#commit(batch);
       // Yield so frames that arrived during the commit can join the next batch; items that queued
       // while it ran are the sign of load, and then the window lets more of them join.
-      if (this.#queue.length > 0) await (this.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
+      if (this.#queue.length > 0) await (busy && this.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
     }
     this.#running = false;
     for (const resolve of this.#idle.splice(0)) resolve();
@@ -86,7 +86,8 @@ export class Committer {
     });
   }
 
-  async #commit(batch: Pending[]): Promise<void> {
+  /** Commits a batch and answers it; true when more items queued while the store worked (load). */
+  async #commit(batch: Pending[]): Promise<boolean> {
     const started = performance.now();
     let results;
     try {
@@ -97,8 +98,10 @@ export class Committer {
       this.log.error({ err, batch: batch.length }, 'commit failed; nothing in the batch was accepted');
       const refusal = new HotlineError('STORE_UNAVAILABLE');
       for (const p of batch) p.reject(refusal);
-      return;
+      return false;
     }
+    // Measured before anyone is answered: an item its caller sends in reaction is not load.
+    const busy = this.#queue.length > 0;
     this.#healthy = true;
     this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
     const fresh: Committed[] = [];
@@ -115,5 +118,6 @@ export class Committer {
       if (r.ok) p.resolve(r.value);
       else p.reject(r.error);
     });
+    return busy;
   }
 }
