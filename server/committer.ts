@@ -2,8 +2,9 @@
 // (one fsync), then all of them are answered. Under load (items queued behind a running commit) the next
 // commit also waits up to the commit window for more to join: a commit and its checkpoint signatures
 // cost the same for one item or thirty, so bigger batches cut the CPU per item (PostgreSQL's
-// commit_delay, for the same reason). An idle relay commits at once: a lone item never waits. Nothing resolves before its commit returned; a failed
-// commit rejects the whole batch with STORE_UNAVAILABLE and accepts nothing.
+// commit_delay, for the same reason). An idle relay commits at once: a lone item never waits.
+// Nothing resolves before its commit returned; a failed commit rejects the whole batch with
+// STORE_UNAVAILABLE and accepts nothing.
 import type { Logger } from 'pino';
 import { HotlineError } from '../shared/errors.js';
 import type { Metrics } from './metrics.js';

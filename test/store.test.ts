@@ -190,6 +190,36 @@ describe('recent messages', () => {
 });
 
 describe('the writer thread', () => {
+  it('links one chain across both paths: a lone item after a quiet spell on the main thread, batches on the writer thread', async () => {
+    const dir = tempDir('hotline-store-');
+    const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
+    const internals = store as unknown as { reader: SqliteStore; worker: { postMessage(m: { op: string }): void } };
+    const paths: string[] = [];
+    const inline = internals.reader.append.bind(internals.reader);
+    internals.reader.append = (reqs) => (paths.push(`main:${reqs.length}`), inline(reqs));
+    const post = internals.worker.postMessage.bind(internals.worker);
+    internals.worker.postMessage = (m) => (m.op === 'append' && paths.push('writer'), post(m));
+    try {
+      const at = new Date().toISOString();
+      const n = (i: number) => ({ exercise: 'dtl', kind: 'note' as const, at, data: { i } });
+      await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      for (let round = 0; round < 3; round++) {
+        await new Promise((r) => setTimeout(r, 5));
+        await store.append([n(round)]);
+        await store.append([n(round), n(round), n(round)]);
+        await store.append([n(round)]);
+      }
+      expect(paths).toEqual(['main:1', ...Array(3).fill(['main:1', 'writer', 'writer']).flat()]);
+      const rows = await store.read('dtl', 0, 100);
+      expect(rows.map((r) => r.entry.idx)).toEqual([...Array(16).keys()]);
+      rows.forEach((r, i) => i > 0 && expect(r.entry.prev).toBe(rows[i - 1]!.entry.hash));
+      expect(await store.head('dtl')).toEqual({ idx: 15, hash: rows[15]!.entry.hash });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails closed when it stops: every pending and later write is STORE_UNAVAILABLE, nothing is accepted', async () => {
     const dir = tempDir('hotline-store-');
     const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
