@@ -190,6 +190,28 @@ describe('recent messages', () => {
 });
 
 describe('the writer thread', () => {
+  it('never commits on the main thread while the writer thread is writing (no SQLITE_BUSY)', async () => {
+    const dir = tempDir('hotline-store-');
+    const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
+    try {
+      const at = new Date().toISOString();
+      await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      for (let round = 0; round < 20; round++) {
+        await new Promise((r) => setTimeout(r, 3));
+        // Writes that are not commits (enrolment codes, metadata) go to the writer thread; a lone item
+        // arriving meanwhile must not take the main thread's connection.
+        const others = Array.from({ length: 5 }, (_, i) => store.setMeta(`m${i}`, String(round)));
+        const [r] = await store.append([{ exercise: 'dtl', kind: 'note', at, data: { round } }]);
+        expect(r?.ok ? 'ok' : r?.error.code).toBe('ok');
+        await Promise.all(others);
+      }
+      expect((await store.head('dtl'))?.idx).toBe(20);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('links one chain across both paths: a lone item after a quiet spell on the main thread, batches on the writer thread', async () => {
     const dir = tempDir('hotline-store-');
     const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));

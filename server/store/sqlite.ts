@@ -57,6 +57,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #stmt;
   readonly #linker: ChainLinker;
+  readonly #transaction: Database.Transaction<(reqs: AppendRequest[]) => AppendResult[]>;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -103,6 +104,10 @@ export class SqliteStore implements Store {
       keyExists: (kid) => s.key.get(kid) !== undefined,
       exerciseExists: (id) => s.exercise.get(id) !== undefined,
     });
+    this.#transaction = db.transaction((reqs: AppendRequest[]) => {
+      const batch = this.#linker.begin();
+      return reqs.map((req) => batch.link(req, (body, entry, json) => this.#write(req, body, entry, json)));
+    });
   }
 
   #body(exercise: string, idx: number): string {
@@ -129,12 +134,11 @@ export class SqliteStore implements Store {
   }
 
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {
-    const run = this.#db.transaction((reqs: AppendRequest[]) => {
-      const batch = this.#linker.begin();
-      return reqs.map((req) => batch.link(req, (body, entry, json) => this.#write(req, body, entry, json)));
-    });
-    return run(requests);
+    // BEGIN IMMEDIATE: the write lock is taken before the chain is read, so a second connection that
+    // writes to the same file makes this one wait (busy_timeout) instead of failing at the upgrade.
+    return this.#transaction.immediate(requests);
   }
+
 
   async read(exercise: string, from: number, limit: number): Promise<Committed[]> {
     const rows = this.#stmt.read.all(exercise, from, limit) as Row[];

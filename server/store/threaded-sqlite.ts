@@ -4,7 +4,7 @@
 // main thread's connection, because on an idle relay the two thread hops (each waking a sleeping
 // thread) cost more than the fsync they spare the event loop. Measured here, one-item commits 5 ms
 // apart: p50 0.73 ms inline against 1.24 ms through the writer thread.
-// Commits never overlap (the committer runs one at a time), so the two connections never contend.
+// The two connections never write at the same time: see append().
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +79,9 @@ export class ThreadedSqliteStore implements Store {
 
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {
     if (this.#dead) throw this.#dead;
-    const inline = requests.length === 1 && performance.now() - this.#lastCommit >= QUIET_MS;
+    // Inline only while the writer thread has nothing in hand (not even an enrolment code or a probe):
+    // the inline transaction runs to its end synchronously, so no write can start beside it.
+    const inline = requests.length === 1 && this.#pending.size === 0 && performance.now() - this.#lastCommit >= QUIET_MS;
     try {
       const results = inline ? await this.reader.append(requests) : decodeResults(await this.#call<WireResult[]>('append', requests));
       this.#recent.remember(requests, results);
