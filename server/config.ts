@@ -47,7 +47,7 @@ export const DEFAULTS: Readonly<Config> = {
   enrolmentTtlSeconds: 15 * 60,
   tokenTtlSeconds: 60 * 60,
   maxBatch: 1_000,
-  commitWindowMs: 2,
+  commitWindowMs: 4,
   writerThread: true,
   logLevel: 'info',
   logPretty: false,

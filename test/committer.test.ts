@@ -73,7 +73,21 @@ describe('group commit', () => {
 
   it('commits what gathered when the window ends', async () => {
     const g = await gatedStore();
-    const c = committer(g.store, 100, 5);
+    const c = committer(g.store, 100, 20);
+    g.hold();
+    const accepted = [c.append(note(0))];
+    await until(g.started);
+    for (let n = 1; n <= 4; n++) accepted.push(c.append(note(n)));
+    g.release();
+    await new Promise((r) => setTimeout(r, 1));
+    accepted.push(c.append(note(5)));
+    await Promise.all(accepted);
+    expect(g.batches).toEqual([1, 5]);
+  });
+
+  it('opens no window for a moderately busy relay: fewer than four items queued behind a commit', async () => {
+    const g = await gatedStore();
+    const c = committer(g.store, 100, 50_000);
     g.hold();
     const accepted = [c.append(note(0))];
     await until(g.started);
