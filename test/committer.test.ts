@@ -35,8 +35,10 @@ async function gatedStore() {
   };
 }
 
-const committer = (store: MemoryStore, maxBatch: number, windowMs: number) =>
-  new Committer(store, async () => undefined, new Metrics(), createLogger('silent', false), maxBatch, windowMs);
+// The load rule's rate is set to 0 (any four queued items are load) or out of reach, so no assertion
+// depends on how fast this machine runs the test.
+const committer = (store: MemoryStore, maxBatch: number, windowMs: number, ratePerMs = 0) =>
+  new Committer(store, async () => undefined, new Metrics(), createLogger('silent', false), maxBatch, windowMs, { items: 4, ratePerMs });
 
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 1));
@@ -83,6 +85,18 @@ describe('group commit', () => {
     accepted.push(c.append(note(5)));
     await Promise.all(accepted);
     expect(g.batches).toEqual([1, 5]);
+  });
+
+  it('opens no window when items arrive below the load rate, however many queued', async () => {
+    const g = await gatedStore();
+    const c = committer(g.store, 100, 50_000, 1e9);
+    g.hold();
+    const accepted = [c.append(note(0))];
+    await until(g.started);
+    for (let n = 1; n <= 6; n++) accepted.push(c.append(note(n)));
+    g.release();
+    await Promise.all(accepted);
+    expect(g.batches).toEqual([1, 6]);
   });
 
   it('opens no window for a moderately busy relay: fewer than four items queued behind a commit', async () => {
