@@ -6,11 +6,11 @@
 # Each run writes OUT_DIR/{before,after}-N.json; the table at the end reads them.
 set -euo pipefail
 if [ $# -lt 4 ]; then sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2; fi
-ref=$1 rate=$2 reps=$3 out=$4
+ref=$1 rate=$2 reps=$3 out=$(realpath -m "$4")
 shift 4
 top=$(git rev-parse --show-toplevel)
 cd "$top"
-[ -f dist/server/cli/main.js ] || npm run build
+npx tsc -p tsconfig.build.json   # this checkout as it is now, not a stale build
 tree=$(mktemp -d /tmp/hotline-before-XXXXXX)
 trap 'git worktree remove --force "$tree" >/dev/null 2>&1 || rm -rf "$tree"' EXIT
 git worktree add --detach "$tree" "$ref" >/dev/null
@@ -23,7 +23,7 @@ for n in $(seq "$reps"); do
     dir=$top
     [ "$side" = before ] && dir=$tree
     echo "run $n, $side ($([ "$side" = before ] && echo "$ref" || git rev-parse --short HEAD))" >&2
-    (cd "$dir" && node dist/server/cli/main.js bench --pairs 10 --rate "$rate" --duration 10s --warmup 2s "$@" --json "$top/$out/$side-$n.json" >/dev/null)
+    (cd "$dir" && node dist/server/cli/main.js bench --pairs 10 --rate "$rate" --duration 10s --warmup 2s "$@" --json "$out/$side-$n.json" >/dev/null)
   done
 done
 node --input-type=module - "$out" "$reps" <<'JS'
