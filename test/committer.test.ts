@@ -44,6 +44,16 @@ async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 1));
 }
 
+/** Item 0 starts a commit that the gate holds; `queued` more items wait behind it; then the gate opens. */
+async function behindACommit(g: Awaited<ReturnType<typeof gatedStore>>, c: Committer, queued: number) {
+  g.hold();
+  const accepted = [c.append(note(0))];
+  await until(g.started);
+  for (let n = 1; n <= queued; n++) accepted.push(c.append(note(n)));
+  g.release();
+  return accepted;
+}
+
 describe('group commit', () => {
   it('commits a lone item on an idle relay at once, whatever the window', async () => {
     const g = await gatedStore();
@@ -58,12 +68,8 @@ describe('group commit', () => {
   it('under load, lets the next commit gather items for the window and ends it early once a full batch waits', async () => {
     const g = await gatedStore();
     const c = committer(g.store, 8, 50_000);
-    g.hold();
-    const accepted = [c.append(note(0))];
-    await until(g.started);
     // Four items queue behind the running commit: the relay is busy.
-    for (let n = 1; n <= 4; n++) accepted.push(c.append(note(n)));
-    g.release();
+    const accepted = await behindACommit(g, c, 4);
     await new Promise((r) => setTimeout(r, 20));
     expect(g.batches).toEqual([1]);
     // Four more make a full batch of eight: it commits without waiting out the 50 s window.
@@ -76,11 +82,7 @@ describe('group commit', () => {
   it('commits what gathered when the window ends', async () => {
     const g = await gatedStore();
     const c = committer(g.store, 100, 20);
-    g.hold();
-    const accepted = [c.append(note(0))];
-    await until(g.started);
-    for (let n = 1; n <= 4; n++) accepted.push(c.append(note(n)));
-    g.release();
+    const accepted = await behindACommit(g, c, 4);
     await new Promise((r) => setTimeout(r, 1));
     accepted.push(c.append(note(5)));
     await Promise.all(accepted);
@@ -90,36 +92,21 @@ describe('group commit', () => {
   it('opens no window when items arrive below the load rate, however many queued', async () => {
     const g = await gatedStore();
     const c = committer(g.store, 100, 50_000, 1e9);
-    g.hold();
-    const accepted = [c.append(note(0))];
-    await until(g.started);
-    for (let n = 1; n <= 6; n++) accepted.push(c.append(note(n)));
-    g.release();
-    await Promise.all(accepted);
+    await Promise.all(await behindACommit(g, c, 6));
     expect(g.batches).toEqual([1, 6]);
   });
 
   it('opens no window for a moderately busy relay: fewer than four items queued behind a commit', async () => {
     const g = await gatedStore();
     const c = committer(g.store, 100, 50_000);
-    g.hold();
-    const accepted = [c.append(note(0))];
-    await until(g.started);
-    for (let n = 1; n <= 3; n++) accepted.push(c.append(note(n)));
-    g.release();
-    await Promise.all(accepted);
+    await Promise.all(await behindACommit(g, c, 3));
     expect(g.batches).toEqual([1, 3]);
   });
 
   it('with no window, commits the queued items on the next turn', async () => {
     const g = await gatedStore();
     const c = committer(g.store, 100, 0);
-    g.hold();
-    const accepted = [c.append(note(0))];
-    await until(g.started);
-    for (let n = 1; n <= 3; n++) accepted.push(c.append(note(n)));
-    g.release();
-    await Promise.all(accepted);
+    await Promise.all(await behindACommit(g, c, 3));
     expect(g.batches).toEqual([1, 3]);
   });
 });
