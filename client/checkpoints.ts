@@ -60,6 +60,11 @@ export class CheckpointGuard {
     }
     if (this.#held && cp.idx <= this.#held.idx) return;
     this.#held = { idx: cp.idx, hash: cp.hash };
-    await this.hold(jws);
+    try {
+      await this.hold(jws);
+    } catch (err) {
+      // Kept in memory and offered again by the next checkpoint; the operator must know it is not on disk.
+      this.alarm('INTERNAL', `The console could not save the relay's checkpoint: ${(err as Error).message}`);
+    }
   }
 }

@@ -94,9 +94,12 @@ export class HotlineClient extends Emitter<ClientEvents> {
     this.#conn.start();
   }
 
-  stop(): void {
+  /** Closes the link; resolves once the console has applied what it received and saved its state. */
+  async stop(): Promise<void> {
     this.#conn.stop();
     this.#open = false;
+    await this.#applying;
+    await this.outbox.idle();
   }
 
   /** Signs and queues a message durably, then sends it; resolves once it is queued. */
@@ -137,6 +140,12 @@ export class HotlineClient extends Emitter<ClientEvents> {
     if (this.#open) this.#conn.send({ type: 'submit', jws: item.jws });
   }
 
+  /** Entries and checkpoints are handled one at a time, in arrival order. A failure in one must not stop
+   * the ones after it (a rejected chain would skip every later entry silently): it becomes an alarm. */
+  #queue(step: () => Promise<void>): void {
+    this.#applying = this.#applying.then(step).catch((err: unknown) => this.#alarm('INTERNAL', `The console could not process a frame: ${(err as Error).message}`));
+  }
+
   #alarm(code: ErrorCode, message: string, idx?: number): void {
     this.emit('alarm', { code, message, at: new Date().toISOString(), ...(idx === undefined ? {} : { idx }) });
   }
@@ -149,11 +158,11 @@ export class HotlineClient extends Emitter<ClientEvents> {
       case 'welcome':
         return void this.#welcome(frame);
       case 'entry':
-        this.#applying = this.#applying.then(() => this.#apply(frame.entry as Entry));
+        this.#queue(() => this.#apply(frame.entry as Entry));
         return;
       case 'accepted':
         this.outbox.accepted(frame.id).catch((err: unknown) => this.#alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`));
-        this.#applying = this.#applying.then(() => this.#checkpoints.offer(frame.checkpoint));
+        this.#queue(() => this.#checkpoints.offer(frame.checkpoint));
         {
           const view = this.conversation.accepted(frame.id, frame.at, frame.idx, frame.hash);
           if (view) this.emit('message', view);
@@ -167,7 +176,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
         return;
       case 'error':
         if (FATAL.has(frame.code as ErrorCode)) {
-          this.stop();
+          void this.stop();
           this.emit('fatal', new HotlineError(frame.code as ErrorCode, frame.message));
         }
         return;
@@ -184,9 +193,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
     this.emit('presence', { station: frame.peer.station, online: frame.peer.online });
     const headIdx = frame.head?.idx ?? -1;
     this.#checkpoints.welcome(headIdx);
-    if (frame.checkpoint) this.#applying = this.#applying.then(() => this.#checkpoints.offer(frame.checkpoint!));
+    if (frame.checkpoint) this.#queue(() => this.#checkpoints.offer(frame.checkpoint!));
     this.#caughtUpTarget = headIdx;
-    this.#applying = this.#applying.then(() => this.#maybeCaughtUp());
+    this.#queue(() => this.#maybeCaughtUp());
     if (this.outbox.items.length === 0 && frame.nextSeq > this.outbox.nextSeq) await this.outbox.refused(undefined, frame.nextSeq);
     for (const item of [...this.outbox.items]) this.#submit(item);
   }

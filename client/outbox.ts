@@ -35,6 +35,11 @@ export class Outbox {
     return run;
   }
 
+  /** Resolves once every change queued so far has been saved (or has failed). */
+  async idle(): Promise<void> {
+    await this.#lock;
+  }
+
   persist(): Promise<void> {
     return this.storage.save({ identity: this.identity, nextSeq: this.nextSeq, outbox: this.items, checkpoint: this.checkpoint });
   }

@@ -14,7 +14,7 @@ describe('relay lifecycle, health and failure', () => {
   const clients: HotlineClient[] = [];
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.stop();
+    await Promise.all(clients.splice(0).map((c) => c.stop()));
     await relay?.cleanup();
     relay = undefined;
   });

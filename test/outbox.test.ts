@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HotlineClient } from '../client/client.js';
 import { FileStorage } from '../client/node/file-storage.js';
 import { nodeSocket } from '../client/node/ws-socket.js';
+import { MemoryStorage, type SavedState } from '../client/storage.js';
 import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from './helpers/relay.js';
 
 describe('the outbox', () => {
@@ -12,7 +13,7 @@ describe('the outbox', () => {
   const clients: HotlineClient[] = [];
 
   afterEach(async () => {
-    for (const c of clients.splice(0)) c.stop();
+    await Promise.all(clients.splice(0).map((c) => c.stop()));
     await relay?.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -67,5 +68,62 @@ describe('the outbox', () => {
     const ok = await bj.send({ body: 'short' });
     expect(ok.seq).toBe(0);
     await until(() => bj.conversation.messages.get(ok.id)?.states.accepted !== undefined, 5000, 'accepted');
+  });
+
+  it('keeps applying the log when saving a checkpoint fails, and says so with an alarm', async () => {
+    relay = await startTestRelay();
+    // Storage that fails once, on the next save of a new checkpoint: a transient disk error.
+    class FailingStorage extends MemoryStorage {
+      failing = false;
+      #saved: string | null = null;
+      override async save(state: SavedState): Promise<void> {
+        if (this.failing && state.checkpoint !== this.#saved) {
+          this.failing = false;
+          throw new Error('disk full');
+        }
+        this.#saved = state.checkpoint;
+        return super.save(state);
+      }
+    }
+    const storage = new FailingStorage();
+    const bj = await enrolClient(relay, 'beijing', { storage });
+    const wa = await enrolClient(relay, 'washington');
+    clients.push(bj, wa);
+    const alarms: string[] = [];
+    bj.on('alarm', (a) => alarms.push(a.code));
+    bj.start();
+    wa.start();
+    await until(() => bj.link.state === 'open' && wa.link.state === 'open', 5000, 'open');
+    storage.failing = true;
+    const sent = await wa.send({ body: 'after the disk filled' });
+    await until(() => bj.conversation.messages.get(sent.id) !== undefined, 5000, 'the message reached Beijing');
+    const mine = await bj.send({ body: 'still here' });
+    await until(() => alarms.includes('INTERNAL'), 5000, 'an alarm about the failed save');
+    // Entries after the failed save are still verified and applied.
+    const again = await wa.send({ body: 'and after that' });
+    await until(() => bj.conversation.messages.get(again.id) !== undefined, 5000, 'later entries still applied');
+    expect(bj.conversation.messages.get(mine.id)?.states.accepted).toBeDefined();
+  });
+
+  it('stop() resolves once the console has finished writing its state', async () => {
+    relay = await startTestRelay();
+    let writing = 0;
+    class SlowStorage extends MemoryStorage {
+      override async save(state: SavedState): Promise<void> {
+        writing++;
+        await new Promise((r) => setTimeout(r, 20));
+        await super.save(state);
+        writing--;
+      }
+    }
+    const bj = await enrolClient(relay, 'beijing', { storage: new SlowStorage() });
+    bj.start();
+    await until(() => bj.link.state === 'open', 5000, 'open');
+    const v = await bj.send({ body: 'one' });
+    await until(() => bj.conversation.messages.get(v.id)?.states.accepted !== undefined, 5000, 'accepted');
+    // The send queues its item (a 20 ms save); stop() must not resolve before that save has finished.
+    void bj.send({ body: 'two' });
+    await bj.stop();
+    expect(writing).toBe(0);
   });
 });

@@ -138,5 +138,5 @@ async function runConsole(client: HotlineClient): Promise<void> {
   // Give queued items a moment to be accepted before leaving; what is left stays in the outbox.
   const deadline = Date.now() + 5_000;
   while (client.outbox.items.length > 0 && client.link.state === 'open' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  client.stop();
+  await client.stop();
 }

@@ -51,7 +51,7 @@ export function registerScripted(program: Command): void {
         out(JSON.stringify({ id: done.id, idx: done.idx ?? null, state: latestState(done), states: done.states, rejected: done.rejected ?? null }));
         process.exitCode = done.rejected ? EXIT.failure : EXIT.ok;
       } finally {
-        client.stop();
+        await client.stop();
       }
     });
 
@@ -97,6 +97,6 @@ async function listen(client: HotlineClient, o: { ack?: boolean; json?: boolean;
     });
     client.start();
   });
-  client.stop();
+  await client.stop();
   if (seen < want && want !== Infinity) process.exitCode = EXIT.failure;
 }

@@ -86,9 +86,11 @@ async function showEnrolment(code: string | undefined): Promise<void> {
 function showConsole(client: HotlineClient, slot: string): void {
   const screen = new ConsoleScreen(client, slot, announcer, {
     enrolAgain: () => {
-      client.stop();
-      setActiveSlot(undefined);
-      location.assign('/console');
+      // Leave once the console's state is saved: the next page reads the same IndexedDB.
+      void client.stop().finally(() => {
+        setActiveSlot(undefined);
+        location.assign('/console');
+      });
     },
     relabelPage: () => setSkipLink(),
   });

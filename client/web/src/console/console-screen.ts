@@ -67,7 +67,7 @@ export class ConsoleScreen {
       switchLanguage: () => this.switchLanguage(),
     });
     setInterval(() => this.#tick(), 1000);
-    addEventListener('pagehide', () => this.client.stop());
+    addEventListener('pagehide', () => void this.client.stop());
     addEventListener('pageshow', (ev) => {
       if (ev.persisted) this.client.start(); // back from the back-forward cache
     });
@@ -218,7 +218,7 @@ export class ConsoleScreen {
   }
 
   #retry(): void {
-    this.client.stop();
+    void this.client.stop();
     this.client.start();
   }
 
