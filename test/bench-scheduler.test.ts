@@ -118,6 +118,25 @@ describe('the pacer', () => {
     expect(batches.filter((b) => b.sends.length > 1)).toHaveLength(1);
   });
 
+  it('spins only in a sparse plan: in a dense one every wait is a timer of at least a millisecond', async () => {
+    const sleepsOf = async (plan: { at: number }[]) => {
+      const clock = fakeClock();
+      const waits: number[] = [];
+      const sleep = clock.sleep;
+      clock.sleep = (ms) => (waits.push(ms), sleep(ms));
+      const fired: number[] = [];
+      await pace(plan, (i) => fired.push(i), { start: 0, clock });
+      expect(fired).toEqual(plan.map((_, i) => i));
+      return waits;
+    };
+    // Sends 0.5 ms apart (2,000 msg/s): no sub-millisecond sleep, so no setImmediate spin.
+    const dense = Array.from({ length: 200 }, (_, i) => ({ at: i * 0.5 }));
+    expect(Math.min(...(await sleepsOf(dense)))).toBeGreaterThanOrEqual(1);
+    // Pairs of sends 0.3 ms apart every 10 ms (sparse on average): that 0.3 ms is waited exactly.
+    const sparse = Array.from({ length: 200 }, (_, i) => ({ at: Math.floor(i / 2) * 10 + (i % 2) * 0.3 }));
+    expect((await sleepsOf(sparse)).some((ms) => Math.abs(ms - 0.3) < 1e-9)).toBe(true);
+  });
+
   it('stops when asked', async () => {
     const plan = Array.from({ length: 10 }, (_, i) => ({ at: i }));
     const fired: number[] = [];
