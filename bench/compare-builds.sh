@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares this checkout's relay with an earlier commit's, on the same machine in the same period:
 # runs of the two alternate, so a host that grows slower or faster during the comparison affects both.
+# Both relays are driven by this checkout's load generator (hotline bench --relay-build).
 # Usage: bench/compare-builds.sh REF RATE REPS OUT_DIR [extra hotline bench options...]
 # Example: bench/compare-builds.sh 926ab64 2000 2 bench/results/compare-2000
 # Each run writes OUT_DIR/{before,after}-N.json; the table at the end reads them.
@@ -20,10 +21,10 @@ ln -s "$top/node_modules" "$tree/node_modules"
 mkdir -p "$out"
 for n in $(seq "$reps"); do
   for side in before after; do
-    dir=$top
-    [ "$side" = before ] && dir=$tree
+    build=()
+    [ "$side" = before ] && build=(--relay-build "$tree/dist")
     echo "run $n, $side ($([ "$side" = before ] && echo "$ref" || git rev-parse --short HEAD))" >&2
-    (cd "$dir" && node dist/server/cli/main.js bench --pairs 10 --rate "$rate" --duration 10s --warmup 2s "$@" --json "$out/$side-$n.json" >/dev/null)
+    node dist/server/cli/main.js bench --pairs 10 --rate "$rate" --duration 10s --warmup 2s "${build[@]}" "$@" --json "$out/$side-$n.json" >/dev/null
   done
 done
 node --input-type=module - "$out" "$reps" <<'JS'

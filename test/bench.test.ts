@@ -61,6 +61,16 @@ describe('hotline bench', { timeout: 120_000 }, () => {
     expect(report.command).toContain('--store volatile');
   });
 
+  it('drives another build\'s relay with --relay-build, and names a directory that holds none', async () => {
+    const built = path.resolve('dist');
+    const r = await runToEnd(['bench', ...TINY, '--relay-build', built, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as BenchReport).relay!.correctness.ok).toBe(true);
+    const missing = await runToEnd(['bench', ...TINY, '--relay-build', path.join(dir, 'nowhere')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot find .*relay-child\.js/);
+  });
+
   it('exits 6 when a threshold is missed, and still reports a correct run', async () => {
     const r = await runToEnd(['bench', ...TINY, '--max-p99', 'accepted=1us', '--min-rate', '1000000', '--json']);
     expect(r.code, r.stderr).toBe(6);

@@ -21,6 +21,8 @@ export interface SuiteOptions {
   /** Write the relay's CPU profile of the measurement window to this file. */
   cpuProfile?: string;
   relayNodeOptions?: string[];
+  /** Another build's dist/ directory whose relay is measured instead of this one's. */
+  relayBuild?: string;
   /** The started relay's store: SQLite (default) or volatile memory (the relay without storage). */
   store?: 'sqlite' | 'volatile';
   /** Test hook: the bare relay drops, duplicates or reorders one message. */
@@ -56,7 +58,7 @@ export async function runSuite(o: SuiteOptions): Promise<BenchReport> {
   await initHistograms();
   const calibration = await calibrate();
   const relay = await withTarget(
-    () => (o.remote ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret)) : startChild({ kind: 'relay', ...(o.store ? { store: o.store } : {}), ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}) })),
+    () => (o.remote ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret)) : startChild({ kind: 'relay', ...(o.store ? { store: o.store } : {}), ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}), ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}) })),
     (t) => runBench(t, o.workload, { onProgress: (p) => o.onProgress?.('relay', p), ...(o.cpuProfile ? { cpuProfile: o.cpuProfile } : {}) }),
   );
   const baseline = o.baseline

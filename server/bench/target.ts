@@ -53,12 +53,16 @@ export interface ChildOptions {
   fault?: BareFault;
   /** Extra node options for the child (e.g. --cpu-prof). */
   nodeOptions?: string[];
+  /** Another build's dist/ directory: its relay runs under this bench (an earlier commit, say). */
+  relayBuild?: string;
 }
 
 export async function startChild(options: ChildOptions): Promise<Target> {
   const dataDir = options.kind === 'relay' ? mkdtempSync(path.join(tmpdir(), 'hotline-bench-')) : undefined;
   const args = options.kind === 'relay' ? ['relay', dataDir!, ...(options.store === 'volatile' ? ['volatile'] : [])] : ['bare', ...(options.fault ? [options.fault] : [])];
-  const child: ChildProcess = fork(childScript(), args, {
+  const script = options.relayBuild ? path.resolve(options.relayBuild, 'server/bench/relay-child.js') : childScript();
+  if (!existsSync(script)) throw new Error(`cannot find ${script}: --relay-build names a built dist/ directory`);
+  const child: ChildProcess = fork(script, args, {
     execArgv: ['--expose-gc', ...(options.nodeOptions ?? [])],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

@@ -34,6 +34,7 @@ interface BenchOptions {
   html?: string;
   cpuProf?: string;
   relayNodeOption?: string[];
+  relayBuild?: string;
   injectFault?: 'drop' | 'duplicate' | 'reorder';
   rateSteps?: string;
 }
@@ -107,6 +108,7 @@ export function registerBench(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report with plots')
     .option('--cpu-prof <file>', 'write the relay\'s CPU profile (.cpuprofile) of the measurement window')
     .option('--relay-node-option <opt...>', 'extra node options for the relay process, e.g. --cpu-prof')
+    .option('--relay-build <dir>', 'measure the relay of another build (its dist/ directory, e.g. an earlier commit) under this load generator')
     .addOption(new Option('--inject-fault <kind>', 'test hook: the bare relay drops, duplicates or reorders one message').choices(['drop', 'duplicate', 'reorder']).hideHelp())
     .addHelpText(
       'after',
@@ -127,7 +129,8 @@ Examples:
   $ hotline bench --profile idle                        # 1000 idle pairs: memory per socket
   $ hotline bench --rate 300 --cpu-prof relay.cpuprofile   # where the relay's time goes
   $ hotline bench --pairs 10 --duration 15s --rate-steps 200,400,600,800 --max-p99 50ms   # highest sustained rate
-  $ HOTLINE_TRAINER_SECRET=hts_... hotline bench --url http://relay.example:8080 --pairs 5 --rate 50`,
+  $ HOTLINE_TRAINER_SECRET=hts_... hotline bench --url http://relay.example:8080 --pairs 5 --rate 50
+  $ hotline bench --rate 2000 --relay-build /tmp/hotline-926ab64/dist   # an earlier commit's relay, same generator`,
     )
     .action(async (o: BenchOptions) => {
       const workload = workloadFrom(o);
@@ -148,6 +151,7 @@ Examples:
         ...(o.minRate !== undefined ? { minRate: number(o.minRate, '--min-rate') } : {}),
         ...(o.cpuProf ? { cpuProfile: o.cpuProf } : {}),
         ...(o.relayNodeOption ? { relayNodeOptions: o.relayNodeOption } : {}),
+        ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
         ...(o.store ? { store: o.store } : {}),
         ...(o.injectFault ? { fault: o.injectFault } : {}),
         onProgress: (run, p) => status.update(run, p),
