@@ -215,10 +215,10 @@ describe('the writer thread', () => {
   it('links one chain across both paths: a lone item after a quiet spell on the main thread, batches on the writer thread', async () => {
     const dir = tempDir('hotline-store-');
     const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
-    const internals = store as unknown as { reader: SqliteStore; worker: { postMessage(m: { op: string }): void } };
+    const internals = store as unknown as { local: SqliteStore; worker: { postMessage(m: { op: string }): void } };
     const paths: string[] = [];
-    const inline = internals.reader.append.bind(internals.reader);
-    internals.reader.append = (reqs) => (paths.push(`main:${reqs.length}`), inline(reqs));
+    const inline = internals.local.append.bind(internals.local);
+    internals.local.append = (reqs) => (paths.push(`main:${reqs.length}`), inline(reqs));
     const post = internals.worker.postMessage.bind(internals.worker);
     internals.worker.postMessage = (m) => (m.op === 'append' && paths.push('writer'), post(m));
     try {

@@ -1,6 +1,6 @@
 // The embedded store as the relay uses it: writes (and their fsyncs) on a worker thread, reads on the
-// main thread from a second connection. WAL lets the reader see every committed batch at once, and a
-// reader never blocks the writer. A lone item after a quiet spell is the exception: it commits on the
+// main thread from a second connection. WAL lets that connection see every committed batch at once, and
+// a reader never blocks the writer. A lone item after a quiet spell is the exception: it commits on the
 // main thread's connection, because on an idle relay the two thread hops (each waking a sleeping
 // thread) cost more than the fsync they spare the event loop. Measured here, one-item commits 5 ms
 // apart: p50 0.73 ms inline against 1.24 ms through the writer thread.
@@ -34,7 +34,8 @@ export class ThreadedSqliteStore implements Store {
 
   private constructor(
     private readonly worker: Worker,
-    private readonly reader: SqliteStore,
+    /** The main thread's connection: every read, and a lone commit after a quiet spell. */
+    private readonly local: SqliteStore,
     readonly synchronous: number,
   ) {
     worker.on('message', (reply: Reply) => {
@@ -64,7 +65,7 @@ export class ThreadedSqliteStore implements Store {
       await worker.terminate();
       throw new HotlineError('STORE_UNAVAILABLE', ready.error ?? 'The store could not be opened.');
     }
-    // The writer made the schema; the reader only reads.
+    // The writer thread made (or migrated) the schema before this connection opens.
     return new ThreadedSqliteStore(worker, openSqliteStore(file), ready.synchronous ?? -1);
   }
 
@@ -83,7 +84,7 @@ export class ThreadedSqliteStore implements Store {
     // the inline transaction runs to its end synchronously, so no write can start beside it.
     const inline = requests.length === 1 && this.#pending.size === 0 && performance.now() - this.#lastCommit >= QUIET_MS;
     try {
-      const results = inline ? await this.reader.append(requests) : decodeResults(await this.#call<WireResult[]>('append', requests));
+      const results = inline ? await this.local.append(requests) : decodeResults(await this.#call<WireResult[]>('append', requests));
       this.#recent.remember(requests, results);
       return results;
     } finally {
@@ -103,20 +104,20 @@ export class ThreadedSqliteStore implements Store {
     return this.#call('probe');
   }
 
-  read: Store['read'] = (...a) => this.reader.read(...a);
-  head: Store['head'] = (...a) => this.reader.head(...a);
-  getExercise: Store['getExercise'] = (...a) => this.reader.getExercise(...a);
-  listExercises: Store['listExercises'] = () => this.reader.listExercises();
-  getKey: Store['getKey'] = (...a) => this.reader.getKey(...a);
-  listKeys: Store['listKeys'] = (...a) => this.reader.listKeys(...a);
-  nextSeq: Store['nextSeq'] = (...a) => this.reader.nextSeq(...a);
-  findMessage: Store['findMessage'] = async (exercise, id) => this.#recent.get(exercise, id) ?? this.reader.findMessage(exercise, id);
-  findEnrolmentCode: Store['findEnrolmentCode'] = (...a) => this.reader.findEnrolmentCode(...a);
-  getMeta: Store['getMeta'] = (...a) => this.reader.getMeta(...a);
+  read: Store['read'] = (...a) => this.local.read(...a);
+  head: Store['head'] = (...a) => this.local.head(...a);
+  getExercise: Store['getExercise'] = (...a) => this.local.getExercise(...a);
+  listExercises: Store['listExercises'] = () => this.local.listExercises();
+  getKey: Store['getKey'] = (...a) => this.local.getKey(...a);
+  listKeys: Store['listKeys'] = (...a) => this.local.listKeys(...a);
+  nextSeq: Store['nextSeq'] = (...a) => this.local.nextSeq(...a);
+  findMessage: Store['findMessage'] = async (exercise, id) => this.#recent.get(exercise, id) ?? this.local.findMessage(exercise, id);
+  findEnrolmentCode: Store['findEnrolmentCode'] = (...a) => this.local.findEnrolmentCode(...a);
+  getMeta: Store['getMeta'] = (...a) => this.local.getMeta(...a);
 
   async close(): Promise<void> {
     if (!this.#dead) await this.#call('close').catch(() => undefined);
     await this.worker.terminate();
-    await this.reader.close();
+    await this.local.close();
   }
 }
