@@ -4,8 +4,7 @@
 // and its checkpoint signatures cost about the same for one item or thirty, so bigger batches cut the
 // CPU per item (PostgreSQL's commit_delay and commit_siblings, for the same reason). The rate, not the
 // queue, decides: a longer batch makes a longer commit and a longer queue, so a queue threshold holds
-// the window open once it opened (measured at 1,000 msg/s: the median round trip went from 4.7 to
-// 11.9 ms). An idle or moderately busy relay commits at once.
+// the window open once it opened. An idle relay commits at once.
 // Nothing resolves before its commit returned; a failed commit rejects the whole batch with
 // STORE_UNAVAILABLE and accepts nothing.
 import type { Logger } from 'pino';
