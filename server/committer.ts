@@ -1,6 +1,6 @@
 // Group commit: every append requested in one turn of the event loop goes into one durable transaction
 // (one fsync), then all of them are answered. Under heavy load (items arriving during a commit at
-// LOAD.ratePerMs or more) the next commit also waits up to the commit window for more to join: a commit
+// HEAVY_LOAD's rate or more) the next commit also waits up to the commit window for more to join: a commit
 // and its checkpoint signatures cost about the same for one item or thirty, so bigger batches cut the
 // CPU per item (PostgreSQL's commit_delay and commit_siblings, for the same reason). The rate, not the
 // queue, decides: a longer batch makes a longer commit and a longer queue, so a queue threshold holds
@@ -19,11 +19,19 @@ interface Pending {
 }
 
 /** Called once per batch, in commit order, with the entries that batch added (no duplicates). */
-/** Heavy load: at least this many items arrived during a commit, at this rate or more (3 items/ms is
- * 1,500 msg/s with receipts; this machine's relay saturates a core at about 2,000). */
-export const LOAD = { items: 4, ratePerMs: 3 };
-
 export type OnCommit = (fresh: Committed[]) => Promise<void>;
+
+export interface BatchOptions {
+  /** The largest batch; more items wait for the next commit. */
+  maxBatch: number;
+  /** How long a commit under heavy load waits for more items (0: never). */
+  windowMs: number;
+  /** Heavy load: at least `items` arrived during a commit, at `ratePerMs` or more. */
+  load?: { items: number; ratePerMs: number };
+}
+
+/** 3 items/ms is 1,500 msg/s with receipts; this machine's relay saturates a core at about 2,000. */
+const HEAVY_LOAD = { items: 4, ratePerMs: 3 };
 
 export class Committer {
   #queue: Pending[] = [];
@@ -38,9 +46,7 @@ export class Committer {
     private readonly onCommit: OnCommit,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly maxBatch: number,
-    private readonly windowMs = 0,
-    private readonly load = LOAD,
+    private readonly batching: BatchOptions,
   ) {}
 
   get healthy(): boolean {
@@ -55,7 +61,7 @@ export class Committer {
   append(req: AppendRequest): Promise<Committed> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ req, resolve, reject });
-      if (this.#full && this.#queue.length >= this.maxBatch) this.#full();
+      if (this.#full && this.#queue.length >= this.batching.maxBatch) this.#full();
       if (!this.#running) {
         this.#running = true;
         // setImmediate lets every frame already read in this turn join the batch.
@@ -72,20 +78,20 @@ export class Committer {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.maxBatch);
+      const batch = this.#queue.splice(0, this.batching.maxBatch);
       const busy = await this.#commit(batch);
       // Yield so frames that arrived during the commit can join the next batch; under load the window
       // lets more of them join.
-      if (this.#queue.length > 0) await (busy && this.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
+      if (this.#queue.length > 0) await (busy && this.batching.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
     }
     this.#running = false;
     for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   #window(): Promise<void> {
-    if (this.#queue.length >= this.maxBatch) return Promise.resolve();
+    if (this.#queue.length >= this.batching.maxBatch) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.#full?.(), this.windowMs);
+      const timer = setTimeout(() => this.#full?.(), this.batching.windowMs);
       this.#full = () => {
         clearTimeout(timer);
         this.#full = undefined;
@@ -110,7 +116,8 @@ export class Committer {
     }
     // Measured before anyone is answered: an item its caller sends in reaction is not load.
     const queued = this.#queue.length;
-    const busy = queued >= this.load.items && queued >= this.load.ratePerMs * (performance.now() - started);
+    const load = this.batching.load ?? HEAVY_LOAD;
+    const busy = queued >= load.items && queued >= load.ratePerMs * (performance.now() - started);
     this.#healthy = true;
     this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
     const fresh: Committed[] = [];

@@ -33,7 +33,7 @@ export class Relay {
     readonly metrics: Metrics,
     readonly log: Logger,
   ) {
-    this.committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, config.maxBatch, config.commitWindowMs);
+    this.committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, { maxBatch: config.maxBatch, windowMs: config.commitWindowMs });
     this.fanout = new Fanout(store, config.maxBufferedBytes, config.slowConsumerGraceMs);
   }
 

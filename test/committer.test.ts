@@ -38,7 +38,7 @@ async function gatedStore() {
 // The load rule's rate is set to 0 (any four queued items are load) or out of reach, so no assertion
 // depends on how fast this machine runs the test.
 const committer = (store: MemoryStore, maxBatch: number, windowMs: number, ratePerMs = 0) =>
-  new Committer(store, async () => undefined, new Metrics(), createLogger('silent', false), maxBatch, windowMs, { items: 4, ratePerMs });
+  new Committer(store, async () => undefined, new Metrics(), createLogger('silent', false), { maxBatch, windowMs, load: { items: 4, ratePerMs } });
 
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 1));
