@@ -10,6 +10,9 @@ RUN npm ci
 COPY tsconfig.base.json tsconfig.json tsconfig.build.json tsconfig.web.json vite.config.ts ./
 COPY shared ./shared
 COPY server ./server
+COPY cli ./cli
+COPY bench ./bench
+COPY web ./web
 COPY client ./client
 RUN npm run build && npm prune --omit=dev
 
@@ -32,4 +35,4 @@ VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HOTLINE_PORT||8080)+'/livez').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/server/cli/main.js", "serve"]
+CMD ["node", "dist/cli/main.js", "serve"]

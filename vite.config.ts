@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
-const root = resolve(import.meta.dirname, 'client/web');
+const root = resolve(import.meta.dirname, 'web');
 
 export default defineConfig({
   root,

@@ -24,7 +24,7 @@ for n in $(seq "$reps"); do
     build=()
     [ "$side" = before ] && build=(--relay-build "$tree/dist")
     echo "run $n, $side ($([ "$side" = before ] && echo "$ref" || git rev-parse --short HEAD))" >&2
-    node dist/server/cli/main.js bench --pairs 10 --rate "$rate" --duration 10s --warmup 2s "${build[@]}" "$@" --json "$out/$side-$n.json" >/dev/null
+    node dist/cli/main.js bench --pairs 10 --rate "$rate" --duration 10s --warmup 2s "${build[@]}" "$@" --json "$out/$side-$n.json" >/dev/null
   done
 done
 node --input-type=module - "$out" "$reps" <<'JS'

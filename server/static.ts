@@ -20,8 +20,9 @@ const CSP = [
 ].join('; ');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-// Built: dist/server -> dist/web. From source (tests run TypeScript directly): server -> dist/web.
-export const WEB_ROOT = [path.resolve(here, '../web'), path.resolve(here, '../dist/web')].find((p) => existsSync(path.join(p, 'index.html'))) ?? path.resolve(here, '../web');
+// Built: dist/server -> dist/web. From source (tests run TypeScript directly): server -> dist/web, never the
+// sources in web/, which only Vite can serve.
+export const WEB_ROOT = path.resolve(here, path.basename(path.dirname(here)) === 'dist' ? '../web' : '../dist/web');
 
 const PAGES: Record<string, string> = { '/': 'index.html', '/console': 'console.html', '/trainer': 'trainer.html' };
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 
-export const CLI = path.resolve('dist/server/cli/main.js');
+export const CLI = path.resolve('dist/cli/main.js');
 
 export interface Proc {
   child: ChildProcessWithoutNullStreams;

@@ -1,0 +1,100 @@
+// Trainer commands over the HTTP API: exercises, enrolment codes, revocation, export; and the offline
+// trainer-secret reset on a data directory.
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig } from '../server/config.js';
+import { openSqliteStore } from '../server/store/sqlite.js';
+import { resetTrainerSecret } from '../server/trainer-secret.js';
+import { color, diag, out, progress } from './terminal.js';
+import { trainerApi, type TrainerOptions } from './trainer-login.js';
+
+const withApi = (cmd: Command) =>
+  cmd.option('-u, --url <url>', 'relay URL (default HOTLINE_URL or http://127.0.0.1:8080)').option('--secret-file <file>', 'file holding the trainer secret (default: HOTLINE_TRAINER_SECRET)');
+
+export function registerAdmin(program: Command): void {
+  const exercise = program.command('exercise').description('create and list exercises (trainer)');
+  withApi(exercise.command('list'))
+    .description('list exercises')
+    .option('--json', 'print JSON')
+    .action(async (o: TrainerOptions & { json?: boolean }) => {
+      const { exercises } = await trainerApi(o).json<{ exercises: { id: string; title: string; entries: number; stations: { id: string }[] }[] }>('GET', '/v1/exercises');
+      if (o.json) return out(JSON.stringify(exercises, null, 2));
+      for (const e of exercises) out(`${e.id.padEnd(16)} ${String(e.entries).padStart(6)} entries  ${e.stations.map((s) => s.id).join(' / ')}  ${e.title}`);
+    });
+  withApi(exercise.command('create <id>'))
+    .description('create an exercise with two stations')
+    .requiredOption('--title <title>', 'title shown on the consoles')
+    .option('--classification <line>', 'classification line', 'UNCLASSIFIED // EXERCISE')
+    .option('--station <id:name:lang...>', 'the two stations, e.g. beijing:Beijing:zh washington:Washington:en', ['beijing:Beijing:zh', 'washington:Washington:en'])
+    .addHelpText('after', `\nExample:\n  $ hotline exercise create tabletop-3 --title "Tabletop 3" --station beijing:Beijing:zh washington:Washington:en`)
+    .action(async (id: string, o: TrainerOptions & { title: string; classification: string; station: string[] }) => {
+      const stations = o.station.map((s) => {
+        const [sid, name, lang] = s.split(':');
+        return { id: sid, name: name ?? sid, lang: lang ?? 'en' };
+      });
+      const created = await trainerApi(o).json<{ def: { id: string } }>('POST', '/v1/exercises', { id, title: o.title, classification: o.classification, stations });
+      out(`created ${created.def.id}`);
+    });
+
+  withApi(program.command('enrol-code'))
+    .description('issue a one-time enrolment link for one station (trainer)')
+    .requiredOption('-s, --station <id>', 'station to enrol')
+    .option('-e, --exercise <id>', 'exercise', 'dtl')
+    .option('--ttl <seconds>', 'validity in seconds', '900')
+    .option('--json', 'print JSON')
+    .addHelpText('after', `\nExample:\n  $ HOTLINE_TRAINER_SECRET=hts_... hotline enrol-code --station beijing`)
+    .action(async (o: TrainerOptions & { station: string; exercise: string; ttl: string; json?: boolean }) => {
+      const issued = await trainerApi(o).json<{ link: string; code: string; expiresAt: string }>('POST', `/v1/exercises/${encodeURIComponent(o.exercise)}/enrolment-codes`, {
+        station: o.station,
+        ttlSeconds: Number(o.ttl),
+      });
+      if (o.json) return out(JSON.stringify(issued));
+      out(issued.link);
+      diag(`code ${issued.code}, valid until ${issued.expiresAt}, one use`);
+    });
+
+  withApi(program.command('revoke <kid>'))
+    .description('revoke a console key (trainer); it is recorded in the log')
+    .option('-e, --exercise <id>', 'exercise', 'dtl')
+    .option('--reason <text>', 'reason recorded in the log', 'revoked by trainer')
+    .action(async (kid: string, o: TrainerOptions & { exercise: string; reason: string }) => {
+      const r = await trainerApi(o).json<{ idx: number }>('POST', `/v1/exercises/${encodeURIComponent(o.exercise)}/keys/${encodeURIComponent(kid)}/revoke`, { reason: o.reason });
+      out(`revoked ${kid} at entry ${r.idx}`);
+    });
+
+  withApi(program.command('export'))
+    .description('export an exercise log as self-contained JSON Lines (trainer)')
+    .option('-e, --exercise <id>', 'exercise', 'dtl')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addHelpText('after', `\nExample:\n  $ hotline export -e dtl -o dtl.jsonl && hotline verify dtl.jsonl`)
+    .action(async (o: TrainerOptions & { exercise: string; output?: string }) => {
+      const api = trainerApi(o);
+      const info = await api.json<{ head: { idx: number } }>('GET', `/v1/exercises/${encodeURIComponent(o.exercise)}`);
+      const res = await api.stream(`/v1/exercises/${encodeURIComponent(o.exercise)}/export`);
+      const sink = o.output ? createWriteStream(o.output) : process.stdout;
+      const bar = progress('export');
+      let lines = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        sink.write(chunk);
+        for (const b of chunk) if (b === 10) lines++;
+        bar.update(Math.min(lines, info.head.idx + 1), info.head.idx + 1);
+      }
+      bar.done();
+      if (sink !== process.stdout) await new Promise<void>((r) => (sink as NodeJS.WritableStream).end(r));
+      diag(`${Math.max(0, lines - 2)} entries exported${o.output ? ` to ${o.output}` : ''}`);
+    });
+
+  program
+    .command('trainer-secret')
+    .description('make a new trainer secret for a data directory (the old one stops working)')
+    .option('-d, --data <dir>', 'data directory')
+    .action(async (o: { data?: string }) => {
+      const config = loadConfig(o.data === undefined ? {} : { dataDir: o.data });
+      const store = openSqliteStore(path.join(config.dataDir, 'hotline.db'));
+      const secret = await resetTrainerSecret(store);
+      await store.close();
+      diag(color.yellow('New trainer secret (shown once):'));
+      out(secret);
+    });
+}

@@ -1,0 +1,198 @@
+// `hotline bench`: open-loop latency tests of a relay (see bench/ and docs/performance.md).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { HotlineError } from '../shared/errors.js';
+import { clientEnv } from '../server/config.js';
+import { renderHtml } from '../bench/html-report.js';
+import { checkWorkload, parseDuration, parseMix, parseP99, PROFILE_NAMES, profileWorkload, type Workload } from '../bench/options.js';
+import { endToEnd, renderTable } from '../bench/report.js';
+import type { Progress } from '../bench/runner.js';
+import { parseRates, renderSteps, searchRates } from '../bench/rate-steps.js';
+import { runSuite, verdict, type SuiteOptions } from '../bench/suite.js';
+import { bar, diag, EXIT, out } from './terminal.js';
+
+interface BenchOptions {
+  url?: string;
+  secretFile?: string;
+  profile?: string;
+  pairs?: string;
+  rate?: string;
+  duration?: string;
+  warmup?: string;
+  bodyBytes?: string;
+  precedence?: string;
+  receipts: boolean;
+  arrival?: 'uniform' | 'poisson';
+  drain?: string;
+  verify?: 'after' | 'inline';
+  seed?: string;
+  baseline?: boolean;
+  store?: 'sqlite' | 'volatile';
+  maxP99?: string;
+  minRate?: string;
+  json?: string | boolean;
+  html?: string;
+  cpuProf?: string;
+  relayNodeOption?: string[];
+  relayBuild?: string;
+  injectFault?: 'drop' | 'duplicate' | 'reorder';
+  rateSteps?: string;
+}
+
+function number(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n)) throw new HotlineError('BAD_REQUEST', `${what}: "${text}" is not a number`);
+  return n;
+}
+
+function workloadFrom(o: BenchOptions): Workload {
+  const w = profileWorkload(o.profile);
+  if (o.pairs !== undefined) w.pairs = number(o.pairs, '--pairs');
+  if (o.rate !== undefined) w.rate = number(o.rate, '--rate');
+  if (o.duration !== undefined) w.durationMs = parseDuration(o.duration, '--duration');
+  if (o.warmup !== undefined) w.warmupMs = parseDuration(o.warmup, '--warmup');
+  if (o.bodyBytes !== undefined) w.bodyBytes = number(o.bodyBytes, '--body-bytes');
+  if (o.precedence !== undefined) w.precedenceMix = parseMix(o.precedence);
+  if (o.arrival !== undefined) w.arrival = o.arrival;
+  if (o.drain !== undefined) w.drainMs = parseDuration(o.drain, '--drain');
+  if (o.verify !== undefined) w.verify = o.verify;
+  if (o.seed !== undefined) w.seed = number(o.seed, '--seed');
+  if (o.receipts === false) w.receipts = false;
+  checkWorkload(w);
+  return w;
+}
+
+/** One status line on stderr, only in a terminal. */
+function statusLine(): { update(run: string, p: Progress): void; done(): void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, done: () => undefined };
+  let last = 0;
+  return {
+    update(run, p) {
+      const now = Date.now();
+      if (now - last < 200 && p.done < p.total) return;
+      last = now;
+      const amount = ['warmup', 'measure', 'idle'].includes(p.phase) ? `${(p.done / 1000).toFixed(1)}/${(p.total / 1000).toFixed(1)} s` : `${p.done}/${p.total}`;
+      const live = p.live ? `  sent ${p.live.sent} accepted ${p.live.accepted} receipts ${p.live.receipts} errors ${p.live.errors}` : '';
+      process.stderr.write(`\r\u001b[2K${run.padEnd(5)} ${p.phase.padEnd(7)} ${bar(p.done, p.total, 24)} ${amount}${live}`);
+    },
+    done() {
+      process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description('open-loop latency test: console pairs at a fixed rate, percentiles, correctness checks, thresholds')
+    .option('-u, --url <url>', 'measure a running relay (default: start one on a temporary data directory)')
+    .option('--secret-file <file>', 'trainer secret for --url (default: HOTLINE_TRAINER_SECRET)')
+    .option('--profile <name>', `a named workload: ${PROFILE_NAMES.join(', ')} (flags below override it)`)
+    .option('--pairs <n>', 'console pairs, one exercise each (default 10)')
+    .option('--rate <n>', 'messages per second over all pairs; 0 connects and idles (default 100)')
+    .option('--duration <d>', 'measured time, e.g. 30s (default 30s)')
+    .option('--warmup <d>', 'time before measuring, e.g. 5s; its messages are checked but not measured (default 5s)')
+    .option('--body-bytes <n>', 'message body size (default 256)')
+    .option('--precedence <mix>', 'weights, e.g. FLASH:1,IMMEDIATE:4,PRIORITY:15,ROUTINE:80 (the default)')
+    .option('--no-receipts', 'receivers send no delivered receipts (measures accepted and delivered only)')
+    .addOption(new Option('--arrival <kind>', 'send spacing: uniform (exactly 1/rate) or poisson').choices(['uniform', 'poisson']))
+    .option('--drain <d>', 'after the last send, wait this long for everything to come back (default 10s)')
+    .addOption(new Option('--verify <when>', 'signatures: after the run (default), or also inline at each receiver before its receipt').choices(['after', 'inline']))
+    .option('--seed <n>', 'seed of the schedule (precedences, poisson gaps)')
+    .option('--baseline', 'also run the same workload against a bare WebSocket relay (the floor) and print the ratios')
+    .addOption(new Option('--store <kind>', 'the started relay\'s store: sqlite, or volatile (memory, no fsync: the relay without storage, for comparison only)').choices(['sqlite', 'volatile']))
+    .option('--max-p99 <limit>', 'fail when p99 is above: 10ms (end to end), or per metric: accepted=5ms,receipt=20ms')
+    .option('--min-rate <n>', 'fail when fewer round trips per second (accepted messages with --no-receipts) completed')
+    .option('--rate-steps <rates>', 'find the highest sustained rate: run at each rate in turn (fresh relay each) until one misses --max-p99/--min-rate, e.g. 200,400,600,800')
+    .option('--json [file]', 'write the full report as JSON to a file, or to stdout without one')
+    .option('--html <file>', 'write a self-contained HTML report with plots')
+    .option('--cpu-prof <file>', 'write the relay\'s CPU profile (.cpuprofile) of the measurement window')
+    .option('--relay-node-option <opt...>', 'extra node options for the relay process, e.g. --cpu-prof')
+    .option('--relay-build <dir>', 'measure the relay of another build (its dist/ directory, e.g. an earlier commit) under this load generator')
+    .addOption(new Option('--inject-fault <kind>', 'test hook: the bare relay drops, duplicates or reorders one message').choices(['drop', 'duplicate', 'reorder']).hideHelp())
+    .addHelpText(
+      'after',
+      `
+Latency is measured from each message's scheduled send time (open loop), so stalls are never hidden:
+  submit → accepted   the relay committed it durably (fsync) and said so
+  submit → delivered  the entry reached the peer console
+  submit → receipt    the peer's signed delivered receipt reached the sender (the round trip)
+
+Exit codes: 0 pass; 5 a correctness failure (lost, duplicated, reordered, unverifiable, rejected);
+6 a threshold missed (with --rate-steps: no rate passed); 1 the bench itself failed; 2 bad usage.
+
+Examples:
+  $ hotline bench                                       # 10 pairs, 100 msg/s, 30 s, own relay
+  $ hotline bench --profile standard --baseline --json bench/results/standard.json --html report.html
+  $ hotline bench --pairs 1 --rate 500 --duration 20s --max-p99 50ms --min-rate 490
+  $ hotline bench --profile 1000                        # 1000 pairs at 200 msg/s: memory and CPU per connection
+  $ hotline bench --profile idle                        # 1000 idle pairs: memory per socket
+  $ hotline bench --rate 300 --cpu-prof relay.cpuprofile   # where the relay's time goes
+  $ hotline bench --pairs 10 --duration 15s --rate-steps 200,400,600,800 --max-p99 50ms   # highest sustained rate
+  $ HOTLINE_TRAINER_SECRET=hts_... hotline bench --url http://relay.example:8080 --pairs 5 --rate 50
+  $ hotline bench --rate 2000 --relay-build /tmp/hotline-926ab64/dist   # an earlier commit's relay, same generator`,
+    )
+    .action(async (o: BenchOptions) => {
+      const workload = workloadFrom(o);
+      let remote: { url: string; secret: string } | undefined;
+      if (o.url) {
+        const secret = o.secretFile ? readFileSync(o.secretFile, 'utf8').trim() : clientEnv().trainerSecret;
+        if (!secret) throw new HotlineError('UNAUTHORIZED', 'bench --url needs the trainer secret: set HOTLINE_TRAINER_SECRET or pass --secret-file FILE.');
+        remote = { url: o.url, secret };
+      }
+      const status = statusLine();
+      const base: SuiteOptions = {
+        workload,
+        profile: o.profile ?? null,
+        command: ['hotline', ...process.argv.slice(2)].join(' '),
+        ...(remote ? { remote } : {}),
+        baseline: Boolean(o.baseline),
+        maxP99: o.maxP99 ? parseP99(o.maxP99, endToEnd(workload)) : {},
+        ...(o.minRate !== undefined ? { minRate: number(o.minRate, '--min-rate') } : {}),
+        ...(o.cpuProf ? { cpuProfile: o.cpuProf } : {}),
+        ...(o.relayNodeOption ? { relayNodeOptions: o.relayNodeOption } : {}),
+        ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
+        ...(o.store ? { store: o.store } : {}),
+        ...(o.injectFault ? { fault: o.injectFault } : {}),
+        onProgress: (run, p) => status.update(run, p),
+      };
+      if (o.rateSteps) return rateSteps(o, base, status);
+      const report = await runSuite(base);
+      status.done();
+      emit(o, renderTable(report), report);
+      if (o.html) writeFileSync(o.html, renderHtml(report));
+      const v = verdict(report);
+      process.exitCode = v === 'pass' ? EXIT.ok : v === 'incorrect' ? EXIT.verifyFailed : EXIT.thresholdMissed;
+    });
+}
+
+/** The table on stdout (or stderr when the JSON goes to stdout), the JSON where --json says. */
+function emit(o: BenchOptions, table: string, data: unknown): void {
+  const jsonText = `${JSON.stringify(data, null, 2)}\n`;
+  if (o.json === true) {
+    out(jsonText.trimEnd());
+    diag(table);
+  } else {
+    out(table);
+    if (typeof o.json === 'string') writeFileSync(o.json, jsonText);
+  }
+}
+
+async function rateSteps(o: BenchOptions, base: SuiteOptions, status: ReturnType<typeof statusLine>): Promise<void> {
+  let rates: number[];
+  try {
+    rates = parseRates(o.rateSteps!);
+  } catch (err) {
+    throw new HotlineError('BAD_REQUEST', (err as Error).message);
+  }
+  const search = await searchRates(rates, base, (s) => {
+    status.done();
+    diag(`rate ${s.rate}/s: ${s.ok ? 'pass' : 'FAIL'} (p99 receipt ${s.p99.receipt} ms, achieved ${s.achieved}/s)`);
+  });
+  status.done();
+  emit(o, renderSteps(search), search);
+  const best = search.reports[search.steps.findIndex((s) => s.rate === search.maxPassingRate)] ?? search.reports.at(-1);
+  if (o.html && best) writeFileSync(o.html, renderHtml(best));
+  const incorrect = search.reports.some((r) => verdict(r) === 'incorrect');
+  process.exitCode = incorrect ? EXIT.verifyFailed : search.maxPassingRate === null ? EXIT.thresholdMissed : EXIT.ok;
+}

@@ -1,0 +1,142 @@
+// `hotline console`: an interactive terminal console for one station. Lines typed are sent; slash
+// commands acknowledge, list and quit. Works the same when driven through a pipe (tests, scripts).
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import type { HotlineClient } from '../client/client.js';
+import { latestState, type MessageView } from '../client/conversation.js';
+import { dtg, zuluTime } from '../shared/dtg.js';
+import { PRECEDENCES, type Precedence } from '../shared/items.js';
+import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
+import { color, out } from './terminal.js';
+
+const HELP = `Type a line and press Enter to send it (ROUTINE).
+  /flash TEXT  /immediate TEXT  /priority TEXT  /routine TEXT   send with that precedence
+  /subject TEXT      subject for the next message
+  /ack [N] [NOTE]    acknowledge incoming message #N (default: the oldest unacknowledged)
+  /list              show the conversation        /status   link and peer
+  /help              this help                    /quit     leave (queued messages stay in the outbox)`;
+
+const PREC_COLOR: Record<Precedence, (s: string) => string> = { FLASH: color.red, IMMEDIATE: color.yellow, PRIORITY: color.cyan, ROUTINE: (s) => s };
+
+function statesLine(v: MessageView): string {
+  if (v.rejected) return color.red(`rejected ${v.rejected.code}: ${v.rejected.message}`);
+  const states = v.direction === 'out' ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const) : (['accepted', 'delivered', 'acknowledged'] as const);
+  const parts = states.map((s) => `${s} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`);
+  return parts.join(' · ');
+}
+
+export function renderMessage(n: number, v: MessageView): string {
+  const head = `#${n}  ${PREC_COLOR[v.precedence](v.precedence.padEnd(9))} ${dtg(v.sentAt)}  ${v.from} → ${v.to}  ${v.verified ? color.green('[verified]') : color.yellow('[unverified]')}`;
+  const subject = v.subject ? `${color.bold(v.subject)}: ` : '';
+  return `${head}\n    ${subject}${v.body}\n    ${statesLine(v)}${v.ackNote ? `  note: ${v.ackNote}` : ''}`;
+}
+
+export function registerConsole(program: Command): void {
+  withConsoleOptions(program.command('console'))
+    .description('interactive terminal console for one station')
+    .addHelpText('after', `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console --state hotline-washington.json`)
+    .action(async (o: ConsoleOptions) => {
+      const { client } = await openConsole(o);
+      await runConsole(client);
+    });
+}
+
+async function runConsole(client: HotlineClient): Promise<void> {
+  const me = client.identity.exercise.stations.find((s) => s.id === client.station)!;
+  out(color.bold(`=== ${me.name} · ${client.identity.exercise.title} · ${client.identity.exercise.classification} ===`));
+  out(`operator ${client.identity.operator}, key ${client.identity.kid.slice(0, 12)}…  Type /help for commands.`);
+  let caughtUp = false;
+  let subject: string | undefined;
+  const shown = new Map<string, string>();
+  const number = (id: string) => client.messages().findIndex((m) => m.id === id) + 1;
+
+  client.on('caughtUp', () => {
+    caughtUp = true;
+    for (const [i, v] of client.messages().entries()) {
+      out(renderMessage(i + 1, v));
+      shown.set(v.id, latestState(v));
+    }
+    out(color.dim(`--- ${client.messages().length} messages; live ---`));
+  });
+  client.on('message', (v) => {
+    if (!caughtUp) return;
+    const state = latestState(v);
+    const before = shown.get(v.id);
+    shown.set(v.id, state);
+    if (before === undefined) {
+      out(renderMessage(number(v.id), v));
+      if (v.direction === 'in' && (v.precedence === 'FLASH' || v.precedence === 'IMMEDIATE')) {
+        const minutes = v.precedence === 'FLASH' ? 10 : 30;
+        const deadline = new Date(Date.parse(v.states.accepted ?? v.sentAt) + minutes * 60_000);
+        out(color.red(`\u0007!!! ${v.precedence} from ${v.from}: acknowledge with /ack ${number(v.id)} by ${zuluTime(deadline)}`));
+      }
+    } else if (before !== state) {
+      out(`#${number(v.id)} ${v.direction === 'out' ? '→' : '←'} ${state}${state === 'rejected' ? ` ${v.rejected?.code}` : ''} ${zuluTime(v.states[state as 'accepted'] ?? new Date())}`);
+    }
+  });
+  client.on('presence', (p) => {
+    if (p.station === client.peer) out(`peer ${p.station}: ${p.online ? color.green('online') : color.yellow('offline')}`);
+  });
+  client.on('link', (l) => {
+    if (l.state === 'open' && l.rtt === undefined) out(color.green('link: connected'));
+    if (l.state === 'reconnecting') out(color.yellow(`link: reconnecting in ${Math.max(0, Math.round((l.nextAttemptAt - Date.now()) / 1000))}s (${l.reason})`));
+  });
+  client.on('alarm', (a) => out(color.red(`!!! ALARM ${a.code}${a.idx === undefined ? '' : ` at entry ${a.idx}`}: ${a.message}`)));
+  client.on('fatal', (e) => out(color.red(`!!! ${e.code}: ${e.message} — this console cannot reconnect.`)));
+  client.start();
+
+  const rl = createInterface({ input: process.stdin, terminal: Boolean(process.stdin.isTTY) });
+  const commands: Record<string, (arg: string) => Promise<void> | void> = {
+    help: () => out(HELP),
+    list: () => client.messages().forEach((v, i) => out(renderMessage(i + 1, v))),
+    status: () => {
+      const l = client.link;
+      out(`link ${l.state}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`);
+    },
+    subject: (arg) => {
+      subject = arg || undefined;
+      out(subject ? `subject for the next message: ${subject}` : 'subject cleared');
+    },
+    ack: async (arg) => {
+      const [first, ...rest] = arg.split(/\s+/).filter(Boolean);
+      const list = client.messages();
+      const n = first !== undefined && /^\d+$/.test(first) ? Number(first) : undefined;
+      const target = n !== undefined ? list[n - 1] : list.find((v) => v.direction === 'in' && !v.states.acknowledged);
+      if (!target || target.direction !== 'in') return out(color.yellow('nothing to acknowledge'));
+      const note = (n === undefined ? [first, ...rest] : rest).filter(Boolean).join(' ');
+      await client.acknowledge(target.id, note || undefined);
+    },
+  };
+  const send = async (precedence: Precedence, body: string) => {
+    if (!body) return out(color.yellow('nothing to send'));
+    await client.send({ precedence, body, ...(subject ? { subject } : {}) });
+    subject = undefined;
+  };
+
+  let pending = Promise.resolve();
+  rl.on('line', (raw) => {
+    const line = raw.trim();
+    pending = pending.then(async () => {
+      if (!line) return;
+      try {
+        const m = /^\/(\w+)\s*(.*)$/.exec(line);
+        if (!m) return await send('ROUTINE', line);
+        const [, cmd = '', arg = ''] = m;
+        const prec = cmd.toUpperCase() as Precedence;
+        if (PRECEDENCES.includes(prec)) return await send(prec, arg);
+        if (cmd === 'quit') return rl.close();
+        const handler = commands[cmd];
+        if (!handler) return out(color.yellow(`unknown command /${cmd}; /help lists them`));
+        await handler(arg);
+      } catch (err) {
+        out(color.red(`error: ${(err as Error).message}`));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => rl.on('close', resolve));
+  await pending;
+  // Give queued items a moment to be accepted before leaving; what is left stays in the outbox.
+  const deadline = Date.now() + 5_000;
+  while (client.outbox.items.length > 0 && client.link.state === 'open' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await client.stop();
+}

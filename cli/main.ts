@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The `hotline` command line. Data goes to stdout, diagnostics to stderr; exit codes in terminal.ts.
+import { Command, CommanderError } from 'commander';
+import { HotlineError } from '../shared/errors.js';
+import { registerAdmin } from './admin.js';
+import { registerBench } from './bench.js';
+import { registerConsole } from './console.js';
+import { registerScripted } from './scripted.js';
+import { registerServe } from './serve.js';
+import { diag, EXIT } from './terminal.js';
+import { registerVerify } from './verify.js';
+
+const program = new Command('hotline')
+  .description('Hotline: a training simulator of a government-to-government crisis hotline')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Quick start:
+  $ hotline serve                                   # relay + default exercise "dtl"; prints two links
+  $ hotline console --link '<beijing link>'         # terminal 2
+  $ hotline console --link '<washington link>'      # terminal 3
+  $ HOTLINE_TRAINER_SECRET=hts_... hotline export -o dtl.jsonl && hotline verify dtl.jsonl`,
+  );
+
+registerServe(program);
+registerConsole(program);
+registerScripted(program);
+registerAdmin(program);
+registerVerify(program);
+registerBench(program);
+
+function exitCodeFor(err: HotlineError): number {
+  if (err.code === 'RELAY_UNREACHABLE') return EXIT.unreachable;
+  if (err.code === 'UNAUTHORIZED' || err.code.startsWith('ENROLMENT_CODE')) return EXIT.unauthorized;
+  if (err.code === 'BAD_REQUEST') return EXIT.usage;
+  return EXIT.failure;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  }
+  if (err instanceof HotlineError) {
+    diag(`hotline: ${err.code}: ${err.message}`);
+    process.exit(exitCodeFor(err));
+  }
+  diag(`hotline: ${(err as Error).message ?? String(err)}`);
+  process.exit(EXIT.failure);
+}

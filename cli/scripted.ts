@@ -1,0 +1,102 @@
+// Commands for scripts: `enrol`, `send` (waits for the state asked for) and `listen` (prints messages as
+// they arrive). JSON on stdout with --json; everything else on stderr.
+import type { Command } from 'commander';
+import type { HotlineClient } from '../client/client.js';
+import { latestState, type MessageState, type MessageView } from '../client/conversation.js';
+import { HotlineError } from '../shared/errors.js';
+import { PRECEDENCES, type Precedence } from '../shared/items.js';
+import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
+import { renderMessage } from './console.js';
+import { diag, EXIT, out } from './terminal.js';
+
+const ORDER: MessageState[] = ['queued', 'accepted', 'delivered', 'acknowledged'];
+
+function reached(v: MessageView, want: MessageState): boolean {
+  return v.rejected !== undefined || ORDER.indexOf(latestState(v)) >= ORDER.indexOf(want);
+}
+
+function timeout<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const fail = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HotlineError('INTERNAL', `timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([work, fail]).finally(() => clearTimeout(timer));
+}
+
+export function registerScripted(program: Command): void {
+  withConsoleOptions(program.command('enrol'))
+    .description('enrol this machine as a console of one station and save its key')
+    .addHelpText('after', `\nExample:\n  $ hotline enrol --link 'http://127.0.0.1:8080/console#code=...' --operator 'Watch officer' --state bj.json`)
+    .action(async (o: ConsoleOptions) => {
+      const { client, stateFile } = await openConsole(o);
+      out(JSON.stringify({ station: client.station, kid: client.identity.kid, exercise: client.identity.exercise.id, state: stateFile }));
+    });
+
+  withConsoleOptions(program.command('send <body...>'))
+    .description('send one message and wait until it reaches a state')
+    .option('-p, --precedence <p>', `one of ${PRECEDENCES.join(', ')}`, 'ROUTINE')
+    .option('-s, --subject <text>', 'subject')
+    .option('-w, --wait <state>', 'accepted, delivered or acknowledged', 'accepted')
+    .option('-t, --timeout <ms>', 'give up after this long', '30000')
+    .addHelpText('after', `\nExit codes: 0 reached the state; 1 rejected or timed out.\n\nExample:\n  $ hotline send --state bj.json -p FLASH -s "Line test" --wait delivered "Test message, please acknowledge"`)
+    .action(async (body: string[], o: ConsoleOptions & { precedence: string; subject?: string; wait: MessageState; timeout: string }) => {
+      const precedence = o.precedence.toUpperCase() as Precedence;
+      if (!PRECEDENCES.includes(precedence)) throw new HotlineError('BAD_REQUEST', `precedence must be one of ${PRECEDENCES.join(', ')}`);
+      const { client } = await openConsole(o);
+      client.start();
+      try {
+        await timeout(Number(o.timeout), 'the relay', client.once('caughtUp'));
+        const view = await client.send({ precedence, body: body.join(' '), ...(o.subject ? { subject: o.subject } : {}) });
+        const done = reached(view, o.wait) ? view : await timeout(Number(o.timeout), o.wait, client.once('message', (v) => v.id === view.id && reached(v, o.wait)));
+        out(JSON.stringify({ id: done.id, idx: done.idx ?? null, state: latestState(done), states: done.states, rejected: done.rejected ?? null }));
+        process.exitCode = done.rejected ? EXIT.failure : EXIT.ok;
+      } finally {
+        await client.stop();
+      }
+    });
+
+  withConsoleOptions(program.command('listen'))
+    .description('print incoming messages as they arrive (delivered receipts are sent automatically)')
+    .option('--ack', 'acknowledge every incoming message too')
+    .option('--json', 'one JSON object per line')
+    .option('-n, --count <n>', 'exit after this many new incoming messages')
+    .option('-t, --timeout <ms>', 'exit after this long (exit code 1 if --count was not reached)')
+    .addHelpText('after', `\nExample:\n  $ hotline listen --state wa.json --ack --json --count 1`)
+    .action(async (o: ConsoleOptions & { ack?: boolean; json?: boolean; count?: string; timeout?: string }) => {
+      const { client } = await openConsole(o);
+      await listen(client, o);
+    });
+}
+
+async function listen(client: HotlineClient, o: { ack?: boolean; json?: boolean; count?: string; timeout?: string }): Promise<void> {
+  let live = false;
+  let seen = 0;
+  const printed = new Set<string>();
+  const want = o.count === undefined ? Infinity : Number(o.count);
+  await new Promise<void>((resolve) => {
+    const finish = () => resolve();
+    if (o.timeout) setTimeout(finish, Number(o.timeout)).unref();
+    client.on('caughtUp', () => {
+      live = true;
+      for (const v of client.messages()) printed.add(v.id);
+      diag(`listening as ${client.station}; ${printed.size} earlier messages in the log`);
+    });
+    client.on('alarm', (a) => diag(`ALARM ${a.code}: ${a.message}`));
+    client.on('message', (v) => {
+      if (!live || v.direction !== 'in' || !v.verified || printed.has(v.id)) return;
+      printed.add(v.id);
+      seen++;
+      out(o.json ? JSON.stringify(v) : renderMessage(client.messages().indexOf(v) + 1, v));
+      const next = o.ack ? client.acknowledge(v.id) : Promise.resolve();
+      void next.then(async () => {
+        if (seen < want) return;
+        // Let the receipts reach the relay before leaving.
+        while (client.outbox.items.length > 0 && client.link.state === 'open') await new Promise((r) => setTimeout(r, 20));
+        finish();
+      });
+    });
+    client.start();
+  });
+  await client.stop();
+  if (seen < want && want !== Infinity) process.exitCode = EXIT.failure;
+}

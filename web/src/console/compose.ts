@@ -1,0 +1,123 @@
+// The compose form: precedence (radio group, colour and label), subject, body. Ctrl+Enter (or Cmd+Enter)
+// sends. Sending signs the message and stores it in the IndexedDB outbox before anything else, so a
+// reload or a relay restart loses nothing; the form locks while signing so nothing is sent twice.
+import { LIMITS, PRECEDENCES, type Precedence } from '../../../shared/items.js';
+import { h, replaceChildren } from '../common/dom.js';
+import { precedenceLabel, t } from './i18n.js';
+
+export interface Draft {
+  precedence: Precedence;
+  subject?: string;
+  body: string;
+}
+
+
+export class Compose {
+  readonly element: HTMLElement;
+  readonly #form = h('form', { class: 'compose-form', novalidate: true, 'data-testid': 'compose' });
+  readonly #title = h('h2', { id: 'compose-title', class: 'panel-title' });
+  readonly #legend = h('legend', {});
+  readonly #options = h('div', { class: 'prec-options' });
+  readonly #precHint = h('p', { id: 'prec-hint', class: 'hint' });
+  readonly #subjectLabel = h('label', { for: 'compose-subject' });
+  readonly #subject = h('input', { id: 'compose-subject', type: 'text', maxlength: LIMITS.subject, autocomplete: 'off' });
+  readonly #bodyLabel = h('label', { for: 'compose-body' });
+  readonly #body = h('textarea', { id: 'compose-body', maxlength: LIMITS.body, rows: 4, 'aria-describedby': 'compose-hint', required: true });
+  readonly #hint = h('p', { id: 'compose-hint', class: 'hint' });
+  readonly #error = h('p', { class: 'form-error', role: 'alert', hidden: true });
+  readonly #send = h('button', { type: 'submit', class: 'btn btn-primary send-button', 'data-testid': 'send' });
+  #sending = false;
+
+  constructor(private readonly onSend: (draft: Draft) => Promise<void>) {
+    for (const p of PRECEDENCES) {
+      const input = h('input', { type: 'radio', name: 'precedence', value: p, id: `prec-${p}`, checked: p === 'ROUTINE', 'data-testid': `prec-${p}` });
+      this.#options.append(h('label', { class: `prec-option prec-${p}`, for: `prec-${p}` }, input, h('span', { class: 'prec-name' })));
+    }
+    this.#form.append(
+      h('fieldset', { class: 'field prec-field', 'aria-describedby': 'prec-hint' }, this.#legend, this.#options, this.#precHint),
+      h('div', { class: 'field' }, this.#subjectLabel, this.#subject),
+      h('div', { class: 'field' }, this.#bodyLabel, this.#body, this.#hint),
+      this.#error,
+      h('div', { class: 'compose-actions' }, this.#send),
+    );
+    this.element = h('section', { class: 'panel compose', 'aria-labelledby': 'compose-title' }, this.#title, this.#form);
+    this.#form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.submit();
+    });
+    this.#form.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        void this.submit();
+      }
+    });
+    this.#form.addEventListener('change', () => this.#hideError());
+    this.relabel();
+  }
+
+  relabel(): void {
+    this.#title.textContent = t('compose');
+    this.#legend.textContent = t('precedence');
+    for (const p of PRECEDENCES) {
+      const name = this.#options.querySelector(`label[for="prec-${p}"] .prec-name`);
+      if (name) name.textContent = precedenceLabel(p);
+    }
+    this.#precHint.textContent = t('precedenceHint');
+    this.#subjectLabel.textContent = t('subject');
+    this.#bodyLabel.textContent = t('body');
+    this.#hint.textContent = t('sendHint');
+    this.#sendLabel();
+  }
+
+  /** Puts the keyboard in the form, on the chosen precedence. */
+  focus(): void {
+    (this.#form.querySelector<HTMLInputElement>('input[name="precedence"]:checked') ?? this.#body).focus();
+  }
+
+  get precedence(): Precedence {
+    const checked = this.#form.querySelector<HTMLInputElement>('input[name="precedence"]:checked');
+    return (checked?.value as Precedence | undefined) ?? 'ROUTINE';
+  }
+
+  #sendLabel(): void {
+    replaceChildren(this.#send, this.#sending ? t('sending') : t('send'), ' ', h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'));
+  }
+
+  #hideError(): void {
+    this.#error.hidden = true;
+  }
+
+  showError(text: string): void {
+    this.#error.textContent = text;
+    this.#error.hidden = false;
+  }
+
+  async submit(): Promise<void> {
+    if (this.#sending) return;
+    const body = this.#body.value.trim();
+    if (!body) {
+      this.showError(t('bodyRequired'));
+      this.#body.focus();
+      return;
+    }
+    const subject = this.#subject.value.trim();
+    const draft: Draft = { precedence: this.precedence, body, ...(subject ? { subject } : {}) };
+    this.#sending = true;
+    this.#send.disabled = true;
+    this.#sendLabel();
+    try {
+      await this.onSend(draft);
+      this.#subject.value = '';
+      this.#body.value = '';
+      const routine = this.#form.querySelector<HTMLInputElement>('#prec-ROUTINE');
+      if (routine) routine.checked = true;
+      this.#hideError();
+    } catch (err) {
+      this.showError((err as Error).message);
+    } finally {
+      this.#sending = false;
+      this.#send.disabled = false;
+      this.#sendLabel();
+    }
+  }
+}

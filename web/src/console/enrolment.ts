@@ -1,0 +1,172 @@
+// Enrolment: read the one-time code from the link's #fragment (then drop it from the address bar), or let
+// the operator type one; ask for the operator's name; make a non-extractable Ed25519 key pair with
+// WebCrypto, keep it in IndexedDB and register the public key with the relay.
+import { HotlineClient, type ClientOptions } from '../../../client/client.js';
+import { codeFromLink } from '../../../client/identity.js';
+import type { SavedState } from '../../../client/storage.js';
+import { HotlineError, isErrorCode } from '../../../shared/errors.js';
+import { LIMITS } from '../../../shared/items.js';
+import { h, replaceChildren } from '../common/dom.js';
+import { errorText, stationName, t } from './i18n.js';
+import { SlotStorage, slotFor } from './slots.js';
+
+/** The code in `#code=...`, removed from the address bar at once so it is not bookmarked or shared. */
+export function takeCodeFromFragment(): string | undefined {
+  if (!/[#&]code=/.test(location.hash)) return undefined;
+  let code: string | undefined;
+  try {
+    code = codeFromLink(location.href).code;
+  } catch {
+    code = undefined;
+  }
+  history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+  return code;
+}
+
+export interface KnownConsole {
+  slot: string;
+  state: SavedState;
+}
+
+export interface EnrolmentOptions {
+  code: string | undefined;
+  known: KnownConsole[];
+  client: Omit<ClientOptions, 'storage'>;
+  onEnrolled(client: HotlineClient, slot: string): void;
+  onOpen(slot: string): void;
+}
+
+export class EnrolmentScreen {
+  readonly element = h('section', { class: 'enrol', 'aria-labelledby': 'enrol-title', 'data-testid': 'enrolment' });
+  #code: string | undefined;
+  #typeCode: boolean;
+  #busy = false;
+  #error: string | undefined;
+  #values = { code: '', operator: '' };
+
+  constructor(private readonly o: EnrolmentOptions) {
+    this.#code = o.code;
+    this.#typeCode = o.code === undefined;
+  }
+
+  /** (Re)draws the screen in the current language, keeping what was typed. */
+  render(): void {
+    this.#remember();
+    const codeField = this.#typeCode
+      ? h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'enrol-code' }, t('codeLabel')),
+          h('input', { id: 'enrol-code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', 'aria-describedby': 'enrol-code-hint', value: this.#values.code, class: 'mono' }),
+          h('p', { id: 'enrol-code-hint', class: 'hint' }, t('codeHint')),
+        )
+      : h('p', { class: 'notice', 'data-testid': 'code-from-link' }, h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), t('codeFromLink')), this.#switchToTyping());
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', disabled: this.#busy, 'data-testid': 'enrol-submit' }, this.#busy ? t('enrolWorking') : t('enrolSubmit'));
+    const form = h(
+      'form',
+      { class: 'panel enrol-form', novalidate: true },
+      codeField,
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'enrol-operator' }, t('operatorLabel')),
+        h('input', { id: 'enrol-operator', type: 'text', maxlength: LIMITS.operator, autocomplete: 'name', required: true, 'aria-describedby': 'enrol-operator-hint', value: this.#values.operator }),
+        h('p', { id: 'enrol-operator-hint', class: 'hint' }, t('operatorHint')),
+      ),
+      this.#error ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'enrol-error' }, this.#error) : null,
+      h('div', { class: 'form-actions' }, submit, h('span', { class: 'hint', role: 'status' }, this.#busy ? t('enrolWorking') : '')),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      void this.#submit();
+    });
+    replaceChildren(
+      this.element,
+      h('h1', { id: 'enrol-title', tabindex: '-1' }, t('enrolTitle')),
+      h('p', { class: 'lede' }, t('enrolIntro')),
+      form,
+      this.#knownList(),
+    );
+  }
+
+  focus(): void {
+    const target = this.element.querySelector<HTMLInputElement>(this.#typeCode && !this.#values.code ? '#enrol-code' : '#enrol-operator');
+    target?.focus();
+  }
+
+  #remember(): void {
+    const code = this.element.querySelector<HTMLInputElement>('#enrol-code');
+    const operator = this.element.querySelector<HTMLInputElement>('#enrol-operator');
+    if (code) this.#values.code = code.value;
+    if (operator) this.#values.operator = operator.value;
+  }
+
+  #switchToTyping(): HTMLButtonElement {
+    const b = h('button', { type: 'button', class: 'btn btn-small btn-ghost' }, t('enterCodeInstead'));
+    b.addEventListener('click', () => {
+      this.#typeCode = true;
+      this.#code = undefined;
+      this.render();
+      this.element.querySelector<HTMLInputElement>('#enrol-code')?.focus();
+    });
+    return b;
+  }
+
+  #knownList(): HTMLElement | null {
+    if (this.o.known.length === 0) return null;
+    return h(
+      'section',
+      { class: 'panel known', 'aria-labelledby': 'known-title' },
+      h('h2', { id: 'known-title', class: 'panel-title' }, t('enrolledHere')),
+      h(
+        'ul',
+        { class: 'known-list' },
+        ...this.o.known.map(({ slot, state }) => {
+          const id = state.identity;
+          const open = h('button', { type: 'button', class: 'btn btn-small' }, t('openConsole'));
+          open.addEventListener('click', () => this.o.onOpen(slot));
+          return h(
+            'li',
+            {},
+            h('span', {}, h('strong', {}, stationName(id.exercise, id.station)), ` · ${id.operator} · ${id.exercise.id} · `, h('span', { class: 'mono' }, `${id.kid.slice(0, 8)}…`)),
+            open,
+          );
+        }),
+      ),
+    );
+  }
+
+  async #submit(): Promise<void> {
+    if (this.#busy) return;
+    this.#remember();
+    const code = (this.#typeCode ? this.#values.code : this.#code ?? '').trim();
+    const operator = this.#values.operator.trim();
+    this.#error = !code ? t('missingCode') : !operator ? t('missingOperator') : undefined;
+    if (this.#error) {
+      this.render();
+      this.element.querySelector<HTMLInputElement>(!code ? '#enrol-code' : '#enrol-operator')?.focus();
+      return;
+    }
+    this.#busy = true;
+    this.render();
+    try {
+      const client = await HotlineClient.enrol({ url: location.origin, code, operator, extractable: false }, { ...this.o.client, storage: new SlotStorage() });
+      this.o.onEnrolled(client, slotFor(client.identity));
+    } catch (err) {
+      this.#busy = false;
+      this.#error = describe(err);
+      // A link's code is spent or wrong once refused: show it in the field so another can be typed.
+      if (!this.#typeCode && err instanceof HotlineError && err.code.startsWith('ENROLMENT_CODE')) {
+        this.#typeCode = true;
+        this.#values.code = code;
+      }
+      this.render();
+      this.element.querySelector<HTMLInputElement>(this.#typeCode ? '#enrol-code' : '#enrol-operator')?.focus();
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof HotlineError && isErrorCode(err.code)) return `${t('enrolFailed')}: ${errorText(err.code)} (${err.code})`;
+  return `${t('enrolFailed')}: ${(err as Error).message}`;
+}

@@ -1,0 +1,177 @@
+// The conversation: both stations' messages in log order, each with its precedence (colour and label),
+// DTG, verification badge and every state with its time. Incoming messages not yet acknowledged stand
+// out and carry the acknowledge button. Cards are updated in place so keyboard focus survives updates.
+import { latestState, type MessageView } from '../../../client/conversation.js';
+import type { ExerciseDef } from '../../../shared/items.js';
+import { dtg, zuluTime } from '../../../shared/dtg.js';
+import { h, replaceChildren } from '../common/dom.js';
+import { utcStamp } from '../common/format.js';
+import { errorText, precedenceLabel, stationShort, t, type Key } from './i18n.js';
+
+export interface TrafficActions {
+  acknowledge(id: string): void;
+}
+
+/** What the card needs besides the view: whether an acknowledgement waits in the outbox. */
+export interface CardContext {
+  ackQueued: boolean;
+}
+
+export class Traffic {
+  readonly element: HTMLElement;
+  readonly #list = h('ol', { class: 'msg-list', 'data-testid': 'traffic' });
+  readonly #empty: HTMLElement;
+  readonly #cards = new Map<string, HTMLLIElement>();
+  readonly #title = h('h2', { id: 'traffic-title', class: 'panel-title' });
+  readonly #summary = h('p', { class: 'traffic-summary', 'data-testid': 'traffic-summary' });
+
+  constructor(
+    private readonly exercise: ExerciseDef,
+    private readonly actions: TrafficActions,
+  ) {
+    this.#empty = h('p', { class: 'empty' });
+    this.element = h(
+      'section',
+      { id: 'traffic', class: 'panel traffic', 'aria-labelledby': 'traffic-title', tabindex: '-1' },
+      h('div', { class: 'panel-head' }, this.#title, this.#summary),
+      this.#empty,
+      this.#list,
+    );
+    this.relabel();
+  }
+
+  relabel(): void {
+    this.#title.textContent = t('traffic');
+    this.#empty.textContent = t('noTraffic');
+  }
+
+  card(id: string): HTMLLIElement | undefined {
+    return this.#cards.get(id);
+  }
+
+  /** Renders `views` (already in log order): updates changed cards, adds new ones, keeps DOM order. */
+  render(views: MessageView[], context: (view: MessageView) => CardContext): void {
+    const stick = this.#nearBottom();
+    const focused = document.activeElement;
+    views.forEach((view, i) => {
+      let li = this.#cards.get(view.id);
+      if (!li) {
+        li = h('li', { class: 'msg', tabindex: '-1' });
+        this.#cards.set(view.id, li);
+      }
+      this.#fill(li, view, context(view));
+      if (this.#list.children[i] !== li) this.#list.insertBefore(li, this.#list.children[i] ?? null);
+    });
+    this.#empty.hidden = views.length > 0;
+    const waiting = views.filter((v) => v.direction === 'in' && !v.states.acknowledged).length;
+    const summary = t('trafficSummary', { n: views.length, waiting });
+    if (this.#summary.textContent !== summary) this.#summary.textContent = summary;
+    this.#summary.classList.toggle('traffic-waiting', waiting > 0);
+    if (focused instanceof HTMLElement && focused !== document.activeElement && document.contains(focused)) focused.focus();
+    // Only the list scrolls (desktop layout); on narrow screens the page scrolls and this is a no-op.
+    if (stick) this.#list.scrollTop = this.#list.scrollHeight;
+  }
+
+  #nearBottom(): boolean {
+    const scroller = this.#list;
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  }
+
+  #fill(li: HTMLLIElement, view: MessageView, ctx: CardContext): void {
+    const state = latestState(view);
+    const unacked = view.direction === 'in' && !view.states.acknowledged;
+    const key = JSON.stringify([view, ctx, document.documentElement.lang]);
+    if (li.dataset['key'] === key) return;
+    const hadFocus = li.contains(document.activeElement) ? ((document.activeElement as HTMLElement).dataset['focusKey'] ?? 'card') : undefined;
+    li.dataset['key'] = key;
+    li.dataset['id'] = view.id;
+    li.dataset['direction'] = view.direction;
+    li.dataset['precedence'] = view.precedence;
+    li.dataset['state'] = state;
+    li.dataset['verified'] = String(this.#inLog(view));
+    li.className = `msg msg-${view.direction} prec-${view.precedence}${unacked ? ' msg-unacked' : ''}${view.rejected ? ' msg-rejected' : ''}`;
+    const titleId = `msg-${view.id}-title`;
+    li.setAttribute('aria-labelledby', titleId);
+    const other = view.direction === 'in' ? view.from : view.to;
+    const who = t(view.direction === 'in' ? 'from' : 'to', { station: stationShort(this.exercise, other) });
+
+    const ackButton = unacked
+      ? h('button', { type: 'button', class: 'btn btn-danger ack-button', 'data-focus-key': 'ack', 'data-testid': 'ack', disabled: ctx.ackQueued }, t('acknowledge'), ' ', h('kbd', {}, 'Alt'), '+', h('kbd', {}, 'A'))
+      : null;
+    ackButton?.addEventListener('click', () => this.actions.acknowledge(view.id));
+
+    replaceChildren(
+      li,
+      h(
+        'div',
+        { class: 'msg-head' },
+        h('span', { class: `prec-chip prec-${view.precedence}`, 'data-testid': 'precedence' }, precedenceLabel(view.precedence)),
+        h('span', { class: 'msg-dir', id: titleId }, h('span', { class: 'visually-hidden' }, `${view.precedence}, `), who, view.subject ? h('span', { class: 'visually-hidden' }, `: ${view.subject}`) : null),
+        h('time', { class: 'msg-dtg mono', datetime: view.sentAt, title: utcStamp(view.sentAt) }, h('span', { class: 'visually-hidden' }, `${t('dtg')} `), dtg(view.sentAt)),
+        this.#badge(view),
+        view.idx === undefined ? null : h('span', { class: 'msg-idx mono' }, `#${view.idx}`),
+      ),
+      unacked ? h('p', { class: 'msg-flag', 'data-testid': 'awaiting-ack' }, h('span', { 'aria-hidden': 'true' }, '▲ '), t('awaitingAck')) : null,
+      view.subject ? h('h3', { class: 'msg-subject', lang: langTag(view.lang) }, view.subject) : null,
+      h('p', { class: 'msg-body', lang: langTag(view.lang) }, view.body),
+      h('ol', { class: 'states', 'aria-label': t('states'), 'data-testid': 'states' }, ...this.#states(view)),
+      view.ackNote ? h('p', { class: 'msg-note' }, t('ackNote', { note: view.ackNote })) : null,
+      ackButton ? h('div', { class: 'msg-actions' }, ackButton) : null,
+    );
+    if (hadFocus) {
+      const target = li.querySelector<HTMLElement>(`[data-focus-key="${hadFocus}"]:not([disabled])`) ?? li;
+      target.focus();
+    }
+  }
+
+  /** True once this console verified the message's log entry itself (signature, chain, seq). */
+  #inLog(view: MessageView): boolean {
+    return view.verified && view.kid !== undefined;
+  }
+
+  #badge(view: MessageView): HTMLElement {
+    if (this.#inLog(view)) {
+      return h('span', { class: 'badge badge-verified', title: t('verifiedTitle'), 'data-testid': 'verified' }, h('span', { 'aria-hidden': 'true' }, '✔ '), t('verified'));
+    }
+    if (view.rejected) return h('span', { class: 'badge badge-rejected', 'data-testid': 'refused' }, h('span', { 'aria-hidden': 'true' }, '✖ '), t('refusedNotInLog'));
+    return h('span', { class: 'badge badge-local', 'data-testid': 'unverified' }, h('span', { 'aria-hidden': 'true' }, '◌ '), t('signedLocally'));
+  }
+
+  #states(view: MessageView): HTMLElement[] {
+    const steps: [Key, 'queued' | 'accepted' | 'delivered' | 'acknowledged'][] =
+      view.direction === 'out'
+        ? [['stateQueued', 'queued'], ['stateAccepted', 'accepted'], ['stateDelivered', 'delivered'], ['stateAcknowledged', 'acknowledged']]
+        : [['stateReceived', 'accepted'], ['stateDelivered', 'delivered'], ['stateAcknowledged', 'acknowledged']];
+    const items = steps.flatMap(([label, state]) => {
+      const at = view.states[state];
+      const done = at !== undefined;
+      if (view.rejected && !done) return [];
+      return h(
+        'li',
+        { class: `state ${done ? 'state-done' : 'state-pending'}`, 'data-state': state, 'data-done': String(done) },
+        h('span', { class: 'state-mark', 'aria-hidden': 'true' }, done ? '✔' : '○'),
+        h('span', { class: 'state-name' }, t(label)),
+        state === 'accepted' && view.idx !== undefined ? h('span', { class: 'state-extra mono' }, t('entryNo', { idx: view.idx })) : null,
+        done ? h('time', { class: 'mono', datetime: at, title: utcStamp(at) }, zuluTime(at)) : h('span', { class: 'state-when' }, t('statePending')),
+      );
+    });
+    if (view.rejected) {
+      const r = view.rejected;
+      items.push(
+        h(
+          'li',
+          { class: 'state state-rejected', 'data-state': 'rejected', 'data-done': 'true' },
+          h('span', { class: 'state-mark', 'aria-hidden': 'true' }, '✖'),
+          h('span', { class: 'state-name' }, t('stateRejected')),
+          h('time', { class: 'mono', datetime: r.at, title: utcStamp(r.at) }, zuluTime(r.at)),
+          h('span', { class: 'state-reason' }, `${errorText(r.code)}${r.message && r.message !== errorText(r.code) ? ` — ${r.message}` : ''} (${r.code})`),
+        ),
+      );
+    }
+    return items;
+  }
+}
+
+function langTag(lang: 'zh' | 'en'): string {
+  return lang === 'zh' ? 'zh-Hans' : 'en';
+}

@@ -1,0 +1,106 @@
+// One operator console as its operator sees it: station banner, presence, enrolled devices, and every
+// message in log order with its precedence (label and colour), DTG, direction, verification and the time
+// of each state. Used by the live view and by the replay player.
+import type { MessageView, MessageState } from '../../../client/conversation.js';
+import type { ExerciseDef, StationDef } from '../../../shared/items.js';
+import { deadlineOf } from './deadlines.js';
+import { h } from './dom.js';
+import { dtg, shortKid, shortName, zuluTime } from './format.js';
+import type { OperatorInfo } from './replay-model.js';
+
+export interface PanelInput {
+  def: ExerciseDef;
+  station: StationDef;
+  /** 0 or 1: which side of the exercise (for the banner colour). */
+  side: number;
+  messages: readonly MessageView[];
+  /** true/false when known (live); undefined in replay, where presence is not logged. */
+  online?: boolean;
+  operators: readonly OperatorInfo[];
+  overdue: ReadonlySet<string>;
+}
+
+const LANG_NAME: Record<string, string> = { zh: '中文 (zh)', en: 'English (en)' };
+const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
+  queued: 'Queued',
+  accepted: 'Accepted',
+  delivered: 'Delivered',
+  acknowledged: 'Acknowledged',
+};
+
+function states(v: MessageView): HTMLElement {
+  const order = v.direction === 'out' ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const) : (['accepted', 'delivered', 'acknowledged'] as const);
+  const list = h('ol', { class: 'states', 'aria-label': 'Message states' });
+  for (const s of order) {
+    const at = v.states[s];
+    const label = v.direction === 'in' && s === 'accepted' ? 'Received' : STATE_LABEL[s];
+    list.append(
+      at
+        ? h('li', { class: `state done state-${s}` }, h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'), `${label} `, h('time', { datetime: at }, zuluTime(at)))
+        : h('li', { class: `state pending state-${s}` }, h('span', { class: 'tick', 'aria-hidden': 'true' }, '○'), `${label}: pending`),
+    );
+  }
+  return list;
+}
+
+function message(v: MessageView, input: PanelInput): HTMLElement {
+  const other = shortName(input.def, v.direction === 'out' ? v.to : v.from);
+  const overdue = input.overdue.has(v.id);
+  const limit = deadlineOf(v.precedence);
+  const due = limit !== undefined && v.states.accepted ? new Date(Date.parse(v.states.accepted) + limit).toISOString() : undefined;
+  const head = h(
+    'p',
+    { class: 'msg-head' },
+    h('span', { class: `prec prec-${v.precedence.toLowerCase()}` }, v.precedence),
+    h('span', { class: 'dir' }, v.direction === 'out' ? `OUT → ${other}` : `IN ← ${other}`),
+    h('time', { class: 'dtg', datetime: v.sentAt, title: 'Date-time group (when signed)' }, dtg(v.sentAt)),
+    v.idx !== undefined && h('span', { class: 'idx' }, `entry ${v.idx}`),
+    v.verified && h('span', { class: 'verified' }, h('span', { 'aria-hidden': 'true' }, '✔ '), 'signature verified'),
+  );
+  return h(
+    'li',
+    { class: `msg prec-border-${v.precedence.toLowerCase()}${overdue ? ' is-overdue' : ''}`, 'data-message-id': v.id },
+    head,
+    v.subject && h('p', { class: 'subject', lang: v.lang }, v.subject),
+    h('p', { class: 'body', lang: v.lang }, v.body),
+    states(v),
+    v.ackNote && h('p', { class: 'ack-note' }, 'Acknowledgement note: ', h('q', {}, v.ackNote)),
+    overdue
+      ? h('p', { class: 'overdue-badge' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `OVERDUE: acknowledgement was due ${due ? zuluTime(due) : ''}`)
+      : due && !v.states.acknowledged && h('p', { class: 'due' }, `Acknowledgement due by ${zuluTime(due)}`),
+  );
+}
+
+export function consolePanel(input: PanelInput): HTMLElement {
+  const { station } = input;
+  const titleId = `console-${station.id}-title`;
+  const presence =
+    input.online === undefined
+      ? undefined
+      : h('span', { class: `presence ${input.online ? 'online' : 'offline'}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), input.online ? 'Console online' : 'Console offline');
+  const active = input.operators.filter((o) => o.revokedAt === undefined);
+  const ops = h(
+    'p',
+    { class: 'operators' },
+    input.operators.length === 0
+      ? 'No console enrolled.'
+      : `Enrolled: ${input.operators.map((o) => `${o.operator} (${shortKid(o.kid)}${o.revokedAt === undefined ? '' : ', revoked'})`).join('; ')}`,
+  );
+  const list = h('ol', { class: 'messages', 'aria-label': `Messages at ${shortName(input.def, station.id)}` });
+  for (const v of input.messages) list.append(message(v, input));
+  return h(
+    'section',
+    { class: `console side-${input.side}`, 'aria-labelledby': titleId, 'data-station': station.id },
+    h(
+      'header',
+      { class: 'console-head' },
+      h('h3', { id: titleId }, station.name),
+      h('span', { class: 'lang' }, LANG_NAME[station.lang] ?? station.lang),
+      presence,
+      h('span', { class: 'count' }, `${input.messages.length} message${input.messages.length === 1 ? '' : 's'}`),
+    ),
+    ops,
+    active.length === 0 && input.operators.length > 0 ? h('p', { class: 'warn' }, 'Every key of this station is revoked.') : undefined,
+    input.messages.length === 0 ? h('p', { class: 'empty' }, 'No messages yet.') : list,
+  );
+}

@@ -1,0 +1,107 @@
+// One exercise: its classification banner, title and export, and the tabs Live, Replay, Response times,
+// Enrolment. The live feed (observer) runs for as long as the exercise is open, whichever tab shows.
+import type { SocketLike } from '../../../client/connection.js';
+import type { Api } from './api.js';
+import type { Session } from './auth.js';
+import { h, fill } from './dom.js';
+import { enrolmentView } from './enrolment.js';
+import { exportButton } from './export-button.js';
+import { classificationClass, shortName } from './format.js';
+import { liveView } from './live.js';
+import { Observer } from './observer.js';
+import { exerciseReplayView } from './replay-screens.js';
+import { responseTimesView } from './response-view.js';
+import type { ExerciseContext, View } from './view.js';
+
+export const TABS = [
+  ['live', 'Live'],
+  ['replay', 'Replay'],
+  ['responses', 'Response times'],
+  ['enrolment', 'Enrolment & keys'],
+] as const;
+export type Tab = (typeof TABS)[number][0];
+
+export interface ExercisePage extends View {
+  id: string;
+  show(tab: Tab): void;
+}
+
+function responsesTab(ctx: ExerciseContext): View {
+  const host = h('div', {});
+  let current: View | undefined;
+  const render = () => {
+    current?.destroy?.();
+    current = responseTimesView(ctx.def, ctx.observer.records, Date.now(), `Live figures from the verified log so far (${ctx.observer.chain.length} entries); unacknowledged messages are judged against the current time.`);
+    fill(host, current.el);
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const off = ctx.observer.on('entry', () => {
+    clearTimeout(timer);
+    timer = setTimeout(render, 400);
+  });
+  render();
+  return {
+    el: host,
+    destroy() {
+      off();
+      clearTimeout(timer);
+      current?.destroy?.();
+    },
+  };
+}
+
+export async function exercisePage(api: Api, session: Session, id: string): Promise<ExercisePage> {
+  const detail = await api.exercise(id);
+  const def = detail.def;
+  const observer = new Observer(def, () => session.token, location.origin, (url, p) => new WebSocket(url, p) as unknown as SocketLike);
+  const ctx: ExerciseContext = { def, detail, api, session, observer };
+  observer.on('fatal', (err) => {
+    if (err.code === 'UNAUTHORIZED') session.signOut('The relay refused the trainer token. Sign in again.');
+  });
+  observer.start();
+
+  const tabLinks = new Map<Tab, HTMLAnchorElement>();
+  const nav = h('nav', { class: 'tabs', 'aria-label': 'Exercise views' });
+  for (const [tab, label] of TABS) {
+    const a = h('a', { href: `#/exercises/${def.id}/${tab}` }, label);
+    tabLinks.set(tab, a);
+    nav.append(a);
+  }
+  const body = h('div', { class: 'tab-body' });
+  const el = h(
+    'div',
+    { class: 'exercise-page' },
+    h('p', { class: `classification ${classificationClass(def.classification)}` }, def.classification || 'NO CLASSIFICATION LINE'),
+    h(
+      'header',
+      { class: 'exercise-head' },
+      h('div', {}, h('h1', { tabindex: -1 }, def.title), h('p', { class: 'muted' }, `Exercise ${def.id} · ${def.stations.map((s) => `${shortName(def, s.id)} (${s.lang})`).join(' ⇄ ')}`)),
+      exportButton(api, def.id),
+    ),
+    nav,
+    body,
+  );
+
+  let current: View | undefined;
+  let shown: Tab | undefined;
+  return {
+    id,
+    el,
+    show(tab) {
+      if (tab === shown) return;
+      shown = tab;
+      current?.destroy?.();
+      for (const [t, a] of tabLinks) {
+        if (t === tab) a.setAttribute('aria-current', 'page');
+        else a.removeAttribute('aria-current');
+      }
+      current = tab === 'live' ? liveView(ctx) : tab === 'replay' ? exerciseReplayView(ctx, api) : tab === 'responses' ? responsesTab(ctx) : enrolmentView(ctx);
+      fill(body, current.el);
+      document.title = `${TABS.find(([t]) => t === tab)![1]} · ${def.title} · Hotline trainer`;
+    },
+    destroy() {
+      current?.destroy?.();
+      observer.stop();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The exercises screen: every exercise on this relay, and the form to create one (title, classification
+// line, the two stations with their display names and languages).
+import { LANGS, LIMITS, SLUG, type ExerciseDef, type Lang } from '../../../shared/items.js';
+import type { Api, ExerciseSummary } from './api.js';
+import { h, field, fill, select, statusLine, status } from './dom.js';
+import { dtg } from './format.js';
+import type { View } from './view.js';
+
+const LANG_LABEL: Record<Lang, string> = { zh: 'Chinese (zh)', en: 'English (en)' };
+
+function listTable(list: ExerciseSummary[]): HTMLElement {
+  if (list.length === 0) return h('p', { class: 'muted' }, 'No exercises yet: create one below.');
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Exercises' },
+    h(
+      'table',
+      { class: 'exercises' },
+      h('caption', { class: 'visually-hidden' }, 'Exercises on this relay'),
+      h('thead', {}, h('tr', {}, ...['Exercise', 'ID', 'Classification', 'Stations', 'Created', 'Log entries', 'Open'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'tbody',
+        {},
+        ...list.map((e) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, e.title),
+            h('td', { class: 'mono' }, e.id),
+            h('td', {}, e.classification || '—'),
+            h('td', {}, e.stations.map((s) => `${s.name} (${s.lang})`).join(' / ')),
+            h('td', { class: 'mono' }, dtg(e.createdAt)),
+            h('td', { class: 'num' }, String(e.entries)),
+            h('td', { class: 'open' }, h('a', { href: `#/exercises/${e.id}/live`, 'aria-label': `Open ${e.title} live` }, 'Live'), ' ', h('a', { href: `#/exercises/${e.id}/replay`, 'aria-label': `Replay ${e.title}` }, 'Replay'), ' ', h('a', { href: `#/exercises/${e.id}/enrolment`, 'aria-label': `Enrolment for ${e.title}` }, 'Enrol')),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function stationFields(n: 1 | 2, id: string, name: string, lang: Lang): { el: HTMLElement; read(): ExerciseDef['stations'][0] } {
+  const idIn = h('input', { name: `s${n}-id`, value: id, required: true, pattern: SLUG.source.slice(1, -1), maxlength: 32, spellcheck: 'false', autocomplete: 'off' });
+  const nameIn = h('input', { name: `s${n}-name`, value: name, required: true, maxlength: LIMITS.stationName, autocomplete: 'off' });
+  const langSel = select(LANGS.map((l) => [l, LANG_LABEL[l]] as [string, string]), lang, { name: `s${n}-lang` });
+  const el = h(
+    'fieldset',
+    { class: 'station-fields' },
+    h('legend', {}, `Station ${n}`),
+    field('Station ID', idIn, 'Lower-case letters, digits and dashes.'),
+    field('Display name', nameIn),
+    field('Console language', langSel),
+  );
+  return { el, read: () => ({ id: idIn.value.trim(), name: nameIn.value.trim(), lang: langSel.value as Lang }) };
+}
+
+export function exercisesView(api: Api): View {
+  const listBox = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading exercises…'));
+  const listStatus = statusLine();
+  const load = () =>
+    api.listExercises().then(
+      ({ exercises }) => {
+        listBox.removeAttribute('aria-busy');
+        fill(listBox, listTable(exercises.sort((a, b) => b.createdAt.localeCompare(a.createdAt))));
+      },
+      (err: Error) => status(listStatus, err.message, 'error'),
+    );
+
+  const id = h('input', { name: 'id', required: true, pattern: SLUG.source.slice(1, -1), maxlength: 32, spellcheck: 'false', autocomplete: 'off', placeholder: 'e.g. dtl-2025-11' });
+  const title = h('input', { name: 'title', required: true, maxlength: LIMITS.title, autocomplete: 'off', placeholder: 'e.g. Maritime incident, South China Sea' });
+  const classification = h('input', { name: 'classification', value: 'UNCLASSIFIED // EXERCISE', maxlength: LIMITS.classification, autocomplete: 'off' });
+  const s1 = stationFields(1, 'beijing', 'Beijing · Ministry of National Defense', 'zh');
+  const s2 = stationFields(2, 'washington', 'Washington · Department of Defense', 'en');
+  const createStatus = statusLine();
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create exercise');
+  const form = h(
+    'form',
+    { class: 'card create', 'aria-labelledby': 'create-title' },
+    h('h2', { id: 'create-title' }, 'New exercise'),
+    h('div', { class: 'row' }, field('Exercise ID', id, 'Lower-case letters, digits and dashes; at most 32. Used in the log and the export.'), field('Title', title)),
+    field('Classification line', classification, 'Shown on every console and in the export, e.g. UNCLASSIFIED // EXERCISE.'),
+    h('div', { class: 'row' }, s1.el, s2.el),
+    h('p', { class: 'actions' }, submit),
+    createStatus,
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const def: ExerciseDef = { id: id.value.trim(), title: title.value.trim(), classification: classification.value.trim(), stations: [s1.read(), s2.read()] };
+    submit.disabled = true;
+    status(createStatus, 'Creating…');
+    api.createExercise(def).then(
+      (created) => {
+        status(createStatus, `Exercise ${created.def.id} created (log entry ${created.idx}).`, 'ok');
+        location.hash = `#/exercises/${created.def.id}/enrolment`;
+      },
+      (err: Error) => {
+        submit.disabled = false;
+        status(createStatus, err.message, 'error');
+      },
+    );
+  });
+
+  void load();
+  const el = h(
+    'div',
+    { class: 'exercises-page' },
+    h('h1', { tabindex: -1 }, 'Exercises'),
+    h('section', { 'aria-label': 'Exercise list', class: 'card' }, listBox, listStatus),
+    form,
+  );
+  return { el };
+}

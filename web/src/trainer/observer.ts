@@ -1,0 +1,146 @@
+// The live feed of one exercise for a trainer: a read-only WebSocket (`observe` with the trainer token in
+// the first frame, never in the URL) that receives the whole log and then every new entry, verifies each
+// with a ChainVerifier (hash chain and signatures), and keeps both operators' conversations up to date.
+// No DOM: the page passes its origin and the browser WebSocket; tests pass a scripted socket.
+import { ChainVerifier, type Applied } from '../../../shared/chain.js';
+import { HotlineError } from '../../../shared/errors.js';
+import type { Entry } from '../../../shared/entry.js';
+import type { ExerciseDef } from '../../../shared/items.js';
+import type { ServerFrame } from '../../../shared/protocol.js';
+import { Connection, type LinkState, type SocketFactory } from '../../../client/connection.js';
+import { Conversation, type MessageView } from '../../../client/conversation.js';
+import { Emitter } from '../../../client/emitter.js';
+import type { TrainerAlarm } from './deadlines.js';
+import { logAlarm, type OperatorInfo } from './replay-model.js';
+
+export type ObserverEvents = {
+  /** Something changed (entries applied, presence, link): re-render. */
+  update: undefined;
+  entry: { applied: Applied; view?: MessageView; caughtUp: boolean };
+  presence: { station: string; online: boolean };
+  alarm: TrainerAlarm;
+  link: LinkState;
+  /** The relay refused the observer (token expired or exercise gone): reconnecting cannot help. */
+  fatal: HotlineError;
+};
+
+export class Observer extends Emitter<ObserverEvents> {
+  readonly chain = new ChainVerifier();
+  readonly records: Applied[] = [];
+  readonly conversations: [Conversation, Conversation];
+  readonly online = new Map<string, boolean>();
+  readonly operators = new Map<string, OperatorInfo>();
+  readonly alarms: TrainerAlarm[] = [];
+  /** The idx the relay said was its head when we started observing; entries up to it are history. */
+  headAtStart = -1;
+  broken: TrainerAlarm | undefined;
+  #conn: Connection;
+  #applying: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly def: ExerciseDef,
+    private readonly token: () => string | undefined,
+    baseUrl: string,
+    socket: SocketFactory,
+  ) {
+    super();
+    this.conversations = [new Conversation(def.stations[0].id), new Conversation(def.stations[1].id)];
+    this.#conn = new Connection(baseUrl, socket, { baseMs: 500, maxMs: 15_000 });
+    this.#conn.on('frame', (f) => this.#onFrame(f));
+    this.#conn.on('link', (l) => {
+      if (l.state !== 'open') for (const st of def.stations) this.online.delete(st.id);
+      this.emit('link', l);
+      this.emit('update', undefined);
+    });
+    this.#conn.on('invalid', (err) => this.#alarm('verification', err.code, `The relay sent an invalid frame: ${err.message}`));
+  }
+
+  get link(): LinkState {
+    return this.#conn.link;
+  }
+
+  get lastIdx(): number {
+    return this.chain.length - 1;
+  }
+
+  start(): void {
+    this.#conn.start();
+  }
+
+  stop(): void {
+    this.#conn.stop();
+  }
+
+  #alarm(kind: TrainerAlarm['kind'], code: string, message: string, idx?: number): TrainerAlarm {
+    const alarm: TrainerAlarm = { id: `${kind}:${code}:${idx ?? this.alarms.length}`, at: Date.now(), kind, code, message, ...(idx === undefined ? {} : { idx }) };
+    this.alarms.push(alarm);
+    this.emit('alarm', alarm);
+    this.emit('update', undefined);
+    return alarm;
+  }
+
+  #onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'challenge': {
+        const token = this.token();
+        if (!token) return this.#fatal(new HotlineError('UNAUTHORIZED', 'Not signed in.'));
+        this.#conn.send({ type: 'observe', token, exercise: this.def.id, since: this.lastIdx });
+        return;
+      }
+      case 'observing':
+        this.#conn.established();
+        if (this.headAtStart < 0) this.headAtStart = frame.head?.idx ?? -1;
+        for (const [station, online] of Object.entries(frame.online)) this.online.set(station, online);
+        this.emit('update', undefined);
+        return;
+      case 'presence':
+        this.online.set(frame.station, frame.online);
+        this.emit('presence', { station: frame.station, online: frame.online });
+        this.emit('update', undefined);
+        return;
+      case 'entry':
+        this.#applying = this.#applying.then(() => this.#apply(frame.entry as Entry));
+        return;
+      case 'error':
+        if (frame.code === 'UNAUTHORIZED' || frame.code === 'NOT_FOUND') this.#fatal(new HotlineError(frame.code, frame.message));
+        return;
+      default:
+        return;
+    }
+  }
+
+  #fatal(err: HotlineError): void {
+    this.#conn.stop();
+    this.emit('fatal', err);
+  }
+
+  async #apply(entry: Entry): Promise<void> {
+    if (this.broken || entry.idx < this.chain.length) return;
+    let applied: Applied;
+    try {
+      applied = await this.chain.apply(entry);
+    } catch (err) {
+      const e = err instanceof HotlineError ? err : new HotlineError('CHAIN_BROKEN');
+      this.broken = this.#alarm('verification', e.code, `Verification failed at entry ${entry.idx}: ${e.message}. Nothing after entry ${this.lastIdx} is shown.`, entry.idx);
+      return;
+    }
+    this.records.push(applied);
+    const data = entry.data ?? {};
+    if (entry.kind === 'key-enrolled') {
+      const kid = String(data['kid']);
+      this.operators.set(kid, { kid, station: String(data['station']), operator: String(data['operator']), enrolledAt: Date.parse(entry.at) });
+    } else if (entry.kind === 'key-revoked') {
+      const op = this.operators.get(String(data['kid']));
+      if (op) op.revokedAt ??= Date.parse(entry.at);
+    }
+    const logged = logAlarm(applied);
+    if (logged) {
+      this.alarms.push(logged);
+      this.emit('alarm', logged);
+    }
+    let view: MessageView | undefined;
+    for (const c of this.conversations) view = c.apply(applied) ?? view;
+    this.emit('entry', { applied, caughtUp: entry.idx > this.headAtStart, ...(view ? { view } : {}) });
+    this.emit('update', undefined);
+  }
+}
