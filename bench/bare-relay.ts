@@ -79,7 +79,16 @@ export async function startBareRelay(options: { fault?: BareFault } = {}): Promi
         }
         room.sockets.add(ws);
         ws.send(
-          JSON.stringify({ type: 'welcome', exercise: hello.exercise, station: hello.station, kid: '', peer: { station: '', online: room.sockets.size > 1 }, head: null, checkpoint: null, nextSeq: 0 }),
+          JSON.stringify({
+            type: 'welcome',
+            exercise: hello.exercise,
+            station: hello.station,
+            kid: '',
+            peer: { station: '', online: room.sockets.size > 1 },
+            head: null,
+            checkpoint: null,
+            nextSeq: 0,
+          }),
         );
       } else if (frame.type === 'submit' && frame.jws && room) {
         const p = decodePayload<{ id: string; seq: number; type: string }>(frame.jws);

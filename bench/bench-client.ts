@@ -58,7 +58,10 @@ export class BenchConsole {
   /** Connects, answers the challenge and resolves on welcome; entries from idx 0 then stream in. */
   connect(handlers: ConsoleHandlers, timeoutMs = 15_000): Promise<void> {
     this.#handlers = handlers;
-    const ws = new WebSocket(wsUrlOf(this.spec.url), [SUBPROTOCOL], { perMessageDeflate: false, maxPayload: 1024 * 1024 });
+    const ws = new WebSocket(wsUrlOf(this.spec.url), [SUBPROTOCOL], {
+      perMessageDeflate: false,
+      maxPayload: 1024 * 1024,
+    });
     this.#ws = ws;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`no welcome within ${timeoutMs} ms`)), timeoutMs);
@@ -80,7 +83,12 @@ export class BenchConsole {
         const frame = JSON.parse(data.toString()) as { type: string } & Record<string, unknown>;
         if (welcomed) return this.#dispatch(frame, now);
         if (frame.type === 'challenge') {
-          const hello = { exercise: this.spec.exercise, station: this.spec.station, nonce: frame['nonce'], iat: Math.floor(Date.now() / 1000) };
+          const hello = {
+            exercise: this.spec.exercise,
+            station: this.spec.station,
+            nonce: frame['nonce'],
+            iat: Math.floor(Date.now() / 1000),
+          };
           ws.send(JSON.stringify({ type: 'hello', jws: this.signer.sign(hello, TYP.hello), since: -1 }));
         } else if (frame.type === 'welcome') {
           const w = frame as unknown as Welcome;

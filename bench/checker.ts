@@ -109,13 +109,18 @@ function checkContinuity(seen: SeenEntry[], side: string, fault: Report): void {
     got.add(e.idx);
     max = Math.max(max, e.idx);
   }
-  for (let i = 0; i <= max; i++) if (!got.has(i)) fault('gap', `${side} never received entry ${i} (it has later ones, up to ${max})`);
+  for (let i = 0; i <= max; i++)
+    if (!got.has(i)) fault('gap', `${side} never received entry ${i} (it has later ones, up to ${max})`);
 }
 
 function checkMessages(log: PairLog, fault: Report): void {
   const sent = new Map(log.sent.map((m) => [m.id, m]));
   for (const m of log.sent) {
-    if (m.accepted === 0) fault('not-accepted', `message seq ${m.seq} (${m.id}) got no accepted frame${m.rejected ? ` (${m.rejected} rejected)` : ''}`);
+    if (m.accepted === 0)
+      fault(
+        'not-accepted',
+        `message seq ${m.seq} (${m.id}) got no accepted frame${m.rejected ? ` (${m.rejected} rejected)` : ''}`,
+      );
     if (m.accepted > 1) fault('accepted-twice', `message seq ${m.seq} (${m.id}) was accepted ${m.accepted} times`);
   }
   const delivered = new Set<string>();
@@ -133,11 +138,13 @@ function checkMessages(log: PairLog, fault: Report): void {
     }
     delivered.add(m.id);
     if (e.jws !== m.jws) fault('altered', `entry ${e.idx} does not carry the JWS exactly as sent for seq ${m.seq}`);
-    if (e.seq !== m.seq) fault('altered', `entry ${e.idx} has seq ${String(e.seq)} for a message sent with seq ${m.seq}`);
+    if (e.seq !== m.seq)
+      fault('altered', `entry ${e.idx} has seq ${String(e.seq)} for a message sent with seq ${m.seq}`);
     if (m.seq < lastSeq) fault('reordered', `receiver got seq ${m.seq} after seq ${lastSeq} (entry ${e.idx})`);
     lastSeq = Math.max(lastSeq, m.seq);
   }
-  for (const m of log.sent) if (!delivered.has(m.id)) fault('lost', `message seq ${m.seq} (${m.id}) never reached the receiver`);
+  for (const m of log.sent)
+    if (!delivered.has(m.id)) fault('lost', `message seq ${m.seq} (${m.id}) never reached the receiver`);
 }
 
 function checkReceipts(log: PairLog, fault: Report): void {
@@ -155,12 +162,17 @@ function checkReceipts(log: PairLog, fault: Report): void {
     back.set(e.ref, n);
     if (n === 2) fault('receipt-duplicated', `sender got a second delivered receipt for ${e.ref} (entry ${e.idx})`);
     const o = order.get(e.ref)!;
-    if (n === 1 && o < lastOrder) fault('reordered', `sender got the receipt for message #${o} after the one for #${lastOrder}`);
+    if (n === 1 && o < lastOrder)
+      fault('reordered', `sender got the receipt for message #${o} after the one for #${lastOrder}`);
     lastOrder = Math.max(lastOrder, o);
   }
-  for (const m of log.sent) if (!back.has(m.id)) fault('receipt-lost', `no delivered receipt came back for seq ${m.seq} (${m.id})`);
+  for (const m of log.sent)
+    if (!back.has(m.id)) fault('receipt-lost', `no delivered receipt came back for seq ${m.seq} (${m.id})`);
   if (log.receiptsAccepted < log.receiptsSubmitted) {
-    fault('receipt-not-accepted', `${log.receiptsSubmitted - log.receiptsAccepted} of ${log.receiptsSubmitted} receipts were not accepted`);
+    fault(
+      'receipt-not-accepted',
+      `${log.receiptsSubmitted - log.receiptsAccepted} of ${log.receiptsSubmitted} receipts were not accepted`,
+    );
   }
 }
 
@@ -169,6 +181,7 @@ function checkViews(log: PairLog, fault: Report): void {
   const atReceiver = new Map(log.atReceiver.map((e) => [e.idx, e.hash]));
   for (const e of log.atSender) {
     const other = atReceiver.get(e.idx);
-    if (other !== undefined && other !== e.hash) fault('views-differ', `entry ${e.idx} has hash ${e.hash} at the sender and ${other} at the receiver`);
+    if (other !== undefined && other !== e.hash)
+      fault('views-differ', `entry ${e.idx} has hash ${e.hash} at the sender and ${other} at the receiver`);
   }
 }

@@ -24,9 +24,19 @@ export async function connectPairs(
     async (i) => {
       const s = setups[i]!;
       const sender = new BenchConsole({ url, exercise: s.exercise.id, station: s.sender.station, key: s.sender.key });
-      const receiver = new BenchConsole({ url, exercise: s.exercise.id, station: s.receiver.station, key: s.receiver.key });
-      const pair = new BenchPair(s.index, sender, receiver, measures, { ...options, lang: lang(s.exercise, s.sender.station), classification: s.exercise.classification });
-      const closed = (side: string) => (code: number) => measures.error(`SOCKET_CLOSED_${code}${code === 1000 ? '' : ` (${side})`}`);
+      const receiver = new BenchConsole({
+        url,
+        exercise: s.exercise.id,
+        station: s.receiver.station,
+        key: s.receiver.key,
+      });
+      const pair = new BenchPair(s.index, sender, receiver, measures, {
+        ...options,
+        lang: lang(s.exercise, s.sender.station),
+        classification: s.exercise.classification,
+      });
+      const closed = (side: string) => (code: number) =>
+        measures.error(`SOCKET_CLOSED_${code}${code === 1000 ? '' : ` (${side})`}`);
       await Promise.all([
         sender.connect({
           entry: (e, now) => pair.onSenderEntry(e, now),

@@ -12,7 +12,12 @@ export function initHistograms(): Promise<void> {
 const HIGHEST_US = 3_600_000_000;
 
 function makeHistogram(): Histogram {
-  return build({ useWebAssembly: true, lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3 });
+  return build({
+    useWebAssembly: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 export interface LatencySummary {
@@ -51,13 +56,21 @@ function summarise(h: Histogram): LatencySummary {
   // HdrHistogram reports a percentile as the top of its bucket (within 0.1%); never above the true max.
   const max = round(h.maxValue / 1000);
   const at = (p: number) => Math.min(max, round(h.getValueAtPercentile(p) / 1000));
-  return { count: h.totalCount, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max, mean: round(h.mean / 1000) };
+  return {
+    count: h.totalCount,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max,
+    mean: round(h.mean / 1000),
+  };
 }
 
 /** The percentiles of the classic HdrHistogram plot: halving the remaining tail at every step. */
 export function distributionPercentiles(count: number): number[] {
   const out = [0, 25, 50];
-  for (let tail = 50; tail > 100 / Math.max(count, 1) / 2 && tail > 0.0005; ) {
+  for (let tail = 50; tail > 100 / Math.max(count, 1) / 2 && tail > 0.0005;) {
     tail /= 2;
     out.push(100 - tail, 100 - tail * 0.8, 100 - tail * 0.6);
   }
@@ -92,7 +105,13 @@ export class LatencyRecorder {
     while (now - this.#windowStart >= this.windowMs) {
       if (this.#window.totalCount > 0) {
         const s = summarise(this.#window);
-        this.#series.push({ t: round((this.#windowStart - this.#begun) / 1000), count: s.count, p50: s.p50, p99: s.p99, max: s.max });
+        this.#series.push({
+          t: round((this.#windowStart - this.#begun) / 1000),
+          count: s.count,
+          p50: s.p50,
+          p99: s.p99,
+          max: s.max,
+        });
         this.#window.reset();
       }
       this.#windowStart += this.windowMs;
@@ -115,7 +134,10 @@ export class LatencyRecorder {
   distribution(): DistributionPoint[] {
     if (this.#all.totalCount === 0) return [];
     const max = round(this.#all.maxValue / 1000);
-    return distributionPercentiles(this.#all.totalCount).map((p) => ({ percentile: p, ms: Math.min(max, round(this.#all.getValueAtPercentile(p) / 1000)) }));
+    return distributionPercentiles(this.#all.totalCount).map((p) => ({
+      percentile: p,
+      ms: Math.min(max, round(this.#all.getValueAtPercentile(p) / 1000)),
+    }));
   }
 
   series(): WindowPoint[] {

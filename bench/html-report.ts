@@ -9,7 +9,11 @@ import type { RunResult } from './result.js';
 import { escapeXml, lineChart, type Series } from './svg-chart.js';
 
 const COLOR: Record<LatencyMetric, string> = { accepted: '#1f77b4', delivered: '#2ca02c', receipt: '#d62728' };
-const LABEL: Record<LatencyMetric, string> = { accepted: 'submit → accepted', delivered: 'submit → delivered', receipt: 'submit → receipt' };
+const LABEL: Record<LatencyMetric, string> = {
+  accepted: 'submit → accepted',
+  delivered: 'submit → delivered',
+  receipt: 'submit → receipt',
+};
 
 function distributionChart(r: BenchReport): string {
   const series: Series[] = [];
@@ -20,10 +24,22 @@ function distributionChart(r: BenchReport): string {
     if (!run) continue;
     for (const m of LATENCY_METRICS) {
       if (run.latency[m].count === 0) continue;
-      series.push({ name: `${LABEL[m]}${suffix}`, color: COLOR[m], dashed, points: run.distribution[m].map((d) => [d.percentile, d.ms]) });
+      series.push({
+        name: `${LABEL[m]}${suffix}`,
+        color: COLOR[m],
+        dashed,
+        points: run.distribution[m].map((d) => [d.percentile, d.ms]),
+      });
     }
   }
-  return lineChart({ title: 'Latency by percentile', xLabel: 'percentile', yLabel: 'latency (ms, log scale)', series, x: 'percentile', y: 'log' });
+  return lineChart({
+    title: 'Latency by percentile',
+    xLabel: 'percentile',
+    yLabel: 'latency (ms, log scale)',
+    series,
+    x: 'percentile',
+    y: 'log',
+  });
 }
 
 function overTimeChart(run: RunResult, title: string): string {
@@ -36,20 +52,35 @@ function overTimeChart(run: RunResult, title: string): string {
   }
   const maxLine = run.series.receipt.length > 0 ? run.series.receipt : run.series.delivered;
   series.push({ name: 'max (end to end)', color: '#999', points: maxLine.map((p) => [p.t, p.max]) });
-  return lineChart({ title, xLabel: 'seconds into the measurement (by completion time, 1 s windows)', yLabel: 'latency (ms, log scale)', series, y: 'log' });
+  return lineChart({
+    title,
+    xLabel: 'seconds into the measurement (by completion time, 1 s windows)',
+    yLabel: 'latency (ms, log scale)',
+    series,
+    y: 'log',
+  });
 }
 
 function cpuChart(run: RunResult): string {
-  const series: Series[] = [{ name: 'generator CPU %', color: '#9467bd', points: run.resources.map((p) => [p.t, p.generatorCpu]) }];
+  const series: Series[] = [
+    { name: 'generator CPU %', color: '#9467bd', points: run.resources.map((p) => [p.t, p.generatorCpu]) },
+  ];
   const relay = run.resources.filter((p) => p.relayCpu !== null);
-  if (relay.length > 0) series.unshift({ name: 'relay CPU %', color: '#ff7f0e', points: relay.map((p) => [p.t, p.relayCpu!]) });
-  return lineChart({ title: `CPU over time (${run.target.kind})`, xLabel: 'seconds since the schedule started (warmup included)', yLabel: '% of one core', series });
+  if (relay.length > 0)
+    series.unshift({ name: 'relay CPU %', color: '#ff7f0e', points: relay.map((p) => [p.t, p.relayCpu!]) });
+  return lineChart({
+    title: `CPU over time (${run.target.kind})`,
+    xLabel: 'seconds since the schedule started (warmup included)',
+    yLabel: '% of one core',
+    series,
+  });
 }
 
 function latencyTable(run: RunResult, caption: string): string {
   const head = `<tr><th>${escapeXml(caption)}</th>${PERCENTILES.map((p) => `<th>${p === 'p999' ? 'p99.9' : p}</th>`).join('')}<th>count</th></tr>`;
   const rows = LATENCY_METRICS.filter((m) => run.latency[m].count > 0).map(
-    (m) => `<tr><td>${LABEL[m]}</td>${PERCENTILES.map((p) => `<td>${run.latency[m][p]}</td>`).join('')}<td>${run.latency[m].count}</td></tr>`,
+    (m) =>
+      `<tr><td>${LABEL[m]}</td>${PERCENTILES.map((p) => `<td>${run.latency[m][p]}</td>`).join('')}<td>${run.latency[m].count}</td></tr>`,
   );
   return `<table>${head}${rows.join('')}</table>`;
 }
@@ -66,7 +97,9 @@ function ratioTable(r: BenchReport): string {
 function memoryTable(run: RunResult): string {
   const m = run.relay?.memory;
   if (!m) return '';
-  const rows = m.points.map((p) => `<tr><td>${p.sockets}</td><td>${p.rssMb}</td><td>${p.heapMb}</td><td>${p.externalMb}</td></tr>`).join('');
+  const rows = m.points
+    .map((p) => `<tr><td>${p.sockets}</td><td>${p.rssMb}</td><td>${p.heapMb}</td><td>${p.externalMb}</td></tr>`)
+    .join('');
   return `<h2>Relay memory</h2><p>${m.rssPerSocketKb} KB RSS, ${m.heapPerSocketKb} KB heap per socket (${m.method === 'second-half' ? 'marginal, over the second half of the sockets' : 'whole delta; few sockets'}), after a full GC at each step.</p>
 <table><tr><th>sockets</th><th>RSS MB</th><th>heap MB</th><th>external MB</th></tr>${rows}</table>`;
 }
@@ -74,10 +107,20 @@ function memoryTable(run: RunResult): string {
 function profileTable(run: RunResult): string {
   const p = run.profile;
   if (!p) return '';
-  const rows = p.topFunctions.map((f) => `<tr><td>${escapeXml(f.name)}</td><td class="l">${escapeXml(f.where)}</td><td>${f.ms}</td><td>${f.percent}%</td></tr>`).join('');
-  const mods = p.byModule.map((f) => `<tr><td>${escapeXml(f.name)}</td><td>${f.ms}</td><td>${f.percent}%</td></tr>`).join('');
+  const rows = p.topFunctions
+    .map(
+      (f) =>
+        `<tr><td>${escapeXml(f.name)}</td><td class="l">${escapeXml(f.where)}</td><td>${f.ms}</td><td>${f.percent}%</td></tr>`,
+    )
+    .join('');
+  const mods = p.byModule
+    .map((f) => `<tr><td>${escapeXml(f.name)}</td><td>${f.ms}</td><td>${f.percent}%</td></tr>`)
+    .join('');
   const stalls = p.longestStalls
-    .map((st) => `<tr><td>${st.at}</td><td>${st.ms}</td><td class="l">${escapeXml(st.top.map((t) => `${t.name} ${t.where} (${t.ms} ms)`).join('; '))}</td></tr>`)
+    .map(
+      (st) =>
+        `<tr><td>${st.at}</td><td>${st.ms}</td><td class="l">${escapeXml(st.top.map((t) => `${t.name} ${t.where} (${t.ms} ms)`).join('; '))}</td></tr>`,
+    )
     .join('');
   return `<h2>Relay CPU profile (main thread, measurement window)</h2>
 <table><tr><th>longest busy stretch at (s)</th><th>ms</th><th>mostly</th></tr>${stalls}</table><p>${p.busyMs} ms busy of ${p.totalMs} ms sampled. Work on libuv's thread pool (WebCrypto signature checks, fsync) is not in these samples.</p>
@@ -86,10 +129,14 @@ function profileTable(run: RunResult): string {
 }
 
 export function renderHtml(r: BenchReport): string {
-  const ok = r.ok ? '<span class="ok">PASS</span>' : `<span class="bad">FAIL</span> ${escapeXml(r.failures.join('; '))}`;
+  const ok = r.ok
+    ? '<span class="ok">PASS</span>'
+    : `<span class="bad">FAIL</span> ${escapeXml(r.failures.join('; '))}`;
   const sections: string[] = [];
   if (r.relay && r.relay.workload.rate > 0) {
-    sections.push(`<h2>Latency</h2>${latencyTable(r.relay, 'relay (ms)')}${r.baseline ? latencyTable(r.baseline, 'bare relay (ms)') : ''}`);
+    sections.push(
+      `<h2>Latency</h2>${latencyTable(r.relay, 'relay (ms)')}${r.baseline ? latencyTable(r.baseline, 'bare relay (ms)') : ''}`,
+    );
     sections.push(ratioTable(r));
     sections.push(distributionChart(r));
     sections.push(overTimeChart(r.relay, 'Latency over time: relay'));

@@ -28,7 +28,12 @@ const MB = 1024 * 1024;
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
 export function memoryPoint(sockets: number, s: ChildStats): MemoryPoint {
-  return { sockets, rssMb: r1(s.memory.rss / MB), heapMb: r1(s.memory.heapUsed / MB), externalMb: r1(s.memory.external / MB) };
+  return {
+    sockets,
+    rssMb: r1(s.memory.rss / MB),
+    heapMb: r1(s.memory.heapUsed / MB),
+    externalMb: r1(s.memory.external / MB),
+  };
 }
 
 /** How many steps to connect `pairs` pairs in: one for small runs, where a per-socket figure means little. */

@@ -70,14 +70,22 @@ export function parseDuration(text: string, what = 'duration'): number {
 /** FLASH:1,IMMEDIATE:4,PRIORITY:15,ROUTINE:80 (weights, any scale), or one precedence name alone. */
 export function parseMix(text: string): Partial<Record<Precedence, number>> {
   const mix: Partial<Record<Precedence, number>> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, weight = '1'] = part.split(':');
     const p = name!.toUpperCase() as Precedence;
     const w = Number(weight);
-    if (!PRECEDENCES.includes(p) || !(w >= 0)) throw new HotlineError('BAD_REQUEST', `precedence mix: "${part}" is not NAME:WEIGHT with NAME one of ${PRECEDENCES.join(', ')}`);
+    if (!PRECEDENCES.includes(p) || !(w >= 0))
+      throw new HotlineError(
+        'BAD_REQUEST',
+        `precedence mix: "${part}" is not NAME:WEIGHT with NAME one of ${PRECEDENCES.join(', ')}`,
+      );
     mix[p] = w;
   }
-  if (!Object.values(mix).some((w) => w > 0)) throw new HotlineError('BAD_REQUEST', 'precedence mix: give at least one positive weight');
+  if (!Object.values(mix).some((w) => w > 0))
+    throw new HotlineError('BAD_REQUEST', 'precedence mix: give at least one positive weight');
   return mix;
 }
 
@@ -86,14 +94,18 @@ export type P99Thresholds = Partial<Record<LatencyMetric, number>>;
 /** "10ms" (the end-to-end metric) or "accepted=5ms,receipt=20ms". */
 export function parseP99(text: string, endToEnd: LatencyMetric): P99Thresholds {
   const out: P99Thresholds = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq < 0) {
       out[endToEnd] = parseDuration(part, '--max-p99');
       continue;
     }
     const metric = part.slice(0, eq) as LatencyMetric;
-    if (!['accepted', 'delivered', 'receipt'].includes(metric)) throw new HotlineError('BAD_REQUEST', `--max-p99: unknown metric ${metric} (accepted, delivered, receipt)`);
+    if (!['accepted', 'delivered', 'receipt'].includes(metric))
+      throw new HotlineError('BAD_REQUEST', `--max-p99: unknown metric ${metric} (accepted, delivered, receipt)`);
     out[metric] = parseDuration(part.slice(eq + 1), '--max-p99');
   }
   return out;
@@ -104,12 +116,15 @@ export function checkWorkload(w: Workload): void {
   const fail = (why: string) => {
     throw new HotlineError('BAD_REQUEST', why);
   };
-  if (!Number.isInteger(w.pairs) || w.pairs < 1 || w.pairs > 5000) fail('--pairs must be a whole number from 1 to 5000');
+  if (!Number.isInteger(w.pairs) || w.pairs < 1 || w.pairs > 5000)
+    fail('--pairs must be a whole number from 1 to 5000');
   if (!(w.rate >= 0) || w.rate > 100_000) fail('--rate must be from 0 to 100000 messages per second');
   if (!(w.durationMs > 0) || w.durationMs > 3_600_000) fail('--duration must be more than 0 and at most 1h');
   if (!(w.warmupMs >= 0) || w.warmupMs > 600_000) fail('--warmup must be from 0 to 10m');
-  if (!Number.isInteger(w.bodyBytes) || w.bodyBytes < 1 || w.bodyBytes > LIMITS.body) fail(`--body-bytes must be from 1 to ${LIMITS.body}`);
+  if (!Number.isInteger(w.bodyBytes) || w.bodyBytes < 1 || w.bodyBytes > LIMITS.body)
+    fail(`--body-bytes must be from 1 to ${LIMITS.body}`);
   const planned = (w.rate * (w.durationMs + w.warmupMs)) / 1000;
   // Every message is signed ahead of time and kept until it has been checked.
-  if (planned > 1_000_000) fail(`the workload plans ${Math.round(planned)} messages; at most 1,000,000 per run (lower --rate or --duration)`);
+  if (planned > 1_000_000)
+    fail(`the workload plans ${Math.round(planned)} messages; at most 1,000,000 per run (lower --rate or --duration)`);
 }

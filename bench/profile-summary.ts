@@ -64,7 +64,12 @@ function shortWhere(url: string, line: number): string {
 const PROFILER_SETTLE_US = 100_000;
 
 /** Maximal runs of consecutive non-idle samples (the profiler's own inspector work counts as idle). */
-function stalls(profile: CpuProfile, byId: Map<number, CpuProfileNode>, labelOf: (id: number) => { name: string; where: string }, count: number): Stall[] {
+function stalls(
+  profile: CpuProfile,
+  byId: Map<number, CpuProfileNode>,
+  labelOf: (id: number) => { name: string; where: string },
+  count: number,
+): Stall[] {
   const out: { start: number; us: number; by: Map<string, { name: string; where: string; us: number }> }[] = [];
   let current: (typeof out)[number] | undefined;
   let t = 0;
@@ -73,7 +78,11 @@ function stalls(profile: CpuProfile, byId: Map<number, CpuProfileNode>, labelOf:
     const dt = profile.timeDeltas[i] ?? 0;
     t += dt;
     const cf = byId.get(id)!.callFrame;
-    if (cf.functionName === '(idle)' || cf.url.startsWith('node:inspector') || (cf.url === '' && /inspector/.test(labelOf(id).where))) {
+    if (
+      cf.functionName === '(idle)' ||
+      cf.url.startsWith('node:inspector') ||
+      (cf.url === '' && /inspector/.test(labelOf(id).where))
+    ) {
       if (current) out.push(current);
       current = undefined;
       continue;
@@ -97,7 +106,12 @@ function stalls(profile: CpuProfile, byId: Map<number, CpuProfileNode>, labelOf:
       top: [...st.by.values()]
         .sort((a, b) => b.us - a.us)
         .slice(0, 3)
-        .map((e) => ({ name: e.name, where: e.where, ms: Math.round(e.us / 100) / 10, percent: Math.round((e.us / st.us) * 1000) / 10 })),
+        .map((e) => ({
+          name: e.name,
+          where: e.where,
+          ms: Math.round(e.us / 100) / 10,
+          percent: Math.round((e.us / st.us) * 1000) / 10,
+        })),
     }));
 }
 
@@ -109,7 +123,8 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
   /** Native frames (no script) are named after the nearest JS caller: `run` alone says nothing. */
   const caller = (id: number): string => {
     for (let p = parent.get(id); p; p = parent.get(p.id)) {
-      if (p.callFrame.url) return `${p.callFrame.functionName || '(anonymous)'} ${shortWhere(p.callFrame.url, p.callFrame.lineNumber)}`;
+      if (p.callFrame.url)
+        return `${p.callFrame.functionName || '(anonymous)'} ${shortWhere(p.callFrame.url, p.callFrame.lineNumber)}`;
     }
     return '';
   };
@@ -122,7 +137,14 @@ export function summariseProfile(file: string, top = 20): ProfileSummary {
   const labelOf = (id: number): { name: string; where: string } => {
     const cf = byId.get(id)!.callFrame;
     const name = cf.functionName || '(anonymous)';
-    return { name, where: cf.url ? shortWhere(cf.url, cf.lineNumber) : name.startsWith('(') ? '' : `native, called from ${caller(id) || '?'}` };
+    return {
+      name,
+      where: cf.url
+        ? shortWhere(cf.url, cf.lineNumber)
+        : name.startsWith('(')
+          ? ''
+          : `native, called from ${caller(id) || '?'}`,
+    };
   };
   /** The script of the nearest JS caller, so native work counts towards the module that asked for it. */
   const nativeModule = (id: number): string => {

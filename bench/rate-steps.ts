@@ -26,7 +26,8 @@ export interface RateSearch {
 
 export function parseRates(text: string): number[] {
   const rates = text.split(',').map((s) => Number(s.trim()));
-  if (rates.length === 0 || rates.some((r) => !(r > 0))) throw new RangeError('--rate-steps takes positive rates, e.g. 200,400,600');
+  if (rates.length === 0 || rates.some((r) => !(r > 0)))
+    throw new RangeError('--rate-steps takes positive rates, e.g. 200,400,600');
   return [...rates].sort((a, b) => a - b);
 }
 
@@ -45,7 +46,12 @@ function step(rate: number, r: BenchReport): RateStep {
 }
 
 /** Runs each rate in turn; `keepGoing` runs every step even after one failed. */
-export async function searchRates(rates: number[], base: SuiteOptions, onStep?: (s: RateStep) => void, keepGoing = false): Promise<RateSearch> {
+export async function searchRates(
+  rates: number[],
+  base: SuiteOptions,
+  onStep?: (s: RateStep) => void,
+  keepGoing = false,
+): Promise<RateSearch> {
   const steps: RateStep[] = [];
   const reports: BenchReport[] = [];
   for (const rate of rates) {
@@ -65,7 +71,9 @@ export async function searchRates(rates: number[], base: SuiteOptions, onStep?: 
 }
 
 export function renderSteps(search: RateSearch): string {
-  const lines = [`${'rate/s'.padStart(8)}${'achieved'.padStart(10)}${'p99 acc'.padStart(10)}${'p99 dlv'.padStart(10)}${'p99 rcpt'.padStart(10)}${'relay%'.padStart(8)}${'gen%'.padStart(7)}${'other'.padStart(7)}  result`];
+  const lines = [
+    `${'rate/s'.padStart(8)}${'achieved'.padStart(10)}${'p99 acc'.padStart(10)}${'p99 dlv'.padStart(10)}${'p99 rcpt'.padStart(10)}${'relay%'.padStart(8)}${'gen%'.padStart(7)}${'other'.padStart(7)}  result`,
+  ];
   for (const s of search.steps) {
     lines.push(
       `${String(s.rate).padStart(8)}${String(s.achieved).padStart(10)}${s.p99.accepted.toFixed(1).padStart(10)}${s.p99.delivered.toFixed(1).padStart(10)}${s.p99.receipt.toFixed(1).padStart(10)}${String(s.relayCpuPercent ?? '-').padStart(8)}${String(s.generatorCpuPercent).padStart(7)}${String(s.otherCores ?? '-').padStart(7)}  ${s.ok ? 'pass' : `FAIL: ${s.failures.join('; ')}`}`,

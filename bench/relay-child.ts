@@ -39,7 +39,14 @@ async function main(): Promise<void> {
   if (kind === 'relay') {
     if (!arg) throw new Error('usage: relay-child.js relay DATA_DIR [volatile]');
     // HOTLINE_* settings still apply (e.g. HOTLINE_MAX_BATCH), except where the relay listens and logs.
-    const config = loadConfig({ dataDir: arg, port: 0, host: '127.0.0.1', logPretty: false, printLinks: false, logLevel: 'warn' });
+    const config = loadConfig({
+      dataDir: arg,
+      port: 0,
+      host: '127.0.0.1',
+      logPretty: false,
+      printLinks: false,
+      logLevel: 'warn',
+    });
     const running = await startRelay(config, undefined, storeKind === 'volatile' ? new MemoryStore() : undefined);
     const secret = running.newTrainerSecret ?? (await resetTrainerSecret(running.relay.store));
     close = () => running.close();
@@ -58,7 +65,11 @@ async function main(): Promise<void> {
     void (async () => {
       if (req.type === 'stats') {
         if (req.gc && typeof globalThis.gc === 'function') globalThis.gc();
-        send({ type: 'stats', id: req.id, stats: { cpu: process.cpuUsage(), memory: process.memoryUsage(), at: Date.now() } });
+        send({
+          type: 'stats',
+          id: req.id,
+          stats: { cpu: process.cpuUsage(), memory: process.memoryUsage(), at: Date.now() },
+        });
       } else if (req.type === 'profile' && req.action === 'start') {
         session = new Session();
         session.connect();

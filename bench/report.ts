@@ -35,7 +35,14 @@ export interface BenchReport {
 
 export function machine(): BenchReport['machine'] {
   const cpus = os.cpus();
-  return { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100) };
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
 }
 
 export function ratios(relay: RunResult, bare: RunResult): BenchReport['ratios'] {
@@ -65,21 +72,34 @@ export function checkThresholds(run: RunResult, maxP99: P99Thresholds, minRate: 
   }
   if (minRate !== undefined) {
     const actual = run.workload.receipts ? run.rate.receipts : run.rate.accepted;
-    out.push({ name: `${run.workload.receipts ? 'round trips' : 'accepted messages'} per second`, limit: minRate, actual, ok: actual >= minRate });
+    out.push({
+      name: `${run.workload.receipts ? 'round trips' : 'accepted messages'} per second`,
+      limit: minRate,
+      actual,
+      ok: actual >= minRate,
+    });
   }
   return out;
 }
 
-const LABEL: Record<LatencyMetric, string> = { accepted: 'submit → accepted', delivered: 'submit → delivered', receipt: 'submit → receipt back' };
+const LABEL: Record<LatencyMetric, string> = {
+  accepted: 'submit → accepted',
+  delivered: 'submit → delivered',
+  receipt: 'submit → receipt back',
+};
 const pad = (s: string, n: number) => s.padStart(n);
 const fmt = (n: number | null) => (n === null ? '-' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 function latencyTable(run: RunResult, title: string): string[] {
-  const lines = [`${title.padEnd(26)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => pad(h, 9)).join('')}${pad('count', 9)}`];
+  const lines = [
+    `${title.padEnd(26)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => pad(h, 9)).join('')}${pad('count', 9)}`,
+  ];
   for (const m of LATENCY_METRICS) {
     const s = run.latency[m];
     if (s.count === 0) continue;
-    lines.push(`  ${LABEL[m].padEnd(24)}${PERCENTILES.map((p) => pad(fmt(s[p]), 9)).join('')}${pad(String(s.count), 9)}`);
+    lines.push(
+      `  ${LABEL[m].padEnd(24)}${PERCENTILES.map((p) => pad(fmt(s[p]), 9)).join('')}${pad(String(s.count), 9)}`,
+    );
   }
   return lines;
 }
@@ -90,7 +110,9 @@ function runLines(run: RunResult, cal: Calibration): string[] {
   if (w.rate > 0) {
     lines.push(...latencyTable(run, `${run.target.kind === 'bare' ? 'bare relay' : 'relay'} latency (ms)`));
     const achieved = w.receipts ? `${run.rate.receipts}/s round trips` : `${run.rate.delivered}/s delivered`;
-    lines.push(`  rate: target ${w.rate}/s; achieved ${run.rate.accepted}/s accepted, ${achieved}; generator send lateness p99 ${fmt(run.sendLateness.p99)} ms`);
+    lines.push(
+      `  rate: target ${w.rate}/s; achieved ${run.rate.accepted}/s accepted, ${achieved}; generator send lateness p99 ${fmt(run.sendLateness.p99)} ms`,
+    );
   }
   if (run.relay) {
     const r = run.relay;
@@ -101,35 +123,64 @@ function runLines(run: RunResult, cal: Calibration): string[] {
       run.target.kind === 'bare'
         ? 'it checks no signatures'
         : `its ${w.receipts ? 'two signature checks' : 'signature check'} alone cost ${two} µs CPU here (${r.cpuPerRoundTripUs ? Math.round((r.cpuPerRoundTripUs / two) * 10) / 10 : '-'}×)`;
-    if (w.rate > 0) lines.push(`  relay CPU: ${r.cpuPercent}% of a core (${split}), ${r.cpuPerRoundTripUs ?? '-'} µs per ${what}; ${versus}`);
-    const few = r.memory.sockets < 200 ? ' (too few sockets for a per-socket figure; see --profile idle)' : r.memory.method === 'second-half' ? ' (marginal, over the second half of the sockets)' : '';
-    lines.push(`  relay memory${few}: ${r.memory.rssPerSocketKb} KB RSS (${r.memory.heapPerSocketKb} KB heap, ${r.memory.externalPerSocketKb} KB external) per socket over ${r.memory.sockets} sockets; RSS ${r.memory.rssBeforeMb} → ${r.memory.rssConnectedMb} → ${r.memory.rssEndMb} MB`);
+    if (w.rate > 0)
+      lines.push(
+        `  relay CPU: ${r.cpuPercent}% of a core (${split}), ${r.cpuPerRoundTripUs ?? '-'} µs per ${what}; ${versus}`,
+      );
+    const few =
+      r.memory.sockets < 200
+        ? ' (too few sockets for a per-socket figure; see --profile idle)'
+        : r.memory.method === 'second-half'
+          ? ' (marginal, over the second half of the sockets)'
+          : '';
+    lines.push(
+      `  relay memory${few}: ${r.memory.rssPerSocketKb} KB RSS (${r.memory.heapPerSocketKb} KB heap, ${r.memory.externalPerSocketKb} KB external) per socket over ${r.memory.sockets} sockets; RSS ${r.memory.rssBeforeMb} → ${r.memory.rssConnectedMb} → ${r.memory.rssEndMb} MB`,
+    );
   }
   if (run.store && w.rate > 0) {
     const s = run.store;
-    lines.push(`  store: ${s.itemsPerSecond} items/s committed in ${s.commits} commits (mean batch ${s.meanBatch}, mean commit ${s.meanCommitMs} ms; ${s.itemsPerCommitSecond} items per second of commit time)`);
+    lines.push(
+      `  store: ${s.itemsPerSecond} items/s committed in ${s.commits} commits (mean batch ${s.meanBatch}, mean commit ${s.meanCommitMs} ms; ${s.itemsPerCommitSecond} items per second of commit time)`,
+    );
   }
   const g = run.generator;
-  lines.push(`  generator: ${g.cpuPercent}% of a core${g.cpuPerMessageUs === null ? '' : `, ${g.cpuPerMessageUs} µs per message`}; event-loop delay p99 ${fmt(g.eventLoopDelayMs.p99)} ms, max ${fmt(g.eventLoopDelayMs.max)} ms`);
+  lines.push(
+    `  generator: ${g.cpuPercent}% of a core${g.cpuPerMessageUs === null ? '' : `, ${g.cpuPerMessageUs} µs per message`}; event-loop delay p99 ${fmt(g.eventLoopDelayMs.p99)} ms, max ${fmt(g.eventLoopDelayMs.max)} ms`,
+  );
   if (run.profile) {
     const p = run.profile;
     lines.push(`  relay profile (${p.file}): main thread busy ${p.busyMs} of ${p.totalMs} ms; top self time:`);
-    for (const f of p.topFunctions.slice(0, 6)) lines.push(`    ${String(f.percent).padStart(5)}%  ${f.name} ${f.where}`);
+    for (const f of p.topFunctions.slice(0, 6))
+      lines.push(`    ${String(f.percent).padStart(5)}%  ${f.name} ${f.where}`);
     const st = p.longestStalls[0];
-    if (st) lines.push(`    longest busy stretch ${st.ms} ms at ${st.at} s: ${st.top.map((t) => `${t.name} ${t.where}`).join('; ')}`);
+    if (st)
+      lines.push(
+        `    longest busy stretch ${st.ms} ms at ${st.at} s: ${st.top.map((t) => `${t.name} ${t.where}`).join('; ')}`,
+      );
   }
   if (run.host) {
     const h = run.host;
-    const busy = h.otherCores !== null && h.otherCores > 0.15 ? ` (CAUTION: other processes used ${h.otherCores} cores meanwhile; figures may be inflated)` : '';
-    lines.push(`  host: ${h.busyCores} of ${r2cores()} cores busy in the window, ${h.otherCores ?? '?'} of them other processes; steal ${h.stealPercent}%${busy}`);
+    const busy =
+      h.otherCores !== null && h.otherCores > 0.15
+        ? ` (CAUTION: other processes used ${h.otherCores} cores meanwhile; figures may be inflated)`
+        : '';
+    lines.push(
+      `  host: ${h.busyCores} of ${r2cores()} cores busy in the window, ${h.otherCores ?? '?'} of them other processes; steal ${h.stealPercent}%${busy}`,
+    );
   }
   const c = run.correctness;
   const v = c.verification;
-  const verified = v.mode === 'skipped' ? 'signatures: not applicable (the bare relay keeps no log)' : `${v.signatures} signatures, ${v.entries} entries and ${v.checkpoints} relay checkpoints verified after the run${c.inlineVerification ? ' (and each message inline at the receiver)' : ''}`;
-  const errors = Object.entries(run.errors).map(([k, n]) => `${k}×${n}`).join(', ');
+  const verified =
+    v.mode === 'skipped'
+      ? 'signatures: not applicable (the bare relay keeps no log)'
+      : `${v.signatures} signatures, ${v.entries} entries and ${v.checkpoints} relay checkpoints verified after the run${c.inlineVerification ? ' (and each message inline at the receiver)' : ''}`;
+  const errors = Object.entries(run.errors)
+    .map(([k, n]) => `${k}×${n}`)
+    .join(', ');
   lines.push(`  correctness: ${c.ok ? 'OK' : 'FAILED'}: ${c.messages} messages over ${c.pairs} pairs; ${verified}`);
   if (errors) lines.push(`  errors: ${errors}`);
-  if (!run.timing.drained) lines.push(`  not drained: some items were still outstanding ${w.drainMs / 1000} s after the last send`);
+  if (!run.timing.drained)
+    lines.push(`  not drained: some items were still outstanding ${w.drainMs / 1000} s after the last send`);
   for (const f of c.faults.slice(0, 10)) lines.push(`  FAULT pair ${f.pair} ${f.kind}: ${f.detail}`);
   return lines;
 }
@@ -146,14 +197,17 @@ export function renderTable(r: BenchReport): string {
   if (r.relay) lines.push(...runLines(r.relay, r.calibration), '');
   if (r.baseline) lines.push(...runLines(r.baseline, r.calibration), '');
   if (r.ratios && r.relay && r.relay.workload.rate > 0) {
-    lines.push(`${'relay ÷ bare (×)'.padEnd(26)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => pad(h, 9)).join('')}`);
+    lines.push(
+      `${'relay ÷ bare (×)'.padEnd(26)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => pad(h, 9)).join('')}`,
+    );
     for (const m of LATENCY_METRICS) {
       if (r.relay.latency[m].count === 0) continue;
       lines.push(`  ${LABEL[m].padEnd(24)}${PERCENTILES.map((p) => pad(fmt(r.ratios![m][p]), 9)).join('')}`);
     }
     lines.push('');
   }
-  for (const t of r.thresholds) lines.push(`threshold ${t.name}: ${t.ok ? 'met' : 'MISSED'} (limit ${t.limit}, actual ${t.actual ?? '-'})`);
+  for (const t of r.thresholds)
+    lines.push(`threshold ${t.name}: ${t.ok ? 'met' : 'MISSED'} (limit ${t.limit}, actual ${t.actual ?? '-'})`);
   lines.push(r.ok ? 'result: PASS' : `result: FAIL (${r.failures.join('; ')})`);
   return lines.join('\n');
 }

@@ -17,7 +17,14 @@ export interface RunResult {
   workload: Workload;
   startedAt: string;
   messages: { planned: number; warmup: number; measured: number };
-  timing: { setupSeconds: number; connectSeconds: number; signSeconds: number; windowSeconds: number; drainSeconds: number; drained: boolean };
+  timing: {
+    setupSeconds: number;
+    connectSeconds: number;
+    signSeconds: number;
+    windowSeconds: number;
+    drainSeconds: number;
+    drained: boolean;
+  };
   /** Messages per second inside the measurement window. */
   rate: { target: number; sent: number; accepted: number; delivered: number; receipts: number };
   latency: Record<LatencyMetric, LatencySummary>;
@@ -50,7 +57,12 @@ export interface RunResult {
     cpuPerRoundTripUs: number | null;
     memory: MemoryFigures;
   } | null;
-  generator: { cpuSeconds: number; cpuPercent: number; cpuPerMessageUs: number | null; eventLoopDelayMs: { p50: number; p99: number; max: number } };
+  generator: {
+    cpuSeconds: number;
+    cpuPercent: number;
+    cpuPerMessageUs: number | null;
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+  };
   /** Everything the host's CPUs did in the window: a reader can see whether other work competed. */
   host: HostLoad | null;
   store: StoreFigures | null;
@@ -107,8 +119,17 @@ export function assembleResult(raw: RawRun): RunResult {
     workload: w,
     startedAt: raw.startedAt,
     messages: { planned: raw.plan.length, warmup: raw.plan.length - measured, measured },
-    timing: { ...Object.fromEntries(Object.entries(raw.timing).map(([k, v]) => [k, r3(v)])), drained: raw.complete } as RunResult['timing'],
-    rate: { target: w.rate, sent: perSecond(m.inWindow.sent), accepted: perSecond(m.inWindow.accepted), delivered: perSecond(m.inWindow.delivered), receipts: perSecond(m.inWindow.receipts) },
+    timing: {
+      ...Object.fromEntries(Object.entries(raw.timing).map(([k, v]) => [k, r3(v)])),
+      drained: raw.complete,
+    } as RunResult['timing'],
+    rate: {
+      target: w.rate,
+      sent: perSecond(m.inWindow.sent),
+      accepted: perSecond(m.inWindow.accepted),
+      delivered: perSecond(m.inWindow.delivered),
+      receipts: perSecond(m.inWindow.receipts),
+    },
     latency: Object.fromEntries(LATENCY_METRICS.map((k) => [k, m[k].summary()])) as RunResult['latency'],
     sendLateness: m.lateness.summary(),
     distribution: Object.fromEntries(LATENCY_METRICS.map((k) => [k, m[k].distribution()])) as RunResult['distribution'],
@@ -128,7 +149,7 @@ export function assembleResult(raw: RawRun): RunResult {
       cpuSeconds: r3(rel.cpuUs / 1e6),
       userSeconds: r3(rel.userUs / 1e6),
       systemSeconds: r3(rel.systemUs / 1e6),
-      cpuPercent: r1((rel.cpuUs / 1e4 / rel.cpuSeconds)),
+      cpuPercent: r1(rel.cpuUs / 1e4 / rel.cpuSeconds),
       cpuPerRoundTripUs: roundTrips > 0 ? Math.round(rel.cpuUs / roundTrips) : null,
       memory: rel.memory,
     },
@@ -139,7 +160,11 @@ export function assembleResult(raw: RawRun): RunResult {
       // The monitor records the time between its own timer ticks: the delay is what exceeds its resolution.
       eventLoopDelayMs:
         loop.count > 0
-          ? { p50: nsToMs(Math.max(0, loop.percentile(50) - LOOP_RESOLUTION_NS)), p99: nsToMs(Math.max(0, loop.percentile(99) - LOOP_RESOLUTION_NS)), max: nsToMs(Math.max(0, loop.max - LOOP_RESOLUTION_NS)) }
+          ? {
+              p50: nsToMs(Math.max(0, loop.percentile(50) - LOOP_RESOLUTION_NS)),
+              p99: nsToMs(Math.max(0, loop.percentile(99) - LOOP_RESOLUTION_NS)),
+              max: nsToMs(Math.max(0, loop.max - LOOP_RESOLUTION_NS)),
+            }
           : { p50: 0, p99: 0, max: 0 },
     },
     host: raw.host,

@@ -64,7 +64,9 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
   let relayJwk: PublicJwk | undefined;
   if (target.kind === 'bare') setups = await setupBarePairs(w.pairs, prefix);
   else {
-    const real = await setupRealPairs(new TrainerApi(target.url, target.secret!), w.pairs, prefix, (done) => progress({ phase: 'setup', done, total: w.pairs }));
+    const real = await setupRealPairs(new TrainerApi(target.url, target.secret!), w.pairs, prefix, (done) =>
+      progress({ phase: 'setup', done, total: w.pairs }),
+    );
     setups = real.pairs;
     relayJwk = real.relayJwk;
   }
@@ -81,11 +83,16 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
     for (let k = 0; k < steps; k++) {
       const slice = setups.slice(Math.floor((k * w.pairs) / steps), Math.floor(((k + 1) * w.pairs) / steps));
       const offset = pairs.length;
-      const connected = await connectPairs(target.url, slice, measures, { receipts: w.receipts, verifyInline: w.verify === 'inline', bodyBytes: w.bodyBytes }, (done) =>
-        progress({ phase: 'connect', done: offset + done, total: w.pairs }),
+      const connected = await connectPairs(
+        target.url,
+        slice,
+        measures,
+        { receipts: w.receipts, verifyInline: w.verify === 'inline', bodyBytes: w.bodyBytes },
+        (done) => progress({ phase: 'connect', done: offset + done, total: w.pairs }),
       );
       pairs = pairs.concat(connected);
-      if (!(await until(() => caughtUp(connected), 30_000))) throw new Error('consoles did not catch up with their logs within 30 s');
+      if (!(await until(() => caughtUp(connected), 30_000)))
+        throw new Error('consoles did not catch up with their logs within 30 s');
       await new Promise((r) => setTimeout(r, 300));
       const after = await target.stats(true);
       if (after) memory.push({ sockets: pairs.length * 2, stats: after });
@@ -150,7 +157,8 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
     const windowSeconds = (b.at - a.at) / 1000;
     const genUs = b.gen.user + b.gen.system - a.gen.user - a.gen.system;
     let store: StoreFigures | null = null;
-    if (a.metrics && b.metrics) store = storeFigures(parsePrometheus(a.metrics), parsePrometheus(b.metrics), windowSeconds);
+    if (a.metrics && b.metrics)
+      store = storeFigures(parsePrometheus(a.metrics), parsePrometheus(b.metrics), windowSeconds);
     return assembleResult({
       target,
       workload: w,
@@ -172,7 +180,12 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
             }
           : null,
       generator: { cpuUs: genUs, loop },
-      host: hostLoad(a.host, b.host, a.relay && b.relay ? cpuBetween(a.relay, b.relay) / 1e6 / windowSeconds : null, genUs / 1e6 / windowSeconds),
+      host: hostLoad(
+        a.host,
+        b.host,
+        a.relay && b.relay ? cpuBetween(a.relay, b.relay) / 1e6 / windowSeconds : null,
+        genUs / 1e6 / windowSeconds,
+      ),
       store,
       resources: sampler.points,
       profile: o.cpuProfile && target.pid !== null ? summariseProfile(o.cpuProfile) : null,

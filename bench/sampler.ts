@@ -80,7 +80,12 @@ export interface HostLoad {
   stealPercent: number;
 }
 
-export function hostLoad(a: HostTicks | null, b: HostTicks | null, relayCores: number | null, generatorCores: number): HostLoad | null {
+export function hostLoad(
+  a: HostTicks | null,
+  b: HostTicks | null,
+  relayCores: number | null,
+  generatorCores: number,
+): HostLoad | null {
   if (!a || !b || b.total <= a.total) return null;
   const cores = cpus().length;
   const busyCores = ((b.busy - a.busy) / (b.total - a.total)) * cores;

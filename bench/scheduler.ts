@@ -113,7 +113,11 @@ export const DENSE_GAP_MS = 2;
  * the pacer sleeps at least a millisecond and fires what fell due; the lateness this adds is in the
  * report (send lateness) and in every latency, which counts from the scheduled time.
  */
-export async function pace(plan: readonly { at: number }[], fire: (index: number, scheduled: number) => void, options: PaceOptions): Promise<void> {
+export async function pace(
+  plan: readonly { at: number }[],
+  fire: (index: number, scheduled: number) => void,
+  options: PaceOptions,
+): Promise<void> {
   const clock = options.clock ?? realClock;
   const dense = plan.length > 1 && (plan[plan.length - 1]!.at - plan[0]!.at) / (plan.length - 1) < DENSE_GAP_MS;
   let i = 0;

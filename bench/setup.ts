@@ -31,7 +31,12 @@ export function benchExercise(id: string, index: number): ExerciseDef {
 }
 
 /** Runs `work` over 0..count-1 with at most `limit` in flight; `done` after each. */
-export async function inParallel(count: number, limit: number, work: (i: number) => Promise<void>, done?: (n: number) => void): Promise<void> {
+export async function inParallel(
+  count: number,
+  limit: number,
+  work: (i: number) => Promise<void>,
+  done?: (n: number) => void,
+): Promise<void> {
   let next = 0;
   let finished = 0;
   const lane = async () => {
@@ -44,21 +49,36 @@ export async function inParallel(count: number, limit: number, work: (i: number)
   await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
 }
 
-async function enrolKey(url: string, code: string, operator: string): Promise<{ key: BenchKey; relay: { publicJwk: PublicJwk } }> {
+async function enrolKey(
+  url: string,
+  code: string,
+  operator: string,
+): Promise<{ key: BenchKey; relay: { publicJwk: PublicJwk } }> {
   const key = await generateBenchKey();
   const res = await fetch(new URL('/v1/enrol', url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ code, publicJwk: key.publicJwk, operator }),
   });
-  const body = (await res.json().catch(() => ({}))) as { kid?: string; code?: string; message?: string; relay?: { publicJwk: PublicJwk } };
-  if (!res.ok) throw new HotlineError('INTERNAL', `enrolment failed: ${res.status} ${body.code ?? ''} ${body.message ?? ''}`);
+  const body = (await res.json().catch(() => ({}))) as {
+    kid?: string;
+    code?: string;
+    message?: string;
+    relay?: { publicJwk: PublicJwk };
+  };
+  if (!res.ok)
+    throw new HotlineError('INTERNAL', `enrolment failed: ${res.status} ${body.code ?? ''} ${body.message ?? ''}`);
   if (body.kid !== key.kid) throw new HotlineError('INTERNAL', 'the relay enrolled another kid than the bench key');
   return { key, relay: body.relay! };
 }
 
 /** Creates `count` exercises named `${prefix}-${i}` and enrols a sender and a receiver in each. */
-export async function setupRealPairs(api: TrainerApi, count: number, prefix: string, onProgress?: (done: number) => void): Promise<RealSetup> {
+export async function setupRealPairs(
+  api: TrainerApi,
+  count: number,
+  prefix: string,
+  onProgress?: (done: number) => void,
+): Promise<RealSetup> {
   const pairs: PairSetup[] = new Array(count);
   let relayJwk: PublicJwk | undefined;
   await inParallel(
@@ -69,11 +89,24 @@ export async function setupRealPairs(api: TrainerApi, count: number, prefix: str
       await api.json('POST', '/v1/exercises', def);
       const [a, b] = def.stations;
       const code = async (station: string) =>
-        (await api.json<{ code: string }>('POST', `/v1/exercises/${def.id}/enrolment-codes`, { station, ttlSeconds: 600 })).code;
+        (
+          await api.json<{ code: string }>('POST', `/v1/exercises/${def.id}/enrolment-codes`, {
+            station,
+            ttlSeconds: 600,
+          })
+        ).code;
       const [codeA, codeB] = await Promise.all([code(a.id), code(b.id)]);
-      const [sender, receiver] = await Promise.all([enrolKey(api.url, codeA, 'bench sender'), enrolKey(api.url, codeB, 'bench receiver')]);
+      const [sender, receiver] = await Promise.all([
+        enrolKey(api.url, codeA, 'bench sender'),
+        enrolKey(api.url, codeB, 'bench receiver'),
+      ]);
       relayJwk = sender.relay.publicJwk;
-      pairs[index] = { index, exercise: def, sender: { station: a.id, key: sender.key }, receiver: { station: b.id, key: receiver.key } };
+      pairs[index] = {
+        index,
+        exercise: def,
+        sender: { station: a.id, key: sender.key },
+        receiver: { station: b.id, key: receiver.key },
+      };
     },
     onProgress,
   );
@@ -85,7 +118,12 @@ export async function setupBarePairs(count: number, prefix: string): Promise<Pai
   const pairs: PairSetup[] = [];
   for (let index = 0; index < count; index++) {
     const def = benchExercise(`${prefix}-${index}`, index);
-    pairs.push({ index, exercise: def, sender: { station: def.stations[0].id, key: await generateBenchKey() }, receiver: { station: def.stations[1].id, key: await generateBenchKey() } });
+    pairs.push({
+      index,
+      exercise: def,
+      sender: { station: def.stations[0].id, key: await generateBenchKey() },
+      receiver: { station: def.stations[1].id, key: await generateBenchKey() },
+    });
   }
   return pairs;
 }

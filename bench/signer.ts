@@ -23,7 +23,12 @@ export async function generateBenchKey(): Promise<BenchKey> {
 }
 
 /** Wraps an existing private JWK (for tests that compare with jose). */
-export async function benchKeyFromJwk(privateJwk: { kty: string; crv: string; x: string; d: string }): Promise<BenchKey> {
+export async function benchKeyFromJwk(privateJwk: {
+  kty: string;
+  crv: string;
+  x: string;
+  d: string;
+}): Promise<BenchKey> {
   const privateKey = createPrivateKey({ key: privateJwk, format: 'jwk' });
   return fromKeyObjects(privateKey, createPublicKey(privateKey));
 }

@@ -58,8 +58,20 @@ export async function runSuite(o: SuiteOptions): Promise<BenchReport> {
   await initHistograms();
   const calibration = await calibrate();
   const relay = await withTarget(
-    () => (o.remote ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret)) : startChild({ kind: 'relay', ...(o.store ? { store: o.store } : {}), ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}), ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}) })),
-    (t) => runBench(t, o.workload, { onProgress: (p) => o.onProgress?.('relay', p), ...(o.cpuProfile ? { cpuProfile: o.cpuProfile } : {}) }),
+    () =>
+      o.remote
+        ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret))
+        : startChild({
+            kind: 'relay',
+            ...(o.store ? { store: o.store } : {}),
+            ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}),
+            ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
+          }),
+    (t) =>
+      runBench(t, o.workload, {
+        onProgress: (p) => o.onProgress?.('relay', p),
+        ...(o.cpuProfile ? { cpuProfile: o.cpuProfile } : {}),
+      }),
   );
   const baseline = o.baseline
     ? await withTarget(

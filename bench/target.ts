@@ -29,7 +29,10 @@ export interface Target {
 function childScript(): string {
   const here = fileURLToPath(new URL('./relay-child.js', import.meta.url));
   if (existsSync(here)) return here;
-  const built = here.replace(`${path.sep}bench${path.sep}relay-child.js`, `${path.sep}dist${path.sep}bench${path.sep}relay-child.js`);
+  const built = here.replace(
+    `${path.sep}bench${path.sep}relay-child.js`,
+    `${path.sep}dist${path.sep}bench${path.sep}relay-child.js`,
+  );
   if (existsSync(built)) return built;
   throw new Error(`cannot find relay-child.js (run npm run build): looked at ${here} and ${built}`);
 }
@@ -65,7 +68,10 @@ export interface ChildOptions {
 
 export async function startChild(options: ChildOptions): Promise<Target> {
   const dataDir = options.kind === 'relay' ? mkdtempSync(path.join(tmpdir(), 'hotline-bench-')) : undefined;
-  const args = options.kind === 'relay' ? ['relay', dataDir!, ...(options.store === 'volatile' ? ['volatile'] : [])] : ['bare', ...(options.fault ? [options.fault] : [])];
+  const args =
+    options.kind === 'relay'
+      ? ['relay', dataDir!, ...(options.store === 'volatile' ? ['volatile'] : [])]
+      : ['bare', ...(options.fault ? [options.fault] : [])];
   const script = options.relayBuild ? builtChild(options.relayBuild) : childScript();
   if (!existsSync(script)) throw new Error(`cannot find ${script}: --relay-build names a built dist/ directory`);
   const child: ChildProcess = fork(script, args, {
@@ -80,7 +86,9 @@ export async function startChild(options: ChildOptions): Promise<Target> {
   const waiting = new Map<number, (m: ChildMessage) => void>();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<Extract<ChildMessage, { type: 'ready' }>>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`relay child exited (${String(code)}) before it was ready: ${err.trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`relay child exited (${String(code)}) before it was ready: ${err.trim()}`)),
+    );
     child.on('message', (raw) => {
       const m = raw as ChildMessage;
       if (m.type === 'ready') resolve(m);
@@ -115,8 +123,15 @@ export async function startChild(options: ChildOptions): Promise<Target> {
     url: info.url,
     secret: info.secret,
     pid: info.pid,
-    stats: async (gc) => (await request<Extract<ChildMessage, { type: 'stats' }>>({ type: 'stats', gc: gc ?? false })).stats,
-    profile: async (action, file) => (await request<Extract<ChildMessage, { type: 'profile' }>>({ type: 'profile', action, ...(file ? { file } : {}) }, 120_000)).file,
+    stats: async (gc) =>
+      (await request<Extract<ChildMessage, { type: 'stats' }>>({ type: 'stats', gc: gc ?? false })).stats,
+    profile: async (action, file) =>
+      (
+        await request<Extract<ChildMessage, { type: 'profile' }>>(
+          { type: 'profile', action, ...(file ? { file } : {}) },
+          120_000,
+        )
+      ).file,
     metrics: () => (options.kind === 'relay' ? fetchMetrics(info.url) : Promise.resolve(null)),
     stderr: () => err,
     async close() {

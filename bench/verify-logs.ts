@@ -28,7 +28,10 @@ export interface Verification {
   faults: Fault[];
 }
 
-async function verifyOne(log: LogToVerify, relayKey: CryptoKey | undefined): Promise<{ signatures: number; checkpoints: number; faults: Fault[] }> {
+async function verifyOne(
+  log: LogToVerify,
+  relayKey: CryptoKey | undefined,
+): Promise<{ signatures: number; checkpoints: number; faults: Fault[] }> {
   const chain = new ChainVerifier();
   const faults: Fault[] = [];
   let signatures = 0;
@@ -42,7 +45,11 @@ async function verifyOne(log: LogToVerify, relayKey: CryptoKey | undefined): Pro
       if (applied.item) signatures++;
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'INTERNAL';
-      faults.push({ pair: log.pair, kind: code === 'BAD_SIGNATURE' ? 'bad-signature' : 'chain', detail: `${code}: ${(err as Error).message}` });
+      faults.push({
+        pair: log.pair,
+        kind: code === 'BAD_SIGNATURE' ? 'bad-signature' : 'chain',
+        detail: `${code}: ${(err as Error).message}`,
+      });
       break;
     }
   }
@@ -52,7 +59,8 @@ async function verifyOne(log: LogToVerify, relayKey: CryptoKey | undefined): Pro
       try {
         const cp = await verifyCheckpoint(jws, relayKey);
         const have = chain.hashes[cp.idx];
-        if (have !== undefined && have !== cp.hash) throw new Error(`checkpoint for entry ${cp.idx} disagrees with the log`);
+        if (have !== undefined && have !== cp.hash)
+          throw new Error(`checkpoint for entry ${cp.idx} disagrees with the log`);
         checkpoints++;
       } catch (err) {
         faults.push({ pair: log.pair, kind: 'bad-signature', detail: `relay checkpoint: ${(err as Error).message}` });
@@ -67,7 +75,14 @@ async function verifyOne(log: LogToVerify, relayKey: CryptoKey | undefined): Pro
 export async function verifyLogs(logs: LogToVerify[], relayJwk: PublicJwk | undefined): Promise<Verification> {
   const started = performance.now();
   const relayKey = relayJwk ? await importPublicKey(relayJwk) : undefined;
-  const result: Verification = { mode: 'after-the-fact', signatures: 0, checkpoints: 0, entries: 0, seconds: 0, faults: [] };
+  const result: Verification = {
+    mode: 'after-the-fact',
+    signatures: 0,
+    checkpoints: 0,
+    entries: 0,
+    seconds: 0,
+    faults: [],
+  };
   await inParallel(logs.length, 8, async (i) => {
     const log = logs[i]!;
     const r = await verifyOne(log, relayKey);

@@ -10,7 +10,9 @@ import { color, diag, out, progress } from './terminal.js';
 import { trainerApi, type TrainerOptions } from './trainer-login.js';
 
 const withApi = (cmd: Command) =>
-  cmd.option('-u, --url <url>', 'relay URL (default HOTLINE_URL or http://127.0.0.1:8080)').option('--secret-file <file>', 'file holding the trainer secret (default: HOTLINE_TRAINER_SECRET)');
+  cmd
+    .option('-u, --url <url>', 'relay URL (default HOTLINE_URL or http://127.0.0.1:8080)')
+    .option('--secret-file <file>', 'file holding the trainer secret (default: HOTLINE_TRAINER_SECRET)');
 
 export function registerAdmin(program: Command): void {
   const exercise = program.command('exercise').description('create and list exercises (trainer)');
@@ -18,22 +20,38 @@ export function registerAdmin(program: Command): void {
     .description('list exercises')
     .option('--json', 'print JSON')
     .action(async (o: TrainerOptions & { json?: boolean }) => {
-      const { exercises } = await trainerApi(o).json<{ exercises: { id: string; title: string; entries: number; stations: { id: string }[] }[] }>('GET', '/v1/exercises');
+      const { exercises } = await trainerApi(o).json<{
+        exercises: { id: string; title: string; entries: number; stations: { id: string }[] }[];
+      }>('GET', '/v1/exercises');
       if (o.json) return out(JSON.stringify(exercises, null, 2));
-      for (const e of exercises) out(`${e.id.padEnd(16)} ${String(e.entries).padStart(6)} entries  ${e.stations.map((s) => s.id).join(' / ')}  ${e.title}`);
+      for (const e of exercises)
+        out(
+          `${e.id.padEnd(16)} ${String(e.entries).padStart(6)} entries  ${e.stations.map((s) => s.id).join(' / ')}  ${e.title}`,
+        );
     });
   withApi(exercise.command('create <id>'))
     .description('create an exercise with two stations')
     .requiredOption('--title <title>', 'title shown on the consoles')
     .option('--classification <line>', 'classification line', 'UNCLASSIFIED // EXERCISE')
-    .option('--station <id:name:lang...>', 'the two stations, e.g. beijing:Beijing:zh washington:Washington:en', ['beijing:Beijing:zh', 'washington:Washington:en'])
-    .addHelpText('after', `\nExample:\n  $ hotline exercise create tabletop-3 --title "Tabletop 3" --station beijing:Beijing:zh washington:Washington:en`)
+    .option('--station <id:name:lang...>', 'the two stations, e.g. beijing:Beijing:zh washington:Washington:en', [
+      'beijing:Beijing:zh',
+      'washington:Washington:en',
+    ])
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ hotline exercise create tabletop-3 --title "Tabletop 3" --station beijing:Beijing:zh washington:Washington:en`,
+    )
     .action(async (id: string, o: TrainerOptions & { title: string; classification: string; station: string[] }) => {
       const stations = o.station.map((s) => {
         const [sid, name, lang] = s.split(':');
         return { id: sid, name: name ?? sid, lang: lang ?? 'en' };
       });
-      const created = await trainerApi(o).json<{ def: { id: string } }>('POST', '/v1/exercises', { id, title: o.title, classification: o.classification, stations });
+      const created = await trainerApi(o).json<{ def: { id: string } }>('POST', '/v1/exercises', {
+        id,
+        title: o.title,
+        classification: o.classification,
+        stations,
+      });
       out(`created ${created.def.id}`);
     });
 
@@ -45,10 +63,14 @@ export function registerAdmin(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', `\nExample:\n  $ HOTLINE_TRAINER_SECRET=hts_... hotline enrol-code --station beijing`)
     .action(async (o: TrainerOptions & { station: string; exercise: string; ttl: string; json?: boolean }) => {
-      const issued = await trainerApi(o).json<{ link: string; code: string; expiresAt: string }>('POST', `/v1/exercises/${encodeURIComponent(o.exercise)}/enrolment-codes`, {
-        station: o.station,
-        ttlSeconds: Number(o.ttl),
-      });
+      const issued = await trainerApi(o).json<{ link: string; code: string; expiresAt: string }>(
+        'POST',
+        `/v1/exercises/${encodeURIComponent(o.exercise)}/enrolment-codes`,
+        {
+          station: o.station,
+          ttlSeconds: Number(o.ttl),
+        },
+      );
       if (o.json) return out(JSON.stringify(issued));
       out(issued.link);
       diag(`code ${issued.code}, valid until ${issued.expiresAt}, one use`);
@@ -59,7 +81,11 @@ export function registerAdmin(program: Command): void {
     .option('-e, --exercise <id>', 'exercise', 'dtl')
     .option('--reason <text>', 'reason recorded in the log', 'revoked by trainer')
     .action(async (kid: string, o: TrainerOptions & { exercise: string; reason: string }) => {
-      const r = await trainerApi(o).json<{ idx: number }>('POST', `/v1/exercises/${encodeURIComponent(o.exercise)}/keys/${encodeURIComponent(kid)}/revoke`, { reason: o.reason });
+      const r = await trainerApi(o).json<{ idx: number }>(
+        'POST',
+        `/v1/exercises/${encodeURIComponent(o.exercise)}/keys/${encodeURIComponent(kid)}/revoke`,
+        { reason: o.reason },
+      );
       out(`revoked ${kid} at entry ${r.idx}`);
     });
 

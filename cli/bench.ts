@@ -4,7 +4,15 @@ import { Command, Option } from 'commander';
 import { HotlineError } from '../shared/errors.js';
 import { clientEnv } from '../server/config.js';
 import { renderHtml } from '../bench/html-report.js';
-import { checkWorkload, parseDuration, parseMix, parseP99, PROFILE_NAMES, profileWorkload, type Workload } from '../bench/options.js';
+import {
+  checkWorkload,
+  parseDuration,
+  parseMix,
+  parseP99,
+  PROFILE_NAMES,
+  profileWorkload,
+  type Workload,
+} from '../bench/options.js';
 import { endToEnd, renderTable } from '../bench/report.js';
 import type { Progress } from '../bench/runner.js';
 import { parseRates, renderSteps, searchRates } from '../bench/rate-steps.js';
@@ -71,9 +79,15 @@ function statusLine(): { update(run: string, p: Progress): void; done(): void } 
       const now = Date.now();
       if (now - last < 200 && p.done < p.total) return;
       last = now;
-      const amount = ['warmup', 'measure', 'idle'].includes(p.phase) ? `${(p.done / 1000).toFixed(1)}/${(p.total / 1000).toFixed(1)} s` : `${p.done}/${p.total}`;
-      const live = p.live ? `  sent ${p.live.sent} accepted ${p.live.accepted} receipts ${p.live.receipts} errors ${p.live.errors}` : '';
-      process.stderr.write(`\r\u001b[2K${run.padEnd(5)} ${p.phase.padEnd(7)} ${bar(p.done, p.total, 24)} ${amount}${live}`);
+      const amount = ['warmup', 'measure', 'idle'].includes(p.phase)
+        ? `${(p.done / 1000).toFixed(1)}/${(p.total / 1000).toFixed(1)} s`
+        : `${p.done}/${p.total}`;
+      const live = p.live
+        ? `  sent ${p.live.sent} accepted ${p.live.accepted} receipts ${p.live.receipts} errors ${p.live.errors}`
+        : '';
+      process.stderr.write(
+        `\r\u001b[2K${run.padEnd(5)} ${p.phase.padEnd(7)} ${bar(p.done, p.total, 24)} ${amount}${live}`,
+      );
     },
     done() {
       process.stderr.write('\r\u001b[2K');
@@ -95,21 +109,46 @@ export function registerBench(program: Command): void {
     .option('--body-bytes <n>', 'message body size (default 256)')
     .option('--precedence <mix>', 'weights, e.g. FLASH:1,IMMEDIATE:4,PRIORITY:15,ROUTINE:80 (the default)')
     .option('--no-receipts', 'receivers send no delivered receipts (measures accepted and delivered only)')
-    .addOption(new Option('--arrival <kind>', 'send spacing: uniform (exactly 1/rate) or poisson').choices(['uniform', 'poisson']))
+    .addOption(
+      new Option('--arrival <kind>', 'send spacing: uniform (exactly 1/rate) or poisson').choices([
+        'uniform',
+        'poisson',
+      ]),
+    )
     .option('--drain <d>', 'after the last send, wait this long for everything to come back (default 10s)')
-    .addOption(new Option('--verify <when>', 'signatures: after the run (default), or also inline at each receiver before its receipt').choices(['after', 'inline']))
+    .addOption(
+      new Option(
+        '--verify <when>',
+        'signatures: after the run (default), or also inline at each receiver before its receipt',
+      ).choices(['after', 'inline']),
+    )
     .option('--seed <n>', 'seed of the schedule (precedences, poisson gaps)')
     .option('--baseline', 'also run the same workload against a bare WebSocket relay (the floor) and print the ratios')
-    .addOption(new Option('--store <kind>', 'the started relay\'s store: sqlite, or volatile (memory, no fsync: the relay without storage, for comparison only)').choices(['sqlite', 'volatile']))
+    .addOption(
+      new Option(
+        '--store <kind>',
+        "the started relay's store: sqlite, or volatile (memory, no fsync: the relay without storage, for comparison only)",
+      ).choices(['sqlite', 'volatile']),
+    )
     .option('--max-p99 <limit>', 'fail when p99 is above: 10ms (end to end), or per metric: accepted=5ms,receipt=20ms')
     .option('--min-rate <n>', 'fail when fewer round trips per second (accepted messages with --no-receipts) completed')
-    .option('--rate-steps <rates>', 'find the highest sustained rate: run at each rate in turn (fresh relay each) until one misses --max-p99/--min-rate, e.g. 200,400,600,800')
+    .option(
+      '--rate-steps <rates>',
+      'find the highest sustained rate: run at each rate in turn (fresh relay each) until one misses --max-p99/--min-rate, e.g. 200,400,600,800',
+    )
     .option('--json [file]', 'write the full report as JSON to a file, or to stdout without one')
     .option('--html <file>', 'write a self-contained HTML report with plots')
-    .option('--cpu-prof <file>', 'write the relay\'s CPU profile (.cpuprofile) of the measurement window')
+    .option('--cpu-prof <file>', "write the relay's CPU profile (.cpuprofile) of the measurement window")
     .option('--relay-node-option <opt...>', 'extra node options for the relay process, e.g. --cpu-prof')
-    .option('--relay-build <dir>', 'measure the relay of another build (its dist/ directory, e.g. an earlier commit) under this load generator')
-    .addOption(new Option('--inject-fault <kind>', 'test hook: the bare relay drops, duplicates or reorders one message').choices(['drop', 'duplicate', 'reorder']).hideHelp())
+    .option(
+      '--relay-build <dir>',
+      'measure the relay of another build (its dist/ directory, e.g. an earlier commit) under this load generator',
+    )
+    .addOption(
+      new Option('--inject-fault <kind>', 'test hook: the bare relay drops, duplicates or reorders one message')
+        .choices(['drop', 'duplicate', 'reorder'])
+        .hideHelp(),
+    )
     .addHelpText(
       'after',
       `
@@ -137,7 +176,11 @@ Examples:
       let remote: { url: string; secret: string } | undefined;
       if (o.url) {
         const secret = o.secretFile ? readFileSync(o.secretFile, 'utf8').trim() : clientEnv().trainerSecret;
-        if (!secret) throw new HotlineError('UNAUTHORIZED', 'bench --url needs the trainer secret: set HOTLINE_TRAINER_SECRET or pass --secret-file FILE.');
+        if (!secret)
+          throw new HotlineError(
+            'UNAUTHORIZED',
+            'bench --url needs the trainer secret: set HOTLINE_TRAINER_SECRET or pass --secret-file FILE.',
+          );
         remote = { url: o.url, secret };
       }
       const status = statusLine();

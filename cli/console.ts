@@ -16,11 +16,19 @@ const HELP = `Type a line and press Enter to send it (ROUTINE).
   /list              show the conversation        /status   link and peer
   /help              this help                    /quit     leave (queued messages stay in the outbox)`;
 
-const PREC_COLOR: Record<Precedence, (s: string) => string> = { FLASH: color.red, IMMEDIATE: color.yellow, PRIORITY: color.cyan, ROUTINE: (s) => s };
+const PREC_COLOR: Record<Precedence, (s: string) => string> = {
+  FLASH: color.red,
+  IMMEDIATE: color.yellow,
+  PRIORITY: color.cyan,
+  ROUTINE: (s) => s,
+};
 
 function statesLine(v: MessageView): string {
   if (v.rejected) return color.red(`rejected ${v.rejected.code}: ${v.rejected.message}`);
-  const states = v.direction === 'out' ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const) : (['accepted', 'delivered', 'acknowledged'] as const);
+  const states =
+    v.direction === 'out'
+      ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const)
+      : (['accepted', 'delivered', 'acknowledged'] as const);
   const parts = states.map((s) => `${s} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`);
   return parts.join(' · ');
 }
@@ -34,7 +42,10 @@ export function renderMessage(n: number, v: MessageView): string {
 export function registerConsole(program: Command): void {
   withConsoleOptions(program.command('console'))
     .description('interactive terminal console for one station')
-    .addHelpText('after', `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console --state hotline-washington.json`)
+    .addHelpText(
+      'after',
+      `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console --state hotline-washington.json`,
+    )
     .action(async (o: ConsoleOptions) => {
       const { client } = await openConsole(o);
       await runConsole(client);
@@ -43,7 +54,9 @@ export function registerConsole(program: Command): void {
 
 async function runConsole(client: HotlineClient): Promise<void> {
   const me = client.identity.exercise.stations.find((s) => s.id === client.station)!;
-  out(color.bold(`=== ${me.name} · ${client.identity.exercise.title} · ${client.identity.exercise.classification} ===`));
+  out(
+    color.bold(`=== ${me.name} · ${client.identity.exercise.title} · ${client.identity.exercise.classification} ===`),
+  );
   out(`operator ${client.identity.operator}, key ${client.identity.kid.slice(0, 12)}…  Type /help for commands.`);
   let caughtUp = false;
   let subject: string | undefined;
@@ -68,20 +81,34 @@ async function runConsole(client: HotlineClient): Promise<void> {
       if (v.direction === 'in' && (v.precedence === 'FLASH' || v.precedence === 'IMMEDIATE')) {
         const minutes = v.precedence === 'FLASH' ? 10 : 30;
         const deadline = new Date(Date.parse(v.states.accepted ?? v.sentAt) + minutes * 60_000);
-        out(color.red(`\u0007!!! ${v.precedence} from ${v.from}: acknowledge with /ack ${number(v.id)} by ${zuluTime(deadline)}`));
+        out(
+          color.red(
+            `\u0007!!! ${v.precedence} from ${v.from}: acknowledge with /ack ${number(v.id)} by ${zuluTime(deadline)}`,
+          ),
+        );
       }
     } else if (before !== state) {
-      out(`#${number(v.id)} ${v.direction === 'out' ? '→' : '←'} ${state}${state === 'rejected' ? ` ${v.rejected?.code}` : ''} ${zuluTime(v.states[state as 'accepted'] ?? new Date())}`);
+      out(
+        `#${number(v.id)} ${v.direction === 'out' ? '→' : '←'} ${state}${state === 'rejected' ? ` ${v.rejected?.code}` : ''} ${zuluTime(v.states[state as 'accepted'] ?? new Date())}`,
+      );
     }
   });
   client.on('presence', (p) => {
-    if (p.station === client.peer) out(`peer ${p.station}: ${p.online ? color.green('online') : color.yellow('offline')}`);
+    if (p.station === client.peer)
+      out(`peer ${p.station}: ${p.online ? color.green('online') : color.yellow('offline')}`);
   });
   client.on('link', (l) => {
     if (l.state === 'open' && l.rtt === undefined) out(color.green('link: connected'));
-    if (l.state === 'reconnecting') out(color.yellow(`link: reconnecting in ${Math.max(0, Math.round((l.nextAttemptAt - Date.now()) / 1000))}s (${l.reason})`));
+    if (l.state === 'reconnecting')
+      out(
+        color.yellow(
+          `link: reconnecting in ${Math.max(0, Math.round((l.nextAttemptAt - Date.now()) / 1000))}s (${l.reason})`,
+        ),
+      );
   });
-  client.on('alarm', (a) => out(color.red(`!!! ALARM ${a.code}${a.idx === undefined ? '' : ` at entry ${a.idx}`}: ${a.message}`)));
+  client.on('alarm', (a) =>
+    out(color.red(`!!! ALARM ${a.code}${a.idx === undefined ? '' : ` at entry ${a.idx}`}: ${a.message}`)),
+  );
   client.on('fatal', (e) => out(color.red(`!!! ${e.code}: ${e.message} — this console cannot reconnect.`)));
   client.start();
 
@@ -91,7 +118,9 @@ async function runConsole(client: HotlineClient): Promise<void> {
     list: () => client.messages().forEach((v, i) => out(renderMessage(i + 1, v))),
     status: () => {
       const l = client.link;
-      out(`link ${l.state}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`);
+      out(
+        `link ${l.state}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`,
+      );
     },
     subject: (arg) => {
       subject = arg || undefined;
@@ -137,6 +166,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
   await pending;
   // Give queued items a moment to be accepted before leaving; what is left stays in the outbox.
   const deadline = Date.now() + 5_000;
-  while (client.outbox.items.length > 0 && client.link.state === 'open' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (client.outbox.items.length > 0 && client.link.state === 'open' && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   await client.stop();
 }

@@ -26,10 +26,20 @@ function timeout<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
 export function registerScripted(program: Command): void {
   withConsoleOptions(program.command('enrol'))
     .description('enrol this machine as a console of one station and save its key')
-    .addHelpText('after', `\nExample:\n  $ hotline enrol --link 'http://127.0.0.1:8080/console#code=...' --operator 'Watch officer' --state bj.json`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ hotline enrol --link 'http://127.0.0.1:8080/console#code=...' --operator 'Watch officer' --state bj.json`,
+    )
     .action(async (o: ConsoleOptions) => {
       const { client, stateFile } = await openConsole(o);
-      out(JSON.stringify({ station: client.station, kid: client.identity.kid, exercise: client.identity.exercise.id, state: stateFile }));
+      out(
+        JSON.stringify({
+          station: client.station,
+          kid: client.identity.kid,
+          exercise: client.identity.exercise.id,
+          state: stateFile,
+        }),
+      );
     });
 
   withConsoleOptions(program.command('send <body...>'))
@@ -38,22 +48,49 @@ export function registerScripted(program: Command): void {
     .option('-s, --subject <text>', 'subject')
     .option('-w, --wait <state>', 'accepted, delivered or acknowledged', 'accepted')
     .option('-t, --timeout <ms>', 'give up after this long', '30000')
-    .addHelpText('after', `\nExit codes: 0 reached the state; 1 rejected or timed out.\n\nExample:\n  $ hotline send --state bj.json -p FLASH -s "Line test" --wait delivered "Test message, please acknowledge"`)
-    .action(async (body: string[], o: ConsoleOptions & { precedence: string; subject?: string; wait: MessageState; timeout: string }) => {
-      const precedence = o.precedence.toUpperCase() as Precedence;
-      if (!PRECEDENCES.includes(precedence)) throw new HotlineError('BAD_REQUEST', `precedence must be one of ${PRECEDENCES.join(', ')}`);
-      const { client } = await openConsole(o);
-      client.start();
-      try {
-        await timeout(Number(o.timeout), 'the relay', client.once('caughtUp'));
-        const view = await client.send({ precedence, body: body.join(' '), ...(o.subject ? { subject: o.subject } : {}) });
-        const done = reached(view, o.wait) ? view : await timeout(Number(o.timeout), o.wait, client.once('message', (v) => v.id === view.id && reached(v, o.wait)));
-        out(JSON.stringify({ id: done.id, idx: done.idx ?? null, state: latestState(done), states: done.states, rejected: done.rejected ?? null }));
-        process.exitCode = done.rejected ? EXIT.failure : EXIT.ok;
-      } finally {
-        await client.stop();
-      }
-    });
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 reached the state; 1 rejected or timed out.\n\nExample:\n  $ hotline send --state bj.json -p FLASH -s "Line test" --wait delivered "Test message, please acknowledge"`,
+    )
+    .action(
+      async (
+        body: string[],
+        o: ConsoleOptions & { precedence: string; subject?: string; wait: MessageState; timeout: string },
+      ) => {
+        const precedence = o.precedence.toUpperCase() as Precedence;
+        if (!PRECEDENCES.includes(precedence))
+          throw new HotlineError('BAD_REQUEST', `precedence must be one of ${PRECEDENCES.join(', ')}`);
+        const { client } = await openConsole(o);
+        client.start();
+        try {
+          await timeout(Number(o.timeout), 'the relay', client.once('caughtUp'));
+          const view = await client.send({
+            precedence,
+            body: body.join(' '),
+            ...(o.subject ? { subject: o.subject } : {}),
+          });
+          const done = reached(view, o.wait)
+            ? view
+            : await timeout(
+                Number(o.timeout),
+                o.wait,
+                client.once('message', (v) => v.id === view.id && reached(v, o.wait)),
+              );
+          out(
+            JSON.stringify({
+              id: done.id,
+              idx: done.idx ?? null,
+              state: latestState(done),
+              states: done.states,
+              rejected: done.rejected ?? null,
+            }),
+          );
+          process.exitCode = done.rejected ? EXIT.failure : EXIT.ok;
+        } finally {
+          await client.stop();
+        }
+      },
+    );
 
   withConsoleOptions(program.command('listen'))
     .description('print incoming messages as they arrive (delivered receipts are sent automatically)')
@@ -68,7 +105,10 @@ export function registerScripted(program: Command): void {
     });
 }
 
-async function listen(client: HotlineClient, o: { ack?: boolean; json?: boolean; count?: string; timeout?: string }): Promise<void> {
+async function listen(
+  client: HotlineClient,
+  o: { ack?: boolean; json?: boolean; count?: string; timeout?: string },
+): Promise<void> {
   let live = false;
   let seen = 0;
   const printed = new Set<string>();
@@ -91,7 +131,8 @@ async function listen(client: HotlineClient, o: { ack?: boolean; json?: boolean;
       void next.then(async () => {
         if (seen < want) return;
         // Let the receipts reach the relay before leaving.
-        while (client.outbox.items.length > 0 && client.link.state === 'open') await new Promise((r) => setTimeout(r, 20));
+        while (client.outbox.items.length > 0 && client.link.state === 'open')
+          await new Promise((r) => setTimeout(r, 20));
         finish();
       });
     });

@@ -57,7 +57,9 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
       }
       if (config.printLinks && (await running.relay.store.getExercise(DEFAULT_EXERCISE.id))) {
         out('');
-        out(`Enrolment links for exercise "${DEFAULT_EXERCISE.id}" (one use each, valid ${Math.round(config.enrolmentTtlSeconds / 60)} min):`);
+        out(
+          `Enrolment links for exercise "${DEFAULT_EXERCISE.id}" (one use each, valid ${Math.round(config.enrolmentTtlSeconds / 60)} min):`,
+        );
         for (const station of DEFAULT_EXERCISE.stations) {
           const issued = await running.exercises.issueCode(DEFAULT_EXERCISE.id, station.id, config.enrolmentTtlSeconds);
           out(`  ${station.id.padEnd(11)} ${issued.link}`);

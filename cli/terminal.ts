@@ -15,7 +15,14 @@ export const EXIT = {
 const tty = Boolean(process.stdout.isTTY) && !clientEnv().noColor;
 
 const paint = (code: number) => (text: string) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
-export const color = { red: paint(31), green: paint(32), yellow: paint(33), cyan: paint(36), bold: paint(1), dim: paint(2) };
+export const color = {
+  red: paint(31),
+  green: paint(32),
+  yellow: paint(33),
+  cyan: paint(36),
+  bold: paint(1),
+  dim: paint(2),
+};
 
 export function out(line: string): void {
   process.stdout.write(`${line}\n`);

@@ -17,7 +17,10 @@ export function trainerApi(o: TrainerOptions): TrainerApi {
   const url = o.url ?? env.url ?? DEFAULT_URL;
   const secret = o.secretFile ? readFileSync(o.secretFile, 'utf8').trim() : env.trainerSecret;
   if (!secret) {
-    throw new HotlineError('UNAUTHORIZED', 'Set HOTLINE_TRAINER_SECRET or pass --secret-file FILE (the secret `hotline serve` printed on its first start).');
+    throw new HotlineError(
+      'UNAUTHORIZED',
+      'Set HOTLINE_TRAINER_SECRET or pass --secret-file FILE (the secret `hotline serve` printed on its first start).',
+    );
   }
   return new TrainerApi(url, secret);
 }

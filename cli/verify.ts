@@ -7,7 +7,9 @@ import { color, diag, EXIT, out, progress } from './terminal.js';
 export function registerVerify(program: Command): void {
   program
     .command('verify <file>')
-    .description('verify an exported log offline: hash chain, every signature, seq continuity, receipts, relay checkpoint')
+    .description(
+      'verify an exported log offline: hash chain, every signature, seq continuity, receipts, relay checkpoint',
+    )
     .option('-c, --checkpoint <jws...>', 'checkpoints a console held; the log must cover each of them')
     .option('--json', 'print the report as JSON')
     .addHelpText(
@@ -22,7 +24,10 @@ Examples:
     .action(async (file: string, o: { checkpoint?: string[]; json?: boolean }) => {
       const text = readFileSync(file, 'utf8');
       const bar = progress('verify');
-      const report = await verifyExport(text, { checkpoints: o.checkpoint ?? [], onProgress: (d, t) => bar.update(d, t) });
+      const report = await verifyExport(text, {
+        checkpoints: o.checkpoint ?? [],
+        onProgress: (d, t) => bar.update(d, t),
+      });
       bar.done();
       const v = report.verifier;
       let messages = 0;
@@ -31,14 +36,34 @@ Examples:
         if (e.kind === 'message') messages++;
         if (e.kind === 'receipt') receipts++;
       }
-      const summary = { entries: report.entries.length, messages, receipts, keys: v.keys.size, checkpointIdx: report.checkpointIdx ?? null };
+      const summary = {
+        entries: report.entries.length,
+        messages,
+        receipts,
+        keys: v.keys.size,
+        checkpointIdx: report.checkpointIdx ?? null,
+      };
       if (o.json) {
-        out(JSON.stringify({ ok: report.ok, exercise: report.header?.exercise.id ?? null, ...summary, fault: report.fault ?? null }, null, 2));
+        out(
+          JSON.stringify(
+            { ok: report.ok, exercise: report.header?.exercise.id ?? null, ...summary, fault: report.fault ?? null },
+            null,
+            2,
+          ),
+        );
       } else if (report.ok) {
-        out(color.green(`OK  ${file}: exercise ${report.header!.exercise.id}, ${summary.entries} entries (${messages} messages, ${receipts} receipts, ${summary.keys} keys), sealed by relay checkpoint at entry ${summary.checkpointIdx}`));
+        out(
+          color.green(
+            `OK  ${file}: exercise ${report.header!.exercise.id}, ${summary.entries} entries (${messages} messages, ${receipts} receipts, ${summary.keys} keys), sealed by relay checkpoint at entry ${summary.checkpointIdx}`,
+          ),
+        );
       } else {
         const f = report.fault!;
-        out(color.red(`FAULT  ${file} line ${f.line}${f.idx === undefined ? '' : ` (entry ${f.idx})`}: ${f.code}: ${f.message}`));
+        out(
+          color.red(
+            `FAULT  ${file} line ${f.line}${f.idx === undefined ? '' : ` (entry ${f.idx})`}: ${f.code}: ${f.message}`,
+          ),
+        );
         diag(`${report.entries.length} entries verified before the fault.`);
       }
       process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;

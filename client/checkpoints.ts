@@ -34,13 +34,20 @@ export class CheckpointGuard {
   /** The relay's head on (re)connecting must not be behind what it already signed for. */
   welcome(headIdx: number): void {
     if (this.#held && headIdx < this.#held.idx) {
-      this.alarm('TRUNCATED', `The relay's log ends at entry ${headIdx}, but this console holds a checkpoint for entry ${this.#held.idx}.`);
+      this.alarm(
+        'TRUNCATED',
+        `The relay's log ends at entry ${headIdx}, but this console holds a checkpoint for entry ${this.#held.idx}.`,
+      );
     }
   }
 
   entry(entry: Entry): void {
     if (this.#held && this.#held.idx === entry.idx && this.#held.hash !== entry.hash) {
-      this.alarm('TRUNCATED', `Entry ${entry.idx} differs from the one a held checkpoint covers: the log was rewritten.`, entry.idx);
+      this.alarm(
+        'TRUNCATED',
+        `Entry ${entry.idx} differs from the one a held checkpoint covers: the log was rewritten.`,
+        entry.idx,
+      );
     }
   }
 
@@ -53,10 +60,15 @@ export class CheckpointGuard {
       this.alarm('BAD_CHECKPOINT', (err as Error).message);
       return;
     }
-    if (cp.exercise !== this.exercise) return this.alarm('BAD_CHECKPOINT', `A checkpoint names exercise ${cp.exercise}.`);
+    if (cp.exercise !== this.exercise)
+      return this.alarm('BAD_CHECKPOINT', `A checkpoint names exercise ${cp.exercise}.`);
     const have = this.hashes[cp.idx];
     if (have !== undefined && have !== cp.hash) {
-      return this.alarm('TRUNCATED', `The relay's checkpoint for entry ${cp.idx} disagrees with the verified log.`, cp.idx);
+      return this.alarm(
+        'TRUNCATED',
+        `The relay's checkpoint for entry ${cp.idx} disagrees with the verified log.`,
+        cp.idx,
+      );
     }
     if (this.#held && cp.idx <= this.#held.idx) return;
     this.#held = { idx: cp.idx, hash: cp.hash };

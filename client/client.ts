@@ -47,8 +47,12 @@ export class HotlineClient extends Emitter<ClientEvents> {
       this.#open = false;
     });
     this.#conn.on('invalid', (err) => this.#alarm(err.code, `The relay sent an invalid frame: ${err.message}`));
-    this.#checkpoints = new CheckpointGuard(identity.relay.publicJwk, identity.exercise.id, this.chain.hashes, (jws) => outbox.holdCheckpoint(jws), (code, message, idx) =>
-      this.#alarm(code, message, idx),
+    this.#checkpoints = new CheckpointGuard(
+      identity.relay.publicJwk,
+      identity.exercise.id,
+      this.chain.hashes,
+      (jws) => outbox.holdCheckpoint(jws),
+      (code, message, idx) => this.#alarm(code, message, idx),
     );
     for (const item of outbox.items) this.conversation.queued(item);
   }
@@ -103,7 +107,12 @@ export class HotlineClient extends Emitter<ClientEvents> {
   }
 
   /** Signs and queues a message durably, then sends it; resolves once it is queued. */
-  async send(draft: { precedence?: Precedence; subject?: string; body: string; replyTo?: string }): Promise<MessageView> {
+  async send(draft: {
+    precedence?: Precedence;
+    subject?: string;
+    body: string;
+    replyTo?: string;
+  }): Promise<MessageView> {
     const me = this.identity.exercise.stations.find((s) => s.id === this.station)!;
     const item = await this.outbox.add({
       type: 'message',
@@ -124,7 +133,8 @@ export class HotlineClient extends Emitter<ClientEvents> {
   /** The operator has read an incoming message: send a signed `acknowledged` receipt. */
   async acknowledge(id: string, note?: string): Promise<void> {
     const view = this.conversation.messages.get(id);
-    if (!view || view.direction !== 'in' || !view.hash) throw new HotlineError('UNKNOWN_REF', `No incoming message ${id}.`);
+    if (!view || view.direction !== 'in' || !view.hash)
+      throw new HotlineError('UNKNOWN_REF', `No incoming message ${id}.`);
     if (view.states.acknowledged || this.#receipting.has(`acknowledged:${id}`)) return;
     await this.#receipt(view, 'acknowledged', note);
   }
@@ -132,7 +142,14 @@ export class HotlineClient extends Emitter<ClientEvents> {
   async #receipt(view: MessageView, kind: 'delivered' | 'acknowledged', note?: string): Promise<void> {
     const key = `${kind}:${view.id}`;
     this.#receipting.add(key);
-    const item = await this.outbox.add({ type: 'receipt', to: this.peer, kind, ref: view.id, refHash: view.hash!, ...(note ? { note } : {}) });
+    const item = await this.outbox.add({
+      type: 'receipt',
+      to: this.peer,
+      kind,
+      ref: view.id,
+      refHash: view.hash!,
+      ...(note ? { note } : {}),
+    });
     this.#submit(item);
   }
 
@@ -143,7 +160,11 @@ export class HotlineClient extends Emitter<ClientEvents> {
   /** Entries and checkpoints are handled one at a time, in arrival order. A failure in one must not stop
    * the ones after it (a rejected chain would skip every later entry silently): it becomes an alarm. */
   #queue(step: () => Promise<void>): void {
-    this.#applying = this.#applying.then(step).catch((err: unknown) => this.#alarm('INTERNAL', `The console could not process a frame: ${(err as Error).message}`));
+    this.#applying = this.#applying
+      .then(step)
+      .catch((err: unknown) =>
+        this.#alarm('INTERNAL', `The console could not process a frame: ${(err as Error).message}`),
+      );
   }
 
   #alarm(code: ErrorCode, message: string, idx?: number): void {
@@ -153,7 +174,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
   #onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'challenge':
-        void signHello(this.identity, frame.nonce).then((jws) => this.#conn.send({ type: 'hello', jws, since: this.lastIdx }));
+        void signHello(this.identity, frame.nonce).then((jws) =>
+          this.#conn.send({ type: 'hello', jws, since: this.lastIdx }),
+        );
         return;
       case 'welcome':
         return void this.#welcome(frame);
@@ -161,7 +184,11 @@ export class HotlineClient extends Emitter<ClientEvents> {
         this.#queue(() => this.#apply(frame.entry as Entry));
         return;
       case 'accepted':
-        this.outbox.accepted(frame.id).catch((err: unknown) => this.#alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`));
+        this.outbox
+          .accepted(frame.id)
+          .catch((err: unknown) =>
+            this.#alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`),
+          );
         this.#queue(() => this.#checkpoints.offer(frame.checkpoint));
         {
           const view = this.conversation.accepted(frame.id, frame.at, frame.idx, frame.hash);
@@ -196,7 +223,8 @@ export class HotlineClient extends Emitter<ClientEvents> {
     if (frame.checkpoint) this.#queue(() => this.#checkpoints.offer(frame.checkpoint!));
     this.#caughtUpTarget = headIdx;
     this.#queue(() => this.#maybeCaughtUp());
-    if (this.outbox.items.length === 0 && frame.nextSeq > this.outbox.nextSeq) await this.outbox.refused(undefined, frame.nextSeq);
+    if (this.outbox.items.length === 0 && frame.nextSeq > this.outbox.nextSeq)
+      await this.outbox.refused(undefined, frame.nextSeq);
     for (const item of [...this.outbox.items]) this.#submit(item);
   }
 
@@ -207,7 +235,11 @@ export class HotlineClient extends Emitter<ClientEvents> {
       applied = await this.chain.apply(entry);
     } catch (err) {
       this.#broken = err instanceof HotlineError ? err : new HotlineError('CHAIN_BROKEN');
-      this.#alarm(this.#broken.code, `Verification failed; nothing after entry ${this.lastIdx} is shown. ${this.#broken.message}`, entry.idx);
+      this.#alarm(
+        this.#broken.code,
+        `Verification failed; nothing after entry ${this.lastIdx} is shown. ${this.#broken.message}`,
+        entry.idx,
+      );
       return;
     }
     this.#checkpoints.entry(entry);

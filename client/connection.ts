@@ -39,7 +39,12 @@ export function wsUrl(httpUrl: string): string {
 
 const OPEN = 1;
 
-export class Connection extends Emitter<{ frame: ServerFrame; link: LinkState; closed: { code: number; reason: string }; invalid: HotlineError }> {
+export class Connection extends Emitter<{
+  frame: ServerFrame;
+  link: LinkState;
+  closed: { code: number; reason: string };
+  invalid: HotlineError;
+}> {
   #socket: SocketLike | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -129,7 +134,12 @@ export class Connection extends Emitter<{ frame: ServerFrame; link: LinkState; c
       if (this.#stopped) return;
       const delay = backoffDelay(this.#attempt, this.backoff);
       this.#attempt += 1;
-      this.#setLink({ state: 'reconnecting', attempt: this.#attempt, nextAttemptAt: Date.now() + delay, reason: ev.reason || String(ev.code) });
+      this.#setLink({
+        state: 'reconnecting',
+        attempt: this.#attempt,
+        nextAttemptAt: Date.now() + delay,
+        reason: ev.reason || String(ev.code),
+      });
       this.#timer = setTimeout(() => this.#open(), delay);
     };
   }

@@ -44,7 +44,9 @@ export class Conversation {
   constructor(private readonly station: string) {}
 
   list(): MessageView[] {
-    return [...this.messages.values()].sort((a, b) => (a.idx ?? Infinity) - (b.idx ?? Infinity) || a.sentAt.localeCompare(b.sentAt));
+    return [...this.messages.values()].sort(
+      (a, b) => (a.idx ?? Infinity) - (b.idx ?? Infinity) || a.sentAt.localeCompare(b.sentAt),
+    );
   }
 
   /** A message of ours not yet in the log. */

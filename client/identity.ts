@@ -51,7 +51,10 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     const code = isErrorCode(body['code']) ? body['code'] : 'INTERNAL';
-    throw new HotlineError(code, typeof body['message'] === 'string' ? body['message'] : `Enrolment failed (${res.status}).`);
+    throw new HotlineError(
+      code,
+      typeof body['message'] === 'string' ? body['message'] : `Enrolment failed (${res.status}).`,
+    );
   }
   const kid = await thumbprint(publicJwk);
   if (body['kid'] !== kid) throw new HotlineError('INTERNAL', 'The relay enrolled a different key than the one sent.');

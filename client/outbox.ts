@@ -5,12 +5,21 @@ import { v7 as uuidv7 } from 'uuid';
 import { signJws } from '../shared/jws.js';
 import { HotlineError } from '../shared/errors.js';
 import { utf8 } from '../shared/encoding.js';
-import { LIMITS, TYP, messagePayload, receiptPayload, type MessagePayload, type ReceiptPayload } from '../shared/items.js';
+import {
+  LIMITS,
+  TYP,
+  messagePayload,
+  receiptPayload,
+  type MessagePayload,
+  type ReceiptPayload,
+} from '../shared/items.js';
 import { validate } from '../shared/protocol.js';
 import type { Identity } from './identity.js';
 import type { ClientStorage, OutboxItem, SavedState } from './storage.js';
 
-type Draft = Omit<MessagePayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'> | Omit<ReceiptPayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'>;
+type Draft =
+  | Omit<MessagePayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'>
+  | Omit<ReceiptPayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'>;
 
 export class Outbox {
   items: OutboxItem[];
@@ -41,7 +50,12 @@ export class Outbox {
   }
 
   persist(): Promise<void> {
-    return this.storage.save({ identity: this.identity, nextSeq: this.nextSeq, outbox: this.items, checkpoint: this.checkpoint });
+    return this.storage.save({
+      identity: this.identity,
+      nextSeq: this.nextSeq,
+      outbox: this.items,
+      checkpoint: this.checkpoint,
+    });
   }
 
   async #sign(payload: MessagePayload | ReceiptPayload): Promise<string> {
@@ -69,7 +83,10 @@ export class Outbox {
       // before it takes a seq, rather than have the relay refuse a frame it cannot even attribute.
       const frameBytes = utf8(JSON.stringify({ type: 'submit', jws })).length;
       if (frameBytes > LIMITS.frameBytes) {
-        throw new HotlineError('FRAME_TOO_LARGE', `This item would be ${frameBytes} bytes on the wire; the limit is ${LIMITS.frameBytes}. Shorten it.`);
+        throw new HotlineError(
+          'FRAME_TOO_LARGE',
+          `This item would be ${frameBytes} bytes on the wire; the limit is ${LIMITS.frameBytes}. Shorten it.`,
+        );
       }
       const item: OutboxItem = { id: payload.id, seq: payload.seq, payload, jws, queuedAt: payload.sentAt };
       this.items.push(item);

@@ -7,7 +7,13 @@ import type { Outbox } from './outbox.js';
 import type { OutboxItem } from './storage.js';
 
 /** Refusals that say nothing about the item itself: keep it and send it again after reconnecting. */
-export const TRANSIENT = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'SLOW_CONSUMER', 'INTERNAL', 'NOT_AUTHENTICATED']);
+export const TRANSIENT = new Set<ErrorCode>([
+  'STORE_UNAVAILABLE',
+  'SHUTTING_DOWN',
+  'SLOW_CONSUMER',
+  'INTERNAL',
+  'NOT_AUTHENTICATED',
+]);
 
 export type Refusal =
   | { action: 'ignore' }

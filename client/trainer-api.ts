@@ -23,7 +23,10 @@ export class TrainerApi {
     }
     if (!res.ok) {
       const data = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
-      throw new HotlineError(isErrorCode(data.code) ? data.code : 'INTERNAL', typeof data.message === 'string' ? data.message : `HTTP ${res.status}`);
+      throw new HotlineError(
+        isErrorCode(data.code) ? data.code : 'INTERNAL',
+        typeof data.message === 'string' ? data.message : `HTTP ${res.status}`,
+      );
     }
     return res;
   }

@@ -58,7 +58,13 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
   const url = config.publicUrl || `http://${hostForUrl}:${port}`;
   const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins : defaultOrigins(url, config.host, port);
   const exercises = new Exercises(relay, url);
-  const app = createHttpApp({ relay, exercises, log, tokenTtlSeconds: config.tokenTtlSeconds, enrolmentTtlSeconds: config.enrolmentTtlSeconds });
+  const app = createHttpApp({
+    relay,
+    exercises,
+    log,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    enrolmentTtlSeconds: config.enrolmentTtlSeconds,
+  });
   server.on('request', app);
   const ws = attachWebSocket(server, relay, origins, config.heartbeatMs);
 

@@ -82,7 +82,8 @@ export class Committer {
       const busy = await this.#commit(batch);
       // Yield so frames that arrived during the commit can join the next batch; under load the window
       // lets more of them join.
-      if (this.#queue.length > 0) await (busy && this.batching.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
+      if (this.#queue.length > 0)
+        await (busy && this.batching.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
     }
     this.#running = false;
     for (const resolve of this.#idle.splice(0)) resolve();

@@ -82,7 +82,12 @@ function fail(name: string, why: string): never {
 function coerce(key: keyof Config, raw: string | number | boolean | string[]): Config[keyof Config] {
   const sample = DEFAULTS[key];
   if (Array.isArray(sample)) {
-    return Array.isArray(raw) ? raw : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+    return Array.isArray(raw)
+      ? raw
+      : String(raw)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   }
   if (typeof sample === 'number') {
     const n = typeof raw === 'number' ? raw : Number(raw);
@@ -133,7 +138,11 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
 }
 
 /** Environment-only settings used by CLI client commands (never the relay). */
-export function clientEnv(env: NodeJS.ProcessEnv = process.env): { url?: string; trainerSecret?: string; noColor: boolean } {
+export function clientEnv(env: NodeJS.ProcessEnv = process.env): {
+  url?: string;
+  trainerSecret?: string;
+  noColor: boolean;
+} {
   const out: { url?: string; trainerSecret?: string; noColor: boolean } = { noColor: Boolean(env['NO_COLOR']) };
   if (env['HOTLINE_URL']) out.url = env['HOTLINE_URL'];
   if (env['HOTLINE_TRAINER_SECRET']) out.trainerSecret = env['HOTLINE_TRAINER_SECRET'];

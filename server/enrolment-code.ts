@@ -14,11 +14,7 @@ export function newEnrolmentCode(): string {
 
 /** Accepts what a person types: any case, dashes or spaces, O for 0 and I or L for 1. */
 export function normalizeEnrolmentCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 export function hashEnrolmentCode(code: string): string {

@@ -52,21 +52,36 @@ export class Exercises {
 
   async issueCode(exercise: string, station: string, ttlSeconds: number): Promise<IssuedCode> {
     const def = await this.relay.exercise(exercise);
-    if (otherStation(def, station) === undefined) throw new HotlineError('BAD_REQUEST', `Exercise ${exercise} has no station ${station}.`);
+    if (otherStation(def, station) === undefined)
+      throw new HotlineError('BAD_REQUEST', `Exercise ${exercise} has no station ${station}.`);
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 30 || ttlSeconds > 7 * 24 * 3600) {
       throw new HotlineError('BAD_REQUEST', 'ttlSeconds must be between 30 and 604800.');
     }
     const code = newEnrolmentCode();
     const issuedAt = new Date();
     const expiresAt = new Date(issuedAt.getTime() + ttlSeconds * 1000).toISOString();
-    await this.relay.store.addEnrolmentCode({ codeHash: hashEnrolmentCode(code), exercise, station, issuedAt: issuedAt.toISOString(), expiresAt });
+    await this.relay.store.addEnrolmentCode({
+      codeHash: hashEnrolmentCode(code),
+      exercise,
+      station,
+      issuedAt: issuedAt.toISOString(),
+      expiresAt,
+    });
     return { exercise, station, code, link: enrolmentLink(this.publicUrl, code), expiresAt };
   }
 
-  async enrol(body: { code?: unknown; publicJwk?: unknown; operator?: unknown; exercise?: unknown; station?: unknown }): Promise<Enrolled> {
-    if (typeof body.code !== 'string' || body.code.length > 64) throw new HotlineError('BAD_REQUEST', 'code is required.');
+  async enrol(body: {
+    code?: unknown;
+    publicJwk?: unknown;
+    operator?: unknown;
+    exercise?: unknown;
+    station?: unknown;
+  }): Promise<Enrolled> {
+    if (typeof body.code !== 'string' || body.code.length > 64)
+      throw new HotlineError('BAD_REQUEST', 'code is required.');
     const operator = typeof body.operator === 'string' ? body.operator.trim() : '';
-    if (operator.length === 0 || operator.length > LIMITS.operator) throw new HotlineError('BAD_REQUEST', `operator is required (at most ${LIMITS.operator} characters).`);
+    if (operator.length === 0 || operator.length > LIMITS.operator)
+      throw new HotlineError('BAD_REQUEST', `operator is required (at most ${LIMITS.operator} characters).`);
     const jwk = parsePublicJwk(body.publicJwk);
     const kid = await thumbprint(jwk);
     const codeHash = hashEnrolmentCode(body.code);
@@ -95,8 +110,14 @@ export class Exercises {
 
   async revoke(exercise: string, kid: string, reason: string): Promise<{ idx: number }> {
     const key = await this.relay.store.getKey(kid);
-    if (!key || key.exercise !== exercise) throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);
-    const c = await this.relay.append({ exercise, kind: 'key-revoked', at: new Date().toISOString(), data: { kid, reason: reason.slice(0, 500) } });
+    if (!key || key.exercise !== exercise)
+      throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);
+    const c = await this.relay.append({
+      exercise,
+      kind: 'key-revoked',
+      at: new Date().toISOString(),
+      data: { kid, reason: reason.slice(0, 500) },
+    });
     return { idx: c.entry.idx };
   }
 
@@ -115,7 +136,7 @@ export class Exercises {
     yield `${first}\n`;
     // The checkpoint was signed first, so export exactly the entries it covers even if more arrive.
     const last = checkpoint?.idx ?? -1;
-    for (let from = 0; from <= last; ) {
+    for (let from = 0; from <= last;) {
       const rows = await this.relay.store.read(exercise, from, Math.min(1000, last - from + 1));
       if (rows.length === 0) break;
       for (const r of rows) yield `${r.json}\n`;

@@ -18,7 +18,8 @@ export interface HttpDeps {
 }
 
 function str(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new HotlineError('BAD_REQUEST', `${name} is required.`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200)
+    throw new HotlineError('BAD_REQUEST', `${name} is required.`);
   return value;
 }
 
@@ -47,7 +48,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    if (!(await relay.checkReady())) throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the store cannot commit, or the relay is shutting down.');
+    if (!(await relay.checkReady()))
+      throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the store cannot commit, or the relay is shutting down.');
     res.json({ status: 'ready' });
   });
   app.get('/metrics', async (_req, res) => {
@@ -59,7 +61,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
   app.post('/v1/auth/token', async (req, res) => {
     const secret = str(req.body?.secret, 'secret');
-    if (!(await checkTrainerSecret(relay.store, secret))) throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
+    if (!(await checkTrainerSecret(relay.store, secret)))
+      throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
     res.json(await relay.key.signToken('trainer', deps.tokenTtlSeconds));
   });
   app.post('/v1/enrol', async (req, res) => {
@@ -85,7 +88,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.post('/v1/exercises/:id/enrolment-codes', trainer, async (req, res) => {
     const ttl = req.body?.ttlSeconds ?? deps.enrolmentTtlSeconds;
     const issued = await exercises.issueCode(str(req.params['id'], 'id'), str(req.body?.station, 'station'), ttl);
-    log.info({ exercise: issued.exercise, station: issued.station, expiresAt: issued.expiresAt }, 'enrolment code issued');
+    log.info(
+      { exercise: issued.exercise, station: issued.station, expiresAt: issued.expiresAt },
+      'enrolment code issued',
+    );
     res.status(201).json(issued);
   });
   app.post('/v1/exercises/:id/keys/:kid/revoke', trainer, async (req, res) => {
@@ -109,7 +115,10 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const e = bodyParserError(err) ?? toHotlineError(err);
     if (e.code === 'INTERNAL') log.error({ err }, 'internal error');
     relay.metrics.rejected.inc({ code: e.code });
-    if (res.headersSent) return res.end();
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     res.status(e.httpStatus).json({ code: e.code, message: e.message, ...e.details });
   });
   return app;
@@ -117,7 +126,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
 function bodyParserError(err: unknown): HotlineError | undefined {
   const type = (err as { type?: unknown } | null)?.type;
-  if (type === 'entity.too.large') return new HotlineError('FRAME_TOO_LARGE', `Request bodies are limited to ${LIMITS.frameBytes} bytes.`);
+  if (type === 'entity.too.large')
+    return new HotlineError('FRAME_TOO_LARGE', `Request bodies are limited to ${LIMITS.frameBytes} bytes.`);
   if (type === 'entity.parse.failed') return new HotlineError('BAD_REQUEST', 'The request body is not valid JSON.');
   if (typeof type === 'string') return new HotlineError('BAD_REQUEST');
   return undefined;

@@ -67,7 +67,12 @@ export class RelayKey {
 
   async verifyToken(token: string): Promise<{ sub: string }> {
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, typ: 'JWT' });
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        algorithms: [ALG],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        typ: 'JWT',
+      });
       if (payload['role'] !== 'trainer' || !payload.sub) throw new Error('role');
       return { sub: payload.sub };
     } catch {

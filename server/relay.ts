@@ -33,7 +33,10 @@ export class Relay {
     readonly metrics: Metrics,
     readonly log: Logger,
   ) {
-    this.committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, { maxBatch: config.maxBatch, windowMs: config.commitWindowMs });
+    this.committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, {
+      maxBatch: config.maxBatch,
+      windowMs: config.commitWindowMs,
+    });
     this.fanout = new Fanout(store, config.maxBufferedBytes, config.slowConsumerGraceMs);
   }
 
@@ -98,10 +101,12 @@ export class Relay {
     const p = item.payload;
     if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');
     if (key.exercise !== session.exercise || p.exercise !== session.exercise) throw new HotlineError('WRONG_EXERCISE');
-    if (key.station !== session.station) throw new HotlineError('WRONG_STATION', 'The item is signed by a key of the other station.');
+    if (key.station !== session.station)
+      throw new HotlineError('WRONG_STATION', 'The item is signed by a key of the other station.');
     if (item.kid !== session.kid) throw new HotlineError('KEY_MISMATCH');
     if (p.from !== session.station) throw new HotlineError('WRONG_STATION', `from must be ${session.station}.`);
-    if (p.to !== otherStation(await this.exercise(session.exercise), session.station)) throw new HotlineError('WRONG_RECIPIENT');
+    if (p.to !== otherStation(await this.exercise(session.exercise), session.station))
+      throw new HotlineError('WRONG_RECIPIENT');
     if (p.type === 'receipt') {
       const ref = await this.store.findMessage(session.exercise, p.ref);
       if (!ref || ref.to !== p.from) throw new HotlineError('UNKNOWN_REF');
@@ -112,7 +117,15 @@ export class Relay {
       kind: p.type,
       at: new Date().toISOString(),
       jws,
-      item: { kid: item.kid, seq: p.seq, id: p.id, type: p.type, payloadHash: item.payloadHash, from: p.from, to: p.to },
+      item: {
+        kid: item.kid,
+        seq: p.seq,
+        id: p.id,
+        type: p.type,
+        payloadHash: item.payloadHash,
+        from: p.from,
+        to: p.to,
+      },
     };
   }
 
@@ -127,9 +140,14 @@ export class Relay {
       return JSON.stringify({ type: 'accepted', id: item.id, seq: item.seq, idx, hash, at, checkpoint });
     } catch (err) {
       if (err instanceof HotlineError && err.code === 'SEQ_CONFLICT') {
-        this.log.warn({ kid: item.kid, seq: item.seq, exercise: req.exercise }, 'seq conflict: same key and seq, different payload');
+        this.log.warn(
+          { kid: item.kid, seq: item.seq, exercise: req.exercise },
+          'seq conflict: same key and seq, different payload',
+        );
         const data = { code: 'SEQ_CONFLICT', kid: item.kid, seq: item.seq, payloadHash: item.payloadHash };
-        this.append({ exercise: req.exercise, kind: 'alarm', at: new Date().toISOString(), data }).catch(() => undefined);
+        this.append({ exercise: req.exercise, kind: 'alarm', at: new Date().toISOString(), data }).catch(
+          () => undefined,
+        );
       }
       throw err;
     }
@@ -168,9 +186,7 @@ export class Relay {
       if (c.entry.kind === 'key-revoked') this.#revoked((c.entry.data as { kid: string }).kid, c.entry.idx);
     }
     // One relay signature per exercise per batch: its cost is shared by the whole batch.
-    await Promise.all(
-      [...last].map(([exercise, c]) => this.#sign(exercise, c.entry.idx, c.entry.hash)),
-    );
+    await Promise.all([...last].map(([exercise, c]) => this.#sign(exercise, c.entry.idx, c.entry.hash)));
   }
 
   #revoked(kid: string, idx: number): void {
@@ -190,17 +206,32 @@ export class Relay {
     if (session.closed) return;
     this.presence.join(session);
     const online = this.presence.online(session.exercise, peer);
-    const welcome = { type: 'welcome', exercise: session.exercise, station: session.station, kid: session.kid, peer: { station: peer, online }, head, checkpoint: checkpoint?.jws ?? null, nextSeq };
+    const welcome = {
+      type: 'welcome',
+      exercise: session.exercise,
+      station: session.station,
+      kid: session.kid,
+      peer: { station: peer, online },
+      head,
+      checkpoint: checkpoint?.jws ?? null,
+      nextSeq,
+    };
     session.send(welcome);
     this.metrics.sockets.inc({ state: 'open' });
-    this.log.info({ exercise: session.exercise, station: session.station, kid: session.kid, since }, 'console connected');
+    this.log.info(
+      { exercise: session.exercise, station: session.station, kid: session.kid, since },
+      'console connected',
+    );
     await this.fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
   }
 
   /** A trainer's read-only view: the whole log from `since`, and presence of both stations. */
   async observe(session: ConsoleSession, since: number): Promise<void> {
     const def = await this.exercise(session.exercise);
-    const [head, checkpoint] = await Promise.all([this.store.head(session.exercise), this.checkpoint(session.exercise)]);
+    const [head, checkpoint] = await Promise.all([
+      this.store.head(session.exercise),
+      this.checkpoint(session.exercise),
+    ]);
     if (session.closed) return;
     const online: Record<string, boolean> = {};
     for (const st of def.stations) online[st.id] = this.presence.online(session.exercise, st.id);

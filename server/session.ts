@@ -82,18 +82,25 @@ export class ConsoleSession implements Subscriber {
     if (this.closed) return;
     let frame: ClientFrame;
     try {
-      if (text.length > LIMITS.frameBytes) throw new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`);
+      if (text.length > LIMITS.frameBytes)
+        throw new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`);
       frame = parseClientFrame(text);
     } catch (err) {
       this.reject(err);
       return;
     }
     if (frame.type === 'ping') {
-      this.send({ type: 'pong', id: frame.id, ...(frame.t === undefined ? {} : { t: frame.t }), at: new Date().toISOString() });
+      this.send({
+        type: 'pong',
+        id: frame.id,
+        ...(frame.t === undefined ? {} : { t: frame.t }),
+        at: new Date().toISOString(),
+      });
       return;
     }
     if (frame.type === 'hello' || frame.type === 'observe') {
-      if (this.#state !== 'challenged') this.reject(new HotlineError('BAD_FRAME', 'Only one hello or observe per connection.'));
+      if (this.#state !== 'challenged')
+        this.reject(new HotlineError('BAD_FRAME', 'Only one hello or observe per connection.'));
       else if (frame.type === 'hello') void this.#hello(frame.jws, frame.since ?? -1);
       else void this.#observe(frame.token, frame.exercise, frame.since ?? -1);
       return;
@@ -113,8 +120,10 @@ export class ConsoleSession implements Subscriber {
     this.#state = 'verifying';
     try {
       const { kid, payload, key } = await this.relay.verifyHello(jws);
-      if (payload.nonce !== this.nonce) throw new HotlineError('HELLO_INVALID', 'The hello does not answer this connection\'s challenge.');
-      if (Math.abs(payload.iat - Date.now() / 1000) > HELLO_MAX_SKEW_S) throw new HotlineError('HELLO_INVALID', 'The hello iat is too far from the relay clock.');
+      if (payload.nonce !== this.nonce)
+        throw new HotlineError('HELLO_INVALID', "The hello does not answer this connection's challenge.");
+      if (Math.abs(payload.iat - Date.now() / 1000) > HELLO_MAX_SKEW_S)
+        throw new HotlineError('HELLO_INVALID', 'The hello iat is too far from the relay clock.');
       if (payload.exercise !== key.exercise) throw new HotlineError('WRONG_EXERCISE');
       if (payload.station !== key.station) throw new HotlineError('WRONG_STATION');
       if (this.closed) return;

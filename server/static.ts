@@ -37,5 +37,8 @@ export function serveWeb(app: Express, root = WEB_ROOT): void {
       res.set('Content-Security-Policy', CSP).sendFile(path.join(root, file));
     });
   }
-  app.use('/assets', express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }));
+  app.use(
+    '/assets',
+    express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }),
+  );
 }

@@ -46,7 +46,12 @@ export interface WsAdapter {
   close(): Promise<void>;
 }
 
-export function attachWebSocket(server: Server, relay: Relay, allowedOrigins: string[], heartbeatMs: number): WsAdapter {
+export function attachWebSocket(
+  server: Server,
+  relay: Relay,
+  allowedOrigins: string[],
+  heartbeatMs: number,
+): WsAdapter {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: HARD_PAYLOAD_LIMIT,
@@ -89,9 +94,14 @@ export function attachWebSocket(server: Server, relay: Relay, allowedOrigins: st
     ws.on('pong', () => missed.set(ws, 0));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return session.reject(new HotlineError('BAD_FRAME', 'Only text frames are accepted.'));
-      const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length;
+      const bytes = Array.isArray(data)
+        ? data.reduce((n, b) => n + b.length, 0)
+        : data instanceof ArrayBuffer
+          ? data.byteLength
+          : data.length;
       // The limit is in bytes on the wire, not characters: CJK text is three bytes a character.
-      if (bytes > LIMITS.frameBytes) return session.reject(new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`));
+      if (bytes > LIMITS.frameBytes)
+        return session.reject(new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`));
       session.receive(data.toString());
     });
     ws.on('close', () => session.onClose());

@@ -40,7 +40,22 @@ export interface Applied {
   item?: SignedItem;
 }
 
-function fault(entry: Entry, code: 'CHAIN_BROKEN' | 'SCHEMA_INVALID' | 'UNKNOWN_KEY' | 'KEY_REVOKED' | 'WRONG_STATION' | 'WRONG_RECIPIENT' | 'WRONG_EXERCISE' | 'SEQ_GAP' | 'UNKNOWN_REF' | 'REF_HASH_MISMATCH' | 'ID_CONFLICT', message: string): HotlineError {
+function fault(
+  entry: Entry,
+  code:
+    | 'CHAIN_BROKEN'
+    | 'SCHEMA_INVALID'
+    | 'UNKNOWN_KEY'
+    | 'KEY_REVOKED'
+    | 'WRONG_STATION'
+    | 'WRONG_RECIPIENT'
+    | 'WRONG_EXERCISE'
+    | 'SEQ_GAP'
+    | 'UNKNOWN_REF'
+    | 'REF_HASH_MISMATCH'
+    | 'ID_CONFLICT',
+  message: string,
+): HotlineError {
   return new HotlineError(code, `entry ${entry.idx}: ${message}`, { idx: entry.idx });
 }
 
@@ -62,14 +77,19 @@ export class ChainVerifier {
   async apply(entry: Entry): Promise<Applied> {
     const expected = this.hashes.length;
     if (entry.idx > expected) {
-      const missing = entry.idx - 1 === expected ? `entry ${expected} is missing` : `entries ${expected} to ${entry.idx - 1} are missing`;
+      const missing =
+        entry.idx - 1 === expected
+          ? `entry ${expected} is missing`
+          : `entries ${expected} to ${entry.idx - 1} are missing`;
       throw fault(entry, 'CHAIN_BROKEN', `${missing} (found entry ${entry.idx} where ${expected} was expected)`);
     }
-    if (entry.idx !== expected) throw fault(entry, 'CHAIN_BROKEN', `idx ${entry.idx} where ${expected} was expected (repeated or out of order)`);
+    if (entry.idx !== expected)
+      throw fault(entry, 'CHAIN_BROKEN', `idx ${entry.idx} where ${expected} was expected (repeated or out of order)`);
     const prev = expected === 0 ? GENESIS_PREV : this.hashes[expected - 1]!;
     if (entry.prev !== prev) throw fault(entry, 'CHAIN_BROKEN', 'prev is not the hash of the entry before it');
     const computed = await hashEntry(entry);
-    if (computed !== entry.hash) throw fault(entry, 'CHAIN_BROKEN', `hash ${entry.hash} does not match its content (${computed})`);
+    if (computed !== entry.hash)
+      throw fault(entry, 'CHAIN_BROKEN', `hash ${entry.hash} does not match its content (${computed})`);
     const item = await this.#checkKind(entry);
     this.hashes.push(entry.hash);
     return item ? { entry, item } : { entry };
@@ -81,7 +101,11 @@ export class ChainVerifier {
     }
     const hasJws = entry.kind === 'message' || entry.kind === 'receipt';
     if (hasJws !== (entry.jws !== undefined) || hasJws === (entry.data !== undefined)) {
-      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry carries ${hasJws ? 'jws and no data' : 'data and no jws'}`);
+      throw fault(
+        entry,
+        'SCHEMA_INVALID',
+        `a ${entry.kind} entry carries ${hasJws ? 'jws and no data' : 'data and no jws'}`,
+      );
     }
     switch (entry.kind) {
       case 'exercise-created': {
@@ -92,10 +116,18 @@ export class ChainVerifier {
       }
       case 'key-enrolled': {
         const data = validate(keyEnrolledData, entry.data);
-        if ((await thumbprint(data.publicJwk)) !== data.kid) throw fault(entry, 'SCHEMA_INVALID', 'kid is not the thumbprint of the key');
-        if (!this.exercise || otherStation(this.exercise, data.station) === undefined) throw fault(entry, 'WRONG_STATION', `no station ${data.station}`);
+        if ((await thumbprint(data.publicJwk)) !== data.kid)
+          throw fault(entry, 'SCHEMA_INVALID', 'kid is not the thumbprint of the key');
+        if (!this.exercise || otherStation(this.exercise, data.station) === undefined)
+          throw fault(entry, 'WRONG_STATION', `no station ${data.station}`);
         if (this.keys.has(data.kid)) throw fault(entry, 'SCHEMA_INVALID', `key ${data.kid} enrolled twice`);
-        this.keys.set(data.kid, { kid: data.kid, station: data.station, operator: data.operator, jwk: data.publicJwk, enrolledIdx: entry.idx });
+        this.keys.set(data.kid, {
+          kid: data.kid,
+          station: data.station,
+          operator: data.operator,
+          jwk: data.publicJwk,
+          enrolledIdx: entry.idx,
+        });
         return undefined;
       }
       case 'key-revoked': {
@@ -119,13 +151,15 @@ export class ChainVerifier {
       keyInfo = this.keys.get(kid);
       return keyInfo && this.#keyCache.get(kid, keyInfo.jwk);
     }).catch((err: unknown) => {
-      if (err instanceof HotlineError) throw new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx });
+      if (err instanceof HotlineError)
+        throw new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx });
       throw err;
     });
     const key = keyInfo!;
     const p = item.payload;
     if (entry.kind !== p.type) throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry holds a ${p.type}`);
-    if (key.revokedIdx !== undefined) throw fault(entry, 'KEY_REVOKED', `key ${key.kid} was revoked at entry ${key.revokedIdx}`);
+    if (key.revokedIdx !== undefined)
+      throw fault(entry, 'KEY_REVOKED', `key ${key.kid} was revoked at entry ${key.revokedIdx}`);
     if (p.exercise !== this.exercise?.id) throw fault(entry, 'WRONG_EXERCISE', `names exercise ${p.exercise}`);
     if (p.from !== key.station) throw fault(entry, 'WRONG_STATION', `from ${p.from} signed by a key of ${key.station}`);
     if (p.to !== otherStation(this.exercise, p.from)) throw fault(entry, 'WRONG_RECIPIENT', `to ${p.to}`);

@@ -58,8 +58,3 @@ export function entryHashInput(entry: EntryBody): Uint8Array {
 export async function hashEntry(entry: EntryBody): Promise<string> {
   return base64url(await sha256(entryHashInput(entry)));
 }
-
-export function stripHash(entry: Entry): EntryBody {
-  const { hash: _hash, ...body } = entry;
-  return body;
-}

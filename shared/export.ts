@@ -58,7 +58,10 @@ function parseLine(text: string, line: number, isLast = false): unknown {
   } catch {
     // A last line that is not JSON is what a copy cut short mid-write looks like.
     const code = isLast ? 'TRUNCATED' : 'BAD_EXPORT';
-    throw Object.assign(new HotlineError(code, isLast ? `line ${line} is cut short: the file was truncated` : `line ${line} is not JSON`), { line });
+    throw Object.assign(
+      new HotlineError(code, isLast ? `line ${line} is cut short: the file was truncated` : `line ${line} is not JSON`),
+      { line },
+    );
   }
 }
 
@@ -80,12 +83,18 @@ export async function verifyExport(text: string, options: VerifyOptions = {}): P
     for (line = 2; line <= last; line++) {
       const value = parseLine(lines[line - 1]!, line, line === lines.length);
       if (typeof value === 'object' && value !== null && 'checkpoint' in value) {
-        throw new HotlineError('BAD_EXPORT', `the closing checkpoint is on line ${line}, but entries follow it: they were added after the export was sealed`);
+        throw new HotlineError(
+          'BAD_EXPORT',
+          `the closing checkpoint is on line ${line}, but entries follow it: they were added after the export was sealed`,
+        );
       }
       const entry = parseEntry(value);
       await verifier.apply(entry);
       entries.push(entry);
-      if (entry.idx === 0 && (canonicalize(verifier.exercise) !== canonicalize(header.exercise) || verifier.relayKid !== header.relay.kid)) {
+      if (
+        entry.idx === 0 &&
+        (canonicalize(verifier.exercise) !== canonicalize(header.exercise) || verifier.relayKid !== header.relay.kid)
+      ) {
         throw new HotlineError('BAD_EXPORT', 'the header does not match the exercise-created entry');
       }
       options.onProgress?.(line - 1, last - 1);
@@ -98,21 +107,37 @@ export async function verifyExport(text: string, options: VerifyOptions = {}): P
     const cp = await verifyCheckpoint(validate(trailer, tail, 'BAD_EXPORT').checkpoint, relayKey);
     const lastEntry = entries[entries.length - 1];
     if (cp.exercise !== header.exercise.id || !lastEntry || cp.idx !== lastEntry.idx || cp.hash !== lastEntry.hash) {
-      throw new HotlineError('TRUNCATED', `the closing checkpoint covers entry ${cp.idx}, the log ends at ${lastEntry?.idx ?? 'nothing'}`);
+      throw new HotlineError(
+        'TRUNCATED',
+        `the closing checkpoint covers entry ${cp.idx}, the log ends at ${lastEntry?.idx ?? 'nothing'}`,
+      );
     }
     report.checkpointIdx = cp.idx;
     for (const held of options.checkpoints ?? []) {
       const c = await verifyCheckpoint(held, relayKey);
-      if (c.exercise !== header.exercise.id) throw new HotlineError('BAD_CHECKPOINT', `a held checkpoint is for exercise ${c.exercise}`);
+      if (c.exercise !== header.exercise.id)
+        throw new HotlineError('BAD_CHECKPOINT', `a held checkpoint is for exercise ${c.exercise}`);
       const have = verifier.hashes[c.idx];
       if (have === undefined) {
-        throw new HotlineError('TRUNCATED', `a held checkpoint covers entry ${c.idx} but the log ends at ${entries.length - 1}`, { idx: c.idx });
+        throw new HotlineError(
+          'TRUNCATED',
+          `a held checkpoint covers entry ${c.idx} but the log ends at ${entries.length - 1}`,
+          { idx: c.idx },
+        );
       }
-      if (have !== c.hash) throw new HotlineError('TRUNCATED', `entry ${c.idx} differs from the one a held checkpoint covers: the log was rewritten`, { idx: c.idx });
+      if (have !== c.hash)
+        throw new HotlineError(
+          'TRUNCATED',
+          `entry ${c.idx} differs from the one a held checkpoint covers: the log was rewritten`,
+          { idx: c.idx },
+        );
     }
     report.ok = true;
   } catch (err) {
-    const e = err instanceof HotlineError ? err : new HotlineError('BAD_EXPORT', err instanceof Error ? err.message : String(err));
+    const e =
+      err instanceof HotlineError
+        ? err
+        : new HotlineError('BAD_EXPORT', err instanceof Error ? err.message : String(err));
     const idx = typeof e.details['idx'] === 'number' ? e.details['idx'] : undefined;
     const at = (err as { line?: number }).line ?? line;
     report.fault = { line: at, code: e.code, message: e.message, ...(idx === undefined ? {} : { idx }) };

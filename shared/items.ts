@@ -100,9 +100,7 @@ export const exerciseDef = z.strictObject({
   id: slug,
   title: z.string().min(1).max(LIMITS.title),
   classification: z.string().max(LIMITS.classification),
-  stations: z
-    .tuple([stationDef, stationDef])
-    .refine(([a, b]) => a.id !== b.id, 'the two stations need different ids'),
+  stations: z.tuple([stationDef, stationDef]).refine(([a, b]) => a.id !== b.id, 'the two stations need different ids'),
 });
 export type ExerciseDef = z.infer<typeof exerciseDef>;
 

@@ -76,9 +76,7 @@ export async function verifySignature(jws: string, key: CryptoKey, typ: Typ): Pr
 }
 
 export async function signJws(payload: unknown, key: CryptoKey, kid: string, typ: Typ): Promise<string> {
-  return new CompactSign(utf8(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: ALG, kid, typ })
-    .sign(key);
+  return new CompactSign(utf8(JSON.stringify(payload))).setProtectedHeader({ alg: ALG, kid, typ }).sign(key);
 }
 
 export function parsePublicJwk(value: unknown): PublicJwk {

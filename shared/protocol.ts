@@ -18,7 +18,12 @@ const hello = z.strictObject({ type: z.literal('hello'), jws: compactJws, since:
 const submit = z.strictObject({ type: z.literal('submit'), jws: compactJws });
 const ping = z.strictObject({ type: z.literal('ping'), id: z.string().max(64), t: z.number().optional() });
 /** A trainer watching an exercise live: read-only, authenticated by a trainer JWT (never in the URL). */
-const observe = z.strictObject({ type: z.literal('observe'), token: z.string().min(10).max(4096), exercise: slug, since: z.int().min(-1).optional() });
+const observe = z.strictObject({
+  type: z.literal('observe'),
+  token: z.string().min(10).max(4096),
+  exercise: slug,
+  since: z.int().min(-1).optional(),
+});
 export const clientFrame = z.discriminatedUnion('type', [hello, submit, ping, observe]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
@@ -108,7 +113,9 @@ function parseFrame<T>(schema: z.ZodType<T>, text: string, limit: number): T {
     const first = result.error.issues[0];
     // Not an object, or no known type (zod reports the discriminator at path ["type"]): not a frame at all.
     const notAnObject = first?.code === 'invalid_type' && first.path.length === 0;
-    const unknownType = first?.code === 'invalid_union' && (first.path.length === 0 || (first.path.length === 1 && first.path[0] === 'type'));
+    const unknownType =
+      first?.code === 'invalid_union' &&
+      (first.path.length === 0 || (first.path.length === 1 && first.path[0] === 'type'));
     throw new HotlineError(notAnObject || unknownType ? 'BAD_FRAME' : 'SCHEMA_INVALID', describe(first));
   }
   return result.data;

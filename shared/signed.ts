@@ -45,18 +45,25 @@ export function inspectItem(jws: string): InspectedItem {
   const value = parseJsonPayload(bytes);
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   if (header.typ === TYP.message) {
-    if (type !== 'message') throw new HotlineError('BAD_TYPE', `typ ${TYP.message} carries a payload of type ${String(type)}.`);
+    if (type !== 'message')
+      throw new HotlineError('BAD_TYPE', `typ ${TYP.message} carries a payload of type ${String(type)}.`);
     return { typ: TYP.message, kid: header.kid, payload: validate(messagePayload, value), bytes };
   }
   if (header.typ === TYP.receipt) {
-    if (type !== 'receipt') throw new HotlineError('BAD_TYPE', `typ ${TYP.receipt} carries a payload of type ${String(type)}.`);
+    if (type !== 'receipt')
+      throw new HotlineError('BAD_TYPE', `typ ${TYP.receipt} carries a payload of type ${String(type)}.`);
     return { typ: TYP.receipt, kid: header.kid, payload: validate(receiptPayload, value), bytes };
   }
   throw new HotlineError('BAD_TYPE', `typ ${header.typ} cannot be submitted; use ${TYP.message} or ${TYP.receipt}.`);
 }
 
 /** Full check of a message or receipt. The payload hash is what deduplication compares. */
-export async function verifyItem(jws: string, resolve: KeyResolver, crypto: ItemCrypto = WEB_CRYPTO, inspected?: InspectedItem): Promise<SignedItem> {
+export async function verifyItem(
+  jws: string,
+  resolve: KeyResolver,
+  crypto: ItemCrypto = WEB_CRYPTO,
+  inspected?: InspectedItem,
+): Promise<SignedItem> {
   const item = inspected ?? inspectItem(jws);
   const key = await resolve(item.kid);
   if (!key) throw new HotlineError('UNKNOWN_KEY', `No enrolled key has kid ${item.kid}.`);

@@ -32,7 +32,8 @@ export class IdbStorage implements ClientStorage {
 
   async load(): Promise<SavedState | undefined> {
     const db = await this.#db;
-    return (await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(this.slot))) as SavedState | undefined;
+    return (await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(this.slot))) as
+      SavedState | undefined;
   }
 
   async save(state: SavedState): Promise<void> {

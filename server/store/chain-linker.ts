@@ -45,7 +45,8 @@ class Batch {
   #link(req: AppendRequest, write: EntryWriter): AppendResult {
     let head: Head | null;
     if (req.kind === 'exercise-created') {
-      if (this.#heads.has(req.exercise) || this.look.exerciseExists(req.exercise)) throw new HotlineError('EXERCISE_EXISTS');
+      if (this.#heads.has(req.exercise) || this.look.exerciseExists(req.exercise))
+        throw new HotlineError('EXERCISE_EXISTS');
       head = { idx: -1, hash: GENESIS_PREV };
     } else {
       head = this.#heads.get(req.exercise) ?? this.look.head(req.exercise);
@@ -57,9 +58,14 @@ class Batch {
       if (i.seq < next) {
         const seen = this.#items.get(`${i.kid}:${i.seq}`) ?? this.look.itemBySeq(i.kid, i.seq);
         if (seen && seen.payloadHash === i.payloadHash) {
-          return { ok: true, value: { exercise: req.exercise, entry: JSON.parse(seen.json) as Entry, json: seen.json, duplicate: true } };
+          return {
+            ok: true,
+            value: { exercise: req.exercise, entry: JSON.parse(seen.json) as Entry, json: seen.json, duplicate: true },
+          };
         }
-        throw new HotlineError('SEQ_CONFLICT', `Key ${i.kid} already used seq ${i.seq} for a different item.`, { expectedSeq: next });
+        throw new HotlineError('SEQ_CONFLICT', `Key ${i.kid} already used seq ${i.seq} for a different item.`, {
+          expectedSeq: next,
+        });
       }
       if (i.seq > next) throw new HotlineError('SEQ_GAP', `Expected seq ${next}, got ${i.seq}.`, { expectedSeq: next });
       if (this.#ids.has(`${req.exercise}:${i.id}`) || this.look.idTaken(req.exercise, i.id)) {
@@ -94,7 +100,8 @@ class Batch {
     if (!row || row['exercise'] !== req.exercise) throw new HotlineError('ENROLMENT_CODE_INVALID');
     if (row['used_at'] != null || this.#codes.has(hash)) throw new HotlineError('ENROLMENT_CODE_USED');
     if ((row['expires_at'] as string) <= req.at) throw new HotlineError('ENROLMENT_CODE_EXPIRED');
-    if (row['station'] !== (req.data as { station?: unknown } | undefined)?.station) throw new HotlineError('ENROLMENT_CODE_INVALID');
+    if (row['station'] !== (req.data as { station?: unknown } | undefined)?.station)
+      throw new HotlineError('ENROLMENT_CODE_INVALID');
   }
 }
 

@@ -4,7 +4,18 @@
 import type { Entry } from '../../shared/entry.js';
 import type { ExerciseDef, PublicJwk } from '../../shared/items.js';
 import { ChainLinker } from './chain-linker.js';
-import type { AppendRequest, AppendResult, Committed, EnrolmentCode, ExerciseRecord, Head, ItemIndex, KeyRecord, MessageRecord, Store } from './types.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  Committed,
+  EnrolmentCode,
+  ExerciseRecord,
+  Head,
+  ItemIndex,
+  KeyRecord,
+  MessageRecord,
+  Store,
+} from './types.js';
 
 interface Item extends ItemIndex {
   exercise: string;
@@ -42,7 +53,11 @@ export class MemoryStore implements Store {
 
   #write(req: AppendRequest, entry: Entry, json: string): void {
     if (req.kind === 'exercise-created') {
-      this.#exercises.set(req.exercise, { def: (req.data as { exercise: ExerciseDef }).exercise, createdAt: req.at, log: [] });
+      this.#exercises.set(req.exercise, {
+        def: (req.data as { exercise: ExerciseDef }).exercise,
+        createdAt: req.at,
+        log: [],
+      });
     }
     this.#exercises.get(req.exercise)!.log.push({ exercise: req.exercise, entry, json, duplicate: false });
     if (req.item) {

@@ -23,7 +23,12 @@ export class RecentMessages {
       const req = requests[i];
       const item = req?.item;
       if (!r.ok || r.value.duplicate || !item || item.type !== 'message') return;
-      this.#byKey.set(RecentMessages.key(req.exercise, item.id), { idx: r.value.entry.idx, hash: r.value.entry.hash, from: item.from, to: item.to });
+      this.#byKey.set(RecentMessages.key(req.exercise, item.id), {
+        idx: r.value.entry.idx,
+        hash: r.value.entry.hash,
+        from: item.from,
+        to: item.to,
+      });
     });
     // A Map iterates in insertion order: the first keys are the oldest.
     for (const key of this.#byKey.keys()) {

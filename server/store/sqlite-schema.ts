@@ -42,15 +42,21 @@ export function prepareSchema(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
   if (version > SCHEMA_VERSION) {
-    throw new HotlineError('STORE_UNAVAILABLE', `The data file has schema version ${version}; this relay knows up to ${SCHEMA_VERSION}.`);
+    throw new HotlineError(
+      'STORE_UNAVAILABLE',
+      `The data file has schema version ${version}; this relay knows up to ${SCHEMA_VERSION}.`,
+    );
   }
   db.transaction(() => {
-    const old = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'entries'").get() !== undefined
-      && db.prepare("SELECT 1 FROM pragma_table_info('entries') WHERE name = 'pos'").get() === undefined;
+    const old =
+      db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'entries'").get() !== undefined &&
+      db.prepare("SELECT 1 FROM pragma_table_info('entries') WHERE name = 'pos'").get() === undefined;
     if (old) db.exec('ALTER TABLE entries RENAME TO entries_v1');
     db.exec(SCHEMA);
     if (old) {
-      db.exec('INSERT INTO entries (exercise, idx, hash, body) SELECT exercise, idx, hash, body FROM entries_v1 ORDER BY exercise, idx');
+      db.exec(
+        'INSERT INTO entries (exercise, idx, hash, body) SELECT exercise, idx, hash, body FROM entries_v1 ORDER BY exercise, idx',
+      );
       db.exec('DROP TABLE entries_v1');
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

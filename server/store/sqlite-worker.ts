@@ -11,7 +11,9 @@ const port = parentPort!;
 const { file } = workerData as { file: string };
 
 function encode(results: AppendResult[]): WireResult[] {
-  return results.map((r) => (r.ok ? r : { ok: false, error: { code: r.error.code, message: r.error.message, details: { ...r.error.details } } }));
+  return results.map((r) =>
+    r.ok ? r : { ok: false, error: { code: r.error.code, message: r.error.message, details: { ...r.error.details } } },
+  );
 }
 
 try {
@@ -23,10 +25,22 @@ try {
         if (!WRITE_OPS.includes(msg.op)) throw new Error(`unknown store operation ${String(msg.op)}`);
         const fn = store[msg.op] as (...args: unknown[]) => Promise<unknown>;
         const value = await fn.apply(store, msg.args);
-        port.postMessage({ id: msg.id, ok: true, value: msg.op === 'append' ? encode(value as AppendResult[]) : value });
+        port.postMessage({
+          id: msg.id,
+          ok: true,
+          value: msg.op === 'append' ? encode(value as AppendResult[]) : value,
+        });
       } catch (err) {
         const e = toHotlineError(err);
-        port.postMessage({ id: msg.id, ok: false, error: { code: e.code === 'INTERNAL' ? 'STORE_UNAVAILABLE' : e.code, message: (err as Error).message, details: {} } });
+        port.postMessage({
+          id: msg.id,
+          ok: false,
+          error: {
+            code: e.code === 'INTERNAL' ? 'STORE_UNAVAILABLE' : e.code,
+            message: (err as Error).message,
+            details: {},
+          },
+        });
       }
     })();
   });

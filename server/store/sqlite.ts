@@ -42,7 +42,10 @@ export function openSqliteStore(file: string): SqliteStore {
   const sync = db.pragma('synchronous', { simple: true });
   if (sync !== 2) {
     db.close();
-    throw new HotlineError('STORE_UNAVAILABLE', `SQLite synchronous is ${String(sync)}, not FULL (2): refusing to start.`);
+    throw new HotlineError(
+      'STORE_UNAVAILABLE',
+      `SQLite synchronous is ${String(sync)}, not FULL (2): refusing to start.`,
+    );
   }
   try {
     prepareSchema(db);
@@ -76,13 +79,17 @@ export class SqliteStore implements Store {
       itemBySeq: p('SELECT idx, payload_hash, exercise FROM items WHERE kid = ? AND seq = ?'),
       itemById: p('SELECT idx FROM items WHERE exercise = ? AND id = ?'),
       lastSeq: p('SELECT MAX(seq) AS s FROM items WHERE kid = ?'),
-      message: p("SELECT i.idx, e.hash, i.from_station, i.to_station FROM items i JOIN entries e ON e.exercise = i.exercise AND e.idx = i.idx WHERE i.exercise = ? AND i.id = ? AND i.type = 'message'"),
+      message: p(
+        "SELECT i.idx, e.hash, i.from_station, i.to_station FROM items i JOIN entries e ON e.exercise = i.exercise AND e.idx = i.idx WHERE i.exercise = ? AND i.id = ? AND i.type = 'message'",
+      ),
       key: p('SELECT * FROM keys WHERE kid = ?'),
       keys: p('SELECT * FROM keys WHERE exercise = ? ORDER BY enrolled_idx'),
       insertKey: p('INSERT INTO keys (kid, exercise, station, operator, jwk, enrolled_idx) VALUES (?, ?, ?, ?, ?, ?)'),
       revokeKey: p('UPDATE keys SET revoked_idx = ? WHERE kid = ? AND revoked_idx IS NULL'),
       code: p('SELECT * FROM enrolment_codes WHERE code_hash = ?'),
-      insertCode: p('INSERT INTO enrolment_codes (code_hash, exercise, station, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+      insertCode: p(
+        'INSERT INTO enrolment_codes (code_hash, exercise, station, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
       useCode: p('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
       getMeta: p('SELECT value FROM meta WHERE key = ?'),
       setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -97,7 +104,10 @@ export class SqliteStore implements Store {
       itemBySeq: (kid, seq) => {
         const row = s.itemBySeq.get(kid, seq) as Row | undefined;
         if (!row) return undefined;
-        return { payloadHash: row['payload_hash'] as string, json: this.#body(row['exercise'] as string, row['idx'] as number) };
+        return {
+          payloadHash: row['payload_hash'] as string,
+          json: this.#body(row['exercise'] as string, row['idx'] as number),
+        };
       },
       idTaken: (exercise, id) => s.itemById.get(exercise, id) !== undefined,
       code: (hash) => s.code.get(hash) as Row | undefined,
@@ -117,7 +127,12 @@ export class SqliteStore implements Store {
   #write(req: AppendRequest, body: EntryBody, entry: Entry, json: string): void {
     const s = this.#stmt;
     if (req.kind === 'exercise-created') {
-      s.insertExercise.run(req.exercise, JSON.stringify((req.data as { exercise: unknown }).exercise), req.at, body.prev);
+      s.insertExercise.run(
+        req.exercise,
+        JSON.stringify((req.data as { exercise: unknown }).exercise),
+        req.at,
+        body.prev,
+      );
     }
     s.insertEntry.run(req.exercise, entry.idx, entry.hash, json);
     s.setHead.run(entry.idx, entry.hash, req.exercise);
@@ -138,7 +153,6 @@ export class SqliteStore implements Store {
     // writes to the same file makes this one wait (busy_timeout) instead of failing at the upgrade.
     return this.#transaction.immediate(requests);
   }
-
 
   async read(exercise: string, from: number, limit: number): Promise<Committed[]> {
     const rows = this.#stmt.read.all(exercise, from, limit) as Row[];
@@ -187,7 +201,12 @@ export class SqliteStore implements Store {
   async findMessage(exercise: string, id: string): Promise<MessageRecord | undefined> {
     const row = this.#stmt.message.get(exercise, id) as Row | undefined;
     if (!row) return undefined;
-    return { idx: row['idx'] as number, hash: row['hash'] as string, from: row['from_station'] as string, to: row['to_station'] as string };
+    return {
+      idx: row['idx'] as number,
+      hash: row['hash'] as string,
+      from: row['from_station'] as string,
+      to: row['to_station'] as string,
+    };
   }
 
   async addEnrolmentCode(c: EnrolmentCode): Promise<void> {

@@ -17,7 +17,10 @@ import type { AppendRequest, AppendResult, EnrolmentCode, Store } from './types.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Built: next to this file. From TypeScript sources (tests): the built copy, which `npm test` makes first.
-const WORKER = [path.join(here, 'sqlite-worker.js'), path.resolve(here, '../../dist/server/store/sqlite-worker.js')].find((f) => existsSync(f));
+const WORKER = [
+  path.join(here, 'sqlite-worker.js'),
+  path.resolve(here, '../../dist/server/store/sqlite-worker.js'),
+].find((f) => existsSync(f));
 
 /** Quiet for this long (no commit), a relay is idle rather than between two items of a stream. */
 const QUIET_MS = 2;
@@ -82,9 +85,12 @@ export class ThreadedSqliteStore implements Store {
     if (this.#dead) throw this.#dead;
     // Inline only while the writer thread has nothing in hand (not even an enrolment code or a probe):
     // the inline transaction runs to its end synchronously, so no write can start beside it.
-    const inline = requests.length === 1 && this.#pending.size === 0 && performance.now() - this.#lastCommit >= QUIET_MS;
+    const inline =
+      requests.length === 1 && this.#pending.size === 0 && performance.now() - this.#lastCommit >= QUIET_MS;
     try {
-      const results = inline ? await this.local.append(requests) : decodeResults(await this.#call<WireResult[]>('append', requests));
+      const results = inline
+        ? await this.local.append(requests)
+        : decodeResults(await this.#call<WireResult[]>('append', requests));
       this.#recent.remember(requests, results);
       return results;
     } finally {
@@ -111,7 +117,8 @@ export class ThreadedSqliteStore implements Store {
   getKey: Store['getKey'] = (...a) => this.local.getKey(...a);
   listKeys: Store['listKeys'] = (...a) => this.local.listKeys(...a);
   nextSeq: Store['nextSeq'] = (...a) => this.local.nextSeq(...a);
-  findMessage: Store['findMessage'] = async (exercise, id) => this.#recent.get(exercise, id) ?? this.local.findMessage(exercise, id);
+  findMessage: Store['findMessage'] = async (exercise, id) =>
+    this.#recent.get(exercise, id) ?? this.local.findMessage(exercise, id);
   findEnrolmentCode: Store['findEnrolmentCode'] = (...a) => this.local.findEnrolmentCode(...a);
   getMeta: Store['getMeta'] = (...a) => this.local.getMeta(...a);
 

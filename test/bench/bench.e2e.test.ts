@@ -18,7 +18,20 @@ describe('hotline bench', { timeout: 120_000 }, () => {
   it('runs the smoke profile against its own relay and the bare relay, checks everything, and writes JSON and HTML', async () => {
     const json = path.join(dir, 'smoke.json');
     const html = path.join(dir, 'smoke.html');
-    const r = await runToEnd(['bench', '--profile', 'smoke', '--baseline', '--max-p99', '10s', '--min-rate', '1', '--json', json, '--html', html]);
+    const r = await runToEnd([
+      'bench',
+      '--profile',
+      'smoke',
+      '--baseline',
+      '--max-p99',
+      '10s',
+      '--min-rate',
+      '1',
+      '--json',
+      json,
+      '--html',
+      html,
+    ]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/submit → receipt back/);
     expect(r.stdout).toMatch(/result: PASS/);
@@ -27,7 +40,13 @@ describe('hotline bench', { timeout: 120_000 }, () => {
     expect(report.ok).toBe(true);
     const planned = 40 * 2; // rate × (duration + warmup)
     for (const run of [report.relay!, report.baseline!]) {
-      expect(run.correctness).toMatchObject({ ok: true, pairs: 2, messages: planned, receipts: planned, faultCounts: {} });
+      expect(run.correctness).toMatchObject({
+        ok: true,
+        pairs: 2,
+        messages: planned,
+        receipts: planned,
+        faultCounts: {},
+      });
       expect(run.errors).toEqual({});
       expect(run.timing.drained).toBe(true);
       expect(run.messages).toEqual({ planned, warmup: 20, measured: 60 });
@@ -39,7 +58,11 @@ describe('hotline bench', { timeout: 120_000 }, () => {
       }
     }
     // Every message and receipt signature, every entry (2 pairs × 3 setup entries), in the relay's logs.
-    expect(report.relay!.correctness.verification).toMatchObject({ mode: 'after-the-fact', signatures: 2 * planned, entries: 2 * planned + 6 });
+    expect(report.relay!.correctness.verification).toMatchObject({
+      mode: 'after-the-fact',
+      signatures: 2 * planned,
+      entries: 2 * planned + 6,
+    });
     expect(report.relay!.correctness.verification.checkpoints).toBeGreaterThan(0);
     expect(report.baseline!.correctness.verification.mode).toBe('skipped');
     expect(report.relay!.relay!.memory.sockets).toBe(4);
@@ -61,7 +84,7 @@ describe('hotline bench', { timeout: 120_000 }, () => {
     expect(report.command).toContain('--store volatile');
   });
 
-  it('drives another build\'s relay with --relay-build, and names a directory that holds none', async () => {
+  it("drives another build's relay with --relay-build, and names a directory that holds none", async () => {
     const built = path.resolve('dist');
     const r = await runToEnd(['bench', ...TINY, '--relay-build', built, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -85,7 +108,10 @@ describe('hotline bench', { timeout: 120_000 }, () => {
 
   it('fails the run (exit 5) when the relay drops, duplicates or reorders a message', async () => {
     const runs = await Promise.all(
-      (['drop', 'duplicate', 'reorder'] as const).map(async (fault) => ({ fault, r: await runToEnd(['bench', ...TINY, '--baseline', '--inject-fault', fault, '--json']) })),
+      (['drop', 'duplicate', 'reorder'] as const).map(async (fault) => ({
+        fault,
+        r: await runToEnd(['bench', ...TINY, '--baseline', '--inject-fault', fault, '--json']),
+      })),
     );
     const expected = { drop: 'lost', duplicate: 'duplicated', reorder: 'reordered' } as const;
     for (const { fault, r } of runs) {

@@ -13,7 +13,14 @@ const N = 6;
 let valid: { log: PairLog; entries: Entry[] };
 
 function seen(e: Entry, payload?: { id: string; seq: number; ref?: string }, kid?: string): SeenEntry {
-  return { idx: e.idx, hash: e.hash, kind: e.kind, ...(e.jws ? { jws: e.jws } : {}), ...(payload ? { id: payload.id, seq: payload.seq, ...(payload.ref ? { ref: payload.ref } : {}) } : {}), ...(kid ? { kid } : {}) };
+  return {
+    idx: e.idx,
+    hash: e.hash,
+    kind: e.kind,
+    ...(e.jws ? { jws: e.jws } : {}),
+    ...(payload ? { id: payload.id, seq: payload.seq, ...(payload.ref ? { ref: payload.ref } : {}) } : {}),
+    ...(kid ? { kid } : {}),
+  };
 }
 
 /** A pair's exercise log as the relay would write it: creation, two enrolments, then N messages each followed by its receipt. */
@@ -24,26 +31,74 @@ async function buildLog(): Promise<{ log: PairLog; entries: Entry[] }> {
   const entries: Entry[] = [];
   const append = async (body: Omit<EntryBody, 'idx' | 'prev' | 'at'>) => {
     const prev = entries.at(-1)?.hash ?? GENESIS_PREV;
-    const full: EntryBody = { idx: entries.length, prev, at: new Date(Date.UTC(2026, 0, 1, 0, 0, entries.length)).toISOString(), ...body };
+    const full: EntryBody = {
+      idx: entries.length,
+      prev,
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, entries.length)).toISOString(),
+      ...body,
+    };
     const entry: Entry = { ...full, hash: await hashEntry(full) };
     entries.push(entry);
     return entry;
   };
   await append({ kind: 'exercise-created', data: { exercise: def, relayKid: 'relay-kid' } });
-  await append({ kind: 'key-enrolled', data: { kid: a.kid, station: 'beijing', operator: 'bench sender', publicJwk: a.publicJwk } });
-  await append({ kind: 'key-enrolled', data: { kid: b.kid, station: 'washington', operator: 'bench receiver', publicJwk: b.publicJwk } });
-  const log: PairLog = { pair: 0, senderKid: a.kid, receiverKid: b.kid, sent: [], atReceiver: [], atSender: [], receipts: true, receiptsSubmitted: N, receiptsAccepted: N };
+  await append({
+    kind: 'key-enrolled',
+    data: { kid: a.kid, station: 'beijing', operator: 'bench sender', publicJwk: a.publicJwk },
+  });
+  await append({
+    kind: 'key-enrolled',
+    data: { kid: b.kid, station: 'washington', operator: 'bench receiver', publicJwk: b.publicJwk },
+  });
+  const log: PairLog = {
+    pair: 0,
+    senderKid: a.kid,
+    receiverKid: b.kid,
+    sent: [],
+    atReceiver: [],
+    atSender: [],
+    receipts: true,
+    receiptsSubmitted: N,
+    receiptsAccepted: N,
+  };
   const common = { v: 1 as const, exercise: def.id, sentAt: '2026-01-01T00:00:00.000Z' };
   for (let k = 0; k < N; k++) {
-    const m: MessagePayload = { ...common, type: 'message', id: uuidv7(), from: 'beijing', to: 'washington', seq: k, precedence: 'ROUTINE', lang: 'zh', body: `message ${k}`, classification: def.classification };
+    const m: MessagePayload = {
+      ...common,
+      type: 'message',
+      id: uuidv7(),
+      from: 'beijing',
+      to: 'washington',
+      seq: k,
+      precedence: 'ROUTINE',
+      lang: 'zh',
+      body: `message ${k}`,
+      classification: def.classification,
+    };
     const jws = sa.sign(m, TYP.message);
     log.sent.push({ id: m.id, seq: k, jws, accepted: 1, rejected: 0 });
     const me = await append({ kind: 'message', jws });
-    const r: ReceiptPayload = { ...common, type: 'receipt', id: uuidv7(), from: 'washington', to: 'beijing', seq: k, kind: 'delivered', ref: m.id, refHash: me.hash };
+    const r: ReceiptPayload = {
+      ...common,
+      type: 'receipt',
+      id: uuidv7(),
+      from: 'washington',
+      to: 'beijing',
+      seq: k,
+      kind: 'delivered',
+      ref: m.id,
+      refHash: me.hash,
+    };
     await append({ kind: 'receipt', jws: sb.sign(r, TYP.receipt) });
   }
   for (const e of entries) {
-    const payload = e.jws ? (JSON.parse(Buffer.from(e.jws.split('.')[1]!, 'base64url').toString()) as { id: string; seq: number; ref?: string }) : undefined;
+    const payload = e.jws
+      ? (JSON.parse(Buffer.from(e.jws.split('.')[1]!, 'base64url').toString()) as {
+          id: string;
+          seq: number;
+          ref?: string;
+        })
+      : undefined;
     const kid = e.kind === 'message' ? a.kid : e.kind === 'receipt' ? b.kid : undefined;
     log.atReceiver.push(seen(e, payload, kid));
     log.atSender.push(seen(e, payload, kid));
@@ -117,7 +172,13 @@ describe('the pair checker', () => {
     log.sent[1]!.accepted = 2;
     log.atSender[0]!.hash = 'x'.repeat(43);
     const r = checkPair(log);
-    expect(r.counts).toMatchObject({ 'receipt-lost': 1, 'receipt-duplicated': 1, 'not-accepted': 1, 'accepted-twice': 1, 'views-differ': 1 });
+    expect(r.counts).toMatchObject({
+      'receipt-lost': 1,
+      'receipt-duplicated': 1,
+      'not-accepted': 1,
+      'accepted-twice': 1,
+      'views-differ': 1,
+    });
   });
 
   it('lists at most a few faults of a kind but counts them all', () => {

@@ -13,7 +13,13 @@ import { parsePrometheus, storeFigures } from '../../bench/store-metrics.js';
 
 describe('bench options', () => {
   it('parses durations, precedence mixes and p99 thresholds', () => {
-    expect([parseDuration('250us'), parseDuration('10ms'), parseDuration('1.5s'), parseDuration('2m'), parseDuration('40')]).toEqual([0.25, 10, 1500, 120_000, 40]);
+    expect([
+      parseDuration('250us'),
+      parseDuration('10ms'),
+      parseDuration('1.5s'),
+      parseDuration('2m'),
+      parseDuration('40'),
+    ]).toEqual([0.25, 10, 1500, 120_000, 40]);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
     expect(parseMix('flash:1, ROUTINE:9')).toEqual({ FLASH: 1, ROUTINE: 9 });
     expect(parseMix('IMMEDIATE')).toEqual({ IMMEDIATE: 1 });
@@ -28,7 +34,9 @@ describe('bench options', () => {
     expect(profileWorkload('1000')).toMatchObject({ pairs: 1000, rate: 200 });
     expect(profileWorkload('idle')).toMatchObject({ pairs: 1000, rate: 0 });
     expect(() => profileWorkload('huge')).toThrow(/unknown profile/);
-    expect(() => checkWorkload({ ...profileWorkload(undefined), rate: 50_000, durationMs: 60_000 })).toThrow(/1,000,000/);
+    expect(() => checkWorkload({ ...profileWorkload(undefined), rate: 50_000, durationMs: 60_000 })).toThrow(
+      /1,000,000/,
+    );
     expect(() => checkWorkload({ ...profileWorkload(undefined), bodyBytes: 20_000 })).toThrow(/body-bytes/);
   });
 
@@ -43,7 +51,13 @@ describe('bench options', () => {
 });
 
 describe('store figures from /metrics', () => {
-  const scrape = (n: number, sum: number, b1: number, b2: number, seconds: number) => `# HELP hotline_commit_batch_size Entries per durable commit
+  const scrape = (
+    n: number,
+    sum: number,
+    b1: number,
+    b2: number,
+    seconds: number,
+  ) => `# HELP hotline_commit_batch_size Entries per durable commit
 # TYPE hotline_commit_batch_size histogram
 hotline_commit_batch_size_bucket{le="1"} ${b1}
 hotline_commit_batch_size_bucket{le="2"} ${b1 + b2}
@@ -89,14 +103,31 @@ describe('memory per socket', () => {
 
   it('uses the second half of the sockets when connected in steps, so freed setup memory does not hide their cost', () => {
     // RSS first falls (setup garbage returned), then grows 5 MB per 1000 sockets.
-    const points = [0, 1000, 2000, 3000, 4000].map((sockets, i) => ({ sockets, stats: stats([100, 90, 80, 85, 90][i]!, 10 + sockets / 1000) }));
+    const points = [0, 1000, 2000, 3000, 4000].map((sockets, i) => ({
+      sockets,
+      stats: stats([100, 90, 80, 85, 90][i]!, 10 + sockets / 1000),
+    }));
     const m = memoryFigures(points, stats(91, 14));
-    expect(m).toMatchObject({ method: 'second-half', sockets: 4000, rssPerSocketKb: 5.1, heapPerSocketKb: 1, rssBeforeMb: 100, rssConnectedMb: 90, rssEndMb: 91 });
+    expect(m).toMatchObject({
+      method: 'second-half',
+      sockets: 4000,
+      rssPerSocketKb: 5.1,
+      heapPerSocketKb: 1,
+      rssBeforeMb: 100,
+      rssConnectedMb: 90,
+      rssEndMb: 91,
+    });
     expect(m.points).toHaveLength(5);
   });
 
   it('falls back to the whole delta with a single step', () => {
-    const m = memoryFigures([{ sockets: 0, stats: stats(50, 10) }, { sockets: 4, stats: stats(50.5, 10.25) }], stats(51, 10));
+    const m = memoryFigures(
+      [
+        { sockets: 0, stats: stats(50, 10) },
+        { sockets: 4, stats: stats(50.5, 10.25) },
+      ],
+      stats(51, 10),
+    );
     expect(m).toMatchObject({ method: 'whole', rssPerSocketKb: 128, heapPerSocketKb: 64 });
   });
 });
@@ -105,7 +136,13 @@ describe('CPU profile summary', () => {
   it('charges self time to functions, names native frames by their caller, and finds the longest busy stretch', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'hotline-prof-'));
     try {
-      const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 9, columnNumber: 0, scriptId: '0' });
+      const frame = (functionName: string, url = '') => ({
+        functionName,
+        url,
+        lineNumber: 9,
+        columnNumber: 0,
+        scriptId: '0',
+      });
       const nodes = [
         { id: 1, callFrame: frame('(root)'), children: [2, 3, 5] },
         { id: 2, callFrame: frame('(idle)') },
@@ -114,13 +151,27 @@ describe('CPU profile summary', () => {
         { id: 5, callFrame: frame('(garbage collector)') },
       ];
       // 200 ms idle, then 30 ms in run (under commit) + 10 ms GC without a break, idle, then 5 ms of run.
-      const samples = [...Array(200).fill(2), ...Array(30).fill(4), ...Array(10).fill(5), ...Array(50).fill(2), ...Array(5).fill(4)];
+      const samples = [
+        ...Array(200).fill(2),
+        ...Array(30).fill(4),
+        ...Array(10).fill(5),
+        ...Array(50).fill(2),
+        ...Array(5).fill(4),
+      ];
       const file = path.join(dir, 'p.cpuprofile');
-      writeFileSync(file, JSON.stringify({ nodes, startTime: 0, endTime: 295_000, samples, timeDeltas: samples.map(() => 1000) }));
+      writeFileSync(
+        file,
+        JSON.stringify({ nodes, startTime: 0, endTime: 295_000, samples, timeDeltas: samples.map(() => 1000) }),
+      );
       const s = summariseProfile(file);
       expect(s.totalMs).toBe(295);
       expect(s.busyMs).toBe(45);
-      expect(s.topFunctions[0]).toEqual({ name: 'run', where: 'native, called from commit server/store/sqlite.js:10', ms: 35, percent: 77.8 });
+      expect(s.topFunctions[0]).toEqual({
+        name: 'run',
+        where: 'native, called from commit server/store/sqlite.js:10',
+        ms: 35,
+        percent: 77.8,
+      });
       expect(s.byModule[0]).toMatchObject({ name: 'server/store/sqlite.js', ms: 35 });
       expect(s.longestStalls[0]).toMatchObject({ at: 0.2, ms: 40 });
       expect(s.longestStalls[0]!.top.map((t) => t.name)).toEqual(['run', '(garbage collector)']);

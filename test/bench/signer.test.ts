@@ -34,7 +34,19 @@ const message = (seq: number, body: string): MessagePayload => ({
 describe('the bench signer', () => {
   it('makes byte-identical JWS to jose for messages, receipts and hellos', async () => {
     const { josePrivate, bench, signer } = await keys();
-    const receipt: ReceiptPayload = { v: 1, type: 'receipt', id: uuidv7(), exercise: 'bench-test', from: 'washington', to: 'beijing', seq: 0, sentAt: '2026-01-02T03:04:05.678Z', kind: 'delivered', ref: uuidv7(), refHash: 'A'.repeat(43) };
+    const receipt: ReceiptPayload = {
+      v: 1,
+      type: 'receipt',
+      id: uuidv7(),
+      exercise: 'bench-test',
+      from: 'washington',
+      to: 'beijing',
+      seq: 0,
+      sentAt: '2026-01-02T03:04:05.678Z',
+      kind: 'delivered',
+      ref: uuidv7(),
+      refHash: 'A'.repeat(43),
+    };
     const hello = { exercise: 'bench-test', station: 'beijing', nonce: 'n'.repeat(32), iat: 1_767_000_000 };
     const cases: [unknown, (typeof TYP)[keyof typeof TYP]][] = [
       [message(0, 'Hourly test. 北京 — Washington, "quoted" \\ and \u2028 unicode ✓'), TYP.message],
@@ -46,7 +58,11 @@ describe('the bench signer', () => {
       const fast = signer.sign(payload, typ);
       expect(fast).toBe(await signJws(payload, josePrivate, bench.kid, typ));
       // The header is exactly {alg, kid, typ}.
-      expect(JSON.parse(Buffer.from(fast.split('.')[0]!, 'base64url').toString())).toEqual({ alg: 'Ed25519', kid: bench.kid, typ });
+      expect(JSON.parse(Buffer.from(fast.split('.')[0]!, 'base64url').toString())).toEqual({
+        alg: 'Ed25519',
+        kid: bench.kid,
+        typ,
+      });
     }
   });
 
@@ -56,7 +72,12 @@ describe('the bench signer', () => {
     const m = message(3, 'verify me');
     const item = await verifyItem(signer.sign(m, TYP.message), (kid) => (kid === bench.kid ? key : undefined));
     expect(item).toMatchObject({ typ: TYP.message, kid: bench.kid, payload: m });
-    const hello = { exercise: 'bench-test', station: 'beijing', nonce: 'z'.repeat(24), iat: Math.floor(Date.now() / 1000) };
+    const hello = {
+      exercise: 'bench-test',
+      station: 'beijing',
+      nonce: 'z'.repeat(24),
+      iat: Math.floor(Date.now() / 1000),
+    };
     expect((await verifyHello(signer.sign(hello, TYP.hello), () => key)).payload).toEqual(hello);
   });
 

@@ -81,7 +81,17 @@ describe('the hotline CLI', () => {
   });
 
   it('has --help with examples on every command', async () => {
-    for (const cmd of ['serve', 'console', 'enrol', 'send', 'listen', 'enrol-code', 'export', 'verify', 'exercise create']) {
+    for (const cmd of [
+      'serve',
+      'console',
+      'enrol',
+      'send',
+      'listen',
+      'enrol-code',
+      'export',
+      'verify',
+      'exercise create',
+    ]) {
       const r = await runToEnd([...cmd.split(' '), '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(/Example/);

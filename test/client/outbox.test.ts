@@ -32,7 +32,11 @@ describe('the outbox', () => {
     }
     bj.stop();
 
-    const restored = await HotlineClient.open({ storage: new FileStorage(snapshot), socket: nodeSocket(), backoff: { baseMs: 20, maxMs: 200 } });
+    const restored = await HotlineClient.open({
+      storage: new FileStorage(snapshot),
+      socket: nodeSocket(),
+      backoff: { baseMs: 20, maxMs: 200 },
+    });
     clients.push(restored);
     const alarms: string[] = [];
     restored.on('alarm', (a) => alarms.push(a.code));
@@ -42,13 +46,20 @@ describe('the outbox', () => {
     // welcome's nextSeq already moved it on; force the stale counter to reproduce the worst case.
     restored.outbox.nextSeq = 0;
     const v = await restored.send({ body: 'three' });
-    await until(() => restored.conversation.messages.get(v.id)?.states.accepted !== undefined, 5000, 'accepted after rebase');
+    await until(
+      () => restored.conversation.messages.get(v.id)?.states.accepted !== undefined,
+      5000,
+      'accepted after rebase',
+    );
     // The re-signed seq shows at once, before its entry has been verified and applied.
     expect(restored.conversation.messages.get(v.id)?.seq).toBe(2);
     await until(() => restored.conversation.messages.get(v.id)?.idx !== undefined, 5000, 'in the verified log');
     expect(alarms).toContain('SEQ_CONFLICT');
     expect(restored.outbox.items).toHaveLength(0);
-    const msgs = restored.messages().filter((m) => m.direction === 'out').map((m) => [m.body, m.seq]);
+    const msgs = restored
+      .messages()
+      .filter((m) => m.direction === 'out')
+      .map((m) => [m.body, m.seq]);
     expect(msgs).toEqual([
       ['one', 0],
       ['two', 1],
@@ -61,7 +72,9 @@ describe('the outbox', () => {
     const bj = await enrolClient(relay, 'beijing');
     clients.push(bj);
     // Control characters are within the schema's limits but are escaped to six bytes each.
-    await expect(bj.send({ subject: '\u0001'.repeat(200), body: '\u0001'.repeat(8000) })).rejects.toMatchObject({ code: 'FRAME_TOO_LARGE' });
+    await expect(bj.send({ subject: '\u0001'.repeat(200), body: '\u0001'.repeat(8000) })).rejects.toMatchObject({
+      code: 'FRAME_TOO_LARGE',
+    });
     expect(bj.outbox.items).toHaveLength(0);
     expect(bj.outbox.nextSeq).toBe(0);
     bj.start();

@@ -27,7 +27,9 @@ function rows(markdown: string): string[][] {
 
 describe('docs/errors.md', () => {
   const table = rows(doc('errors.md'));
-  const documented = new Set(table.map((cells) => /^`([A-Z][A-Z0-9_]*)`$/.exec(cells[0] ?? '')?.[1]).filter((c) => c !== undefined));
+  const documented = new Set(
+    table.map((cells) => /^`([A-Z][A-Z0-9_]*)`$/.exec(cells[0] ?? '')?.[1]).filter((c) => c !== undefined),
+  );
 
   it('has a table row for every code in ERRORS', () => {
     const missing = Object.keys(ERRORS).filter((code) => !documented.has(code));

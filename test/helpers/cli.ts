@@ -23,7 +23,9 @@ export function run(args: string[], options: { cwd?: string; env?: Record<string
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   return {
     child,
     stdout: () => out,
@@ -35,14 +37,18 @@ export function run(args: string[], options: { cwd?: string; env?: Record<string
       for (;;) {
         const m = out.match(pattern);
         if (m) return m;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} in:\n${out}\n--- stderr ---\n${err}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${pattern} in:\n${out}\n--- stderr ---\n${err}`);
         await new Promise((r) => setTimeout(r, 20));
       }
     },
   };
 }
 
-export async function runToEnd(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runToEnd(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = run(args, options);
   p.child.stdin.end();
   const code = await p.exited;

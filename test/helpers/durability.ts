@@ -51,7 +51,9 @@ export function lastConn(log: Tapped[]): number {
 
 /** The idx of every `entry` frame received on one socket, in arrival order. */
 export function entryIdxs(log: Tapped[], conn: number): number[] {
-  return log.filter((t) => t.conn === conn && t.dir === 'in' && t.frame.type === 'entry').map((t) => (t.frame['entry'] as Entry).idx);
+  return log
+    .filter((t) => t.conn === conn && t.dir === 'in' && t.frame.type === 'entry')
+    .map((t) => (t.frame['entry'] as Entry).idx);
 }
 
 export function range(from: number, to: number): number[] {
@@ -87,7 +89,9 @@ export class RawConsole {
       const frame = JSON.parse(data.toString()) as Frame;
       raw.frames.push(frame);
       if (frame.type === 'challenge') {
-        void signHello(identity, frame['nonce'] as string).then((jws) => ws.send(JSON.stringify({ type: 'hello', jws, since })));
+        void signHello(identity, frame['nonce'] as string).then((jws) =>
+          ws.send(JSON.stringify({ type: 'hello', jws, since })),
+        );
       }
       if (frame.type === 'welcome') raw.welcome = frame;
     });
@@ -139,7 +143,8 @@ export function parseExport(text: string): LoggedEntry[] {
 export function messagesOf(log: LoggedEntry[], kid: string): { idx: number; id: string; seq: number; body: string }[] {
   const out: { idx: number; id: string; seq: number; body: string }[] = [];
   for (const { entry, item } of log) {
-    if (item?.kid === kid && item.payload.type === 'message') out.push({ idx: entry.idx, id: item.payload.id, seq: item.payload.seq, body: item.payload.body });
+    if (item?.kid === kid && item.payload.type === 'message')
+      out.push({ idx: entry.idx, id: item.payload.id, seq: item.payload.seq, body: item.payload.body });
   }
   return out;
 }
@@ -148,7 +153,8 @@ export function messagesOf(log: LoggedEntry[], kid: string): { idx: number; id: 
 export function receiptCounts(log: LoggedEntry[], kind: 'delivered' | 'acknowledged'): Map<string, number> {
   const counts = new Map<string, number>();
   for (const { item } of log) {
-    if (item?.payload.type === 'receipt' && item.payload.kind === kind) counts.set(item.payload.ref, (counts.get(item.payload.ref) ?? 0) + 1);
+    if (item?.payload.type === 'receipt' && item.payload.kind === kind)
+      counts.set(item.payload.ref, (counts.get(item.payload.ref) ?? 0) + 1);
   }
   return counts;
 }

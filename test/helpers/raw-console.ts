@@ -9,7 +9,12 @@ import { ALG, thumbprint } from '../../shared/jws.js';
 import { TYP, type MessagePayload, type PublicJwk, type ReceiptPayload } from '../../shared/items.js';
 import { parseServerFrame, SUBPROTOCOL, WS_PATH, type ServerFrame, type WelcomeFrame } from '../../shared/protocol.js';
 
-type Api = <T = Record<string, unknown>>(method: string, url: string, body?: unknown, token?: string) => Promise<{ status: number; body: T }>;
+type Api = <T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string,
+) => Promise<{ status: number; body: T }>;
 /** The part of the test relay this helper needs. */
 export interface RelayLike {
   url: string;
@@ -61,13 +66,20 @@ export class TestKey {
   async forge(header: Record<string, unknown> | string, payload: unknown, signature?: string): Promise<string> {
     const headerText = typeof header === 'string' ? header : JSON.stringify(header);
     const input = `${base64url(utf8(headerText))}.${base64url(bytesOf(payload))}`;
-    const sig = signature ?? base64url(new Uint8Array(await crypto.subtle.sign('Ed25519', this.privateKey, utf8(input))));
+    const sig =
+      signature ?? base64url(new Uint8Array(await crypto.subtle.sign('Ed25519', this.privateKey, utf8(input))));
     return `${input}.${sig}`;
   }
 
   /** A hello JWS answering a challenge nonce; `overrides` replace payload fields. */
   hello(nonce: string, overrides: Record<string, unknown> = {}): Promise<string> {
-    const payload = { exercise: this.exercise, station: this.station, nonce, iat: Math.floor(Date.now() / 1000), ...overrides };
+    const payload = {
+      exercise: this.exercise,
+      station: this.station,
+      nonce,
+      iat: Math.floor(Date.now() / 1000),
+      ...overrides,
+    };
     return this.sign(payload, { typ: TYP.hello });
   }
 }
@@ -91,7 +103,9 @@ export function message(fields: With<MessagePayload, 'exercise' | 'from' | 'to' 
 }
 
 /** A valid receipt payload with the given routing and reference fields. */
-export function receipt(fields: With<ReceiptPayload, 'exercise' | 'from' | 'to' | 'seq' | 'ref' | 'refHash'>): ReceiptPayload {
+export function receipt(
+  fields: With<ReceiptPayload, 'exercise' | 'from' | 'to' | 'seq' | 'ref' | 'refHash'>,
+): ReceiptPayload {
   return { v: 1, type: 'receipt', id: uuidv7(), sentAt: new Date().toISOString(), kind: 'delivered', ...fields };
 }
 
@@ -128,7 +142,10 @@ function socket(relay: { url: string }, options: ConnectOptions): WebSocket {
 }
 
 /** Opens a WebSocket that the relay must refuse; resolves with the HTTP status and JSON body of the refusal. */
-export function refusedUpgrade(relay: { url: string }, options: ConnectOptions = {}): Promise<{ status: number; body: unknown }> {
+export function refusedUpgrade(
+  relay: { url: string },
+  options: ConnectOptions = {},
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const ws = socket(relay, options);
     ws.on('open', () => {
@@ -193,7 +210,8 @@ export class RawConsole {
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.#closedWith = { code, reason: reason.toString() };
-        for (const w of this.#waiters.splice(0)) w.reject(new Error(`socket closed (${code} ${reason.toString()}) while waiting for a frame`));
+        for (const w of this.#waiters.splice(0))
+          w.reject(new Error(`socket closed (${code} ${reason.toString()}) while waiting for a frame`));
         resolve(this.#closedWith);
       });
     });
@@ -250,7 +268,15 @@ export class RawConsole {
 
   /** A valid receipt from this console for a message it received. */
   receipt(ref: string, refHash: string, overrides: Partial<ReceiptPayload> = {}): ReceiptPayload {
-    return receipt({ exercise: this.exercise, from: this.station, to: this.peer, seq: this.seq, ref, refHash, ...overrides });
+    return receipt({
+      exercise: this.exercise,
+      from: this.station,
+      to: this.peer,
+      seq: this.seq,
+      ref,
+      refHash,
+      ...overrides,
+    });
   }
 
   /** Signs a payload with this console's key (see TestKey.sign). */
@@ -267,11 +293,16 @@ export class RawConsole {
 
   /** The next accepted or rejected frame. */
   result(timeoutMs?: number): Promise<FrameOf<'accepted'> | FrameOf<'rejected'>> {
-    return this.waitForFrame((f): f is FrameOf<'accepted'> | FrameOf<'rejected'> => f.type === 'accepted' || f.type === 'rejected', timeoutMs);
+    return this.waitForFrame(
+      (f): f is FrameOf<'accepted'> | FrameOf<'rejected'> => f.type === 'accepted' || f.type === 'rejected',
+      timeoutMs,
+    );
   }
 
   /** Signs and submits a valid message at the next seq; throws unless it is accepted, then advances seq. */
-  async accept(overrides: Partial<MessagePayload> = {}): Promise<{ payload: MessagePayload; accepted: FrameOf<'accepted'> }> {
+  async accept(
+    overrides: Partial<MessagePayload> = {},
+  ): Promise<{ payload: MessagePayload; accepted: FrameOf<'accepted'> }> {
     const payload = this.message(overrides);
     const answer = await this.submit(await this.sign(payload));
     if (answer.type !== 'accepted') throw new Error(`expected accepted, got ${JSON.stringify(answer)}`);
@@ -280,10 +311,14 @@ export class RawConsole {
   }
 
   /** Resolves with the first queued or next arriving frame that matches; rejects after the timeout. */
-  waitForFrame<T extends Frame = Frame>(match: ((frame: Frame) => frame is T) | ((frame: Frame) => boolean), timeoutMs = 5_000): Promise<T> {
+  waitForFrame<T extends Frame = Frame>(
+    match: ((frame: Frame) => frame is T) | ((frame: Frame) => boolean),
+    timeoutMs = 5_000,
+  ): Promise<T> {
     const i = this.queue.findIndex((f) => match(f));
     if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0] as T);
-    if (this.#closedWith) return Promise.reject(new Error(`socket already closed (${this.#closedWith.code}); no matching frame queued`));
+    if (this.#closedWith)
+      return Promise.reject(new Error(`socket already closed (${this.#closedWith.code}); no matching frame queued`));
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
         match,

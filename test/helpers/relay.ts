@@ -16,13 +16,21 @@ export function tempDir(prefix = 'hotline-test-'): string {
 export interface TestRelay extends RunningRelay {
   dataDir: string;
   trainerToken(): Promise<string>;
-  api<T = Record<string, unknown>>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  api<T = Record<string, unknown>>(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }>;
   issueCode(station: string, exercise?: string, ttlSeconds?: number): Promise<string>;
   cleanup(): Promise<void>;
 }
 
 export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = tempDir()): Promise<TestRelay> {
-  const config = loadConfig({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', printLinks: false, ...overrides }, {});
+  const config = loadConfig(
+    { dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', printLinks: false, ...overrides },
+    {},
+  );
   const running = await startRelay(config, pino({ level: 'silent' }));
   let secret = running.newTrainerSecret;
   let token: string | undefined;
@@ -56,7 +64,12 @@ export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = 
       return token;
     },
     async issueCode(station, exercise = 'dtl', ttlSeconds = 600) {
-      const res = await api<{ code: string }>('POST', `/v1/exercises/${exercise}/enrolment-codes`, { station, ttlSeconds }, await relay.trainerToken());
+      const res = await api<{ code: string }>(
+        'POST',
+        `/v1/exercises/${exercise}/enrolment-codes`,
+        { station, ttlSeconds },
+        await relay.trainerToken(),
+      );
       if (res.status !== 201) throw new Error(`issueCode: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.code;
     },
@@ -88,7 +101,11 @@ export async function enrolClient(
 }
 
 /** Polls until the check passes or the time runs out (no fixed sleeps in tests). */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -8,12 +8,24 @@ import { MemoryStore } from '../../server/store/memory.js';
 import type { AppendRequest } from '../../server/store/types.js';
 import { DEFAULT_EXERCISE } from '../../server/exercises.js';
 
-const note = (n: number): AppendRequest => ({ exercise: 'dtl', kind: 'note', at: new Date().toISOString(), data: { n } });
+const note = (n: number): AppendRequest => ({
+  exercise: 'dtl',
+  kind: 'note',
+  at: new Date().toISOString(),
+  data: { n },
+});
 
 /** A store whose commits wait for release(), recording the size of each batch. */
 async function gatedStore() {
   const store = new MemoryStore();
-  await store.append([{ exercise: 'dtl', kind: 'exercise-created', at: new Date().toISOString(), data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+  await store.append([
+    {
+      exercise: 'dtl',
+      kind: 'exercise-created',
+      at: new Date().toISOString(),
+      data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' },
+    },
+  ]);
   const batches: number[] = [];
   let gate: (() => void) | undefined;
   let gated = false;
@@ -38,7 +50,11 @@ async function gatedStore() {
 // The load rule's rate is set to 0 (any four queued items are load) or out of reach, so no assertion
 // depends on how fast this machine runs the test.
 const committer = (store: MemoryStore, maxBatch: number, windowMs: number, ratePerMs = 0) =>
-  new Committer(store, async () => undefined, new Metrics(), createLogger('silent', false), { maxBatch, windowMs, load: { items: 4, ratePerMs } });
+  new Committer(store, async () => undefined, new Metrics(), createLogger('silent', false), {
+    maxBatch,
+    windowMs,
+    load: { items: 4, ratePerMs },
+  });
 
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 1));

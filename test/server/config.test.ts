@@ -7,7 +7,10 @@ describe('configuration', () => {
     expect(c.port).toBe(9001);
     expect(c.heartbeatMs).toBe(20_000);
     expect(c.helloTimeoutMs).toBe(DEFAULTS.helloTimeoutMs);
-    expect(loadConfig({}, { HOTLINE_ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(loadConfig({}, { HOTLINE_ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).allowedOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
   });
 
   it.each([

@@ -54,7 +54,10 @@ afterEach(async () => {
 });
 
 async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay> {
-  const proc = spawn(process.execPath, [FIXTURE, dataDir, String(port)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [FIXTURE, dataDir, String(port)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   children.add(proc);
   const exited = exitOf(proc);
   const stderr: string[] = [];
@@ -76,7 +79,13 @@ async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay> {
   return { proc, url: info.url, port: info.port, secret: info.secret, stderr, exited };
 }
 
-async function call<T>(relay: ChildRelay, method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; text: string; json: () => T }> {
+async function call<T>(
+  relay: ChildRelay,
+  method: string,
+  url: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; text: string; json: () => T }> {
   const res = await fetch(new URL(url, relay.url), {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -109,14 +118,23 @@ describe('a relay killed with SIGKILL mid-stream', () => {
     const issuer = {
       url: relay.url,
       async issueCode(station: string) {
-        const res = await call<{ code: string }>(relay, 'POST', '/v1/exercises/dtl/enrolment-codes', { station, ttlSeconds: 600 }, await trainerToken(relay));
+        const res = await call<{ code: string }>(
+          relay,
+          'POST',
+          '/v1/exercises/dtl/enrolment-codes',
+          { station, ttlSeconds: 600 },
+          await trainerToken(relay),
+        );
         expect(res.status).toBe(201);
         return res.json().code;
       },
     };
     const beijing: HotlineClient = await enrolClient(issuer, 'beijing');
     const washington: HotlineClient = await enrolClient(issuer, 'washington');
-    cleanups.push(() => beijing.stop(), () => washington.stop());
+    cleanups.push(
+      () => beijing.stop(),
+      () => washington.stop(),
+    );
     const trouble = watchTrouble(beijing, washington);
     beijing.start();
     washington.start();
@@ -125,7 +143,13 @@ describe('a relay killed with SIGKILL mid-stream', () => {
     // Every acceptance the sender sees, with the idx and hash it was given.
     const accepted = new Map<string, { idx: number; hash: string }>();
     beijing.on('message', (v) => {
-      if (v.direction === 'out' && v.states.accepted !== undefined && v.idx !== undefined && v.hash !== undefined && !accepted.has(v.id)) {
+      if (
+        v.direction === 'out' &&
+        v.states.accepted !== undefined &&
+        v.idx !== undefined &&
+        v.hash !== undefined &&
+        !accepted.has(v.id)
+      ) {
         accepted.set(v.id, { idx: v.idx, hash: v.hash });
       }
     });
@@ -157,7 +181,11 @@ describe('a relay killed with SIGKILL mid-stream', () => {
     await streaming;
     await until(() => beijing.outbox.items.length === 0, 15_000, 'the outbox drained');
     await until(() => sent.every((id) => accepted.has(id)), 5000, 'all sent accepted');
-    await until(() => sent.every((id) => beijing.conversation.messages.get(id)?.states.delivered !== undefined), 15_000, 'all delivered');
+    await until(
+      () => sent.every((id) => beijing.conversation.messages.get(id)?.states.delivered !== undefined),
+      15_000,
+      'all delivered',
+    );
     await until(() => washington.outbox.items.length === 0, 15_000, 'washington outbox drained');
 
     const text = await exportText(relay);

@@ -31,7 +31,11 @@ describe('a full exchange between two enrolled consoles', () => {
 
     await until(() => beijing.conversation.messages.get(sent.id)?.states.delivered !== undefined, 5000, 'delivered');
     await washington.acknowledge(sent.id, 'Received, standing by');
-    await until(() => latestState(beijing.conversation.messages.get(sent.id)!) === 'acknowledged', 5000, 'acknowledged');
+    await until(
+      () => latestState(beijing.conversation.messages.get(sent.id)!) === 'acknowledged',
+      5000,
+      'acknowledged',
+    );
 
     const out = beijing.conversation.messages.get(sent.id)!;
     const { queued, accepted, delivered, acknowledged } = out.states;

@@ -23,7 +23,8 @@ describe('export and offline verification', () => {
   let heldEarly = '';
   let heldLate = '';
 
-  const exportNow = async () => (await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, await relay.trainerToken())).body;
+  const exportNow = async () =>
+    (await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, await relay.trainerToken())).body;
 
   beforeAll(async () => {
     relay = await startTestRelay();

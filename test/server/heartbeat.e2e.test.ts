@@ -17,7 +17,9 @@ describe('liveness', () => {
     const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/ws`, 'hotline.v1');
     // ws answers protocol pings by itself; a dead peer does not.
     if (!answerPings) (ws as unknown as { pong: () => void }).pong = () => undefined;
-    const closed = new Promise<{ code: number; at: number }>((resolve) => ws.on('close', (code) => resolve({ code, at: Date.now() })));
+    const closed = new Promise<{ code: number; at: number }>((resolve) =>
+      ws.on('close', (code) => resolve({ code, at: Date.now() })),
+    );
     return { ws, closed };
   }
 

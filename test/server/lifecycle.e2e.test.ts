@@ -46,7 +46,11 @@ describe('relay lifecycle, health and failure', () => {
     expect(report.ok).toBe(true);
     const logged = report.entries.some((e) => e.kind === 'message');
     expect(logged || bj.outbox.find(sent.id) !== undefined).toBe(true);
-    expect(logged && bj.outbox.find(sent.id) !== undefined && bj.conversation.messages.get(sent.id)?.states.accepted !== undefined).toBe(false);
+    expect(
+      logged &&
+        bj.outbox.find(sent.id) !== undefined &&
+        bj.conversation.messages.get(sent.id)?.states.accepted !== undefined,
+    ).toBe(false);
   });
 
   it('fails closed when the store cannot commit: STORE_UNAVAILABLE, not ready, nothing accepted, then recovers', async () => {
@@ -76,7 +80,11 @@ describe('relay lifecycle, health and failure', () => {
     store.append = append;
     store.probe = probe;
     expect((await relay.api('GET', '/readyz')).status).toBe(200);
-    await until(() => bj.conversation.messages.get(sent.id)?.states.accepted !== undefined, 10_000, 'accepted after recovery');
+    await until(
+      () => bj.conversation.messages.get(sent.id)?.states.accepted !== undefined,
+      10_000,
+      'accepted after recovery',
+    );
     expect(bj.outbox.items).toHaveLength(0);
   });
 
@@ -104,10 +112,17 @@ describe('relay lifecycle, health and failure', () => {
       },
     });
     const dataDir = tempDir();
-    const running = await startRelay(loadConfig({ dataDir, port: 0, printLinks: false }, {}), pino({ level: 'trace' }, sink));
+    const running = await startRelay(
+      loadConfig({ dataDir, port: 0, printLinks: false }, {}),
+      pino({ level: 'trace' }, sink),
+    );
     try {
       const secret = running.newTrainerSecret!;
-      const tokenRes = await fetch(`${running.url}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+      const tokenRes = await fetch(`${running.url}/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret }),
+      });
       const { token } = (await tokenRes.json()) as { token: string };
       const codes: string[] = [];
       const issue = async (station: string) => {
@@ -136,7 +151,8 @@ describe('relay lifecycle, health and failure', () => {
       await new Promise((r) => ws.once('message', r));
       ws.close();
       expect(logs).toContain('console connected');
-      for (const secretThing of [body, 'SUBJECT-9d2e', secret, token, ...codes]) expect(logs).not.toContain(secretThing);
+      for (const secretThing of [body, 'SUBJECT-9d2e', secret, token, ...codes])
+        expect(logs).not.toContain(secretThing);
     } finally {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

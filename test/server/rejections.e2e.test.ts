@@ -9,7 +9,15 @@ import type { Entry } from '../../shared/entry.js';
 import { LIMITS, TYP, type MessagePayload } from '../../shared/items.js';
 import { hashEnrolmentCode, newEnrolmentCode } from '../../server/enrolment-code.js';
 import { RelayKey } from '../../server/relay-key.js';
-import { enrolKey, message, postEnrol, RawConsole, refusedUpgrade, TestKey, type FrameOf } from '../helpers/raw-console.js';
+import {
+  enrolKey,
+  message,
+  postEnrol,
+  RawConsole,
+  refusedUpgrade,
+  TestKey,
+  type FrameOf,
+} from '../helpers/raw-console.js';
 import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
 
 interface Head {
@@ -22,7 +30,11 @@ interface ExerciseView {
 }
 
 const part = (jws: string, i: number) => jws.split('.')[i]!;
-const withPart = (jws: string, i: number, value: string) => jws.split('.').map((p, j) => (j === i ? value : p)).join('.');
+const withPart = (jws: string, i: number, value: string) =>
+  jws
+    .split('.')
+    .map((p, j) => (j === i ? value : p))
+    .join('.');
 
 describe('rejections on a live relay', () => {
   let relay: TestRelay;
@@ -53,7 +65,12 @@ describe('rejections on a live relay', () => {
    * Sends a submit (a JWS) or any raw frame, expects the rejection, then proves that nothing changed and
    * that the connection still works: the next valid item is accepted as the very next entry of the log.
    */
-  async function expectRejected(c: RawConsole, input: string | { frame: string | object }, code: string, fields: Record<string, unknown> = {}): Promise<FrameOf<'rejected'>> {
+  async function expectRejected(
+    c: RawConsole,
+    input: string | { frame: string | object },
+    code: string,
+    fields: Record<string, unknown> = {},
+  ): Promise<FrameOf<'rejected'>> {
     const before = await head();
     let answer;
     if (typeof input === 'string') {
@@ -72,15 +89,20 @@ describe('rejections on a live relay', () => {
   beforeAll(async () => {
     relay = await startTestRelay();
     token = await relay.trainerToken();
-    const drill = await relay.api('POST', '/v1/exercises', {
-      id: 'drill',
-      title: 'Second drill',
-      classification: 'UNCLASSIFIED // EXERCISE',
-      stations: [
-        { id: 'beijing', name: 'Beijing', lang: 'zh' },
-        { id: 'washington', name: 'Washington', lang: 'en' },
-      ],
-    }, token);
+    const drill = await relay.api(
+      'POST',
+      '/v1/exercises',
+      {
+        id: 'drill',
+        title: 'Second drill',
+        classification: 'UNCLASSIFIED // EXERCISE',
+        stations: [
+          { id: 'beijing', name: 'Beijing', lang: 'zh' },
+          { id: 'washington', name: 'Washington', lang: 'en' },
+        ],
+      },
+      token,
+    );
     expect(drill.status).toBe(201);
     [bj, bj2, wa, drillBj, stranger] = await Promise.all([
       enrolKey(relay, 'beijing'),
@@ -189,7 +211,11 @@ describe('rejections on a live relay', () => {
 
     it('refuses alg none with BAD_ALGORITHM', async () => {
       const c = await connect(bj);
-      await expectRejected(c, await bj.forge({ alg: 'none', kid: bj.kid, typ: TYP.message }, c.message(), ''), 'BAD_ALGORITHM');
+      await expectRejected(
+        c,
+        await bj.forge({ alg: 'none', kid: bj.kid, typ: TYP.message }, c.message(), ''),
+        'BAD_ALGORITHM',
+      );
     });
 
     it('refuses a forged signature with BAD_SIGNATURE, naming the item', async () => {
@@ -263,7 +289,10 @@ describe('rejections on a live relay', () => {
     it('refuses a seq gap with SEQ_GAP and the expected seq', async () => {
       const c = await connect(bj);
       const next = c.seq;
-      await expectRejected(c, await c.sign(c.message({ seq: next + 1 })), 'SEQ_GAP', { expectedSeq: next, seq: next + 1 });
+      await expectRejected(c, await c.sign(c.message({ seq: next + 1 })), 'SEQ_GAP', {
+        expectedSeq: next,
+        seq: next + 1,
+      });
       await expectRejected(c, await c.sign(c.message({ seq: next + 1000 })), 'SEQ_GAP', { expectedSeq: next + 1 });
     });
 
@@ -273,15 +302,27 @@ describe('rejections on a live relay', () => {
       const before = await head();
       expect(before).toEqual({ idx: accepted.idx, hash: accepted.hash });
       const conflicting = await c.sign(c.message({ seq: payload.seq, body: 'Second version.' }));
-      expect(await c.submit(conflicting)).toMatchObject({ type: 'rejected', code: 'SEQ_CONFLICT', expectedSeq: payload.seq + 1 });
+      expect(await c.submit(conflicting)).toMatchObject({
+        type: 'rejected',
+        code: 'SEQ_CONFLICT',
+        expectedSeq: payload.seq + 1,
+      });
 
-      const isAlarm = (f: FrameOf<'entry'>['entry']) => f.kind === 'alarm' && f.data?.['code'] === 'SEQ_CONFLICT' && f.data['kid'] === bj.kid && f.data['seq'] === payload.seq;
+      const isAlarm = (f: FrameOf<'entry'>['entry']) =>
+        f.kind === 'alarm' &&
+        f.data?.['code'] === 'SEQ_CONFLICT' &&
+        f.data['kid'] === bj.kid &&
+        f.data['seq'] === payload.seq;
       const alarm = (await c.waitForFrame((f): f is FrameOf<'entry'> => f.type === 'entry' && isAlarm(f.entry))).entry;
       expect(alarm.idx).toBe(before.idx + 1);
       // The alarm is the only change, and it is durable in the exported log.
       expect(await head()).toEqual({ idx: alarm.idx, hash: alarm.hash });
       const exported = await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, token);
-      const entries = exported.body.trim().split('\n').slice(1, -1).map((l) => JSON.parse(l) as Entry);
+      const entries = exported.body
+        .trim()
+        .split('\n')
+        .slice(1, -1)
+        .map((l) => JSON.parse(l) as Entry);
       expect(entries.filter((e) => isAlarm(e))).toEqual([alarm]);
       // The original item still stands and the stream goes on.
       expect(entries[accepted.idx]!.jws).not.toBe(conflicting);
@@ -359,7 +400,10 @@ describe('rejections on a live relay', () => {
       const c = await connect();
       // A valid item, refused only because the connection has not proven its key yet.
       const seq = await relay.relay.store.nextSeq(bj.kid);
-      c.send({ type: 'submit', jws: await bj.sign(message({ exercise: 'dtl', from: 'beijing', to: 'washington', seq })) });
+      c.send({
+        type: 'submit',
+        jws: await bj.sign(message({ exercise: 'dtl', from: 'beijing', to: 'washington', seq })),
+      });
       expect(await c.result()).toMatchObject({ type: 'rejected', code: 'NOT_AUTHENTICATED' });
       expect(await head()).toEqual(before);
       await c.authenticate(bj);
@@ -378,7 +422,15 @@ describe('rejections on a live relay', () => {
       const cases: [string, (nonce: string) => Promise<string>][] = [
         ['HELLO_INVALID', (nonce) => bj.hello(nonce, { iat: now() - 3600 })],
         ['WRONG_STATION', (nonce) => bj.hello(nonce, { station: 'washington' })],
-        ['BAD_ALGORITHM', (nonce) => bj.forge({ alg: 'none', kid: bj.kid, typ: TYP.hello }, { exercise: 'dtl', station: 'beijing', nonce, iat: now() }, '')],
+        [
+          'BAD_ALGORITHM',
+          (nonce) =>
+            bj.forge(
+              { alg: 'none', kid: bj.kid, typ: TYP.hello },
+              { exercise: 'dtl', station: 'beijing', nonce, iat: now() },
+              '',
+            ),
+        ],
         ['UNKNOWN_KEY', (nonce) => stranger.hello(nonce, { exercise: 'dtl', station: 'beijing' })],
         ['BAD_TYPE', (nonce) => bj.sign({ exercise: 'dtl', station: 'beijing', nonce, iat: now() })],
       ];
@@ -410,15 +462,24 @@ describe('rejections on a live relay', () => {
 
   describe('upgrade', () => {
     it('refuses a foreign Origin with 403 ORIGIN_FORBIDDEN and accepts its own', async () => {
-      expect(await refusedUpgrade(relay, { origin: 'https://evil.example' })).toMatchObject({ status: 403, body: { code: 'ORIGIN_FORBIDDEN' } });
+      expect(await refusedUpgrade(relay, { origin: 'https://evil.example' })).toMatchObject({
+        status: 403,
+        body: { code: 'ORIGIN_FORBIDDEN' },
+      });
       const own = await RawConsole.connect(relay, { origin: relay.url });
       consoles.push(own);
       expect(own.challenge.nonce.length).toBeGreaterThanOrEqual(16);
     });
 
     it('refuses an upgrade without the subprotocol with 400 SUBPROTOCOL_REQUIRED', async () => {
-      expect(await refusedUpgrade(relay, { protocols: [] })).toMatchObject({ status: 400, body: { code: 'SUBPROTOCOL_REQUIRED' } });
-      expect(await refusedUpgrade(relay, { protocols: ['hotline.v2'] })).toMatchObject({ status: 400, body: { code: 'SUBPROTOCOL_REQUIRED' } });
+      expect(await refusedUpgrade(relay, { protocols: [] })).toMatchObject({
+        status: 400,
+        body: { code: 'SUBPROTOCOL_REQUIRED' },
+      });
+      expect(await refusedUpgrade(relay, { protocols: ['hotline.v2'] })).toMatchObject({
+        status: 400,
+        body: { code: 'SUBPROTOCOL_REQUIRED' },
+      });
     });
   });
 
@@ -474,7 +535,20 @@ describe('rejections on a live relay', () => {
           const res = await relay.api('GET', '/v1/exercises', undefined, t);
           expect(res).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
         }
-        const created = await relay.api('POST', '/v1/exercises', { id: 'rogue', title: 'Rogue', classification: '', stations: [{ id: 'a', name: 'A', lang: 'en' }, { id: 'b', name: 'B', lang: 'en' }] }, 'not-a-token');
+        const created = await relay.api(
+          'POST',
+          '/v1/exercises',
+          {
+            id: 'rogue',
+            title: 'Rogue',
+            classification: '',
+            stations: [
+              { id: 'a', name: 'A', lang: 'en' },
+              { id: 'b', name: 'B', lang: 'en' },
+            ],
+          },
+          'not-a-token',
+        );
         expect(created).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
         expect((await relay.api('GET', '/v1/exercises/rogue', undefined, token)).status).toBe(404);
         expect((await relay.api('GET', '/v1/exercises', undefined, token)).status).toBe(200);
@@ -485,15 +559,25 @@ describe('rejections on a live relay', () => {
 
     it('refuses a body over 64 KiB with 413 FRAME_TOO_LARGE', async () => {
       const before = await exercise();
-      const res = await relay.api('POST', '/v1/enrol', JSON.stringify({ code: 'x', operator: 'y'.repeat(LIMITS.frameBytes) }));
+      const res = await relay.api(
+        'POST',
+        '/v1/enrol',
+        JSON.stringify({ code: 'x', operator: 'y'.repeat(LIMITS.frameBytes) }),
+      );
       expect(res).toMatchObject({ status: 413, body: { code: 'FRAME_TOO_LARGE' } });
       expect(await exercise()).toEqual(before);
     });
 
     it('refuses a body that is not JSON with 400 BAD_REQUEST', async () => {
       const before = await exercise();
-      expect(await relay.api('POST', '/v1/enrol', '{"code":')).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
-      expect(await relay.api('POST', '/v1/exercises', '{"id":"x",}', token)).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+      expect(await relay.api('POST', '/v1/enrol', '{"code":')).toMatchObject({
+        status: 400,
+        body: { code: 'BAD_REQUEST' },
+      });
+      expect(await relay.api('POST', '/v1/exercises', '{"id":"x",}', token)).toMatchObject({
+        status: 400,
+        body: { code: 'BAD_REQUEST' },
+      });
       expect(await exercise()).toEqual(before);
     });
   });

@@ -35,13 +35,20 @@ afterEach(async () => {
   for (const c of run) await c();
 });
 
-async function relayForTest(overrides: Parameters<typeof startTestRelay>[0] = {}, dataDir?: string): Promise<TestRelay> {
+async function relayForTest(
+  overrides: Parameters<typeof startTestRelay>[0] = {},
+  dataDir?: string,
+): Promise<TestRelay> {
   const relay = await startTestRelay(overrides, dataDir);
   cleanups.push(() => relay.cleanup());
   return relay;
 }
 
-async function console_(relay: TestRelay, station: string, options: Partial<ClientOptions> = {}): Promise<HotlineClient> {
+async function console_(
+  relay: TestRelay,
+  station: string,
+  options: Partial<ClientOptions> = {},
+): Promise<HotlineClient> {
   const client = await enrolClient(relay, station, options);
   cleanups.push(() => client.stop());
   return client;
@@ -200,7 +207,11 @@ describe('the sender outbox across a relay restart', () => {
     const second = await relayForTest({ port }, dataDir);
     expect(second.port).toBe(port);
     await until(() => queued.every((id) => isAccepted(beijing, id)), 10_000, 'the 5 accepted after the restart');
-    await until(() => queued.every((id) => washington.conversation.messages.get(id)?.verified === true), 10_000, 'delivered to washington');
+    await until(
+      () => queued.every((id) => washington.conversation.messages.get(id)?.verified === true),
+      10_000,
+      'delivered to washington',
+    );
     await until(() => queued.every((id) => isDelivered(beijing, id)), 10_000, 'beijing sees delivered');
     await until(() => beijing.outbox.items.length === 0, 5000, 'outbox empty');
     await until(async () => (await new FileStorage(file).load())?.outbox.length === 0, 5000, 'outbox empty on disk');
@@ -252,7 +263,11 @@ describe('the sender outbox across a relay restart', () => {
     restored.start();
     await until(() => restored.outbox.items.length === 0, 10_000, 'restored outbox empty');
     expect(restoredTrouble.rejected).toEqual([]);
-    await until(async () => (await new FileStorage(restoredFile).load())?.outbox.length === 0, 5000, 'restored outbox empty on disk');
+    await until(
+      async () => (await new FileStorage(restoredFile).load())?.outbox.length === 0,
+      5000,
+      'restored outbox empty on disk',
+    );
     expect(ids.map((id) => accepts.get(id))).toEqual(original);
 
     // The stream goes on at the next seq.
@@ -265,7 +280,11 @@ describe('the sender outbox across a relay restart', () => {
     const raw = await RawConsole.open(restored.identity, Number.MAX_SAFE_INTEGER);
     cleanups.push(() => raw.close());
     for (const item of old) raw.send({ type: 'submit', jws: item.jws });
-    await until(() => raw.frames.filter((f) => f.type === 'accepted' || f.type === 'rejected').length === old.length, 5000, 'answers');
+    await until(
+      () => raw.frames.filter((f) => f.type === 'accepted' || f.type === 'rejected').length === old.length,
+      5000,
+      'answers',
+    );
     const answers = raw.frames.filter((f) => f.type === 'accepted' || f.type === 'rejected');
     expect(answers.map((f: Frame) => ({ type: f.type, id: f['id'], idx: f['idx'], hash: f['hash'] }))).toEqual(
       ids.map((id, i) => ({ type: 'accepted', id, ...original[i] })),
@@ -279,7 +298,12 @@ describe('the sender outbox across a relay restart', () => {
     expect(mine.map((m) => m.seq)).toEqual([0, 1, 2, 3]);
     // Everything before is unchanged; the only additions are the new message and its receipt.
     expect(after.log.slice(0, before.log.length)).toEqual(before.log);
-    expect(after.log.slice(before.log.length).map((l) => l.entry.kind).sort()).toEqual(['message', 'receipt']);
+    expect(
+      after.log
+        .slice(before.log.length)
+        .map((l) => l.entry.kind)
+        .sort(),
+    ).toEqual(['message', 'receipt']);
     expect(trouble).toEqual({ alarms: [], rejected: [] });
     expect(restoredTrouble).toEqual({ alarms: [], rejected: [] });
   });
@@ -300,7 +324,15 @@ describe('a console that resumes with a stale since', () => {
     let head = log.length - 1;
     expect(head).toBeGreaterThan(300);
 
-    const sinces: ((h: number) => number)[] = [() => -1, () => 0, () => 2, () => 37, (h) => h - 256, (h) => h - 1, (h) => h];
+    const sinces: ((h: number) => number)[] = [
+      () => -1,
+      () => 0,
+      () => 2,
+      () => 37,
+      (h) => h - 256,
+      (h) => h - 1,
+      (h) => h,
+    ];
     for (const sinceAt of sinces) {
       const since = sinceAt(head);
       const raw = await RawConsole.open(washington.identity, since);
@@ -309,12 +341,18 @@ describe('a console that resumes with a stale since', () => {
       const live = await sendMany(beijing, 10, `live after ${since}`);
       await until(() => live.every((id) => isAccepted(beijing, id)), 5000, 'live accepted');
       const newHead = beijing.conversation.messages.get(live[live.length - 1]!)!.idx!;
-      await until(() => raw.entries().some((e) => e.idx === newHead), 10_000, `entries up to ${newHead} after since ${since}`);
+      await until(
+        () => raw.entries().some((e) => e.idx === newHead),
+        10_000,
+        `entries up to ${newHead} after since ${since}`,
+      );
       const got: Entry[] = raw.entries();
       expect(got.map((e) => e.idx)).toEqual(range(since + 1, newHead));
       got.forEach((e, i) => expect(e.prev).toBe(i > 0 ? got[i - 1]!.hash : since >= 0 ? hashAt(since) : GENESIS_PREV));
       // The welcome came before the first entry.
-      expect(raw.frames.findIndex((f) => f.type === 'welcome')).toBeLessThan(raw.frames.findIndex((f) => f.type === 'entry'));
+      expect(raw.frames.findIndex((f) => f.type === 'welcome')).toBeLessThan(
+        raw.frames.findIndex((f) => f.type === 'entry'),
+      );
       await raw.close();
       const fresh = await exportLog(relay);
       log.splice(0, log.length, ...fresh.log);
@@ -324,7 +362,7 @@ describe('a console that resumes with a stale since', () => {
     expect(trouble).toEqual({ alarms: [], rejected: [] });
   });
 
-  it('gets exactly what it missed across the relay\'s in-memory window of recent entries', async () => {
+  it("gets exactly what it missed across the relay's in-memory window of recent entries", async () => {
     const relay = await relayForTest();
     const beijing = await console_(relay, 'beijing');
     const washington = await console_(relay, 'washington');
@@ -345,7 +383,11 @@ describe('a console that resumes with a stale since', () => {
       const live = await sendMany(beijing, 5, `live after ${since}`);
       await until(() => live.every((id) => isAccepted(beijing, id)), 5000, 'live accepted');
       head = beijing.conversation.messages.get(live[live.length - 1]!)!.idx!;
-      await until(() => raw.entries().some((e) => e.idx === head), 10_000, `entries up to ${head} after since ${since}`);
+      await until(
+        () => raw.entries().some((e) => e.idx === head),
+        10_000,
+        `entries up to ${head} after since ${since}`,
+      );
       const got = raw.entries();
       expect(got.map((e) => e.idx)).toEqual(range(since + 1, head));
       got.slice(1).forEach((e, i) => expect(e.prev).toBe(got[i]!.hash));
@@ -367,7 +409,11 @@ describe('a console that resumes with a stale since', () => {
     await until(() => beijing.peerOnline && washington.peerOnline, 5000, 'presence');
     for (let round = 0; round < 3; round++) {
       const ids = await sendMany(beijing, 20, `round ${round}`);
-      await until(() => ids.every((id) => washington.conversation.messages.get(id)?.verified === true), 5000, 'arrival');
+      await until(
+        () => ids.every((id) => washington.conversation.messages.get(id)?.verified === true),
+        5000,
+        'arrival',
+      );
       washington.stop();
       const since = washington.lastIdx;
       const missed = await sendMany(beijing, 15, `missed ${round}`);

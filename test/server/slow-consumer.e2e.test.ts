@@ -30,10 +30,18 @@ describe('a console that stops reading', () => {
     const body = 'x'.repeat(LIMITS.body);
     const sent: string[] = [];
     for (let i = 0; i < 600; i++) sent.push((await bj.send({ body })).id);
-    await until(() => sent.every((id) => bj.conversation.messages.get(id)?.states.accepted !== undefined), 30_000, 'all accepted');
+    await until(
+      () => sent.every((id) => bj.conversation.messages.get(id)?.states.accepted !== undefined),
+      30_000,
+      'all accepted',
+    );
 
     const metrics = async () => (await relay.api<string>('GET', '/metrics')).body;
-    await until(async () => /hotline_sockets_dropped_total\{reason="slow_consumer"\} 1/.test(await metrics()), 15_000, 'slow consumer dropped');
+    await until(
+      async () => /hotline_sockets_dropped_total\{reason="slow_consumer"\} 1/.test(await metrics()),
+      15_000,
+      'slow consumer dropped',
+    );
     socket.resume();
     const closed = await stalled.waitForClose(10_000);
     expect(closed.code).toBe(4429);

@@ -18,9 +18,16 @@ import { tempDir } from '../helpers/relay.js';
 // volatile store the benchmark uses as its no-storage floor.
 const sqliteStores: [string, (file: string) => Promise<Store>, (s: Store) => number][] = [
   ['SQLite on the main thread', async (file) => openSqliteStore(file), (s) => (s as SqliteStore).synchronousLevel()],
-  ['SQLite with a writer thread', (file) => ThreadedSqliteStore.open(file), (s) => (s as ThreadedSqliteStore).synchronous],
+  [
+    'SQLite with a writer thread',
+    (file) => ThreadedSqliteStore.open(file),
+    (s) => (s as ThreadedSqliteStore).synchronous,
+  ],
 ];
-const stores: [string, (file: string) => Promise<Store>][] = [...sqliteStores.map(([n, o]) => [n, o] as [string, (file: string) => Promise<Store>]), ['memory (volatile)', async () => new MemoryStore()]];
+const stores: [string, (file: string) => Promise<Store>][] = [
+  ...sqliteStores.map(([n, o]) => [n, o] as [string, (file: string) => Promise<Store>]),
+  ['memory (volatile)', async () => new MemoryStore()],
+];
 
 describe.each(sqliteStores)('durability: %s', (_name, open, synchronousLevel) => {
   it('runs with synchronous=FULL on every open', async () => {
@@ -54,7 +61,9 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
   async function withExercise(): Promise<Store> {
     store = await open(path.join(dir, 'hotline.db'));
     const at = new Date().toISOString();
-    const [r] = await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+    const [r] = await store.append([
+      { exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } },
+    ]);
     expect(r?.ok).toBe(true);
     return store;
   }
@@ -69,7 +78,12 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
 
   it('does not burn a one-time code on an enrolment it refuses, even within one batch', async () => {
     await withExercise();
-    const issued = { exercise: 'dtl', station: 'beijing', issuedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    const issued = {
+      exercise: 'dtl',
+      station: 'beijing',
+      issuedAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    };
     await store.addEnrolmentCode({ ...issued, codeHash: hashEnrolmentCode('CODE-ONE') });
     await store.addEnrolmentCode({ ...issued, codeHash: hashEnrolmentCode('CODE-TWO') });
     const a = await TestKey.generate();
@@ -93,7 +107,11 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
 
   it('finds a committed message by id, the same before and after a reopen, and never a receipt or a refused item', async () => {
     await withExercise();
-    const results = await store.append([itemReq('m1', 0, 'message'), itemReq('m2', 0, 'message'), itemReq('r1', 0, 'receipt', 'washington', 'beijing')]);
+    const results = await store.append([
+      itemReq('m1', 0, 'message'),
+      itemReq('m2', 0, 'message'),
+      itemReq('r1', 0, 'receipt', 'washington', 'beijing'),
+    ]);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'SEQ_CONFLICT', 'ok']);
     const m1 = results[0]!.ok ? results[0]!.value.entry : undefined;
     const expected = { idx: m1?.idx, hash: m1?.hash, from: 'beijing', to: 'washington' };
@@ -113,7 +131,9 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
   it('links every entry to the one before it, across batches', async () => {
     await withExercise();
     const head0 = await store.head('dtl');
-    const [note] = await store.append([{ exercise: 'dtl', kind: 'note', at: new Date().toISOString(), data: { text: 'x' } }]);
+    const [note] = await store.append([
+      { exercise: 'dtl', kind: 'note', at: new Date().toISOString(), data: { text: 'x' } },
+    ]);
     expect(note?.ok && note.value.entry).toMatchObject({ idx: 1, prev: head0?.hash });
     const rows = await store.read('dtl', 0, 10);
     expect(rows.map((r) => r.entry.idx)).toEqual([0, 1]);
@@ -128,7 +148,9 @@ describe('schema versions', () => {
     try {
       let store: Store = openSqliteStore(file);
       const at = new Date().toISOString();
-      await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      await store.append([
+        { exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } },
+      ]);
       await store.append([1, 2, 3].map((n) => ({ exercise: 'dtl', kind: 'note' as const, at, data: { n } })));
       const before = await store.read('dtl', 0, 100);
       await store.close();
@@ -145,7 +167,9 @@ describe('schema versions', () => {
       await store.close();
       const check = new Database(file, { readonly: true });
       expect(check.pragma('user_version', { simple: true })).toBe(2);
-      expect(check.prepare("SELECT name FROM pragma_table_info('entries') WHERE pk = 1").pluck().all()).toEqual(['pos']);
+      expect(check.prepare("SELECT name FROM pragma_table_info('entries') WHERE pk = 1").pluck().all()).toEqual([
+        'pos',
+      ]);
       check.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -162,7 +186,7 @@ describe('schema versions', () => {
       expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'STORE_UNAVAILABLE' }));
       const check = new Database(file, { readonly: true });
       expect(check.pragma('user_version', { simple: true })).toBe(9);
-      expect(check.prepare("SELECT count(*) FROM sqlite_schema").pluck().get()).toBe(0);
+      expect(check.prepare('SELECT count(*) FROM sqlite_schema').pluck().get()).toBe(0);
       check.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -174,10 +198,19 @@ describe('recent messages', () => {
   it('keeps only the newest ones, and only messages that were committed fresh', () => {
     const recent = new RecentMessages(2);
     const req = (id: string, type: 'message' | 'receipt' = 'message') => ({
-      exercise: 'dtl', kind: type, at: '', item: { kid: 'k', seq: 0, id, type, payloadHash: '', from: 'beijing', to: 'washington' },
+      exercise: 'dtl',
+      kind: type,
+      at: '',
+      item: { kid: 'k', seq: 0, id, type, payloadHash: '', from: 'beijing', to: 'washington' },
     });
-    const ok = (idx: number, duplicate = false) => ({ ok: true as const, value: { exercise: 'dtl', entry: { idx, hash: `h${idx}` } as Entry, json: '', duplicate } });
-    recent.remember([req('a'), req('b'), req('c', 'receipt'), req('d')], [ok(1), ok(2), ok(3), { ok: false, error: new HotlineError('SEQ_GAP') }]);
+    const ok = (idx: number, duplicate = false) => ({
+      ok: true as const,
+      value: { exercise: 'dtl', entry: { idx, hash: `h${idx}` } as Entry, json: '', duplicate },
+    });
+    recent.remember(
+      [req('a'), req('b'), req('c', 'receipt'), req('d')],
+      [ok(1), ok(2), ok(3), { ok: false, error: new HotlineError('SEQ_GAP') }],
+    );
     expect(recent.get('dtl', 'a')).toMatchObject({ idx: 1, hash: 'h1', to: 'washington' });
     expect(recent.get('dtl', 'c')).toBeUndefined();
     expect(recent.get('dtl', 'd')).toBeUndefined();
@@ -195,7 +228,9 @@ describe('the writer thread', () => {
     const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
     try {
       const at = new Date().toISOString();
-      await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      await store.append([
+        { exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } },
+      ]);
       for (let round = 0; round < 20; round++) {
         await new Promise((r) => setTimeout(r, 3));
         // Writes that are not commits (enrolment codes, metadata) go to the writer thread; a lone item
@@ -224,7 +259,9 @@ describe('the writer thread', () => {
     try {
       const at = new Date().toISOString();
       const n = (i: number) => ({ exercise: 'dtl', kind: 'note' as const, at, data: { i } });
-      await store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      await store.append([
+        { exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } },
+      ]);
       for (let round = 0; round < 3; round++) {
         await new Promise((r) => setTimeout(r, 5));
         await store.append([n(round)]);
@@ -247,14 +284,18 @@ describe('the writer thread', () => {
     const store = await ThreadedSqliteStore.open(path.join(dir, 'hotline.db'));
     try {
       const at = new Date().toISOString();
-      const pending = store.append([{ exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } }]);
+      const pending = store.append([
+        { exercise: 'dtl', kind: 'exercise-created', at, data: { exercise: DEFAULT_EXERCISE, relayKid: 'k' } },
+      ]);
       await (store as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
       const outcome = await pending.then(
         (r) => (r[0]?.ok ? 'committed before the stop' : 'refused'),
         (e: { code?: string }) => e.code,
       );
       expect(['committed before the stop', 'STORE_UNAVAILABLE']).toContain(outcome);
-      await expect(store.append([{ exercise: 'dtl', kind: 'note', at, data: {} }])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(store.append([{ exercise: 'dtl', kind: 'note', at, data: {} }])).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+      });
       await expect(store.probe()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     } finally {
       await store.close();

@@ -9,7 +9,15 @@ import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainVerifier } from '../../shared/chain.js';
 import { base64url, fromBase64url, fromBase64urlPortable, fromUtf8, sha256, utf8 } from '../../shared/encoding.js';
-import { GENESIS_PREV, canonicalEntryText, entryHashText, hashEntry, type Entry, type EntryBody, type EntryKind } from '../../shared/entry.js';
+import {
+  GENESIS_PREV,
+  canonicalEntryText,
+  entryHashText,
+  hashEntry,
+  type Entry,
+  type EntryBody,
+  type EntryKind,
+} from '../../shared/entry.js';
 import { HotlineError } from '../../shared/errors.js';
 import {
   LIMITS,
@@ -44,7 +52,8 @@ function thrown(fn: () => unknown): unknown {
 
 const HASH = 'x'.repeat(43);
 const AT = '2025-11-29T08:00:00.000Z';
-const fill = (total: number, prefix: string, suffix: string) => prefix + 'x'.repeat(total - prefix.length - suffix.length) + suffix;
+const fill = (total: number, prefix: string, suffix: string) =>
+  prefix + 'x'.repeat(total - prefix.length - suffix.length) + suffix;
 
 describe('parseClientFrame', () => {
   const jws = 'aaaa.bbbb.cccc';
@@ -79,7 +88,11 @@ describe('parseClientFrame', () => {
     ['hello with a fractional since', '{"type":"hello","jws":"aaaa.bbbb.cccc","since":1.5}', 'SCHEMA_INVALID'],
     ['ping with an id over 64', JSON.stringify({ type: 'ping', id: 'x'.repeat(65) }), 'SCHEMA_INVALID'],
     ['ping with a string t', '{"type":"ping","id":"1","t":"now"}', 'SCHEMA_INVALID'],
-    ['exactly 64 KiB (size is fine, the id is not)', fill(LIMITS.frameBytes, '{"type":"ping","id":"', '"}'), 'SCHEMA_INVALID'],
+    [
+      'exactly 64 KiB (size is fine, the id is not)',
+      fill(LIMITS.frameBytes, '{"type":"ping","id":"', '"}'),
+      'SCHEMA_INVALID',
+    ],
     ['one byte over 64 KiB', fill(LIMITS.frameBytes + 1, '{"type":"ping","id":"', '"}'), 'FRAME_TOO_LARGE'],
     ['a 64 KiB submit that is not even JSON', `{${'x'.repeat(LIMITS.frameBytes)}`, 'FRAME_TOO_LARGE'],
   ];
@@ -94,13 +107,43 @@ describe('parseServerFrame', () => {
   const entry = { idx: 0, prev: GENESIS_PREV, at: AT, kind: 'note', data: { text: 'x' }, hash: HASH };
   const valid: [string, unknown][] = [
     ['challenge', { type: 'challenge', nonce: 'n'.repeat(32), relayKid: 'k' }],
-    ['welcome on an empty log', { type: 'welcome', exercise: 'dtl', station: 'beijing', kid: 'k', peer: { station: 'washington', online: false }, head: null, checkpoint: null, nextSeq: 0 }],
-    ['welcome', { type: 'welcome', exercise: 'dtl', station: 'beijing', kid: 'k', peer: { station: 'washington', online: true }, head: { idx: 4, hash: HASH }, checkpoint: 'a.b.c', nextSeq: 3 }],
+    [
+      'welcome on an empty log',
+      {
+        type: 'welcome',
+        exercise: 'dtl',
+        station: 'beijing',
+        kid: 'k',
+        peer: { station: 'washington', online: false },
+        head: null,
+        checkpoint: null,
+        nextSeq: 0,
+      },
+    ],
+    [
+      'welcome',
+      {
+        type: 'welcome',
+        exercise: 'dtl',
+        station: 'beijing',
+        kid: 'k',
+        peer: { station: 'washington', online: true },
+        head: { idx: 4, hash: HASH },
+        checkpoint: 'a.b.c',
+        nextSeq: 3,
+      },
+    ],
     ['accepted', { type: 'accepted', id: uuidv7(), seq: 0, idx: 3, hash: HASH, at: AT, checkpoint: 'a.b.c' }],
     ['rejected', { type: 'rejected', code: 'BAD_SIGNATURE', message: 'no' }],
-    ['rejected with id, seq and expectedSeq', { type: 'rejected', id: 'i', seq: 5, code: 'SEQ_GAP', message: 'gap', expectedSeq: 3 }],
+    [
+      'rejected with id, seq and expectedSeq',
+      { type: 'rejected', id: 'i', seq: 5, code: 'SEQ_GAP', message: 'gap', expectedSeq: 3 },
+    ],
     ['entry', { type: 'entry', entry }],
-    ['entry with a jws', { type: 'entry', entry: { idx: 1, prev: HASH, at: AT, kind: 'message', jws: 'aaaa.bbbb.cccc', hash: HASH } }],
+    [
+      'entry with a jws',
+      { type: 'entry', entry: { idx: 1, prev: HASH, at: AT, kind: 'message', jws: 'aaaa.bbbb.cccc', hash: HASH } },
+    ],
     ['presence', { type: 'presence', station: 'washington', online: true }],
     ['pong', { type: 'pong', id: 'p1', t: 5, at: AT }],
     ['error', { type: 'error', code: 'HELLO_TIMEOUT', message: 'late' }],
@@ -113,15 +156,60 @@ describe('parseServerFrame', () => {
     ['an unknown type', { type: 'hello', jws: 'aaaa.bbbb.cccc' }, 'BAD_FRAME'],
     ['rejected with a code outside the table', { type: 'rejected', code: 'NOPE', message: 'x' }, 'SCHEMA_INVALID'],
     ['error with a code outside the table', { type: 'error', code: 'nope', message: 'x' }, 'SCHEMA_INVALID'],
-    ['accepted with a short hash', { type: 'accepted', id: 'i', seq: 0, idx: 3, hash: 'x'.repeat(42), at: AT, checkpoint: 'c' }, 'SCHEMA_INVALID'],
-    ['accepted with a negative idx', { type: 'accepted', id: 'i', seq: 0, idx: -1, hash: HASH, at: AT, checkpoint: 'c' }, 'SCHEMA_INVALID'],
-    ['accepted with an offset time', { type: 'accepted', id: 'i', seq: 0, idx: 1, hash: HASH, at: '2025-11-29T08:00:00.000+01:00', checkpoint: 'c' }, 'SCHEMA_INVALID'],
-    ['accepted without checkpoint', { type: 'accepted', id: 'i', seq: 0, idx: 1, hash: HASH, at: AT }, 'SCHEMA_INVALID'],
-    ['welcome without nextSeq', { type: 'welcome', exercise: 'dtl', station: 'beijing', kid: 'k', peer: { station: 'washington', online: true }, head: null, checkpoint: null }, 'SCHEMA_INVALID'],
-    ['welcome with an upper-case station', { type: 'welcome', exercise: 'dtl', station: 'Beijing', kid: 'k', peer: { station: 'washington', online: true }, head: null, checkpoint: null, nextSeq: 0 }, 'SCHEMA_INVALID'],
+    [
+      'accepted with a short hash',
+      { type: 'accepted', id: 'i', seq: 0, idx: 3, hash: 'x'.repeat(42), at: AT, checkpoint: 'c' },
+      'SCHEMA_INVALID',
+    ],
+    [
+      'accepted with a negative idx',
+      { type: 'accepted', id: 'i', seq: 0, idx: -1, hash: HASH, at: AT, checkpoint: 'c' },
+      'SCHEMA_INVALID',
+    ],
+    [
+      'accepted with an offset time',
+      { type: 'accepted', id: 'i', seq: 0, idx: 1, hash: HASH, at: '2025-11-29T08:00:00.000+01:00', checkpoint: 'c' },
+      'SCHEMA_INVALID',
+    ],
+    [
+      'accepted without checkpoint',
+      { type: 'accepted', id: 'i', seq: 0, idx: 1, hash: HASH, at: AT },
+      'SCHEMA_INVALID',
+    ],
+    [
+      'welcome without nextSeq',
+      {
+        type: 'welcome',
+        exercise: 'dtl',
+        station: 'beijing',
+        kid: 'k',
+        peer: { station: 'washington', online: true },
+        head: null,
+        checkpoint: null,
+      },
+      'SCHEMA_INVALID',
+    ],
+    [
+      'welcome with an upper-case station',
+      {
+        type: 'welcome',
+        exercise: 'dtl',
+        station: 'Beijing',
+        kid: 'k',
+        peer: { station: 'washington', online: true },
+        head: null,
+        checkpoint: null,
+        nextSeq: 0,
+      },
+      'SCHEMA_INVALID',
+    ],
     ['entry of an unknown kind', { type: 'entry', entry: { ...entry, kind: 'gossip' } }, 'SCHEMA_INVALID'],
     ['entry with an extra field', { type: 'entry', entry: { ...entry, signature: 'x' } }, 'SCHEMA_INVALID'],
-    ['entry without hash', { type: 'entry', entry: { idx: 0, prev: GENESIS_PREV, at: AT, kind: 'note' } }, 'SCHEMA_INVALID'],
+    [
+      'entry without hash',
+      { type: 'entry', entry: { idx: 0, prev: GENESIS_PREV, at: AT, kind: 'note' } },
+      'SCHEMA_INVALID',
+    ],
     ['pong with an extra field', { type: 'pong', id: 'p', at: AT, rtt: 3 }, 'SCHEMA_INVALID'],
     ['presence with a string online', { type: 'presence', station: 'washington', online: 'yes' }, 'SCHEMA_INVALID'],
   ];
@@ -131,7 +219,9 @@ describe('parseServerFrame', () => {
 
   it('rejects text that is not JSON and frames over 64 KiB', () => {
     expect(thrown(() => parseServerFrame('<html>'))).toMatchObject({ code: 'BAD_FRAME' });
-    expect(thrown(() => parseServerFrame(fill(LIMITS.serverFrameBytes + 1, '{"type":"pong","id":"', '"}')))).toMatchObject({ code: 'FRAME_TOO_LARGE' });
+    expect(
+      thrown(() => parseServerFrame(fill(LIMITS.serverFrameBytes + 1, '{"type":"pong","id":"', '"}'))),
+    ).toMatchObject({ code: 'FRAME_TOO_LARGE' });
   });
 });
 
@@ -148,11 +238,17 @@ describe('item schemas', () => {
     const full = { ...msg, replyTo: uuidv7(), precedence: 'FLASH', lang: 'zh', body: '收到。', classification: '' };
     expect(validate(messagePayload, full)).toEqual(full);
     expect(validate(receiptPayload, rcpt)).toEqual(rcpt);
-    expect(validate(receiptPayload, { ...rcpt, kind: 'acknowledged', note: 'Received, standing by' })).toMatchObject({ kind: 'acknowledged' });
+    expect(validate(receiptPayload, { ...rcpt, kind: 'acknowledged', note: 'Received, standing by' })).toMatchObject({
+      kind: 'acknowledged',
+    });
     expect(validate(helloPayload, hello)).toEqual(hello);
     expect(validate(checkpointPayload, { exercise: 'dtl', idx: 0, hash: HASH, at: AT })).toMatchObject({ idx: 0 });
     expect(validate(exerciseDef, DEFAULT_EXERCISE)).toEqual(DEFAULT_EXERCISE);
-    expect(validate(publicJwk, { kty: 'OKP', crv: 'Ed25519', x: HASH })).toEqual({ kty: 'OKP', crv: 'Ed25519', x: HASH });
+    expect(validate(publicJwk, { kty: 'OKP', crv: 'Ed25519', x: HASH })).toEqual({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: HASH,
+    });
   });
 
   // [schema row name, schema, value, the path the first issue must name]
@@ -178,7 +274,12 @@ describe('item schemas', () => {
     ['message: empty subject', messagePayload, { ...msg, subject: '' }, 'subject'],
     ['message: upper-case from', messagePayload, { ...msg, from: 'Beijing' }, 'from'],
     ['message: exercise not a slug', messagePayload, { ...msg, exercise: '../dtl' }, 'exercise'],
-    ['message: classification over the limit', messagePayload, { ...msg, classification: 'x'.repeat(LIMITS.classification + 1) }, 'classification'],
+    [
+      'message: classification over the limit',
+      messagePayload,
+      { ...msg, classification: 'x'.repeat(LIMITS.classification + 1) },
+      'classification',
+    ],
     ['message: not an object', messagePayload, [msg], '(frame)'],
     ['receipt: kind read', receiptPayload, { ...rcpt, kind: 'read' }, 'kind'],
     ['receipt: missing refHash', receiptPayload, without(rcpt, 'refHash'), 'refHash'],
@@ -193,9 +294,24 @@ describe('item schemas', () => {
     ['hello: extra field', helloPayload, { ...hello, since: 3 }, '(frame)'],
     ['checkpoint: negative idx', checkpointPayload, { exercise: 'dtl', idx: -1, hash: HASH, at: AT }, 'idx'],
     ['checkpoint: bad hash', checkpointPayload, { exercise: 'dtl', idx: 1, hash: 'x', at: AT }, 'hash'],
-    ['exercise: two stations with one id', exerciseDef, { ...DEFAULT_EXERCISE, stations: [DEFAULT_EXERCISE.stations[0], DEFAULT_EXERCISE.stations[0]] }, 'stations'],
-    ['exercise: three stations', exerciseDef, { ...DEFAULT_EXERCISE, stations: [...DEFAULT_EXERCISE.stations, { id: 'moscow', name: 'Moscow', lang: 'en' }] }, 'stations'],
-    ['exercise: station lang ru', exerciseDef, { ...DEFAULT_EXERCISE, stations: [{ id: 'moscow', name: 'Moscow', lang: 'ru' }, DEFAULT_EXERCISE.stations[1]] }, 'stations.0.lang'],
+    [
+      'exercise: two stations with one id',
+      exerciseDef,
+      { ...DEFAULT_EXERCISE, stations: [DEFAULT_EXERCISE.stations[0], DEFAULT_EXERCISE.stations[0]] },
+      'stations',
+    ],
+    [
+      'exercise: three stations',
+      exerciseDef,
+      { ...DEFAULT_EXERCISE, stations: [...DEFAULT_EXERCISE.stations, { id: 'moscow', name: 'Moscow', lang: 'en' }] },
+      'stations',
+    ],
+    [
+      'exercise: station lang ru',
+      exerciseDef,
+      { ...DEFAULT_EXERCISE, stations: [{ id: 'moscow', name: 'Moscow', lang: 'ru' }, DEFAULT_EXERCISE.stations[1]] },
+      'stations.0.lang',
+    ],
     ['exercise: empty title', exerciseDef, { ...DEFAULT_EXERCISE, title: '' }, 'title'],
     ['jwk: kty EC', publicJwk, { kty: 'EC', crv: 'Ed25519', x: HASH }, 'kty'],
     ['jwk: crv X25519', publicJwk, { kty: 'OKP', crv: 'X25519', x: HASH }, 'crv'],
@@ -209,7 +325,9 @@ describe('item schemas', () => {
   });
 
   it('parsePublicJwk answers a bad enrolment key with BAD_REQUEST', () => {
-    expect(thrown(() => parsePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: HASH, d: HASH }))).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(thrown(() => parsePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: HASH, d: HASH }))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     expect(parsePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: HASH })).toEqual({ kty: 'OKP', crv: 'Ed25519', x: HASH });
   });
 });
@@ -219,7 +337,11 @@ describe('item schemas', () => {
 
 const [h64, p64, s64] = [0, 1, 2];
 const part = (jws: string, i: number) => jws.split('.')[i]!;
-const withPart = (jws: string, i: number, value: string) => jws.split('.').map((p, j) => (j === i ? value : p)).join('.');
+const withPart = (jws: string, i: number, value: string) =>
+  jws
+    .split('.')
+    .map((p, j) => (j === i ? value : p))
+    .join('.');
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** The same bytes with the unused low bit of the last character set: a second spelling of one value. */
 function nonCanonical(b64: string): string {
@@ -258,7 +380,16 @@ describe('signed items', () => {
   });
 
   it('round-trips a receipt', async () => {
-    const r = receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 0, ref: msg.id, refHash: HASH, kind: 'acknowledged', note: '收到' });
+    const r = receipt({
+      exercise: 'dtl',
+      from: 'washington',
+      to: 'beijing',
+      seq: 0,
+      ref: msg.id,
+      refHash: HASH,
+      kind: 'acknowledged',
+      note: '收到',
+    });
     const item = await verifyItem(await wa.sign(r, { typ: TYP.receipt }), resolve);
     expect(item).toMatchObject({ typ: TYP.receipt, kid: wa.kid, payload: r });
   });
@@ -309,11 +440,29 @@ describe('signed items', () => {
       },
       'BAD_SIGNATURE',
     ],
-    ['another payload of the same key under this signature', async () => withPart(jws, p64, part(await bj.sign(message(routing)), p64)), 'BAD_SIGNATURE'],
-    ['the same header, re-serialized in another key order', async () => withPart(jws, h64, base64url(utf8(JSON.stringify({ typ: TYP.message, kid: bj.kid, alg: 'Ed25519' })))), 'BAD_SIGNATURE'],
-    ['the kid switched to the other enrolled key', async () => withPart(jws, h64, base64url(utf8(JSON.stringify({ alg: 'Ed25519', kid: wa.kid, typ: TYP.message })))), 'BAD_SIGNATURE'],
+    [
+      'another payload of the same key under this signature',
+      async () => withPart(jws, p64, part(await bj.sign(message(routing)), p64)),
+      'BAD_SIGNATURE',
+    ],
+    [
+      'the same header, re-serialized in another key order',
+      async () =>
+        withPart(jws, h64, base64url(utf8(JSON.stringify({ typ: TYP.message, kid: bj.kid, alg: 'Ed25519' })))),
+      'BAD_SIGNATURE',
+    ],
+    [
+      'the kid switched to the other enrolled key',
+      async () =>
+        withPart(jws, h64, base64url(utf8(JSON.stringify({ alg: 'Ed25519', kid: wa.kid, typ: TYP.message })))),
+      'BAD_SIGNATURE',
+    ],
     ['signed by a stranger under an enrolled kid', () => stranger.sign(msg, { kid: bj.kid }), 'BAD_SIGNATURE'],
-    ['a signature of 63 bytes', async () => withPart(jws, s64, base64url(fromBase64url(part(jws, s64))!.slice(0, 63))), 'BAD_SIGNATURE'],
+    [
+      'a signature of 63 bytes',
+      async () => withPart(jws, s64, base64url(fromBase64url(part(jws, s64))!.slice(0, 63))),
+      'BAD_SIGNATURE',
+    ],
     ['alg none, unsecured', () => bj.forge({ alg: 'none', kid: bj.kid, typ: TYP.message }, msg, ''), 'BAD_ALGORITHM'],
     ['alg none with a signature', () => bj.forge({ alg: 'none', kid: bj.kid, typ: TYP.message }, msg), 'BAD_ALGORITHM'],
     ['alg EdDSA (same key, same curve)', () => bj.sign(msg, { alg: 'EdDSA' }), 'BAD_ALGORITHM'],
@@ -321,7 +470,9 @@ describe('signed items', () => {
       'alg ES256 with a P-256 key',
       async () => {
         const p256 = await generateKeyPair('ES256');
-        return new CompactSign(utf8(JSON.stringify(msg))).setProtectedHeader({ alg: 'ES256', kid: bj.kid, typ: TYP.message }).sign(p256.privateKey);
+        return new CompactSign(utf8(JSON.stringify(msg)))
+          .setProtectedHeader({ alg: 'ES256', kid: bj.kid, typ: TYP.message })
+          .sign(p256.privateKey);
       },
       'BAD_ALGORITHM',
     ],
@@ -335,15 +486,38 @@ describe('signed items', () => {
     ],
     ['no alg', () => bj.forge({ kid: bj.kid, typ: TYP.message }, msg), 'BAD_ALGORITHM'],
     ['alg in another case', () => bj.forge({ alg: 'ed25519', kid: bj.kid, typ: TYP.message }, msg), 'BAD_ALGORITHM'],
-    ['an embedded jwk header (the signer names its own key)', () => stranger.forge({ alg: 'Ed25519', kid: bj.kid, typ: TYP.message, jwk: stranger.publicJwk }, msg), 'BAD_JWS'],
-    ['a crit header', () => bj.forge({ alg: 'Ed25519', kid: bj.kid, typ: TYP.message, crit: ['exp'], exp: 1 }, msg), 'BAD_JWS'],
-    ['b64 false with crit', () => bj.forge({ alg: 'Ed25519', kid: bj.kid, typ: TYP.message, b64: false, crit: ['b64'] }, msg), 'BAD_JWS'],
+    [
+      'an embedded jwk header (the signer names its own key)',
+      () => stranger.forge({ alg: 'Ed25519', kid: bj.kid, typ: TYP.message, jwk: stranger.publicJwk }, msg),
+      'BAD_JWS',
+    ],
+    [
+      'a crit header',
+      () => bj.forge({ alg: 'Ed25519', kid: bj.kid, typ: TYP.message, crit: ['exp'], exp: 1 }, msg),
+      'BAD_JWS',
+    ],
+    [
+      'b64 false with crit',
+      () => bj.forge({ alg: 'Ed25519', kid: bj.kid, typ: TYP.message, b64: false, crit: ['b64'] }, msg),
+      'BAD_JWS',
+    ],
     ['no kid', () => bj.forge({ alg: 'Ed25519', typ: TYP.message }, msg), 'BAD_JWS'],
     ['typ JWT', () => bj.sign(msg, { typ: 'JWT' }), 'BAD_TYPE'],
     ['no typ', () => bj.forge({ alg: 'Ed25519', kid: bj.kid }, msg), 'BAD_TYPE'],
-    ['typ hello on a hello payload', () => bj.sign({ exercise: 'dtl', station: 'beijing', nonce: 'n'.repeat(32), iat: 1 }, { typ: TYP.hello }), 'BAD_TYPE'],
+    [
+      'typ hello on a hello payload',
+      () => bj.sign({ exercise: 'dtl', station: 'beijing', nonce: 'n'.repeat(32), iat: 1 }, { typ: TYP.hello }),
+      'BAD_TYPE',
+    ],
     ['typ checkpoint on a message', () => bj.sign(msg, { typ: TYP.checkpoint }), 'BAD_TYPE'],
-    ['a receipt payload under the message typ', () => wa.sign(receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 0, ref: msg.id, refHash: HASH }), { typ: TYP.message }), 'BAD_TYPE'],
+    [
+      'a receipt payload under the message typ',
+      () =>
+        wa.sign(receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 0, ref: msg.id, refHash: HASH }), {
+          typ: TYP.message,
+        }),
+      'BAD_TYPE',
+    ],
     ['a message payload under the receipt typ', () => bj.sign(msg, { typ: TYP.receipt }), 'BAD_TYPE'],
     ['a non-canonical base64url payload', async () => withPart(jws, p64, nonCanonical(part(jws, p64))), 'BAD_JWS'],
     [
@@ -397,7 +571,12 @@ describe('signed items', () => {
   });
 
   describe('hello', () => {
-    const hello = () => ({ exercise: 'dtl', station: 'beijing', nonce: 'n'.repeat(32), iat: Math.floor(Date.now() / 1000) });
+    const hello = () => ({
+      exercise: 'dtl',
+      station: 'beijing',
+      nonce: 'n'.repeat(32),
+      iat: Math.floor(Date.now() / 1000),
+    });
     const cases: [string, () => Promise<string>, string][] = [
       ['a message typ', () => bj.sign(hello()), 'BAD_TYPE'],
       ['alg EdDSA', () => bj.sign(hello(), { typ: TYP.hello, alg: 'EdDSA' }), 'BAD_ALGORITHM'],
@@ -425,12 +604,18 @@ describe('signed items', () => {
     const cases: [string, () => Promise<string>][] = [
       ['signed by a console key', () => bj.sign(cp, { typ: TYP.checkpoint })],
       ['a message typ', () => bj.sign(cp)],
-      ['a changed idx under the relay signature', async () => withPart(await relayKey.signCheckpoint(cp), p64, base64url(utf8(JSON.stringify({ ...cp, idx: 9 }))))],
+      [
+        'a changed idx under the relay signature',
+        async () =>
+          withPart(await relayKey.signCheckpoint(cp), p64, base64url(utf8(JSON.stringify({ ...cp, idx: 9 })))),
+      ],
       ['an invalid payload', () => relayKey.signCheckpoint({ ...cp, idx: -1 })],
       ['a trainer token (typ JWT)', async () => (await relayKey.signToken('trainer', 60)).token],
     ];
     it.each(cases)('rejects %s with BAD_CHECKPOINT', async (_name, make) => {
-      await expect(verifyCheckpoint(await make(), relayKey.verifyKey)).rejects.toMatchObject({ code: 'BAD_CHECKPOINT' });
+      await expect(verifyCheckpoint(await make(), relayKey.verifyKey)).rejects.toMatchObject({
+        code: 'BAD_CHECKPOINT',
+      });
     });
   });
 });
@@ -441,8 +626,29 @@ describe('signed items', () => {
 describe('base64url decoding', () => {
   // Node decodes through Buffer, browsers through the portable loop: they must agree on every string.
   const cases = [
-    '', 'AA', 'AAA', 'AAAA', 'A', 'AAAAA', 'AB', 'AQ', 'AR', 'AAE', 'AAB', '_-8', 'a+b/', 'AA==', 'AA=', ' AA', 'AA\n',
-    'é', '\u0000', base64url(utf8('hotline 热线')), base64url(new Uint8Array(64).fill(255)), 'A'.repeat(43), 'A'.repeat(42) + 'B',
+    '',
+    'AA',
+    'AAA',
+    'AAAA',
+    'A',
+    'AAAAA',
+    'AB',
+    'AQ',
+    'AR',
+    'AAE',
+    'AAB',
+    '_-8',
+    'a+b/',
+    'AA==',
+    'AA=',
+    ' AA',
+    'AA\n',
+    'é',
+    '\u0000',
+    base64url(utf8('hotline 热线')),
+    base64url(new Uint8Array(64).fill(255)),
+    'A'.repeat(43),
+    'A'.repeat(42) + 'B',
   ];
   it.each(cases)('agrees on %j', (text) => {
     const native = fromBase64url(text);
@@ -499,7 +705,19 @@ describe('the entry hash rule', () => {
   });
 
   it('writes the canonical form of an entry without data exactly as the RFC 8785 canonicalizer does', () => {
-    const awkward = ['', '"', '\\', '\u0000\u001f\u007f', '\u2028\u2029', '热线 ☎ 🚨', '\ud800', '\udfff x', '</script>', 'a\nb\tc\r', '\u00e9e\u0301'];
+    const awkward = [
+      '',
+      '"',
+      '\\',
+      '\u0000\u001f\u007f',
+      '\u2028\u2029',
+      '热线 ☎ 🚨',
+      '\ud800',
+      '\udfff x',
+      '</script>',
+      'a\nb\tc\r',
+      '\u00e9e\u0301',
+    ];
     const bodies: EntryBody[] = [];
     for (const [i, text] of awkward.entries()) {
       bodies.push({ idx: i, prev: GENESIS_PREV, at: '2026-11-29T09:05:57.702Z', kind: 'message', jws: text });
@@ -510,7 +728,9 @@ describe('the entry hash rule', () => {
     // Entries with data, and idx values the shortcut does not handle, take the canonicalizer itself.
     const withData: EntryBody = { idx: 1, prev: GENESIS_PREV, at: 'x', kind: 'alarm', data: { z: 1, a: [2, 'é'] } };
     expect(entryHashText(withData)).toBe(canonicalize({ ...withData }));
-    expect(entryHashText({ idx: 1.5, prev: '', at: '', kind: 'note' })).toBe(canonicalEntryText({ idx: 1.5, prev: '', at: '', kind: 'note' }));
+    expect(entryHashText({ idx: 1.5, prev: '', at: '', kind: 'note' })).toBe(
+      canonicalEntryText({ idx: 1.5, prev: '', at: '', kind: 'note' }),
+    );
   });
 
   it('starts the chain at 32 zero bytes', () => {
@@ -527,17 +747,38 @@ describe('ChainVerifier', () => {
   let base: Entry[];
   let msg: MessagePayload;
 
-  async function link(log: Entry[], kind: EntryKind, content: { jws?: string; data?: Record<string, unknown> }, tweak?: (b: EntryBody) => void): Promise<Entry> {
+  async function link(
+    log: Entry[],
+    kind: EntryKind,
+    content: { jws?: string; data?: Record<string, unknown> },
+    tweak?: (b: EntryBody) => void,
+  ): Promise<Entry> {
     const idx = log.length;
-    const body: EntryBody = { idx, prev: idx === 0 ? GENESIS_PREV : log[idx - 1]!.hash, at: new Date(Date.parse(AT) + idx * 1000).toISOString(), kind, ...content };
+    const body: EntryBody = {
+      idx,
+      prev: idx === 0 ? GENESIS_PREV : log[idx - 1]!.hash,
+      at: new Date(Date.parse(AT) + idx * 1000).toISOString(),
+      kind,
+      ...content,
+    };
     tweak?.(body);
     return { ...body, hash: await hashEntry(body) };
   }
-  async function extend(log: Entry[], kind: EntryKind, content: { jws?: string; data?: Record<string, unknown> }): Promise<Entry[]> {
+  async function extend(
+    log: Entry[],
+    kind: EntryKind,
+    content: { jws?: string; data?: Record<string, unknown> },
+  ): Promise<Entry[]> {
     return [...log, await link(log, kind, content)];
   }
-  const enrolled = (k: TestKey, station: string) => ({ kid: k.kid, station, operator: `${station} operator`, publicJwk: k.publicJwk });
-  const bjMessage = (over: Partial<MessagePayload> = {}) => message({ exercise: 'dtl', from: 'beijing', to: 'washington', seq: 0, ...over });
+  const enrolled = (k: TestKey, station: string) => ({
+    kid: k.kid,
+    station,
+    operator: `${station} operator`,
+    publicJwk: k.publicJwk,
+  });
+  const bjMessage = (over: Partial<MessagePayload> = {}) =>
+    message({ exercise: 'dtl', from: 'beijing', to: 'washington', seq: 0, ...over });
   async function replay(log: Entry[]): Promise<ChainVerifier> {
     const v = new ChainVerifier();
     for (const e of log) await v.apply(e);
@@ -560,7 +801,14 @@ describe('ChainVerifier', () => {
     log = await extend(log, 'key-enrolled', { data: enrolled(bj, 'beijing') });
     log = await extend(log, 'key-enrolled', { data: enrolled(wa, 'washington') });
     log = await extend(log, 'message', { jws: await bj.sign(msg) });
-    const r = receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 0, ref: msg.id, refHash: log[3]!.hash });
+    const r = receipt({
+      exercise: 'dtl',
+      from: 'washington',
+      to: 'beijing',
+      seq: 0,
+      ref: msg.id,
+      refHash: log[3]!.hash,
+    });
     log = await extend(log, 'receipt', { jws: await wa.sign(r, { typ: TYP.receipt }) });
     base = log;
   });
@@ -578,7 +826,10 @@ describe('ChainVerifier', () => {
 
   it('detects a broken prev link', async () => {
     const upTo3 = base.slice(0, 3);
-    await expectFault([...upTo3, await link(upTo3, 'message', { jws: base[3]!.jws! }, (b) => (b.prev = base[1]!.hash))], 'CHAIN_BROKEN');
+    await expectFault(
+      [...upTo3, await link(upTo3, 'message', { jws: base[3]!.jws! }, (b) => (b.prev = base[1]!.hash))],
+      'CHAIN_BROKEN',
+    );
   });
 
   it('detects a wrong hash', async () => {
@@ -591,7 +842,10 @@ describe('ChainVerifier', () => {
 
   it('detects an idx gap', async () => {
     const upTo3 = base.slice(0, 3);
-    await expectFault([...upTo3, await link(upTo3, 'message', { jws: base[3]!.jws! }, (b) => (b.idx = 4))], 'CHAIN_BROKEN');
+    await expectFault(
+      [...upTo3, await link(upTo3, 'message', { jws: base[3]!.jws! }, (b) => (b.idx = 4))],
+      'CHAIN_BROKEN',
+    );
   });
 
   it('detects a missing entry (the chain skips one)', async () => {
@@ -608,18 +862,42 @@ describe('ChainVerifier', () => {
   });
 
   it('detects a receipt for an unknown message', async () => {
-    const r = receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 1, ref: uuidv7(), refHash: base[3]!.hash });
+    const r = receipt({
+      exercise: 'dtl',
+      from: 'washington',
+      to: 'beijing',
+      seq: 1,
+      ref: uuidv7(),
+      refHash: base[3]!.hash,
+    });
     await expectFault(await extend(base, 'receipt', { jws: await wa.sign(r, { typ: TYP.receipt }) }), 'UNKNOWN_REF');
   });
 
   it('detects a receipt for a message the receipt sender sent itself', async () => {
-    const r = receipt({ exercise: 'dtl', from: 'beijing', to: 'washington', seq: 1, ref: msg.id, refHash: base[3]!.hash });
+    const r = receipt({
+      exercise: 'dtl',
+      from: 'beijing',
+      to: 'washington',
+      seq: 1,
+      ref: msg.id,
+      refHash: base[3]!.hash,
+    });
     await expectFault(await extend(base, 'receipt', { jws: await bj.sign(r, { typ: TYP.receipt }) }), 'UNKNOWN_REF');
   });
 
   it('detects a receipt with the wrong refHash', async () => {
-    const r = receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 0, ref: msg.id, refHash: base[2]!.hash });
-    await expectFault(await extend(base.slice(0, 4), 'receipt', { jws: await wa.sign(r, { typ: TYP.receipt }) }), 'REF_HASH_MISMATCH');
+    const r = receipt({
+      exercise: 'dtl',
+      from: 'washington',
+      to: 'beijing',
+      seq: 0,
+      ref: msg.id,
+      refHash: base[2]!.hash,
+    });
+    await expectFault(
+      await extend(base.slice(0, 4), 'receipt', { jws: await wa.sign(r, { typ: TYP.receipt }) }),
+      'REF_HASH_MISMATCH',
+    );
   });
 
   it('detects a message signed by a revoked key', async () => {
@@ -633,24 +911,47 @@ describe('ChainVerifier', () => {
   });
 
   it('detects a message signed by a key never enrolled in the log', async () => {
-    await expectFault(await extend(base, 'message', { jws: await stranger.sign(bjMessage({ seq: 1 })) }), 'UNKNOWN_KEY');
+    await expectFault(
+      await extend(base, 'message', { jws: await stranger.sign(bjMessage({ seq: 1 })) }),
+      'UNKNOWN_KEY',
+    );
   });
 
   it('detects a message to the wrong station and one naming another exercise', async () => {
-    await expectFault(await extend(base, 'message', { jws: await bj.sign(bjMessage({ seq: 1, to: 'beijing' })) }), 'WRONG_RECIPIENT');
-    await expectFault(await extend(base, 'message', { jws: await bj.sign(bjMessage({ seq: 1, exercise: 'other' })) }), 'WRONG_EXERCISE');
+    await expectFault(
+      await extend(base, 'message', { jws: await bj.sign(bjMessage({ seq: 1, to: 'beijing' })) }),
+      'WRONG_RECIPIENT',
+    );
+    await expectFault(
+      await extend(base, 'message', { jws: await bj.sign(bjMessage({ seq: 1, exercise: 'other' })) }),
+      'WRONG_EXERCISE',
+    );
   });
 
   it('detects a receipt logged as a message and a reused message id', async () => {
-    await expectFault([...base.slice(0, 4), await link(base.slice(0, 4), 'message', { jws: base[4]!.jws! })], 'SCHEMA_INVALID');
+    await expectFault(
+      [...base.slice(0, 4), await link(base.slice(0, 4), 'message', { jws: base[4]!.jws! })],
+      'SCHEMA_INVALID',
+    );
     await expectFault(await extend(base, 'message', { jws: await bj.sign({ ...msg, seq: 1 }) }), 'ID_CONFLICT');
   });
 
   it('detects a receipt id reused, as the relay refuses it (ID_CONFLICT)', async () => {
     const first = base[4]!;
-    const reused = receipt({ exercise: 'dtl', from: 'washington', to: 'beijing', seq: 1, ref: msg.id, refHash: base[3]!.hash, kind: 'acknowledged' });
+    const reused = receipt({
+      exercise: 'dtl',
+      from: 'washington',
+      to: 'beijing',
+      seq: 1,
+      ref: msg.id,
+      refHash: base[3]!.hash,
+      kind: 'acknowledged',
+    });
     const original = JSON.parse(Buffer.from(first.jws!.split('.')[1]!, 'base64url').toString()) as { id: string };
-    await expectFault(await extend(base, 'receipt', { jws: await wa.sign({ ...reused, id: original.id }, { typ: TYP.receipt }) }), 'ID_CONFLICT');
+    await expectFault(
+      await extend(base, 'receipt', { jws: await wa.sign({ ...reused, id: original.id }, { typ: TYP.receipt }) }),
+      'ID_CONFLICT',
+    );
   });
 
   it('goes on after a refused entry as if it had never been offered', async () => {

@@ -43,7 +43,9 @@ interface IdbStore {
   put(value: unknown, key: string): IdbRequest<unknown>;
 }
 declare const indexedDB: {
-  open(name: string): IdbRequest<{ transaction(store: string, mode?: string): { objectStore(name: string): IdbStore }; close(): void }>;
+  open(
+    name: string,
+  ): IdbRequest<{ transaction(store: string, mode?: string): { objectStore(name: string): IdbStore }; close(): void }>;
 };
 
 const WAIT = 10_000;
@@ -63,7 +65,8 @@ function watch(page: Page): void {
   const list: string[] = [];
   problems.set(page, list);
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) list.push(`CSP: ${msg.text()}`);
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text()))
+      list.push(`CSP: ${msg.text()}`);
   });
   page.on('pageerror', (err) => list.push(`page error: ${err.message}`));
 }
@@ -83,14 +86,15 @@ async function restart(r: TestRelay, whileDown: () => Promise<void> = async () =
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_ROOT, 'console.html'))) throw new Error('dist/web is missing: run `npm run build` first.');
+  if (!existsSync(path.join(WEB_ROOT, 'console.html')))
+    throw new Error('dist/web is missing: run `npm run build` first.');
   [beijing, washington] = await Promise.all([openBrowser(), openBrowser()]);
   watch(beijing.page);
   watch(washington.page);
 });
 
 afterEach(async () => {
-  for (const [page, list] of problems) expect(list, `problems on a page`).toEqual([]);
+  for (const [, list] of problems) expect(list, `problems on a page`).toEqual([]);
   // Leave the relay's origin before it stops (a failed test may leave a navigation pending: retry once).
   for (const b of [beijing, washington]) await b.page.goto('about:blank').catch(() => b.page.goto('about:blank'));
   for (const b of extra) await b.close();
@@ -106,7 +110,8 @@ afterAll(async () => {
 // ---- page helpers -------------------------------------------------------------------------------------
 
 const status = (page: Page) => page.locator('[data-testid="status"]');
-const cards = (page: Page, text?: string) => (text === undefined ? page.locator('li.msg') : page.locator('li.msg', { hasText: text }));
+const cards = (page: Page, text?: string) =>
+  text === undefined ? page.locator('li.msg') : page.locator('li.msg', { hasText: text });
 
 async function waitLink(page: Page, state: 'open' | 'reconnecting' | 'connecting', timeout = WAIT): Promise<void> {
   await page.waitForSelector(`[data-testid="status"][data-link="${state}"]`, { timeout });
@@ -117,7 +122,9 @@ async function waitPeer(page: Page, peer: 'online' | 'offline', timeout = WAIT):
 }
 
 async function waitState(page: Page, subject: string, state: string, timeout = WAIT): Promise<void> {
-  await cards(page, subject).and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout });
+  await cards(page, subject)
+    .and(page.locator(`[data-state="${state}"]`))
+    .waitFor({ timeout });
 }
 
 /** Opens the enrolment link as `hotline serve` prints it and enrols with the mouse-free default path. */
@@ -153,7 +160,10 @@ async function axe(page: Page, what: string): Promise<void> {
 }
 
 async function noHorizontalScroll(page: Page): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   expect(scroll, 'no horizontal scrolling').toBeLessThanOrEqual(client);
 }
 
@@ -202,7 +212,11 @@ describe('operator console', () => {
     await waitPeer(dc, 'online');
     expect(await status(dc).locator('[data-testid="link-detail"]').textContent()).toMatch(/RTT (\d+ ms|—)/);
 
-    await compose(bj, { precedence: 'FLASH', subject: 'Aircraft incident', body: 'Request immediate call between ministers. Please acknowledge.' });
+    await compose(bj, {
+      precedence: 'FLASH',
+      subject: 'Aircraft incident',
+      body: 'Request immediate call between ministers. Please acknowledge.',
+    });
 
     // Washington: verified FLASH, standing out, with the alarm and its countdown.
     const incoming = cards(dc, 'Aircraft incident');
@@ -214,7 +228,11 @@ describe('operator console', () => {
     const alarm = dc.locator('[data-testid="precedence-alarm"][data-precedence="FLASH"]');
     await alarm.waitFor({ timeout: WAIT });
     expect(await alarm.locator('[data-testid="countdown"]').textContent()).toMatch(/^(9|10):\d\d$/);
-    await dc.waitForFunction(() => document.querySelector('[data-testid="live-assertive"]')?.textContent?.includes('FLASH'), null, { timeout: WAIT });
+    await dc.waitForFunction(
+      () => document.querySelector('[data-testid="live-assertive"]')?.textContent?.includes('FLASH'),
+      null,
+      { timeout: WAIT },
+    );
     await waitState(bj, 'Aircraft incident', 'delivered');
     await screenshot(dc, 'washington-flash-alarm');
     await axe(dc, 'conversation screen with a FLASH alarm');
@@ -299,7 +317,9 @@ describe('keyboard only', () => {
     await alarm.waitFor({ timeout: WAIT });
     expect(await alarm.locator('[data-testid="countdown"]').textContent()).toMatch(/^(29|30):\d\d$/);
     await kb(dc).press('Alt+T');
-    expect(await dc.evaluate(() => document.activeElement?.closest('li.msg')?.getAttribute('data-precedence'))).toBe('IMMEDIATE');
+    expect(await dc.evaluate(() => document.activeElement?.closest('li.msg')?.getAttribute('data-precedence'))).toBe(
+      'IMMEDIATE',
+    );
     await kb(dc).press('Alt+A');
     await waitState(bj, 'Naval vessels', 'acknowledged');
     await alarm.waitFor({ state: 'detached', timeout: WAIT });
@@ -319,8 +339,16 @@ describe('durability in the browser', () => {
     r = await restart(r, async () => {
       await waitLink(bj, 'reconnecting');
       await bj.locator('[data-testid="link-detail"]').filter({ hasText: /\d+ s/ }).waitFor({ timeout: WAIT });
-      await compose(bj, { precedence: 'PRIORITY', subject: 'Queued while down', body: 'Sent while the relay was stopped.' });
-      await compose(bj, { precedence: 'ROUTINE', subject: 'Corrupted in the outbox', body: 'Its signature is damaged before it is sent.' });
+      await compose(bj, {
+        precedence: 'PRIORITY',
+        subject: 'Queued while down',
+        body: 'Sent while the relay was stopped.',
+      });
+      await compose(bj, {
+        precedence: 'ROUTINE',
+        subject: 'Corrupted in the outbox',
+        body: 'Its signature is damaged before it is sent.',
+      });
       await waitState(bj, 'Queued while down', 'queued');
       expect(await cards(bj, 'Queued while down').locator('[data-testid="unverified"]').count()).toBe(1);
       expect(await bj.locator('[data-testid="outbox-count"]').textContent()).toMatch(/2/);
@@ -378,7 +406,9 @@ describe('durability in the browser', () => {
       expect(await cards(page, 'Before restart').count()).toBe(1);
     }
     // Both verified the same number of log entries (the labels differ: Beijing reads Chinese).
-    const counts = await Promise.all([bj, dc].map(async (p) => (await p.locator('[data-testid="log-count"]').textContent())?.match(/\d+/)?.[0]));
+    const counts = await Promise.all(
+      [bj, dc].map(async (p) => (await p.locator('[data-testid="log-count"]').textContent())?.match(/\d+/)?.[0]),
+    );
     expect(counts[0]).toBeDefined();
     expect(counts[0]).toBe(counts[1]);
   });
@@ -399,11 +429,19 @@ describe('verification alarm', () => {
     r = await restart(r, async () => {
       const db = new Database(path.join(r.dataDir, 'hotline.db'));
       try {
-        const rows = db.prepare("SELECT idx, body FROM entries WHERE exercise = 'dtl' ORDER BY idx").all() as { idx: number; body: string }[];
-        const row = rows.find((x) => JSON.parse(x.body).kind === 'message' && payload(JSON.parse(x.body)).subject === 'Tampered')!;
+        const rows = db.prepare("SELECT idx, body FROM entries WHERE exercise = 'dtl' ORDER BY idx").all() as {
+          idx: number;
+          body: string;
+        }[];
+        const row = rows.find(
+          (x) => JSON.parse(x.body).kind === 'message' && payload(JSON.parse(x.body)).subject === 'Tampered',
+        )!;
         const entry = JSON.parse(row.body);
         entry.at = new Date(Date.parse(entry.at) - 3_600_000).toISOString(); // backdated by an hour
-        db.prepare("UPDATE entries SET body = ? WHERE exercise = 'dtl' AND idx = ?").run(JSON.stringify(entry), row.idx);
+        db.prepare("UPDATE entries SET body = ? WHERE exercise = 'dtl' AND idx = ?").run(
+          JSON.stringify(entry),
+          row.idx,
+        );
         tamperedIdx = row.idx;
       } finally {
         db.close();
@@ -417,7 +455,11 @@ describe('verification alarm', () => {
     expect(text).toContain('CHAIN_BROKEN');
     expect(text).toContain(`entry ${tamperedIdx}`);
     expect(text).toMatch(/does not match its content/);
-    await dc.waitForFunction(() => document.querySelector('[data-testid="live-assertive"]')?.textContent?.includes('CHAIN_BROKEN'), null, { timeout: WAIT });
+    await dc.waitForFunction(
+      () => document.querySelector('[data-testid="live-assertive"]')?.textContent?.includes('CHAIN_BROKEN'),
+      null,
+      { timeout: WAIT },
+    );
     await cards(dc, 'Genuine').waitFor({ timeout: WAIT });
     expect(await cards(dc, 'Tampered').count()).toBe(0);
     await screenshot(dc, 'verification-alarm');
@@ -444,7 +486,11 @@ describe('small screens and a second device', () => {
     await waitLink(phone.page, 'open');
 
     const subject = 'Request for a call between defence ministers within forty-eight hours';
-    await compose(bj, { precedence: 'FLASH', subject, body: `${'Reference: DTL-2007-11-0001/ACK-REQUIRED/'.repeat(4)}\nPlease confirm.` });
+    await compose(bj, {
+      precedence: 'FLASH',
+      subject,
+      body: `${'Reference: DTL-2007-11-0001/ACK-REQUIRED/'.repeat(4)}\nPlease confirm.`,
+    });
     await cards(phone.page, subject).waitFor({ timeout: WAIT });
     await phone.page.locator('[data-testid="precedence-alarm"]').waitFor({ timeout: WAIT });
     await noHorizontalScroll(phone.page);
@@ -465,9 +511,14 @@ describe('revocation', () => {
     const dc = washington.page;
     await enrolByLink(dc, r, 'washington', 'Watch officer Clark');
     const kid = (await storedKey(dc)).slot.split(':')[2]!;
-    const res = await r.api('POST', `/v1/exercises/dtl/keys/${kid}/revoke`, { reason: 'device lost' }, await r.trainerToken());
+    const res = await r.api(
+      'POST',
+      `/v1/exercises/dtl/keys/${kid}/revoke`,
+      { reason: 'device lost' },
+      await r.trainerToken(),
+    );
     expect(res.status).toBeLessThan(300);
-    if (await dc.locator('[data-testid="fatal-alarm"]').count() === 0) await dc.reload(); // a relay may only refuse the next hello
+    if ((await dc.locator('[data-testid="fatal-alarm"]').count()) === 0) await dc.reload(); // a relay may only refuse the next hello
     const fatal = dc.locator('[data-testid="fatal-alarm"][data-code="KEY_REVOKED"]');
     await fatal.waitFor({ timeout: RECONNECT });
     await fatal.getByRole('button').click();
@@ -500,7 +551,9 @@ async function corruptOutboxItem(page: Page, subject: string): Promise<void> {
 }
 
 /** What IndexedDB holds for the active console slot (read in the page, as the console does). */
-async function storedKey(page: Page): Promise<{ slot: string; found: boolean; algorithm?: string; extractable?: boolean; type?: string }> {
+async function storedKey(
+  page: Page,
+): Promise<{ slot: string; found: boolean; algorithm?: string; extractable?: boolean; type?: string }> {
   return page.evaluate(async () => {
     const slot = localStorage.getItem('hotline.console.active') ?? '';
     const done = <T>(req: IdbRequest<T>) =>
@@ -509,10 +562,13 @@ async function storedKey(page: Page): Promise<{ slot: string; found: boolean; al
         req.onerror = () => reject(req.error);
       });
     const db = await done(indexedDB.open('hotline'));
-    const state = (await done(db.transaction('consoles').objectStore('consoles').get(slot))) as { identity?: { privateKey?: StoredKey } } | undefined;
+    const state = (await done(db.transaction('consoles').objectStore('consoles').get(slot))) as
+      { identity?: { privateKey?: StoredKey } } | undefined;
     db.close();
     const key = state?.identity?.privateKey;
-    return key ? { slot, found: true, algorithm: key.algorithm.name, extractable: key.extractable, type: key.type } : { slot, found: false };
+    return key
+      ? { slot, found: true, algorithm: key.algorithm.name, extractable: key.extractable, type: key.type }
+      : { slot, found: false };
   });
 }
 
@@ -531,7 +587,9 @@ async function exported(r: TestRelay): Promise<LoggedEntry[]> {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>)
-    .filter((x): x is LoggedEntry & Record<string, unknown> => typeof x['idx'] === 'number' && typeof x['kind'] === 'string');
+    .filter(
+      (x): x is LoggedEntry & Record<string, unknown> => typeof x['idx'] === 'number' && typeof x['kind'] === 'string',
+    );
 }
 
 function payload(entry: { jws?: string }): Record<string, unknown> {

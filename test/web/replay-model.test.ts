@@ -72,11 +72,30 @@ describe('deadlines, statistics and formatting', () => {
 
   it('raises one overdue alarm per message, at its deadline, late acknowledgements included', () => {
     const view = (id: string, precedence: MessageView['precedence'], acked?: number): MessageView => ({
-      id, direction: 'out', from: 'beijing', to: 'washington', precedence, lang: 'zh', body: 'x', classification: '', sentAt: new Date(0).toISOString(), seq: 0, verified: true,
-      states: { accepted: new Date(0).toISOString(), ...(acked === undefined ? {} : { acknowledged: new Date(acked).toISOString() }) },
+      id,
+      direction: 'out',
+      from: 'beijing',
+      to: 'washington',
+      precedence,
+      lang: 'zh',
+      body: 'x',
+      classification: '',
+      sentAt: new Date(0).toISOString(),
+      seq: 0,
+      verified: true,
+      states: {
+        accepted: new Date(0).toISOString(),
+        ...(acked === undefined ? {} : { acknowledged: new Date(acked).toISOString() }),
+      },
     });
-    const alarms = overdueAlarms([view('a', 'FLASH'), view('b', 'FLASH', 5 * MIN), view('c', 'FLASH', 12 * MIN), view('d', 'ROUTINE')], 15 * MIN);
-    expect(alarms.map((a) => [a.messageId, a.at, a.code])).toEqual([['a', 10 * MIN, 'ACK_OVERDUE'], ['c', 10 * MIN, 'ACK_OVERDUE']]);
+    const alarms = overdueAlarms(
+      [view('a', 'FLASH'), view('b', 'FLASH', 5 * MIN), view('c', 'FLASH', 12 * MIN), view('d', 'ROUTINE')],
+      15 * MIN,
+    );
+    expect(alarms.map((a) => [a.messageId, a.at, a.code])).toEqual([
+      ['a', 10 * MIN, 'ACK_OVERDUE'],
+      ['c', 10 * MIN, 'ACK_OVERDUE'],
+    ]);
     expect(alarms[0]!.message).toMatch(/not acknowledged within 10 min/);
     expect(alarms[1]!.message).toMatch(/acknowledged late/);
     // Before the late acknowledgement was logged, replay shows it as not acknowledged.
@@ -113,20 +132,37 @@ describe('replay model and response times on a real relay log', () => {
 
     flash = (await beijing.send({ precedence: 'FLASH', subject: 'Alpha', body: 'Request immediate call.' })).id;
     await until(() => washington.conversation.messages.get(flash)?.hash !== undefined, 5000, 'flash arrives');
-    await until(() => beijing.conversation.messages.get(flash)?.states.delivered !== undefined, 5000, 'flash delivered');
+    await until(
+      () => beijing.conversation.messages.get(flash)?.states.delivered !== undefined,
+      5000,
+      'flash delivered',
+    );
     await washington.acknowledge(flash, 'Received');
-    await until(() => beijing.conversation.messages.get(flash)?.states.acknowledged !== undefined, 5000, 'flash acknowledged');
+    await until(
+      () => beijing.conversation.messages.get(flash)?.states.acknowledged !== undefined,
+      5000,
+      'flash acknowledged',
+    );
 
     // Five quiet minutes, then an IMMEDIATE that nobody acknowledges.
     vi.setSystemTime(Date.now() + 5 * MIN);
-    immediate = (await washington.send({ precedence: 'IMMEDIATE', subject: 'Bravo', body: 'Clarify your position.' })).id;
-    await until(() => washington.conversation.messages.get(immediate)?.states.delivered !== undefined, 5000, 'immediate delivered');
+    immediate = (await washington.send({ precedence: 'IMMEDIATE', subject: 'Bravo', body: 'Clarify your position.' }))
+      .id;
+    await until(
+      () => washington.conversation.messages.get(immediate)?.states.delivered !== undefined,
+      5000,
+      'immediate delivered',
+    );
 
     // 31 minutes later a ROUTINE: the IMMEDIATE's deadline passed in between.
     vi.setSystemTime(Date.now() + 31 * MIN);
     routine = (await beijing.send({ precedence: 'ROUTINE', body: 'Line check.' })).id;
-    await until(() => beijing.conversation.messages.get(routine)?.states.delivered !== undefined, 5000, 'routine delivered');
-    await until(() => beijing.lastIdx === washington.lastIdx, 5000, "settled");
+    await until(
+      () => beijing.conversation.messages.get(routine)?.states.delivered !== undefined,
+      5000,
+      'routine delivered',
+    );
+    await until(() => beijing.lastIdx === washington.lastIdx, 5000, 'settled');
 
     const res = await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, await relay.trainerToken());
     expect(res.status).toBe(200);
@@ -141,12 +177,16 @@ describe('replay model and response times on a real relay log', () => {
     vi.useRealTimers();
   });
 
-  const entryOf = (id: string) => log.records.find((r) => r.item?.payload.type === 'message' && r.item.payload.id === id)!;
+  const entryOf = (id: string) =>
+    log.records.find((r) => r.item?.payload.type === 'message' && r.item.payload.id === id)!;
   const receiptOf = (id: string, kind: 'delivered' | 'acknowledged') =>
-    log.records.find((r) => r.item?.payload.type === 'receipt' && r.item.payload.ref === id && r.item.payload.kind === kind);
+    log.records.find(
+      (r) => r.item?.payload.type === 'receipt' && r.item.payload.ref === id && r.item.payload.kind === kind,
+    );
   const at = (r: { entry: { at: string } }) => Date.parse(r.entry.at);
   /** The replay instant of an entry (ties within a millisecond are spread in log order). */
-  const when = (model: ReplayModel, r: { entry: { idx: number } }) => model.timeOf(log.records.findIndex((x) => x.entry.idx === r.entry.idx));
+  const when = (model: ReplayModel, r: { entry: { idx: number } }) =>
+    model.timeOf(log.records.findIndex((x) => x.entry.idx === r.entry.idx));
 
   it('verifies the whole export before anything plays', () => {
     expect(log.report.ok).toBe(true);
@@ -196,11 +236,18 @@ describe('replay model and response times on a real relay log', () => {
     expect(model.stateAt(immAt + 30 * MIN - 1).alarms.filter((a) => a.kind === 'overdue')).toEqual([]);
     const alarms = model.stateAt(immAt + 30 * MIN).alarms;
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]).toMatchObject({ kind: 'overdue', code: 'ACK_OVERDUE', messageId: immediate, station: 'beijing', at: immAt + 30 * MIN });
+    expect(alarms[0]).toMatchObject({
+      kind: 'overdue',
+      code: 'ACK_OVERDUE',
+      messageId: immediate,
+      station: 'beijing',
+      at: immAt + 30 * MIN,
+    });
     const overdue = model.markers.filter((m) => m.kind === 'overdue');
     expect(overdue).toEqual([expect.objectContaining({ t: immAt + 30 * MIN, precedence: 'IMMEDIATE' })]);
     const kinds = new Set(model.markers.map((m) => m.kind));
-    for (const k of ['created', 'enrolment', 'message', 'delivered', 'acknowledged', 'overdue']) expect(kinds).toContain(k);
+    for (const k of ['created', 'enrolment', 'message', 'delivered', 'acknowledged', 'overdue'])
+      expect(kinds).toContain(k);
   });
 
   it('skips the idle stretches: the 5 and 31 minute gaps collapse to seconds', () => {
@@ -224,7 +271,7 @@ describe('replay model and response times on a real relay log', () => {
     const end = Date.parse(log.records.at(-1)!.entry.at);
     const rows = responseRows(log.records, end);
     expect(rows.map((r) => r.precedence)).toEqual(['FLASH', 'IMMEDIATE', 'ROUTINE']);
-    const [f, i, r] = rows as [typeof rows[0], typeof rows[0], typeof rows[0]];
+    const [f, i, r] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
     expect(f.ackMs).toBe(at(receiptOf(flash, 'acknowledged')!) - at(entryOf(flash)));
     expect(f.deliverMs).toBe(at(receiptOf(flash, 'delivered')!) - at(entryOf(flash)));
     expect(f.ackMs!).toBeGreaterThanOrEqual(f.deliverMs!);
@@ -264,19 +311,35 @@ describe('replay model and response times on a real relay log', () => {
   });
 
   /** A socket the test scripts: it records what the observer sends and delivers the frames we give it. */
-  function scriptedSocket(): { factory: (url: string, p: string) => SocketLike; sent: unknown[]; deliver(frame: object): void } {
+  function scriptedSocket(): {
+    factory: (url: string, p: string) => SocketLike;
+    sent: unknown[];
+    deliver(frame: object): void;
+  } {
     let socket: SocketLike | undefined;
     const sent: unknown[] = [];
     return {
       sent,
       factory: () =>
-        (socket = { readyState: 1, send: (d: string) => sent.push(JSON.parse(d)), close: () => undefined, onopen: null, onmessage: null, onclose: null, onerror: null }),
+        (socket = {
+          readyState: 1,
+          send: (d: string) => sent.push(JSON.parse(d)),
+          close: () => undefined,
+          onopen: null,
+          onmessage: null,
+          onclose: null,
+          onerror: null,
+        }),
       deliver: (frame) => socket!.onmessage!({ data: JSON.stringify(frame) }),
     };
   }
 
   it('live observer: observes with the token in the first frame, verifies every entry, and alarms on a broken chain', async () => {
-    const entries = text.trimEnd().split('\n').slice(1, -1).map((l) => JSON.parse(l) as { idx: number; at: string; kind: string });
+    const entries = text
+      .trimEnd()
+      .split('\n')
+      .slice(1, -1)
+      .map((l) => JSON.parse(l) as { idx: number; at: string; kind: string });
     const def = log.report.header!.exercise;
     const s = scriptedSocket();
     const observer = new Observer(def, () => 'trainer.jwt.token', 'http://relay.test', s.factory);
@@ -285,7 +348,13 @@ describe('replay model and response times on a real relay log', () => {
     observer.start();
     s.deliver({ type: 'challenge', nonce: 'n'.repeat(32), relayKid: log.report.header!.relay.kid });
     expect(s.sent[0]).toEqual({ type: 'observe', token: 'trainer.jwt.token', exercise: 'dtl', since: -1 });
-    s.deliver({ type: 'observing', exercise: 'dtl', head: null, checkpoint: null, online: { beijing: true, washington: false } });
+    s.deliver({
+      type: 'observing',
+      exercise: 'dtl',
+      head: null,
+      checkpoint: null,
+      online: { beijing: true, washington: false },
+    });
     expect(observer.online.get('beijing')).toBe(true);
 
     const half = entries.findIndex((e) => e.kind === 'message' && entries.indexOf(e) > 5);

@@ -19,15 +19,14 @@ const WAIT = { timeout: 10_000 };
 async function axe(page: Page, screen: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  const summary = bad.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+  );
   expect(summary, `axe on the ${screen} screen`).toEqual([]);
-}
-
-async function signIn(page: Page, url: string, secret: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Trainer secret').fill(secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Exercises', level: 1 }).waitFor(WAIT);
 }
 
 describe('trainer console in Chromium', () => {
@@ -54,7 +53,8 @@ describe('trainer console in Chromium', () => {
     page = browser.page;
     page.on('pageerror', (err) => pageErrors.push(String(err)));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content.Security.Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text());
+      if (msg.type() === 'error' && /Content.Security.Policy|Refused to/i.test(msg.text()))
+        cspViolations.push(msg.text());
     });
   });
 
@@ -66,7 +66,10 @@ describe('trainer console in Chromium', () => {
   });
 
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `trainer-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (ctx.task.result?.state === 'fail' && page)
+      await screenshot(page, `trainer-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(
+        () => undefined,
+      );
   });
 
   it('signs in with the trainer secret; the token stays in sessionStorage, never in the URL', async () => {
@@ -113,7 +116,10 @@ describe('trainer console in Chromium', () => {
       codes[station] = new URL(link).hash.replace('#code=', '');
     }
     await page.getByRole('button', { name: 'Copy link' }).first().click();
-    await page.getByText(/Copied to the clipboard|press Ctrl\+C/).first().waitFor(WAIT);
+    await page
+      .getByText(/Copied to the clipboard|press Ctrl\+C/)
+      .first()
+      .waitFor(WAIT);
 
     for (const station of ['beijing', 'washington'] as const) {
       const code = codes[station]!;
@@ -139,12 +145,28 @@ describe('trainer console in Chromium', () => {
     await bj.getByText('Console online').waitFor(WAIT);
     await wa.getByText('Console online').waitFor(WAIT);
 
-    const flash = await beijing.send({ precedence: 'FLASH', subject: 'Alpha', body: 'Unidentified vessel in the strait. Request an immediate call.' });
+    const flash = await beijing.send({
+      precedence: 'FLASH',
+      subject: 'Alpha',
+      body: 'Unidentified vessel in the strait. Request an immediate call.',
+    });
     await until(() => washington.conversation.messages.get(flash.id)?.hash !== undefined, 10_000, 'flash arrives');
     await washington.acknowledge(flash.id, 'Received, calling back');
-    await until(() => beijing.conversation.messages.get(flash.id)?.states.acknowledged !== undefined, 10_000, 'flash acknowledged');
-    const imm = await washington.send({ precedence: 'IMMEDIATE', subject: 'Bravo', body: 'Confirm the position of your patrol group.' });
-    await until(() => washington.conversation.messages.get(imm.id)?.states.delivered !== undefined, 10_000, 'immediate delivered');
+    await until(
+      () => beijing.conversation.messages.get(flash.id)?.states.acknowledged !== undefined,
+      10_000,
+      'flash acknowledged',
+    );
+    const imm = await washington.send({
+      precedence: 'IMMEDIATE',
+      subject: 'Bravo',
+      body: 'Confirm the position of your patrol group.',
+    });
+    await until(
+      () => washington.conversation.messages.get(imm.id)?.states.delivered !== undefined,
+      10_000,
+      'immediate delivered',
+    );
     await beijing.send({ precedence: 'ROUTINE', body: 'Hourly line check.' });
 
     await expect.poll(() => bj.locator('li.msg').count(), WAIT).toBe(3);
@@ -165,7 +187,9 @@ describe('trainer console in Chromium', () => {
     // Order: as logged, on both sides.
     expect(await wa.locator('li.msg .prec').allTextContents()).toEqual(['FLASH', 'IMMEDIATE', 'ROUTINE']);
     await page.getByText('No alarms.').waitFor(WAIT);
-    await expect.poll(() => page.locator('#announcer').textContent(), WAIT).toMatch(/ROUTINE message Beijing → Washington|confirmed delivery/);
+    await expect
+      .poll(() => page.locator('#announcer').textContent(), WAIT)
+      .toMatch(/ROUTINE message Beijing → Washington|confirmed delivery/);
     await axe(page, 'live');
     shots.push(await screenshot(page, 'trainer-4-live'));
   });
@@ -241,7 +265,9 @@ describe('trainer console in Chromium', () => {
     await expect.poll(() => count.textContent(), WAIT).toMatch(/^2 of/);
     const before = Number(await page.locator('#replay-position').inputValue());
     await page.keyboard.press('ArrowRight');
-    await expect.poll(async () => Number(await page.locator('#replay-position').inputValue()), WAIT).toBeGreaterThan(before);
+    await expect
+      .poll(async () => Number(await page.locator('#replay-position').inputValue()), WAIT)
+      .toBeGreaterThan(before);
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Home');
 
@@ -272,7 +298,11 @@ describe('trainer console in Chromium', () => {
   it('shows response times with the after-action summary and the chart', async () => {
     await page.getByRole('link', { name: 'Response times' }).click();
     await page.getByRole('heading', { name: 'After-action summary' }).waitFor(WAIT);
-    const figure = (name: string) => page.locator('.figure').filter({ has: page.getByText(name, { exact: true }) }).locator('dd');
+    const figure = (name: string) =>
+      page
+        .locator('.figure')
+        .filter({ has: page.getByText(name, { exact: true }) })
+        .locator('dd');
     expect(await figure('Messages').textContent()).toBe('3');
     expect(await figure('Acknowledged').textContent()).toBe('1 of 3');
     expect(await figure('Unacknowledged').textContent()).toBe('2');
@@ -288,14 +318,22 @@ describe('trainer console in Chromium', () => {
   });
 
   it('exports the log through fetch with the Authorization header, as the API serves it', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: /Export log/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      page.getByRole('button', { name: /Export log/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`${EXERCISE}.hotline.jsonl`);
     exportedFile = path.join(SCREENSHOTS, '..', `${EXERCISE}.hotline.jsonl`);
     await download.saveAs(exportedFile);
     const text = readFileSync(exportedFile, 'utf8');
     const report = await verifyExport(text);
     expect(report.ok).toBe(true);
-    const api = await relay.api<string>('GET', `/v1/exercises/${EXERCISE}/export`, undefined, await relay.trainerToken());
+    const api = await relay.api<string>(
+      'GET',
+      `/v1/exercises/${EXERCISE}/export`,
+      undefined,
+      await relay.trainerToken(),
+    );
     const body = (t: string) => t.trim().split('\n').slice(1, -1);
     expect(body(text)).toEqual(body(api.body).slice(0, body(text).length));
     await page.getByText(/Exported \d+ KiB/).waitFor(WAIT);
@@ -306,7 +344,9 @@ describe('trainer console in Chromium', () => {
     await page.getByRole('heading', { name: 'Replay an exported log' }).waitFor(WAIT);
     await page.setInputFiles('#replay-file', exportedFile);
     await page.getByRole('heading', { name: /Log verified: ready to play/ }).waitFor(WAIT);
-    expect(await page.locator('.verification').textContent()).toMatch(/console signatures verified \(3 messages, \d+ receipts\) against 2 keys/);
+    expect(await page.locator('.verification').textContent()).toMatch(
+      /console signatures verified \(3 messages, \d+ receipts\) against 2 keys/,
+    );
     await page.locator('.player').waitFor(WAIT);
     await page.getByRole('heading', { name: 'After-action summary' }).waitFor(WAIT);
     await axe(page, 'file replay');
@@ -327,7 +367,9 @@ describe('trainer console in Chromium', () => {
     await page.setInputFiles('#replay-file', tampered);
     await page.getByRole('heading', { name: /Verification FAILED/ }).waitFor(WAIT);
     const fault = await page.locator('.fault-line').textContent();
-    expect(fault).toMatch(new RegExp(`^First fault at line ${n + 1}, entry ${entry.idx}: (CHAIN_BROKEN|BAD_SIGNATURE)$`));
+    expect(fault).toMatch(
+      new RegExp(`^First fault at line ${n + 1}, entry ${entry.idx}: (CHAIN_BROKEN|BAD_SIGNATURE)$`),
+    );
     expect(await page.locator('.player').count()).toBe(0);
     await axe(page, 'tampered file');
     shots.push(await screenshot(page, 'trainer-8-tampered-file'));
@@ -339,7 +381,11 @@ describe('trainer console in Chromium', () => {
       `(() => { const dt = new DataTransfer(); const bytes = Uint8Array.from(atob(${JSON.stringify(data)}), (c) => c.charCodeAt(0)); dt.items.add(new File([bytes], 'dropped.hotline.jsonl', { type: 'application/x-ndjson' })); return dt; })()`,
     );
     await page.dispatchEvent('h1', 'drop', { dataTransfer: transfer });
-    await page.getByText('Source').locator('xpath=following-sibling::dd[1]').filter({ hasText: 'dropped.hotline.jsonl' }).waitFor(WAIT);
+    await page
+      .getByText('Source')
+      .locator('xpath=following-sibling::dd[1]')
+      .filter({ hasText: 'dropped.hotline.jsonl' })
+      .waitFor(WAIT);
     await page.getByRole('heading', { name: /Log verified: ready to play/ }).waitFor(WAIT);
   });
 
@@ -356,9 +402,14 @@ describe('trainer console in Chromium', () => {
     await page.reload();
     const alarm = page.locator('.alarm[data-code="ACK_OVERDUE"]');
     await alarm.waitFor(WAIT);
-    expect(await alarm.textContent()).toMatch(/Overdue acknowledgement.*IMMEDIATE Washington → Beijing “Bravo”: not acknowledged within 30 min/);
+    expect(await alarm.textContent()).toMatch(
+      /Overdue acknowledgement.*IMMEDIATE Washington → Beijing “Bravo”: not acknowledged within 30 min/,
+    );
     expect(await page.locator('.alarm').count()).toBe(1);
-    await page.locator('section.console[data-station="beijing"] li.msg.is-overdue').getByText(/OVERDUE/).waitFor(WAIT);
+    await page
+      .locator('section.console[data-station="beijing"] li.msg.is-overdue')
+      .getByText(/OVERDUE/)
+      .waitFor(WAIT);
     expect(await page.locator('#alarm-announcer').textContent()).toMatch(/^Alarm: Overdue acknowledgement/);
     await axe(page, 'live with alarm');
     shots.push(await screenshot(page, 'trainer-9-live-overdue-alarm'));

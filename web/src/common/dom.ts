@@ -9,7 +9,11 @@ type Attrs = Record<string, string | number | boolean | null | undefined | ((ev:
  * that are false, null or undefined are left out; true gives an empty attribute; a function is an event
  * listener (`onclick` listens for `click`). Never sets `style`.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === false || value === null || value === undefined) continue;
@@ -55,8 +59,18 @@ export class Announcer {
   readonly #assertive: HTMLElement;
 
   constructor(host: HTMLElement = document.body) {
-    this.#polite = h('div', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'live-polite' });
-    this.#assertive = h('div', { class: 'visually-hidden', 'aria-live': 'assertive', 'aria-atomic': 'true', 'data-testid': 'live-assertive' });
+    this.#polite = h('div', {
+      class: 'visually-hidden',
+      'aria-live': 'polite',
+      'aria-atomic': 'true',
+      'data-testid': 'live-polite',
+    });
+    this.#assertive = h('div', {
+      class: 'visually-hidden',
+      'aria-live': 'assertive',
+      'aria-atomic': 'true',
+      'data-testid': 'live-assertive',
+    });
     host.append(this.#polite, this.#assertive);
   }
 

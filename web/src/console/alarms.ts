@@ -95,7 +95,8 @@ export class Alarms {
     const key = JSON.stringify(alarms.map((a) => [a.view.id, a.ackQueued]));
     if (key !== this.#key) {
       this.#key = key;
-      const focusedId = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-alarm-id]')?.dataset['alarmId'];
+      const focusedId = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-alarm-id]')
+        ?.dataset['alarmId'];
       this.#countdowns.clear();
       replaceChildren(this.#prec, ...alarms.map((a) => this.#precRow(a)));
       if (focusedId) this.#prec.querySelector<HTMLElement>(`[data-alarm-id="${focusedId}"] button`)?.focus();
@@ -120,17 +121,41 @@ export class Alarms {
     this.#countdowns.set(v.id, countdown);
     const button = a.ackQueued
       ? h('span', { class: 'pill pill-warn' }, t('ackQueued'))
-      : h('button', { type: 'button', class: 'btn btn-danger' }, t('acknowledge'), ' ', h('kbd', {}, 'Alt'), '+', h('kbd', {}, 'A'));
+      : h(
+          'button',
+          { type: 'button', class: 'btn btn-danger' },
+          t('acknowledge'),
+          ' ',
+          h('kbd', {}, 'Alt'),
+          '+',
+          h('kbd', {}, 'A'),
+        );
     if (button instanceof HTMLButtonElement) button.addEventListener('click', () => this.actions.acknowledge(v.id));
     return h(
       'div',
-      { class: `alarm alarm-prec prec-${v.precedence}${a.ackQueued ? ' alarm-quiet' : ''}`, 'data-testid': 'precedence-alarm', 'data-alarm-id': v.id, 'data-precedence': v.precedence },
+      {
+        class: `alarm alarm-prec prec-${v.precedence}${a.ackQueued ? ' alarm-quiet' : ''}`,
+        'data-testid': 'precedence-alarm',
+        'data-alarm-id': v.id,
+        'data-precedence': v.precedence,
+      },
       h('span', { class: `prec-chip prec-${v.precedence}` }, precedenceLabel(v.precedence)),
       h(
         'div',
         { class: 'alarm-text' },
-        h('p', { class: 'alarm-title' }, t('precedenceAlarm', { prec: v.precedence, station: stationShort(this.exercise, v.from) }), ' ', countdown),
-        h('p', { class: 'alarm-sub' }, v.subject ? `${v.subject} · ` : '', t('deadline', { dtg: dtg(new Date(a.deadline)) })),
+        h(
+          'p',
+          { class: 'alarm-title' },
+          t('precedenceAlarm', { prec: v.precedence, station: stationShort(this.exercise, v.from) }),
+          ' ',
+          countdown,
+        ),
+        h(
+          'p',
+          { class: 'alarm-sub' },
+          v.subject ? `${v.subject} · ` : '',
+          t('deadline', { dtg: dtg(new Date(a.deadline)) }),
+        ),
       ),
       button,
     );
@@ -147,9 +172,20 @@ export class Alarms {
           h(
             'div',
             { class: 'alarm-text' },
-            h('p', { class: 'alarm-title' }, `${t(seqAlarm(a) ? 'seqAlarm' : 'verificationFailure')} — ${a.code}: ${errorText(a.code)}`),
+            h(
+              'p',
+              { class: 'alarm-title' },
+              `${t(seqAlarm(a) ? 'seqAlarm' : 'verificationFailure')} — ${a.code}: ${errorText(a.code)}`,
+            ),
             h('p', { class: 'alarm-detail mono' }, a.message),
-            h('p', { class: 'alarm-sub' }, a.idx === undefined ? '' : `${t('atEntry', { idx: a.idx })} · `, zuluTime(a.at), ' · ', t(seqAlarm(a) ? 'seqAlarmHint' : 'verificationHint')),
+            h(
+              'p',
+              { class: 'alarm-sub' },
+              a.idx === undefined ? '' : `${t('atEntry', { idx: a.idx })} · `,
+              zuluTime(a.at),
+              ' · ',
+              t(seqAlarm(a) ? 'seqAlarmHint' : 'verificationHint'),
+            ),
           ),
         ),
       ),
@@ -167,7 +203,12 @@ export class Alarms {
         'div',
         { class: 'alarm alarm-verify', 'data-testid': 'fatal-alarm', 'data-code': f.code },
         h('span', { class: 'alarm-icon', 'aria-hidden': 'true' }, '⛔'),
-        h('div', { class: 'alarm-text' }, h('p', { class: 'alarm-title' }, `${t('fatal')} — ${f.code}: ${errorText(f.code)}`), h('p', { class: 'alarm-detail' }, f.message)),
+        h(
+          'div',
+          { class: 'alarm-text' },
+          h('p', { class: 'alarm-title' }, `${t('fatal')} — ${f.code}: ${errorText(f.code)}`),
+          h('p', { class: 'alarm-detail' }, f.message),
+        ),
         again,
       ),
     );

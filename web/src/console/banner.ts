@@ -59,7 +59,10 @@ export class Banner {
     this.#identity = identity;
     this.#actions = actions;
     const top = byId('topbar');
-    top.classList.add(`station-${identity.station}`, `station-index-${identity.exercise.stations.findIndex((s) => s.id === identity.station)}`);
+    top.classList.add(
+      `station-${identity.station}`,
+      `station-index-${identity.exercise.stations.findIndex((s) => s.id === identity.station)}`,
+    );
     replaceChildren(top, brand(), this.#station, this.#tools);
     top.after(this.#status);
     showClassification(identity.exercise.classification);
@@ -75,7 +78,11 @@ export class Banner {
       h(
         'div',
         { class: 'station-text' },
-        h('h1', { id: 'station-title', tabindex: '-1', 'data-testid': 'station-name' }, stationName(id.exercise, id.station)),
+        h(
+          'h1',
+          { id: 'station-title', tabindex: '-1', 'data-testid': 'station-name' },
+          stationName(id.exercise, id.station),
+        ),
         h(
           'p',
           { class: 'station-meta' },
@@ -102,7 +109,10 @@ export class Banner {
     if (sound && sound.getAttribute('aria-pressed') !== String(s.sound)) {
       // A toggle: the name stays "Alarm sound", aria-pressed carries the state; the eye reads ON/OFF.
       sound.setAttribute('aria-pressed', String(s.sound));
-      replaceChildren(sound, h('span', {}, t('sound'), h('span', { 'aria-hidden': 'true' }, s.sound ? t('soundOn') : t('soundOff'))));
+      replaceChildren(
+        sound,
+        h('span', {}, t('sound'), h('span', { 'aria-hidden': 'true' }, s.sound ? t('soundOn') : t('soundOff'))),
+      );
     }
     const el = this.#els ?? this.#buildStatus();
     const peerState = s.link.state !== 'open' ? 'unknown' : s.peerOnline ? 'online' : 'offline';
@@ -113,12 +123,28 @@ export class Banner {
     el.retry.hidden = s.link.state !== 'reconnecting';
     const peer = PEER_PILL[peerState];
     setPill(el.peer, peer.kind, peer.symbol, t(peer.label));
-    setText(el.log, s.halted ? t('logHalted', { n: s.verifiedEntries }) : s.caughtUp ? t('logVerified', { n: s.verifiedEntries }) : t('logSyncing'));
+    setText(
+      el.log,
+      s.halted
+        ? t('logHalted', { n: s.verifiedEntries })
+        : s.caughtUp
+          ? t('logVerified', { n: s.verifiedEntries })
+          : t('logSyncing'),
+    );
     el.log.classList.toggle('status-bad', s.halted);
     setText(el.outbox, t('outboxCount', { n: s.outbox }));
   }
 
-  #els: { link: HTMLElement; linkDetail: HTMLElement; retry: HTMLButtonElement; peer: HTMLElement; log: HTMLElement; outbox: HTMLElement } | undefined;
+  #els:
+    | {
+        link: HTMLElement;
+        linkDetail: HTMLElement;
+        retry: HTMLButtonElement;
+        peer: HTMLElement;
+        log: HTMLElement;
+        outbox: HTMLElement;
+      }
+    | undefined;
 
   #buildStatus() {
     const retry = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'retry-now' }, t('retryNow'));

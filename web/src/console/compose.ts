@@ -11,7 +11,6 @@ export interface Draft {
   body: string;
 }
 
-
 export class Compose {
   readonly element: HTMLElement;
   readonly #form = h('form', { class: 'compose-form', novalidate: true, 'data-testid': 'compose' });
@@ -20,9 +19,20 @@ export class Compose {
   readonly #options = h('div', { class: 'prec-options' });
   readonly #precHint = h('p', { id: 'prec-hint', class: 'hint' });
   readonly #subjectLabel = h('label', { for: 'compose-subject' });
-  readonly #subject = h('input', { id: 'compose-subject', type: 'text', maxlength: LIMITS.subject, autocomplete: 'off' });
+  readonly #subject = h('input', {
+    id: 'compose-subject',
+    type: 'text',
+    maxlength: LIMITS.subject,
+    autocomplete: 'off',
+  });
   readonly #bodyLabel = h('label', { for: 'compose-body' });
-  readonly #body = h('textarea', { id: 'compose-body', maxlength: LIMITS.body, rows: 4, 'aria-describedby': 'compose-hint', required: true });
+  readonly #body = h('textarea', {
+    id: 'compose-body',
+    maxlength: LIMITS.body,
+    rows: 4,
+    'aria-describedby': 'compose-hint',
+    required: true,
+  });
   readonly #hint = h('p', { id: 'compose-hint', class: 'hint' });
   readonly #error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   readonly #send = h('button', { type: 'submit', class: 'btn btn-primary send-button', 'data-testid': 'send' });
@@ -30,17 +40,37 @@ export class Compose {
 
   constructor(private readonly onSend: (draft: Draft) => Promise<void>) {
     for (const p of PRECEDENCES) {
-      const input = h('input', { type: 'radio', name: 'precedence', value: p, id: `prec-${p}`, checked: p === 'ROUTINE', 'data-testid': `prec-${p}` });
-      this.#options.append(h('label', { class: `prec-option prec-${p}`, for: `prec-${p}` }, input, h('span', { class: 'prec-name' })));
+      const input = h('input', {
+        type: 'radio',
+        name: 'precedence',
+        value: p,
+        id: `prec-${p}`,
+        checked: p === 'ROUTINE',
+        'data-testid': `prec-${p}`,
+      });
+      this.#options.append(
+        h('label', { class: `prec-option prec-${p}`, for: `prec-${p}` }, input, h('span', { class: 'prec-name' })),
+      );
     }
     this.#form.append(
-      h('fieldset', { class: 'field prec-field', 'aria-describedby': 'prec-hint' }, this.#legend, this.#options, this.#precHint),
+      h(
+        'fieldset',
+        { class: 'field prec-field', 'aria-describedby': 'prec-hint' },
+        this.#legend,
+        this.#options,
+        this.#precHint,
+      ),
       h('div', { class: 'field' }, this.#subjectLabel, this.#subject),
       h('div', { class: 'field' }, this.#bodyLabel, this.#body, this.#hint),
       this.#error,
       h('div', { class: 'compose-actions' }, this.#send),
     );
-    this.element = h('section', { class: 'panel compose', 'aria-labelledby': 'compose-title' }, this.#title, this.#form);
+    this.element = h(
+      'section',
+      { class: 'panel compose', 'aria-labelledby': 'compose-title' },
+      this.#title,
+      this.#form,
+    );
     this.#form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void this.submit();
@@ -80,7 +110,14 @@ export class Compose {
   }
 
   #sendLabel(): void {
-    replaceChildren(this.#send, this.#sending ? t('sending') : t('send'), ' ', h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter'));
+    replaceChildren(
+      this.#send,
+      this.#sending ? t('sending') : t('send'),
+      ' ',
+      h('kbd', {}, 'Ctrl'),
+      '+',
+      h('kbd', {}, 'Enter'),
+    );
   }
 
   #hideError(): void {

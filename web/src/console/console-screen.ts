@@ -47,16 +47,33 @@ export class ConsoleScreen {
     const id = client.identity;
     const me = id.exercise.stations.find((s) => s.id === id.station);
     setLang(prefs.lang(slot) ?? me?.lang ?? 'en');
-    this.#banner = new Banner(id, { switchLanguage: () => this.switchLanguage(), toggleSound: () => this.#toggleSound(), retryNow: () => this.#retry() });
+    this.#banner = new Banner(id, {
+      switchLanguage: () => this.switchLanguage(),
+      toggleSound: () => this.#toggleSound(),
+      retryNow: () => this.#retry(),
+    });
     this.#traffic = new Traffic(id.exercise, { acknowledge: (mid) => void this.acknowledge(mid) });
-    this.#alarms = new Alarms(id.exercise, { acknowledge: (mid) => void this.acknowledge(mid), enrolAgain: () => this.hooks.enrolAgain() });
+    this.#alarms = new Alarms(id.exercise, {
+      acknowledge: (mid) => void this.acknowledge(mid),
+      enrolAgain: () => this.hooks.enrolAgain(),
+    });
     this.#compose = new Compose((draft) => this.#send(draft));
   }
 
   mount(root: HTMLElement): void {
     replaceChildren(
       root,
-      h('div', { class: 'console', 'data-testid': 'console' }, this.#alarms.element, h('div', { class: 'console-main' }, this.#traffic.element, h('div', { class: 'console-side' }, this.#compose.element, this.#help.element))),
+      h(
+        'div',
+        { class: 'console', 'data-testid': 'console' },
+        this.#alarms.element,
+        h(
+          'div',
+          { class: 'console-main' },
+          this.#traffic.element,
+          h('div', { class: 'console-side' }, this.#compose.element, this.#help.element),
+        ),
+      ),
     );
     this.#relabel();
     this.#wire();
@@ -94,7 +111,11 @@ export class ConsoleScreen {
     c.on('alarm', (alarm) => {
       // A fault in an entry stops the client applying the log (TRUNCATED only warns).
       if (alarm.idx !== undefined && alarm.code !== 'TRUNCATED') this.#halted = true;
-      if (this.#alarms.failure(alarm)) this.announcer.say(`${t(alarm.code === 'SEQ_CONFLICT' ? 'seqAlarm' : 'verificationFailure')}: ${alarm.code}. ${errorText(alarm.code)}`, true);
+      if (this.#alarms.failure(alarm))
+        this.announcer.say(
+          `${t(alarm.code === 'SEQ_CONFLICT' ? 'seqAlarm' : 'verificationFailure')}: ${alarm.code}. ${errorText(alarm.code)}`,
+          true,
+        );
       this.#schedule();
     });
     c.on('fatal', (err) => {
@@ -112,7 +133,14 @@ export class ConsoleScreen {
     const ex = this.client.identity.exercise;
     if (view.direction === 'in' && view.kid !== undefined && !view.states.acknowledged) {
       const urgent = view.precedence === 'FLASH' || view.precedence === 'IMMEDIATE';
-      this.announcer.say(t('announceIncoming', { prec: precedenceLabel(view.precedence), station: stationShort(ex, view.from), subject: view.subject ?? '' }), urgent);
+      this.announcer.say(
+        t('announceIncoming', {
+          prec: precedenceLabel(view.precedence),
+          station: stationShort(ex, view.from),
+          subject: view.subject ?? '',
+        }),
+        urgent,
+      );
       if (urgent) this.#siren.beep(view.precedence);
     } else if (view.direction === 'out' && view.states.acknowledged) {
       this.announcer.say(t('announceAcked', { station: stationShort(ex, view.to), subject: view.subject ?? '' }));
@@ -134,7 +162,15 @@ export class ConsoleScreen {
 
   #status(): Status {
     const c = this.client;
-    return { link: c.link, peerOnline: c.peerOnline, verifiedEntries: c.lastIdx + 1, caughtUp: this.#caughtUp, halted: this.#halted, outbox: c.outbox.items.length, sound: this.#siren.enabled };
+    return {
+      link: c.link,
+      peerOnline: c.peerOnline,
+      verifiedEntries: c.lastIdx + 1,
+      caughtUp: this.#caughtUp,
+      halted: this.#halted,
+      outbox: c.outbox.items.length,
+      sound: this.#siren.enabled,
+    };
   }
 
   /** Coalesces bursts of events (a replay applies hundreds of entries) into one render. */
@@ -164,17 +200,29 @@ export class ConsoleScreen {
 
   /** An acknowledgement is on its way: signed and in the outbox, or already sent from this page. */
   #ackQueued(id: string): boolean {
-    return this.#acking.has(id) || this.client.outbox.items.some((i) => i.payload.type === 'receipt' && i.payload.kind === 'acknowledged' && i.payload.ref === id);
+    return (
+      this.#acking.has(id) ||
+      this.client.outbox.items.some(
+        (i) => i.payload.type === 'receipt' && i.payload.kind === 'acknowledged' && i.payload.ref === id,
+      )
+    );
   }
 
   async acknowledge(id: string): Promise<void> {
     const view = this.client.conversation.messages.get(id);
     if (!view || view.direction !== 'in' || view.states.acknowledged || this.#ackQueued(id)) return;
-    const focusWasHere = this.#traffic.card(id)?.contains(document.activeElement) || document.activeElement?.closest(`[data-alarm-id="${id}"]`) !== null;
+    const focusWasHere =
+      this.#traffic.card(id)?.contains(document.activeElement) ||
+      document.activeElement?.closest(`[data-alarm-id="${id}"]`) !== null;
     this.#acking.add(id);
     try {
       await this.client.acknowledge(id);
-      this.announcer.say(t('announceYouAcked', { prec: precedenceLabel(view.precedence), station: stationShort(this.client.identity.exercise, view.from) }));
+      this.announcer.say(
+        t('announceYouAcked', {
+          prec: precedenceLabel(view.precedence),
+          station: stationShort(this.client.identity.exercise, view.from),
+        }),
+      );
     } catch (err) {
       this.#acking.delete(id);
       this.announcer.say((err as Error).message, true);
@@ -187,7 +235,9 @@ export class ConsoleScreen {
   async acknowledgeFocusedOrMostUrgent(): Promise<void> {
     const waiting = awaitingAck(this.client.messages()).filter((v) => !this.#ackQueued(v.id));
     const active = document.activeElement;
-    const focusedId = active?.closest<HTMLElement>('[data-alarm-id]')?.dataset['alarmId'] ?? active?.closest<HTMLElement>('li.msg[data-id]')?.dataset['id'];
+    const focusedId =
+      active?.closest<HTMLElement>('[data-alarm-id]')?.dataset['alarmId'] ??
+      active?.closest<HTMLElement>('li.msg[data-id]')?.dataset['id'];
     const target = waiting.find((v) => v.id === focusedId) ?? waiting[0];
     if (!target) return this.announcer.say(t('announceNothingToAck'));
     await this.acknowledge(target.id);

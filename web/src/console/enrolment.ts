@@ -57,11 +57,29 @@ export class EnrolmentScreen {
           'div',
           { class: 'field' },
           h('label', { for: 'enrol-code' }, t('codeLabel')),
-          h('input', { id: 'enrol-code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', 'aria-describedby': 'enrol-code-hint', value: this.#values.code, class: 'mono' }),
+          h('input', {
+            id: 'enrol-code',
+            type: 'text',
+            autocomplete: 'off',
+            autocapitalize: 'characters',
+            spellcheck: 'false',
+            'aria-describedby': 'enrol-code-hint',
+            value: this.#values.code,
+            class: 'mono',
+          }),
           h('p', { id: 'enrol-code-hint', class: 'hint' }, t('codeHint')),
         )
-      : h('p', { class: 'notice', 'data-testid': 'code-from-link' }, h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), t('codeFromLink')), this.#switchToTyping());
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', disabled: this.#busy, 'data-testid': 'enrol-submit' }, this.#busy ? t('enrolWorking') : t('enrolSubmit'));
+      : h(
+          'p',
+          { class: 'notice', 'data-testid': 'code-from-link' },
+          h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), t('codeFromLink')),
+          this.#switchToTyping(),
+        );
+    const submit = h(
+      'button',
+      { type: 'submit', class: 'btn btn-primary', disabled: this.#busy, 'data-testid': 'enrol-submit' },
+      this.#busy ? t('enrolWorking') : t('enrolSubmit'),
+    );
     const form = h(
       'form',
       { class: 'panel enrol-form', novalidate: true },
@@ -70,11 +88,24 @@ export class EnrolmentScreen {
         'div',
         { class: 'field' },
         h('label', { for: 'enrol-operator' }, t('operatorLabel')),
-        h('input', { id: 'enrol-operator', type: 'text', maxlength: LIMITS.operator, autocomplete: 'name', required: true, 'aria-describedby': 'enrol-operator-hint', value: this.#values.operator }),
+        h('input', {
+          id: 'enrol-operator',
+          type: 'text',
+          maxlength: LIMITS.operator,
+          autocomplete: 'name',
+          required: true,
+          'aria-describedby': 'enrol-operator-hint',
+          value: this.#values.operator,
+        }),
         h('p', { id: 'enrol-operator-hint', class: 'hint' }, t('operatorHint')),
       ),
       this.#error ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'enrol-error' }, this.#error) : null,
-      h('div', { class: 'form-actions' }, submit, h('span', { class: 'hint', role: 'status' }, this.#busy ? t('enrolWorking') : '')),
+      h(
+        'div',
+        { class: 'form-actions' },
+        submit,
+        h('span', { class: 'hint', role: 'status' }, this.#busy ? t('enrolWorking') : ''),
+      ),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -90,7 +121,9 @@ export class EnrolmentScreen {
   }
 
   focus(): void {
-    const target = this.element.querySelector<HTMLInputElement>(this.#typeCode && !this.#values.code ? '#enrol-code' : '#enrol-operator');
+    const target = this.element.querySelector<HTMLInputElement>(
+      this.#typeCode && !this.#values.code ? '#enrol-code' : '#enrol-operator',
+    );
     target?.focus();
   }
 
@@ -128,7 +161,13 @@ export class EnrolmentScreen {
           return h(
             'li',
             {},
-            h('span', {}, h('strong', {}, stationName(id.exercise, id.station)), ` · ${id.operator} · ${id.exercise.id} · `, h('span', { class: 'mono' }, `${id.kid.slice(0, 8)}…`)),
+            h(
+              'span',
+              {},
+              h('strong', {}, stationName(id.exercise, id.station)),
+              ` · ${id.operator} · ${id.exercise.id} · `,
+              h('span', { class: 'mono' }, `${id.kid.slice(0, 8)}…`),
+            ),
             open,
           );
         }),
@@ -139,7 +178,7 @@ export class EnrolmentScreen {
   async #submit(): Promise<void> {
     if (this.#busy) return;
     this.#remember();
-    const code = (this.#typeCode ? this.#values.code : this.#code ?? '').trim();
+    const code = (this.#typeCode ? this.#values.code : (this.#code ?? '')).trim();
     const operator = this.#values.operator.trim();
     this.#error = !code ? t('missingCode') : !operator ? t('missingOperator') : undefined;
     if (this.#error) {
@@ -150,7 +189,10 @@ export class EnrolmentScreen {
     this.#busy = true;
     this.render();
     try {
-      const client = await HotlineClient.enrol({ url: location.origin, code, operator, extractable: false }, { ...this.o.client, storage: new SlotStorage() });
+      const client = await HotlineClient.enrol(
+        { url: location.origin, code, operator, extractable: false },
+        { ...this.o.client, storage: new SlotStorage() },
+      );
       this.o.onEnrolled(client, slotFor(client.identity));
     } catch (err) {
       this.#busy = false;
@@ -167,6 +209,7 @@ export class EnrolmentScreen {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof HotlineError && isErrorCode(err.code)) return `${t('enrolFailed')}: ${errorText(err.code)} (${err.code})`;
+  if (err instanceof HotlineError && isErrorCode(err.code))
+    return `${t('enrolFailed')}: ${errorText(err.code)} (${err.code})`;
   return `${t('enrolFailed')}: ${(err as Error).message}`;
 }

@@ -21,7 +21,12 @@ const SHORTCUTS: { keys: string[]; label: Key }[] = [
 export function installShortcuts(actions: ShortcutActions): () => void {
   const onKey = (ev: KeyboardEvent) => {
     if (!ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.repeat) return;
-    const action = { KeyA: actions.acknowledge, KeyN: actions.compose, KeyT: actions.traffic, KeyL: actions.switchLanguage }[ev.code];
+    const action = {
+      KeyA: actions.acknowledge,
+      KeyN: actions.compose,
+      KeyT: actions.traffic,
+      KeyL: actions.switchLanguage,
+    }[ev.code];
     if (!action) return;
     ev.preventDefault();
     action();
@@ -31,7 +36,11 @@ export function installShortcuts(actions: ShortcutActions): () => void {
 }
 
 export class KeyboardHelp {
-  readonly element = h('section', { class: 'panel help', 'aria-labelledby': 'help-title', 'data-testid': 'keyboard-help' });
+  readonly element = h('section', {
+    class: 'panel help',
+    'aria-labelledby': 'help-title',
+    'data-testid': 'keyboard-help',
+  });
 
   constructor() {
     this.relabel();

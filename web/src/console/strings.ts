@@ -10,7 +10,8 @@ export const en = {
   otherLanguage: '中文',
   // Enrolment
   enrolTitle: 'Enrol this console',
-  enrolIntro: 'This browser makes its own Ed25519 signing key. The private key never leaves this browser; only the public key is registered with the relay.',
+  enrolIntro:
+    'This browser makes its own Ed25519 signing key. The private key never leaves this browser; only the public key is registered with the relay.',
   codeLabel: 'Enrolment code',
   codeHint: 'From the enrolment link (…/console#code=…) that `hotline serve` or the trainer gave you.',
   codeFromLink: 'Enrolment code received from the link.',
@@ -92,9 +93,11 @@ export const en = {
   ackQueued: 'Acknowledgement queued: it goes out when the link is back',
   deadline: 'deadline {dtg}',
   verificationFailure: 'VERIFICATION FAILURE',
-  verificationHint: 'The failing item is not shown as a message. Report this to the trainer; do not act on unverified traffic.',
+  verificationHint:
+    'The failing item is not shown as a message. Report this to the trainer; do not act on unverified traffic.',
   seqAlarm: 'SEQUENCE ALARM',
-  seqAlarmHint: 'This console’s saved state is older than the log: its message is signed again with the next free sequence number. Report this to the trainer.',
+  seqAlarmHint:
+    'This console’s saved state is older than the log: its message is signed again with the next free sequence number. Report this to the trainer.',
   atEntry: 'at log entry {idx}',
   fatal: 'This console cannot connect any more',
   enrolAgain: 'Enrol again',
@@ -225,7 +228,12 @@ export const zh: Record<Key, string> = {
 export const TABLES: Record<Lang, Record<Key, string>> = { en, zh };
 
 /** Chinese glosses of the ACP 121 precedence prosigns; the English label is always shown too. */
-export const PRECEDENCE_ZH: Record<Precedence, string> = { FLASH: '特急', IMMEDIATE: '加急', PRIORITY: '急', ROUTINE: '平' };
+export const PRECEDENCE_ZH: Record<Precedence, string> = {
+  FLASH: '特急',
+  IMMEDIATE: '加急',
+  PRIORITY: '急',
+  ROUTINE: '平',
+};
 
 export const STATION_ZH: Record<string, { name: string; short: string }> = {
   beijing: { name: '北京 · 中华人民共和国国防部', short: '北京' },
@@ -253,4 +261,3 @@ export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   STORE_UNAVAILABLE: '中继日志暂时无法写入；未接收任何内容。',
   SHUTTING_DOWN: '中继正在关闭，稍后将重新连接。',
 };
-

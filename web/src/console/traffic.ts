@@ -67,7 +67,8 @@ export class Traffic {
     const summary = t('trafficSummary', { n: views.length, waiting });
     if (this.#summary.textContent !== summary) this.#summary.textContent = summary;
     this.#summary.classList.toggle('traffic-waiting', waiting > 0);
-    if (focused instanceof HTMLElement && focused !== document.activeElement && document.contains(focused)) focused.focus();
+    if (focused instanceof HTMLElement && focused !== document.activeElement && document.contains(focused))
+      focused.focus();
     // Only the list scrolls (desktop layout); on narrow screens the page scrolls and this is a no-op.
     if (stick) this.#list.scrollTop = this.#list.scrollHeight;
   }
@@ -82,7 +83,9 @@ export class Traffic {
     const unacked = view.direction === 'in' && !view.states.acknowledged;
     const key = JSON.stringify([view, ctx, document.documentElement.lang]);
     if (li.dataset['key'] === key) return;
-    const hadFocus = li.contains(document.activeElement) ? ((document.activeElement as HTMLElement).dataset['focusKey'] ?? 'card') : undefined;
+    const hadFocus = li.contains(document.activeElement)
+      ? ((document.activeElement as HTMLElement).dataset['focusKey'] ?? 'card')
+      : undefined;
     li.dataset['key'] = key;
     li.dataset['id'] = view.id;
     li.dataset['direction'] = view.direction;
@@ -96,7 +99,21 @@ export class Traffic {
     const who = t(view.direction === 'in' ? 'from' : 'to', { station: stationShort(this.exercise, other) });
 
     const ackButton = unacked
-      ? h('button', { type: 'button', class: 'btn btn-danger ack-button', 'data-focus-key': 'ack', 'data-testid': 'ack', disabled: ctx.ackQueued }, t('acknowledge'), ' ', h('kbd', {}, 'Alt'), '+', h('kbd', {}, 'A'))
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-danger ack-button',
+            'data-focus-key': 'ack',
+            'data-testid': 'ack',
+            disabled: ctx.ackQueued,
+          },
+          t('acknowledge'),
+          ' ',
+          h('kbd', {}, 'Alt'),
+          '+',
+          h('kbd', {}, 'A'),
+        )
       : null;
     ackButton?.addEventListener('click', () => this.actions.acknowledge(view.id));
 
@@ -105,13 +122,35 @@ export class Traffic {
       h(
         'div',
         { class: 'msg-head' },
-        h('span', { class: `prec-chip prec-${view.precedence}`, 'data-testid': 'precedence' }, precedenceLabel(view.precedence)),
-        h('span', { class: 'msg-dir', id: titleId }, h('span', { class: 'visually-hidden' }, `${view.precedence}, `), who, view.subject ? h('span', { class: 'visually-hidden' }, `: ${view.subject}`) : null),
-        h('time', { class: 'msg-dtg mono', datetime: view.sentAt, title: utcStamp(view.sentAt) }, h('span', { class: 'visually-hidden' }, `${t('dtg')} `), dtg(view.sentAt)),
+        h(
+          'span',
+          { class: `prec-chip prec-${view.precedence}`, 'data-testid': 'precedence' },
+          precedenceLabel(view.precedence),
+        ),
+        h(
+          'span',
+          { class: 'msg-dir', id: titleId },
+          h('span', { class: 'visually-hidden' }, `${view.precedence}, `),
+          who,
+          view.subject ? h('span', { class: 'visually-hidden' }, `: ${view.subject}`) : null,
+        ),
+        h(
+          'time',
+          { class: 'msg-dtg mono', datetime: view.sentAt, title: utcStamp(view.sentAt) },
+          h('span', { class: 'visually-hidden' }, `${t('dtg')} `),
+          dtg(view.sentAt),
+        ),
         this.#badge(view),
         view.idx === undefined ? null : h('span', { class: 'msg-idx mono' }, `#${view.idx}`),
       ),
-      unacked ? h('p', { class: 'msg-flag', 'data-testid': 'awaiting-ack' }, h('span', { 'aria-hidden': 'true' }, '▲ '), t('awaitingAck')) : null,
+      unacked
+        ? h(
+            'p',
+            { class: 'msg-flag', 'data-testid': 'awaiting-ack' },
+            h('span', { 'aria-hidden': 'true' }, '▲ '),
+            t('awaitingAck'),
+          )
+        : null,
       view.subject ? h('h3', { class: 'msg-subject', lang: langTag(view.lang) }, view.subject) : null,
       h('p', { class: 'msg-body', lang: langTag(view.lang) }, view.body),
       h('ol', { class: 'states', 'aria-label': t('states'), 'data-testid': 'states' }, ...this.#states(view)),
@@ -131,17 +170,42 @@ export class Traffic {
 
   #badge(view: MessageView): HTMLElement {
     if (this.#inLog(view)) {
-      return h('span', { class: 'badge badge-verified', title: t('verifiedTitle'), 'data-testid': 'verified' }, h('span', { 'aria-hidden': 'true' }, '✔ '), t('verified'));
+      return h(
+        'span',
+        { class: 'badge badge-verified', title: t('verifiedTitle'), 'data-testid': 'verified' },
+        h('span', { 'aria-hidden': 'true' }, '✔ '),
+        t('verified'),
+      );
     }
-    if (view.rejected) return h('span', { class: 'badge badge-rejected', 'data-testid': 'refused' }, h('span', { 'aria-hidden': 'true' }, '✖ '), t('refusedNotInLog'));
-    return h('span', { class: 'badge badge-local', 'data-testid': 'unverified' }, h('span', { 'aria-hidden': 'true' }, '◌ '), t('signedLocally'));
+    if (view.rejected)
+      return h(
+        'span',
+        { class: 'badge badge-rejected', 'data-testid': 'refused' },
+        h('span', { 'aria-hidden': 'true' }, '✖ '),
+        t('refusedNotInLog'),
+      );
+    return h(
+      'span',
+      { class: 'badge badge-local', 'data-testid': 'unverified' },
+      h('span', { 'aria-hidden': 'true' }, '◌ '),
+      t('signedLocally'),
+    );
   }
 
   #states(view: MessageView): HTMLElement[] {
     const steps: [Key, 'queued' | 'accepted' | 'delivered' | 'acknowledged'][] =
       view.direction === 'out'
-        ? [['stateQueued', 'queued'], ['stateAccepted', 'accepted'], ['stateDelivered', 'delivered'], ['stateAcknowledged', 'acknowledged']]
-        : [['stateReceived', 'accepted'], ['stateDelivered', 'delivered'], ['stateAcknowledged', 'acknowledged']];
+        ? [
+            ['stateQueued', 'queued'],
+            ['stateAccepted', 'accepted'],
+            ['stateDelivered', 'delivered'],
+            ['stateAcknowledged', 'acknowledged'],
+          ]
+        : [
+            ['stateReceived', 'accepted'],
+            ['stateDelivered', 'delivered'],
+            ['stateAcknowledged', 'acknowledged'],
+          ];
     const items = steps.flatMap(([label, state]) => {
       const at = view.states[state];
       const done = at !== undefined;
@@ -151,8 +215,12 @@ export class Traffic {
         { class: `state ${done ? 'state-done' : 'state-pending'}`, 'data-state': state, 'data-done': String(done) },
         h('span', { class: 'state-mark', 'aria-hidden': 'true' }, done ? '✔' : '○'),
         h('span', { class: 'state-name' }, t(label)),
-        state === 'accepted' && view.idx !== undefined ? h('span', { class: 'state-extra mono' }, t('entryNo', { idx: view.idx })) : null,
-        done ? h('time', { class: 'mono', datetime: at, title: utcStamp(at) }, zuluTime(at)) : h('span', { class: 'state-when' }, t('statePending')),
+        state === 'accepted' && view.idx !== undefined
+          ? h('span', { class: 'state-extra mono' }, t('entryNo', { idx: view.idx }))
+          : null,
+        done
+          ? h('time', { class: 'mono', datetime: at, title: utcStamp(at) }, zuluTime(at))
+          : h('span', { class: 'state-when' }, t('statePending')),
       );
     });
     if (view.rejected) {
@@ -164,7 +232,11 @@ export class Traffic {
           h('span', { class: 'state-mark', 'aria-hidden': 'true' }, '✖'),
           h('span', { class: 'state-name' }, t('stateRejected')),
           h('time', { class: 'mono', datetime: r.at, title: utcStamp(r.at) }, zuluTime(r.at)),
-          h('span', { class: 'state-reason' }, `${errorText(r.code)}${r.message && r.message !== errorText(r.code) ? ` — ${r.message}` : ''} (${r.code})`),
+          h(
+            'span',
+            { class: 'state-reason' },
+            `${errorText(r.code)}${r.message && r.message !== errorText(r.code) ? ` — ${r.message}` : ''} (${r.code})`,
+          ),
         ),
       );
     }

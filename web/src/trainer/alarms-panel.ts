@@ -14,7 +14,12 @@ const KIND_LABEL: Record<TrainerAlarm['kind'], string> = {
 export function alarmsSection(id: string): { el: HTMLElement; render(alarms: readonly TrainerAlarm[]): void } {
   const count = h('span', { class: 'badge-count' });
   const list = h('div', { class: 'alarm-list' });
-  const el = h('section', { class: 'alarms', 'aria-labelledby': `${id}-title`, id }, h('h3', { id: `${id}-title` }, 'Alarms ', count), list);
+  const el = h(
+    'section',
+    { class: 'alarms', 'aria-labelledby': `${id}-title`, id },
+    h('h3', { id: `${id}-title` }, 'Alarms ', count),
+    list,
+  );
   let shown: string | undefined;
   return {
     el,

@@ -74,7 +74,9 @@ export class Api {
   }
 
   revoke(id: string, kid: string, reason: string): Promise<{ idx: number }> {
-    return this.json('POST', `/v1/exercises/${encodeURIComponent(id)}/keys/${encodeURIComponent(kid)}/revoke`, { reason });
+    return this.json('POST', `/v1/exercises/${encodeURIComponent(id)}/keys/${encodeURIComponent(kid)}/revoke`, {
+      reason,
+    });
   }
 
   /** The self-contained export (JSON Lines), byte for byte as the relay sent it. */

@@ -35,7 +35,12 @@ function renderChrome(signedIn: boolean): void {
   const signOut = h('button', { type: 'button', class: 'ghost' }, 'Sign out');
   signOut.addEventListener('click', () => session.signOut());
   const until = session.expiresAt;
-  fill(who, h('span', { class: 'muted' }, `Trainer${until ? ` · session until ${zuluTime(until)}` : ''}`), ' ', signOut);
+  fill(
+    who,
+    h('span', { class: 'muted' }, `Trainer${until ? ` · session until ${zuluTime(until)}` : ''}`),
+    ' ',
+    signOut,
+  );
   const hash = location.hash;
   for (const a of nav.querySelectorAll('a')) {
     const active = (a.getAttribute('href') === '#/replay') === hash.startsWith('#/replay');
@@ -67,7 +72,18 @@ async function route(): Promise<void> {
         loaded = await exercisePage(api, session, parts[1]);
       } catch (err) {
         if (gen !== generation) return;
-        return mount({ el: h('div', {}, h('h1', { tabindex: -1 }, 'Exercise not available'), h('p', { role: 'alert' }, (err as Error).message), h('p', {}, h('a', { href: '#/exercises' }, 'Back to the exercises'))) }, 'Error');
+        return mount(
+          {
+            el: h(
+              'div',
+              {},
+              h('h1', { tabindex: -1 }, 'Exercise not available'),
+              h('p', { role: 'alert' }, (err as Error).message),
+              h('p', {}, h('a', { href: '#/exercises' }, 'Back to the exercises')),
+            ),
+          },
+          'Error',
+        );
       }
       if (gen !== generation) return loaded.destroy?.();
       mount(loaded, loaded.id);

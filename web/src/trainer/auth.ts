@@ -49,7 +49,11 @@ export class Session {
   }
 
   async signIn(secret: string): Promise<void> {
-    const res = await fetch('/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+    const res = await fetch('/v1/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret }),
+    });
     const body = (await res.json().catch(() => ({}))) as Partial<Stored> & { message?: string };
     if (!res.ok || typeof body.token !== 'string' || typeof body.expiresAt !== 'string') {
       throw new Error(body.message ?? `Sign-in failed (HTTP ${res.status}).`);
@@ -72,13 +76,20 @@ export class Session {
     const at = this.expiresAt;
     if (!at) return;
     const ms = Date.parse(at) - Date.now();
-    if (ms > 0 && ms < 2 ** 31 - 1) this.#expiry = setTimeout(() => this.signOut('Your trainer session expired. Sign in again.'), ms);
+    if (ms > 0 && ms < 2 ** 31 - 1)
+      this.#expiry = setTimeout(() => this.signOut('Your trainer session expired. Sign in again.'), ms);
   }
 }
 
 /** The sign-in screen. */
 export function signInView(session: Session): HTMLElement {
-  const secret = h('input', { type: 'password', name: 'secret', autocomplete: 'current-password', required: true, spellcheck: 'false' });
+  const secret = h('input', {
+    type: 'password',
+    name: 'secret',
+    autocomplete: 'current-password',
+    required: true,
+    spellcheck: 'false',
+  });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const msg = statusLine();
   if (session.reason) status(msg, session.reason, 'error');
@@ -86,8 +97,16 @@ export function signInView(session: Session): HTMLElement {
     'form',
     { class: 'signin card', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title', tabindex: -1 }, 'Trainer sign-in'),
-    h('p', { class: 'muted' }, 'Exercise control for the Hotline simulator. Sign in with the trainer secret the relay printed on its first start.'),
-    field('Trainer secret', secret, 'Exchanged for a session token that lasts until the tab is closed or the token expires.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Exercise control for the Hotline simulator. Sign in with the trainer secret the relay printed on its first start.',
+    ),
+    field(
+      'Trainer secret',
+      secret,
+      'Exchanged for a session token that lasts until the tab is closed or the token expires.',
+    ),
     submit,
     msg,
   );

@@ -18,8 +18,16 @@ export interface Chart {
 }
 
 export function responseChart(rows: readonly ResponseRow[], caption: string): Chart {
-  const plot = h('div', { class: 'chart-plot', role: 'img', 'aria-label': `${caption} The same figures are in the table below.` });
-  const legend = h('ul', { class: 'chart-legend' }, ...SERIES.map((s) => h('li', { class: s.cls }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), s.label)));
+  const plot = h('div', {
+    class: 'chart-plot',
+    role: 'img',
+    'aria-label': `${caption} The same figures are in the table below.`,
+  });
+  const legend = h(
+    'ul',
+    { class: 'chart-legend' },
+    ...SERIES.map((s) => h('li', { class: s.cls }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), s.label)),
+  );
   const el = h('figure', { class: 'chart card' }, h('figcaption', {}, caption), plot, legend);
   if (rows.length === 0) {
     plot.append(h('p', { class: 'muted' }, 'No messages yet.'));
@@ -28,8 +36,12 @@ export function responseChart(rows: readonly ResponseRow[], caption: string): Ch
   const xs = rows.map((r) => r.acceptedAt / 1000);
   // One unit for the whole axis, picked from the largest delay: ms, seconds or minutes.
   const largest = Math.max(0, ...rows.flatMap((r) => SERIES.map((s) => r[s.key] ?? 0)));
-  const [unit, div] = largest < 2_000 ? ['Milliseconds', 1] : largest < 180_000 ? ['Seconds', 1000] : ['Minutes', 60_000];
-  const data: uPlot.AlignedData = [xs, ...SERIES.map((s) => rows.map((r) => (r[s.key] === undefined ? null : Math.max(0, r[s.key]!) / div)))];
+  const [unit, div] =
+    largest < 2_000 ? ['Milliseconds', 1] : largest < 180_000 ? ['Seconds', 1000] : ['Minutes', 60_000];
+  const data: uPlot.AlignedData = [
+    xs,
+    ...SERIES.map((s) => rows.map((r) => (r[s.key] === undefined ? null : Math.max(0, r[s.key]!) / div))),
+  ];
   const axis = { stroke: '#c9d1d9', grid: { stroke: '#30363d', width: 1 }, ticks: { stroke: '#30363d', width: 1 } };
   const opts: uPlot.Options = {
     width: 800,
@@ -44,7 +56,13 @@ export function responseChart(rows: readonly ResponseRow[], caption: string): Ch
     ],
     series: [
       {},
-      ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.5, spanGaps: false, points: { show: true, size: 9, stroke: s.stroke, fill: s.stroke } })),
+      ...SERIES.map((s) => ({
+        label: s.label,
+        stroke: s.stroke,
+        width: 1.5,
+        spanGaps: false,
+        points: { show: true, size: 9, stroke: s.stroke, fill: s.stroke },
+      })),
     ],
   };
   const chart = new uPlot(opts, data, plot);

@@ -29,15 +29,29 @@ const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
 };
 
 function states(v: MessageView): HTMLElement {
-  const order = v.direction === 'out' ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const) : (['accepted', 'delivered', 'acknowledged'] as const);
+  const order =
+    v.direction === 'out'
+      ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const)
+      : (['accepted', 'delivered', 'acknowledged'] as const);
   const list = h('ol', { class: 'states', 'aria-label': 'Message states' });
   for (const s of order) {
     const at = v.states[s];
     const label = v.direction === 'in' && s === 'accepted' ? 'Received' : STATE_LABEL[s];
     list.append(
       at
-        ? h('li', { class: `state done state-${s}` }, h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'), `${label} `, h('time', { datetime: at }, zuluTime(at)))
-        : h('li', { class: `state pending state-${s}` }, h('span', { class: 'tick', 'aria-hidden': 'true' }, '○'), `${label}: pending`),
+        ? h(
+            'li',
+            { class: `state done state-${s}` },
+            h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'),
+            `${label} `,
+            h('time', { datetime: at }, zuluTime(at)),
+          )
+        : h(
+            'li',
+            { class: `state pending state-${s}` },
+            h('span', { class: 'tick', 'aria-hidden': 'true' }, '○'),
+            `${label}: pending`,
+          ),
     );
   }
   return list;
@@ -47,7 +61,10 @@ function message(v: MessageView, input: PanelInput): HTMLElement {
   const other = shortName(input.def, v.direction === 'out' ? v.to : v.from);
   const overdue = input.overdue.has(v.id);
   const limit = deadlineOf(v.precedence);
-  const due = limit !== undefined && v.states.accepted ? new Date(Date.parse(v.states.accepted) + limit).toISOString() : undefined;
+  const due =
+    limit !== undefined && v.states.accepted
+      ? new Date(Date.parse(v.states.accepted) + limit).toISOString()
+      : undefined;
   const head = h(
     'p',
     { class: 'msg-head' },
@@ -66,7 +83,12 @@ function message(v: MessageView, input: PanelInput): HTMLElement {
     states(v),
     v.ackNote && h('p', { class: 'ack-note' }, 'Acknowledgement note: ', h('q', {}, v.ackNote)),
     overdue
-      ? h('p', { class: 'overdue-badge' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), `OVERDUE: acknowledgement was due ${due ? zuluTime(due) : ''}`)
+      ? h(
+          'p',
+          { class: 'overdue-badge' },
+          h('span', { 'aria-hidden': 'true' }, '⚠ '),
+          `OVERDUE: acknowledgement was due ${due ? zuluTime(due) : ''}`,
+        )
       : due && !v.states.acknowledged && h('p', { class: 'due' }, `Acknowledgement due by ${zuluTime(due)}`),
   );
 }
@@ -77,7 +99,12 @@ export function consolePanel(input: PanelInput): HTMLElement {
   const presence =
     input.online === undefined
       ? undefined
-      : h('span', { class: `presence ${input.online ? 'online' : 'offline'}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), input.online ? 'Console online' : 'Console offline');
+      : h(
+          'span',
+          { class: `presence ${input.online ? 'online' : 'offline'}` },
+          h('span', { class: 'dot', 'aria-hidden': 'true' }),
+          input.online ? 'Console online' : 'Console offline',
+        );
   const active = input.operators.filter((o) => o.revokedAt === undefined);
   const ops = h(
     'p',
@@ -100,7 +127,9 @@ export function consolePanel(input: PanelInput): HTMLElement {
       h('span', { class: 'count' }, `${input.messages.length} message${input.messages.length === 1 ? '' : 's'}`),
     ),
     ops,
-    active.length === 0 && input.operators.length > 0 ? h('p', { class: 'warn' }, 'Every key of this station is revoked.') : undefined,
+    active.length === 0 && input.operators.length > 0
+      ? h('p', { class: 'warn' }, 'Every key of this station is revoked.')
+      : undefined,
     input.messages.length === 0 ? h('p', { class: 'empty' }, 'No messages yet.') : list,
   );
 }

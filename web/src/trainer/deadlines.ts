@@ -32,7 +32,12 @@ export function deadlineOf(precedence: Precedence): number | undefined {
  * Whether a message is overdue at `now`: it has a deadline, the deadline has passed, and it was not
  * acknowledged by then (acknowledged late counts: the objective was missed).
  */
-export function overdueAt(precedence: Precedence, acceptedAt: number, acknowledgedAt: number | undefined, now: number): boolean {
+export function overdueAt(
+  precedence: Precedence,
+  acceptedAt: number,
+  acknowledgedAt: number | undefined,
+  now: number,
+): boolean {
   const limit = deadlineOf(precedence);
   if (limit === undefined) return false;
   const due = acceptedAt + limit;
@@ -46,7 +51,11 @@ const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.pa
  * Overdue alarms among sent messages (each message once: pass the sender side's `out` views) at `now`.
  * `name` turns a station id into its display name.
  */
-export function overdueAlarms(sent: Iterable<MessageView>, now: number, name: (station: string) => string = (s) => s): TrainerAlarm[] {
+export function overdueAlarms(
+  sent: Iterable<MessageView>,
+  now: number,
+  name: (station: string) => string = (s) => s,
+): TrainerAlarm[] {
   const out: TrainerAlarm[] = [];
   for (const v of sent) {
     const accepted = ms(v.states.accepted);

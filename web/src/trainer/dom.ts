@@ -13,7 +13,11 @@ export function nextId(prefix: string): string {
 }
 
 /** A labelled form field: <label for> + control, with an optional hint tied by aria-describedby. */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: string,
+): HTMLElement {
   control.id ||= nextId('f');
   const wrap = h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
   if (hint) {
@@ -24,7 +28,11 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
   return wrap;
 }
 
-export function select(options: readonly (string | [value: string, label: string])[], value: string, attrs: Attrs = {}): HTMLSelectElement {
+export function select(
+  options: readonly (string | [value: string, label: string])[],
+  value: string,
+  attrs: Attrs = {},
+): HTMLSelectElement {
   const el = h('select', attrs);
   for (const o of options) {
     const [v, l] = typeof o === 'string' ? [o, o] : o;

@@ -34,17 +34,34 @@ function stationCard(ctx: ExerciseContext, station: StationDef, side: number): H
     ctx.api.issueCode(ctx.def.id, station.id, Number(ttl.value)).then(
       (code) => {
         issue.disabled = false;
-        const link = h('input', { type: 'text', readonly: true, value: code.link, class: 'link mono', 'data-station': station.id, spellcheck: 'false' });
+        const link = h('input', {
+          type: 'text',
+          readonly: true,
+          value: code.link,
+          class: 'link mono',
+          'data-station': station.id,
+          spellcheck: 'false',
+        });
         const copyBtn = h('button', { type: 'button' }, 'Copy link');
         const copied = h('span', { class: 'muted', role: 'status' });
         copyBtn.addEventListener('click', () => {
-          void copy(code.link, link).then((ok) => (copied.textContent = ok ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C to copy.'));
+          void copy(code.link, link).then(
+            (ok) => (copied.textContent = ok ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C to copy.'),
+          );
         });
         fill(
           out,
-          field(`Enrolment link for ${station.name}`, link, 'Open it on the console device. Single use; the code is after # so no server logs it.'),
+          field(
+            `Enrolment link for ${station.name}`,
+            link,
+            'Open it on the console device. Single use; the code is after # so no server logs it.',
+          ),
           h('p', { class: 'actions' }, copyBtn, ' ', copied),
-          h('p', { class: 'muted' }, `Code ${code.code} · expires ${dtg(code.expiresAt)} (${zuluTime(code.expiresAt)})`),
+          h(
+            'p',
+            { class: 'muted' },
+            `Code ${code.code} · expires ${dtg(code.expiresAt)} (${zuluTime(code.expiresAt)})`,
+          ),
         );
         status(msg, `Link issued for ${station.name}.`, 'ok');
       },
@@ -75,14 +92,33 @@ function keysTable(ctx: ExerciseContext, keys: KeyInfo[], refresh: () => void, m
       'table',
       {},
       h('caption', { class: 'visually-hidden' }, 'Enrolled console keys'),
-      h('thead', {}, h('tr', {}, ...['Operator', 'Station', 'Key ID', 'Enrolled at', 'Status', 'Action'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Operator', 'Station', 'Key ID', 'Enrolled at', 'Status', 'Action'].map((c) =>
+            h('th', { scope: 'col' }, c),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
         ...keys.map((k) => {
-          const revoke = h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke key of ${k.operator} (${name(k.station)})` }, 'Revoke');
+          const revoke = h(
+            'button',
+            { type: 'button', class: 'danger', 'aria-label': `Revoke key of ${k.operator} (${name(k.station)})` },
+            'Revoke',
+          );
           revoke.addEventListener('click', () => {
-            if (!confirm(`Revoke the key of ${k.operator} (${name(k.station)})? That console can no longer send or connect.`)) return;
+            if (
+              !confirm(
+                `Revoke the key of ${k.operator} (${name(k.station)})? That console can no longer send or connect.`,
+              )
+            )
+              return;
             revoke.disabled = true;
             ctx.api.revoke(ctx.def.id, k.kid, 'revoked by trainer').then(
               (r) => {
@@ -102,7 +138,13 @@ function keysTable(ctx: ExerciseContext, keys: KeyInfo[], refresh: () => void, m
             h('td', {}, name(k.station)),
             h('td', { class: 'mono', title: k.kid }, shortKid(k.kid)),
             h('td', {}, `entry ${k.enrolledIdx}`),
-            h('td', {}, k.revokedIdx === null ? h('span', { class: 'tag tag-ok' }, '✓ Active') : h('span', { class: 'tag tag-bad' }, `✖ Revoked at entry ${k.revokedIdx}`)),
+            h(
+              'td',
+              {},
+              k.revokedIdx === null
+                ? h('span', { class: 'tag tag-ok' }, '✓ Active')
+                : h('span', { class: 'tag tag-bad' }, `✖ Revoked at entry ${k.revokedIdx}`),
+            ),
             h('td', {}, k.revokedIdx === null ? revoke : '—'),
           );
         }),
@@ -129,9 +171,19 @@ export function enrolmentView(ctx: ExerciseContext): View {
     'section',
     { class: 'enrolment', 'aria-labelledby': 'enrol-title' },
     h('h2', { id: 'enrol-title' }, 'Enrolment links and keys'),
-    h('p', { class: 'muted' }, 'Each console makes its own Ed25519 key pair and enrols with a one-time link. Issue one link per console device.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Each console makes its own Ed25519 key pair and enrols with a one-time link. Issue one link per console device.',
+    ),
     h('div', { class: 'row stations' }, ...ctx.def.stations.map((s, i) => stationCard(ctx, s, i))),
-    h('section', { class: 'card', 'aria-labelledby': 'keys-title' }, h('h3', { id: 'keys-title' }, 'Enrolled keys'), keysBox, msg),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'keys-title' },
+      h('h3', { id: 'keys-title' }, 'Enrolled keys'),
+      keysBox,
+      msg,
+    ),
   );
   return { el, destroy: off };
 }

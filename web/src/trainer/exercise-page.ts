@@ -31,7 +31,12 @@ function responsesTab(ctx: ExerciseContext): View {
   let current: View | undefined;
   const render = () => {
     current?.destroy?.();
-    current = responseTimesView(ctx.def, ctx.observer.records, Date.now(), `Live figures from the verified log so far (${ctx.observer.chain.length} entries); unacknowledged messages are judged against the current time.`);
+    current = responseTimesView(
+      ctx.def,
+      ctx.observer.records,
+      Date.now(),
+      `Live figures from the verified log so far (${ctx.observer.chain.length} entries); unacknowledged messages are judged against the current time.`,
+    );
     fill(host, current.el);
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -53,7 +58,12 @@ function responsesTab(ctx: ExerciseContext): View {
 export async function exercisePage(api: Api, session: Session, id: string): Promise<ExercisePage> {
   const detail = await api.exercise(id);
   const def = detail.def;
-  const observer = new Observer(def, () => session.token, location.origin, (url, p) => new WebSocket(url, p) as unknown as SocketLike);
+  const observer = new Observer(
+    def,
+    () => session.token,
+    location.origin,
+    (url, p) => new WebSocket(url, p) as unknown as SocketLike,
+  );
   const ctx: ExerciseContext = { def, detail, api, session, observer };
   observer.on('fatal', (err) => {
     if (err.code === 'UNAUTHORIZED') session.signOut('The relay refused the trainer token. Sign in again.');
@@ -71,11 +81,24 @@ export async function exercisePage(api: Api, session: Session, id: string): Prom
   const el = h(
     'div',
     { class: 'exercise-page' },
-    h('p', { class: `classification ${classificationClass(def.classification)}` }, def.classification || 'NO CLASSIFICATION LINE'),
+    h(
+      'p',
+      { class: `classification ${classificationClass(def.classification)}` },
+      def.classification || 'NO CLASSIFICATION LINE',
+    ),
     h(
       'header',
       { class: 'exercise-head' },
-      h('div', {}, h('h1', { tabindex: -1 }, def.title), h('p', { class: 'muted' }, `Exercise ${def.id} · ${def.stations.map((s) => `${shortName(def, s.id)} (${s.lang})`).join(' ⇄ ')}`)),
+      h(
+        'div',
+        {},
+        h('h1', { tabindex: -1 }, def.title),
+        h(
+          'p',
+          { class: 'muted' },
+          `Exercise ${def.id} · ${def.stations.map((s) => `${shortName(def, s.id)} (${s.lang})`).join(' ⇄ ')}`,
+        ),
+      ),
       exportButton(api, def.id),
     ),
     nav,
@@ -95,7 +118,14 @@ export async function exercisePage(api: Api, session: Session, id: string): Prom
         if (t === tab) a.setAttribute('aria-current', 'page');
         else a.removeAttribute('aria-current');
       }
-      current = tab === 'live' ? liveView(ctx) : tab === 'replay' ? exerciseReplayView(ctx, api) : tab === 'responses' ? responsesTab(ctx) : enrolmentView(ctx);
+      current =
+        tab === 'live'
+          ? liveView(ctx)
+          : tab === 'replay'
+            ? exerciseReplayView(ctx, api)
+            : tab === 'responses'
+              ? responsesTab(ctx)
+              : enrolmentView(ctx);
       fill(body, current.el);
       document.title = `${TABS.find(([t]) => t === tab)![1]} · ${def.title} · Hotline trainer`;
     },

@@ -17,7 +17,17 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
       'table',
       { class: 'exercises' },
       h('caption', { class: 'visually-hidden' }, 'Exercises on this relay'),
-      h('thead', {}, h('tr', {}, ...['Exercise', 'ID', 'Classification', 'Stations', 'Created', 'Log entries', 'Open'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Exercise', 'ID', 'Classification', 'Stations', 'Created', 'Log entries', 'Open'].map((c) =>
+            h('th', { scope: 'col' }, c),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -31,7 +41,15 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
             h('td', {}, e.stations.map((s) => `${s.name} (${s.lang})`).join(' / ')),
             h('td', { class: 'mono' }, dtg(e.createdAt)),
             h('td', { class: 'num' }, String(e.entries)),
-            h('td', { class: 'open' }, h('a', { href: `#/exercises/${e.id}/live`, 'aria-label': `Open ${e.title} live` }, 'Live'), ' ', h('a', { href: `#/exercises/${e.id}/replay`, 'aria-label': `Replay ${e.title}` }, 'Replay'), ' ', h('a', { href: `#/exercises/${e.id}/enrolment`, 'aria-label': `Enrolment for ${e.title}` }, 'Enrol')),
+            h(
+              'td',
+              { class: 'open' },
+              h('a', { href: `#/exercises/${e.id}/live`, 'aria-label': `Open ${e.title} live` }, 'Live'),
+              ' ',
+              h('a', { href: `#/exercises/${e.id}/replay`, 'aria-label': `Replay ${e.title}` }, 'Replay'),
+              ' ',
+              h('a', { href: `#/exercises/${e.id}/enrolment`, 'aria-label': `Enrolment for ${e.title}` }, 'Enrol'),
+            ),
           ),
         ),
       ),
@@ -39,10 +57,33 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
   );
 }
 
-function stationFields(n: 1 | 2, id: string, name: string, lang: Lang): { el: HTMLElement; read(): ExerciseDef['stations'][0] } {
-  const idIn = h('input', { name: `s${n}-id`, value: id, required: true, pattern: SLUG.source.slice(1, -1), maxlength: 32, spellcheck: 'false', autocomplete: 'off' });
-  const nameIn = h('input', { name: `s${n}-name`, value: name, required: true, maxlength: LIMITS.stationName, autocomplete: 'off' });
-  const langSel = select(LANGS.map((l) => [l, LANG_LABEL[l]] as [string, string]), lang, { name: `s${n}-lang` });
+function stationFields(
+  n: 1 | 2,
+  id: string,
+  name: string,
+  lang: Lang,
+): { el: HTMLElement; read(): ExerciseDef['stations'][0] } {
+  const idIn = h('input', {
+    name: `s${n}-id`,
+    value: id,
+    required: true,
+    pattern: SLUG.source.slice(1, -1),
+    maxlength: 32,
+    spellcheck: 'false',
+    autocomplete: 'off',
+  });
+  const nameIn = h('input', {
+    name: `s${n}-name`,
+    value: name,
+    required: true,
+    maxlength: LIMITS.stationName,
+    autocomplete: 'off',
+  });
+  const langSel = select(
+    LANGS.map((l) => [l, LANG_LABEL[l]] as [string, string]),
+    lang,
+    { name: `s${n}-lang` },
+  );
   const el = h(
     'fieldset',
     { class: 'station-fields' },
@@ -66,9 +107,28 @@ export function exercisesView(api: Api): View {
       (err: Error) => status(listStatus, err.message, 'error'),
     );
 
-  const id = h('input', { name: 'id', required: true, pattern: SLUG.source.slice(1, -1), maxlength: 32, spellcheck: 'false', autocomplete: 'off', placeholder: 'e.g. dtl-2025-11' });
-  const title = h('input', { name: 'title', required: true, maxlength: LIMITS.title, autocomplete: 'off', placeholder: 'e.g. Maritime incident, South China Sea' });
-  const classification = h('input', { name: 'classification', value: 'UNCLASSIFIED // EXERCISE', maxlength: LIMITS.classification, autocomplete: 'off' });
+  const id = h('input', {
+    name: 'id',
+    required: true,
+    pattern: SLUG.source.slice(1, -1),
+    maxlength: 32,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    placeholder: 'e.g. dtl-2025-11',
+  });
+  const title = h('input', {
+    name: 'title',
+    required: true,
+    maxlength: LIMITS.title,
+    autocomplete: 'off',
+    placeholder: 'e.g. Maritime incident, South China Sea',
+  });
+  const classification = h('input', {
+    name: 'classification',
+    value: 'UNCLASSIFIED // EXERCISE',
+    maxlength: LIMITS.classification,
+    autocomplete: 'off',
+  });
   const s1 = stationFields(1, 'beijing', 'Beijing · Ministry of National Defense', 'zh');
   const s2 = stationFields(2, 'washington', 'Washington · Department of Defense', 'en');
   const createStatus = statusLine();
@@ -77,15 +137,29 @@ export function exercisesView(api: Api): View {
     'form',
     { class: 'card create', 'aria-labelledby': 'create-title' },
     h('h2', { id: 'create-title' }, 'New exercise'),
-    h('div', { class: 'row' }, field('Exercise ID', id, 'Lower-case letters, digits and dashes; at most 32. Used in the log and the export.'), field('Title', title)),
-    field('Classification line', classification, 'Shown on every console and in the export, e.g. UNCLASSIFIED // EXERCISE.'),
+    h(
+      'div',
+      { class: 'row' },
+      field('Exercise ID', id, 'Lower-case letters, digits and dashes; at most 32. Used in the log and the export.'),
+      field('Title', title),
+    ),
+    field(
+      'Classification line',
+      classification,
+      'Shown on every console and in the export, e.g. UNCLASSIFIED // EXERCISE.',
+    ),
     h('div', { class: 'row' }, s1.el, s2.el),
     h('p', { class: 'actions' }, submit),
     createStatus,
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const def: ExerciseDef = { id: id.value.trim(), title: title.value.trim(), classification: classification.value.trim(), stations: [s1.read(), s2.read()] };
+    const def: ExerciseDef = {
+      id: id.value.trim(),
+      title: title.value.trim(),
+      classification: classification.value.trim(),
+      stations: [s1.read(), s2.read()],
+    };
     submit.disabled = true;
     status(createStatus, 'Creating…');
     api.createExercise(def).then(

@@ -4,7 +4,12 @@ import type { Api } from './api.js';
 import { h, statusLine, status } from './dom.js';
 
 export function exportButton(api: Api, exercise: string): HTMLElement {
-  const button = h('button', { type: 'button', class: 'export' }, h('span', { 'aria-hidden': 'true' }, '⤓ '), 'Export log (.jsonl)');
+  const button = h(
+    'button',
+    { type: 'button', class: 'export' },
+    h('span', { 'aria-hidden': 'true' }, '⤓ '),
+    'Export log (.jsonl)',
+  );
   const msg = statusLine();
   button.addEventListener('click', () => {
     button.disabled = true;
@@ -17,7 +22,11 @@ export function exportButton(api: Api, exercise: string): HTMLElement {
         a.click();
         a.remove();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
-        status(msg, `Exported ${Math.max(1, Math.round(blob.size / 1024))} KiB. Verify it offline with hotline verify.`, 'ok');
+        status(
+          msg,
+          `Exported ${Math.max(1, Math.round(blob.size / 1024))} KiB. Verify it offline with hotline verify.`,
+          'ok',
+        );
         button.disabled = false;
       },
       (err: Error) => {

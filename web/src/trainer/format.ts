@@ -1,6 +1,6 @@
-// Formatting shared by every trainer screen: durations, times, station names, precedence ordering.
+// Formatting shared by every trainer screen: durations, times, station names.
 import { dtg, zuluTime } from '../../../shared/dtg.js';
-import { PRECEDENCES, type ExerciseDef, type Precedence } from '../../../shared/items.js';
+import { PRECEDENCES, type ExerciseDef } from '../../../shared/items.js';
 
 export { dtg, zuluTime, PRECEDENCES };
 
@@ -30,10 +30,6 @@ export function stationName(def: ExerciseDef | undefined, id: string): string {
 /** The short name of a station: the part before " · " of its display name ("Beijing"). */
 export function shortName(def: ExerciseDef | undefined, id: string): string {
   return stationName(def, id).split(' · ')[0] ?? id;
-}
-
-export function precedenceRank(p: Precedence): number {
-  return PRECEDENCES.indexOf(p);
 }
 
 export function shortKid(kid: string): string {

@@ -25,7 +25,12 @@ export function liveView(ctx: ExerciseContext): View {
     linkLine,
     alarms.el,
     consoles,
-    h('section', { class: 'recent', 'aria-labelledby': 'recent-title' }, h('h3', { id: 'recent-title' }, 'Latest entries'), events),
+    h(
+      'section',
+      { class: 'recent', 'aria-labelledby': 'recent-title' },
+      h('h3', { id: 'recent-title' }, 'Latest entries'),
+      events,
+    ),
   );
 
   /** One line per log entry, as a trainer reads it. */
@@ -40,7 +45,8 @@ export function liveView(ctx: ExerciseContext): View {
       return `${name(p.from)} ${p.kind === 'acknowledged' ? 'acknowledged' : 'confirmed delivery of'} ${ref ? `${ref.precedence} ` : ''}message of entry ${ref?.idx ?? '?'}`;
     }
     const d = entry.data ?? {};
-    if (entry.kind === 'key-enrolled') return `console enrolled for ${name(String(d['station']))}: ${String(d['operator'])} (entry ${entry.idx})`;
+    if (entry.kind === 'key-enrolled')
+      return `console enrolled for ${name(String(d['station']))}: ${String(d['operator'])} (entry ${entry.idx})`;
     if (entry.kind === 'key-revoked') return `key ${String(d['kid'])} revoked (entry ${entry.idx})`;
     if (entry.kind === 'exercise-created') return `exercise created (entry ${entry.idx})`;
     if (entry.kind === 'alarm') return `relay alarm ${String(d['code'] ?? '')} (entry ${entry.idx})`;
@@ -60,7 +66,13 @@ export function liveView(ctx: ExerciseContext): View {
     const now = Date.now();
     const l = observer.link;
     const linkText =
-      l.state === 'open' ? 'Live: connected to the relay' : l.state === 'reconnecting' ? `Reconnecting (attempt ${l.attempt})…` : l.state === 'connecting' ? 'Connecting…' : 'Offline';
+      l.state === 'open'
+        ? 'Live: connected to the relay'
+        : l.state === 'reconnecting'
+          ? `Reconnecting (attempt ${l.attempt})…`
+          : l.state === 'connecting'
+            ? 'Connecting…'
+            : 'Offline';
     const verified = observer.broken
       ? `verification FAILED at entry ${observer.broken.idx ?? '?'}: showing entries 0 to ${observer.lastIdx} only`
       : `${observer.chain.length} entries verified (hash chain and every signature)`;

@@ -52,7 +52,9 @@ export class Observer extends Emitter<ObserverEvents> {
       this.emit('link', l);
       this.emit('update', undefined);
     });
-    this.#conn.on('invalid', (err) => this.#alarm('verification', err.code, `The relay sent an invalid frame: ${err.message}`));
+    this.#conn.on('invalid', (err) =>
+      this.#alarm('verification', err.code, `The relay sent an invalid frame: ${err.message}`),
+    );
   }
 
   get link(): LinkState {
@@ -72,7 +74,14 @@ export class Observer extends Emitter<ObserverEvents> {
   }
 
   #alarm(kind: TrainerAlarm['kind'], code: string, message: string, idx?: number): TrainerAlarm {
-    const alarm: TrainerAlarm = { id: `${kind}:${code}:${idx ?? this.alarms.length}`, at: Date.now(), kind, code, message, ...(idx === undefined ? {} : { idx }) };
+    const alarm: TrainerAlarm = {
+      id: `${kind}:${code}:${idx ?? this.alarms.length}`,
+      at: Date.now(),
+      kind,
+      code,
+      message,
+      ...(idx === undefined ? {} : { idx }),
+    };
     this.alarms.push(alarm);
     this.emit('alarm', alarm);
     this.emit('update', undefined);
@@ -102,7 +111,8 @@ export class Observer extends Emitter<ObserverEvents> {
         this.#applying = this.#applying.then(() => this.#apply(frame.entry as Entry));
         return;
       case 'error':
-        if (frame.code === 'UNAUTHORIZED' || frame.code === 'NOT_FOUND') this.#fatal(new HotlineError(frame.code, frame.message));
+        if (frame.code === 'UNAUTHORIZED' || frame.code === 'NOT_FOUND')
+          this.#fatal(new HotlineError(frame.code, frame.message));
         return;
       default:
         return;
@@ -121,14 +131,24 @@ export class Observer extends Emitter<ObserverEvents> {
       applied = await this.chain.apply(entry);
     } catch (err) {
       const e = err instanceof HotlineError ? err : new HotlineError('CHAIN_BROKEN');
-      this.broken = this.#alarm('verification', e.code, `Verification failed at entry ${entry.idx}: ${e.message}. Nothing after entry ${this.lastIdx} is shown.`, entry.idx);
+      this.broken = this.#alarm(
+        'verification',
+        e.code,
+        `Verification failed at entry ${entry.idx}: ${e.message}. Nothing after entry ${this.lastIdx} is shown.`,
+        entry.idx,
+      );
       return;
     }
     this.records.push(applied);
     const data = entry.data ?? {};
     if (entry.kind === 'key-enrolled') {
       const kid = String(data['kid']);
-      this.operators.set(kid, { kid, station: String(data['station']), operator: String(data['operator']), enrolledAt: Date.parse(entry.at) });
+      this.operators.set(kid, {
+        kid,
+        station: String(data['station']),
+        operator: String(data['operator']),
+        enrolledAt: Date.parse(entry.at),
+      });
     } else if (entry.kind === 'key-revoked') {
       const op = this.operators.get(String(data['kid']));
       if (op) op.revokedAt ??= Date.parse(entry.at);

@@ -7,7 +7,8 @@ import { ACK_DEADLINE_MS, overdueAlarms, type TrainerAlarm } from './deadlines.j
 import { shortName, zuluTime } from './format.js';
 import { Timeline, DEFAULT_TIMELINE, type TimelineOptions } from './timeline.js';
 
-export type MarkerKind = 'created' | 'enrolment' | 'revocation' | 'message' | 'delivered' | 'acknowledged' | 'alarm' | 'overdue' | 'note';
+export type MarkerKind =
+  'created' | 'enrolment' | 'revocation' | 'message' | 'delivered' | 'acknowledged' | 'alarm' | 'overdue' | 'note';
 
 export interface Marker {
   t: number;
@@ -62,11 +63,25 @@ export function logAlarm(applied: Applied): TrainerAlarm | undefined {
       .filter(([k]) => k !== 'code')
       .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(', ');
-    return { id: `log:${entry.idx}`, at: time(entry.at), kind: 'log', code, message: `Relay alarm at entry ${entry.idx}${detail ? `: ${detail}` : ''}`, idx: entry.idx };
+    return {
+      id: `log:${entry.idx}`,
+      at: time(entry.at),
+      kind: 'log',
+      code,
+      message: `Relay alarm at entry ${entry.idx}${detail ? `: ${detail}` : ''}`,
+      idx: entry.idx,
+    };
   }
   if (entry.kind === 'key-revoked') {
     const reason = typeof data['reason'] === 'string' ? data['reason'] : '';
-    return { id: `revoked:${entry.idx}`, at: time(entry.at), kind: 'revoked', code: 'KEY_REVOKED', message: `Key ${String(data['kid'])} revoked${reason ? `: ${reason}` : ''}`, idx: entry.idx };
+    return {
+      id: `revoked:${entry.idx}`,
+      at: time(entry.at),
+      kind: 'revoked',
+      code: 'KEY_REVOKED',
+      message: `Key ${String(data['kid'])} revoked${reason ? `: ${reason}` : ''}`,
+      idx: entry.idx,
+    };
   }
   return undefined;
 }
@@ -75,7 +90,18 @@ export function logAlarm(applied: Applied): TrainerAlarm | undefined {
 export function buildMarkers(def: ExerciseDef, records: readonly Applied[], times: readonly number[]): Marker[] {
   const markers: Marker[] = [];
   const name = (s: string) => shortName(def, s);
-  const messages = new Map<string, { precedence: Precedence; accepted: number; acked?: number; from: string; to: string; subject?: string; idx: number }>();
+  const messages = new Map<
+    string,
+    {
+      precedence: Precedence;
+      accepted: number;
+      acked?: number;
+      from: string;
+      to: string;
+      subject?: string;
+      idx: number;
+    }
+  >();
   records.forEach((r, i) => {
     const t = times[i]!;
     const { entry, item } = r;
@@ -87,7 +113,13 @@ export function buildMarkers(def: ExerciseDef, records: readonly Applied[], time
         return;
       case 'key-enrolled': {
         const station = String(entry.data?.['station']);
-        markers.push({ t, idx, kind: 'enrolment', station, label: `${at} console enrolled: ${name(station)} (${String(entry.data?.['operator'])})` });
+        markers.push({
+          t,
+          idx,
+          kind: 'enrolment',
+          station,
+          label: `${at} console enrolled: ${name(station)} (${String(entry.data?.['operator'])})`,
+        });
         return;
       }
       case 'key-revoked':
@@ -103,12 +135,32 @@ export function buildMarkers(def: ExerciseDef, records: readonly Applied[], time
     if (!item) return;
     const p = item.payload;
     if (p.type === 'message') {
-      messages.set(p.id, { precedence: p.precedence, accepted: time(entry.at), from: p.from, to: p.to, idx, ...(p.subject ? { subject: p.subject } : {}) });
-      markers.push({ t, idx, kind: 'message', precedence: p.precedence, station: p.from, label: `${at} ${p.precedence} ${name(p.from)} → ${name(p.to)}${p.subject ? `: ${p.subject}` : ''}` });
+      messages.set(p.id, {
+        precedence: p.precedence,
+        accepted: time(entry.at),
+        from: p.from,
+        to: p.to,
+        idx,
+        ...(p.subject ? { subject: p.subject } : {}),
+      });
+      markers.push({
+        t,
+        idx,
+        kind: 'message',
+        precedence: p.precedence,
+        station: p.from,
+        label: `${at} ${p.precedence} ${name(p.from)} → ${name(p.to)}${p.subject ? `: ${p.subject}` : ''}`,
+      });
     } else {
       const m = messages.get(p.ref);
       if (p.kind === 'acknowledged' && m && m.acked === undefined) m.acked = time(entry.at);
-      markers.push({ t, idx, kind: p.kind, station: p.from, label: `${at} ${p.kind} by ${name(p.from)}${m ? ` (${m.precedence} of entry ${m.idx})` : ''}` });
+      markers.push({
+        t,
+        idx,
+        kind: p.kind,
+        station: p.from,
+        label: `${at} ${p.kind} by ${name(p.from)}${m ? ` (${m.precedence} of entry ${m.idx})` : ''}`,
+      });
     }
   });
   const end = times[times.length - 1] ?? 0;
@@ -117,7 +169,13 @@ export function buildMarkers(def: ExerciseDef, records: readonly Applied[], time
     if (limit === undefined) continue;
     const due = m.accepted + limit;
     if (due <= end && (m.acked === undefined || m.acked > due)) {
-      markers.push({ t: due, kind: 'overdue', precedence: m.precedence, station: m.to, label: `${zuluTime(new Date(due))} ${m.precedence} of entry ${m.idx} overdue: no acknowledgement from ${name(m.to)}` });
+      markers.push({
+        t: due,
+        kind: 'overdue',
+        precedence: m.precedence,
+        station: m.to,
+        label: `${zuluTime(new Date(due))} ${m.precedence} of entry ${m.idx} overdue: no acknowledgement from ${name(m.to)}`,
+      });
     }
   }
   return markers.sort((a, b) => a.t - b.t || (a.idx ?? Infinity) - (b.idx ?? Infinity));
@@ -146,7 +204,12 @@ export class ReplayModel {
     this.start = this.times[0]!;
     this.end = this.times[this.times.length - 1]!;
     this.markers = buildMarkers(def, records, this.times);
-    this.timeline = new Timeline(this.start, this.end, this.markers.map((m) => m.t), options);
+    this.timeline = new Timeline(
+      this.start,
+      this.end,
+      this.markers.map((m) => m.t),
+      options,
+    );
     this.#reset();
   }
 
@@ -183,7 +246,12 @@ export class ReplayModel {
       const data = r.entry.data ?? {};
       if (r.entry.kind === 'key-enrolled') {
         const kid = String(data['kid']);
-        this.#operators.set(kid, { kid, station: String(data['station']), operator: String(data['operator']), enrolledAt: t });
+        this.#operators.set(kid, {
+          kid,
+          station: String(data['station']),
+          operator: String(data['operator']),
+          enrolledAt: t,
+        });
       } else if (r.entry.kind === 'key-revoked') {
         const op = this.#operators.get(String(data['kid']));
         if (op) op.revokedAt ??= t;
@@ -200,11 +268,21 @@ export class ReplayModel {
     const [a, b] = this.#conversations;
     const ops = [...this.#operators.values()].map((o) => ({ ...o }));
     const consoles: [ConsoleSnapshot, ConsoleSnapshot] = [
-      { station: this.def.stations[0], messages: a.list().map(cloneView), operators: ops.filter((o) => o.station === this.def.stations[0].id) },
-      { station: this.def.stations[1], messages: b.list().map(cloneView), operators: ops.filter((o) => o.station === this.def.stations[1].id) },
+      {
+        station: this.def.stations[0],
+        messages: a.list().map(cloneView),
+        operators: ops.filter((o) => o.station === this.def.stations[0].id),
+      },
+      {
+        station: this.def.stations[1],
+        messages: b.list().map(cloneView),
+        operators: ops.filter((o) => o.station === this.def.stations[1].id),
+      },
     ];
     const sent = [...a.list(), ...b.list()].filter((v) => v.direction === 'out');
-    const alarms = [...this.#logAlarms, ...overdueAlarms(sent, t, (s) => shortName(this.def, s))].sort((x, y) => x.at - y.at);
+    const alarms = [...this.#logAlarms, ...overdueAlarms(sent, t, (s) => shortName(this.def, s))].sort(
+      (x, y) => x.at - y.at,
+    );
     return { t, count, lastIdx: count === 0 ? -1 : this.records[count - 1]!.entry.idx, consoles, alarms };
   }
 }

@@ -31,28 +31,55 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
   let shownKey = '';
 
   const playBtn = h('button', { type: 'button', class: 'primary play', 'aria-keyshortcuts': 'Space' }, 'Play');
-  const speedSel = select(SPEEDS.map((s) => [String(s), `${s}x`] as [string, string]), '1', { id: 'replay-speed', 'aria-keyshortcuts': '+ -' });
+  const speedSel = select(
+    SPEEDS.map((s) => [String(s), `${s}x`] as [string, string]),
+    '1',
+    { id: 'replay-speed', 'aria-keyshortcuts': '+ -' },
+  );
   const skipBox = h('input', { type: 'checkbox', id: 'replay-skip-idle', checked: true, 'aria-keyshortcuts': 'I' });
   const readout = h('p', { class: 'readout', id: 'replay-clock' });
   const stateLine = h('p', { class: 'replay-state', role: 'status', 'aria-live': 'polite' });
-  const bar = timelineBar(model, (p) => seek(p), (m) => seekTime(m.t));
+  const bar = timelineBar(
+    model,
+    (p) => seek(p),
+    (m) => seekTime(m.t),
+  );
   const alarms = alarmsSection('replay-alarms');
   const consoles = h('div', { class: 'consoles' });
   const eventsList = h('ol', { class: 'event-index' });
   for (const m of model.markers) {
-    eventsList.append(h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => seekTime(m.t) }, m.label)));
+    eventsList.append(
+      h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => seekTime(m.t) }, m.label)),
+    );
   }
 
   const controls = h(
     'div',
     { class: 'controls', role: 'group', 'aria-label': 'Replay controls' },
     h('button', { type: 'button', onclick: () => seek(0), 'aria-keyshortcuts': 'Home' }, '⇤ Start'),
-    h('button', { type: 'button', onclick: () => jumpEvent(-1), 'aria-keyshortcuts': 'Shift+ArrowLeft' }, '◀ Previous event'),
+    h(
+      'button',
+      { type: 'button', onclick: () => jumpEvent(-1), 'aria-keyshortcuts': 'Shift+ArrowLeft' },
+      '◀ Previous event',
+    ),
     playBtn,
-    h('button', { type: 'button', onclick: () => jumpEvent(1), 'aria-keyshortcuts': 'Shift+ArrowRight' }, 'Next event ▶'),
+    h(
+      'button',
+      { type: 'button', onclick: () => jumpEvent(1), 'aria-keyshortcuts': 'Shift+ArrowRight' },
+      'Next event ▶',
+    ),
     h('button', { type: 'button', class: 'skip-idle', onclick: () => skipStretch() }, 'Skip idle stretch ⇥'),
     field('Speed', speedSel),
-    h('div', { class: 'check' }, skipBox, h('label', { for: 'replay-skip-idle' }, `Collapse idle stretches (> ${Math.round(tl.options.idleThresholdMs / 1000)} s)`)),
+    h(
+      'div',
+      { class: 'check' },
+      skipBox,
+      h(
+        'label',
+        { for: 'replay-skip-idle' },
+        `Collapse idle stretches (> ${Math.round(tl.options.idleThresholdMs / 1000)} s)`,
+      ),
+    ),
   );
   const shortcuts = h(
     'details',
@@ -78,13 +105,32 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
     controls,
     readout,
     bar.el,
-    h('p', { class: 'legend', 'aria-hidden': 'true' }, ...['flash', 'immediate', 'priority', 'routine'].map((p) => h('span', { class: `key prec-${p}` }, p.toUpperCase())), h('span', { class: 'key kind-delivered' }, 'delivered'), h('span', { class: 'key kind-acknowledged' }, 'acknowledged'), h('span', { class: 'key kind-enrolment' }, 'enrolment'), h('span', { class: 'key kind-overdue' }, 'alarm')),
+    h(
+      'p',
+      { class: 'legend', 'aria-hidden': 'true' },
+      ...['flash', 'immediate', 'priority', 'routine'].map((p) =>
+        h('span', { class: `key prec-${p}` }, p.toUpperCase()),
+      ),
+      h('span', { class: 'key kind-delivered' }, 'delivered'),
+      h('span', { class: 'key kind-acknowledged' }, 'acknowledged'),
+      h('span', { class: 'key kind-enrolment' }, 'enrolment'),
+      h('span', { class: 'key kind-overdue' }, 'alarm'),
+    ),
     shortcuts,
     stateLine,
     alarms.el,
-    h('p', { class: 'muted note' }, 'Each console is shown as its operator saw it at this moment: only entries logged by then, with their states. Presence is not logged, so the enrolled devices are shown instead.'),
+    h(
+      'p',
+      { class: 'muted note' },
+      'Each console is shown as its operator saw it at this moment: only entries logged by then, with their states. Presence is not logged, so the enrolled devices are shown instead.',
+    ),
     consoles,
-    h('details', { class: 'event-details' }, h('summary', {}, `All ${model.markers.length} events (select one to seek to it)`), eventsList),
+    h(
+      'details',
+      { class: 'event-details' },
+      h('summary', {}, `All ${model.markers.length} events (select one to seek to it)`),
+      eventsList,
+    ),
   );
 
   const now = () => tl.time(pos, skipIdle);
@@ -109,7 +155,12 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
     shownKey = key;
     alarms.render(snap.alarms);
     const overdue = new Set(snap.alarms.filter((a) => a.kind === 'overdue').map((a) => a.messageId!));
-    fill(consoles, ...snap.consoles.map((c, side) => consolePanel({ def, station: c.station, side, messages: c.messages, operators: c.operators, overdue })));
+    fill(
+      consoles,
+      ...snap.consoles.map((c, side) =>
+        consolePanel({ def, station: c.station, side, messages: c.messages, operators: c.operators, overdue }),
+      ),
+    );
   }
 
   function announceState(): void {
@@ -184,14 +235,17 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
   }
 
   playBtn.addEventListener('click', () => setPlaying(!playing));
-  speedSel.addEventListener('change', () => setSpeed(SPEEDS.indexOf(Number(speedSel.value) as (typeof SPEEDS)[number])));
+  speedSel.addEventListener('change', () =>
+    setSpeed(SPEEDS.indexOf(Number(speedSel.value) as (typeof SPEEDS)[number])),
+  );
   skipBox.addEventListener('change', () => setSkip(skipBox.checked));
 
   const onKey = (ev: KeyboardEvent) => {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || !el.isConnected) return;
     const target = ev.target as HTMLElement | null;
     const tag = target?.tagName;
-    const typing = tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && (target as HTMLInputElement).type !== 'range');
+    const typing =
+      tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && (target as HTMLInputElement).type !== 'range');
     if (typing) return;
     if (ev.key === ' ' && tag === 'BUTTON') return; // Space presses the focused button.
     const step = ev.shiftKey ? 0 : STEP_MS;

@@ -20,7 +20,12 @@ function playInto(host: HTMLElement, text: string, source: string, withResponses
     const views: View[] = [player];
     if (withResponses) {
       const end = Date.parse(log.records[log.records.length - 1]!.entry.at);
-      const responses = responseTimesView(def, log.records, end, `Whole log of ${def.title}; unacknowledged messages are judged at the end of the log.`);
+      const responses = responseTimesView(
+        def,
+        log.records,
+        end,
+        `Whole log of ${def.title}; unacknowledged messages are judged at the end of the log.`,
+      );
       host.append(responses.el);
       views.push(responses);
     }
@@ -70,7 +75,11 @@ export function exerciseReplayView(ctx: ExerciseContext, api: Api): View {
 
 export function fileReplayView(): View {
   const host = h('div', { class: 'replay-host' });
-  const input = h('input', { type: 'file', id: 'replay-file', accept: '.jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain' });
+  const input = h('input', {
+    type: 'file',
+    id: 'replay-file',
+    accept: '.jsonl,.ndjson,.json,application/x-ndjson,application/json,text/plain',
+  });
   const msg = statusLine();
   let views: View[] = [];
   const open = (file: File) => {
@@ -97,7 +106,11 @@ export function fileReplayView(): View {
     h('p', { class: 'muted' }, 'or'),
     h('label', { for: 'replay-file', class: 'file-label' }, 'Exported log file'),
     input,
-    h('p', { class: 'hint' }, 'The file is verified in this browser (hash chain, every signature, the relay checkpoint) before it plays. Nothing is uploaded.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'The file is verified in this browser (hash chain, every signature, the relay checkpoint) before it plays. Nothing is uploaded.',
+    ),
   );
   // The whole page takes a dropped file (and a file dropped anywhere never replaces the page).
   const onDragOver = (ev: DragEvent) => {

@@ -118,7 +118,8 @@ export function responseRows(records: Iterable<Applied>, now: number): ResponseR
     }
   }
   const out = [...rows.values()].sort((a, b) => a.idx - b.idx);
-  for (const r of out) r.overdue = overdueAt(r.precedence, r.acceptedAt, r.acknowledgedAt, Math.max(now, r.acknowledgedAt ?? now));
+  for (const r of out)
+    r.overdue = overdueAt(r.precedence, r.acceptedAt, r.acknowledgedAt, Math.max(now, r.acknowledgedAt ?? now));
   return out;
 }
 

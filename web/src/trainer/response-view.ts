@@ -17,13 +17,22 @@ function table(caption: string, head: string[], rows: (string | Node)[][], cls =
       { class: cls },
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))),
+      h(
+        'tbody',
+        {},
+        ...rows.map((r) => h('tr', {}, ...r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c))))),
+      ),
     ),
   );
 }
 
 function status(r: ResponseRow): HTMLElement {
-  if (r.overdue) return h('span', { class: 'tag tag-bad' }, r.acknowledgedAt === undefined ? '⚠ OVERDUE, not acknowledged' : '⚠ Acknowledged late');
+  if (r.overdue)
+    return h(
+      'span',
+      { class: 'tag tag-bad' },
+      r.acknowledgedAt === undefined ? '⚠ OVERDUE, not acknowledged' : '⚠ Acknowledged late',
+    );
   if (r.acknowledgedAt !== undefined) return h('span', { class: 'tag tag-ok' }, '✓ Acknowledged');
   if (r.deliveredAt !== undefined) return h('span', { class: 'tag tag-wait' }, '○ Delivered, awaiting ack');
   return h('span', { class: 'tag tag-wait' }, '○ Accepted, not delivered');
@@ -35,17 +44,29 @@ export function summaryText(def: ExerciseDef, s: Summary): string {
     `${def.title} (${def.id}): response times`,
     `Messages: ${s.total}; delivered ${s.delivered}; acknowledged ${s.acknowledged}; unacknowledged ${s.unacknowledged}; overdue ${s.overdue}.`,
     `Acknowledgement time: median ${duration(s.ack.median)}, max ${duration(s.ack.max)}. Delivery: median ${duration(s.deliver.median)}.`,
-    ...s.byPrecedence.filter((p) => p.count > 0).map((p) => `${p.precedence}: ${p.count} sent, ${p.acknowledged} acknowledged, median ack ${duration(p.ack.median)}, max ${duration(p.ack.max)}, overdue ${p.overdue}.`),
-    ...s.byStation.map((b) => `${shortName(def, b.station)} acknowledged ${b.acknowledged} of ${b.received} received, median ${duration(b.ack.median)}, overdue ${b.overdue}.`),
+    ...s.byPrecedence
+      .filter((p) => p.count > 0)
+      .map(
+        (p) =>
+          `${p.precedence}: ${p.count} sent, ${p.acknowledged} acknowledged, median ack ${duration(p.ack.median)}, max ${duration(p.ack.max)}, overdue ${p.overdue}.`,
+      ),
+    ...s.byStation.map(
+      (b) =>
+        `${shortName(def, b.station)} acknowledged ${b.acknowledged} of ${b.received} received, median ${duration(b.ack.median)}, overdue ${b.overdue}.`,
+    ),
   ];
   return lines.join('\n');
 }
 
 export function responseTimesView(def: ExerciseDef, records: readonly Applied[], now: number, context: string): View {
   const rows = responseRows(records, now);
-  const s = summarize(rows, def.stations.map((st) => st.id));
+  const s = summarize(
+    rows,
+    def.stations.map((st) => st.id),
+  );
   const name = (id: string) => shortName(def, id);
-  const figure = (label: string, value: string, cls = '') => h('div', { class: `figure ${cls}` }, h('dt', {}, label), h('dd', {}, value));
+  const figure = (label: string, value: string, cls = '') =>
+    h('div', { class: `figure ${cls}` }, h('dt', {}, label), h('dd', {}, value));
   const copyMsg = h('span', { class: 'muted', role: 'status' });
   const copy = h('button', { type: 'button' }, 'Copy summary as text');
   copy.addEventListener('click', () => {
@@ -54,7 +75,10 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
       () => (copyMsg.textContent = 'Copying is not allowed here; select the figures instead.'),
     );
   });
-  const chart = responseChart(rows, `Response times per message over the exercise (${rows.length} message${rows.length === 1 ? '' : 's'}).`);
+  const chart = responseChart(
+    rows,
+    `Response times per message over the exercise (${rows.length} message${rows.length === 1 ? '' : 's'}).`,
+  );
   const el = h(
     'section',
     { class: 'responses', 'aria-labelledby': 'responses-title' },
@@ -81,17 +105,41 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
     table(
       'By precedence',
       ['Precedence', 'Messages', 'Acknowledged', 'Median ack', 'Max ack', 'Overdue'],
-      s.byPrecedence.map((p) => [h('span', { class: `prec prec-${p.precedence.toLowerCase()}` }, p.precedence), String(p.count), String(p.acknowledged), duration(p.ack.median), duration(p.ack.max), String(p.overdue)]),
+      s.byPrecedence.map((p) => [
+        h('span', { class: `prec prec-${p.precedence.toLowerCase()}` }, p.precedence),
+        String(p.count),
+        String(p.acknowledged),
+        duration(p.ack.median),
+        duration(p.ack.max),
+        String(p.overdue),
+      ]),
     ),
     table(
       'By responding station',
       ['Station', 'Received', 'Acknowledged', 'Median ack', 'Max ack', 'Overdue'],
-      s.byStation.map((b) => [name(b.station), String(b.received), String(b.acknowledged), duration(b.ack.median), duration(b.ack.max), String(b.overdue)]),
+      s.byStation.map((b) => [
+        name(b.station),
+        String(b.received),
+        String(b.acknowledged),
+        duration(b.ack.median),
+        duration(b.ack.max),
+        String(b.overdue),
+      ]),
     ),
     chart.el,
     table(
       'Per message',
-      ['Entry', 'DTG', 'Precedence', 'From → to', 'Subject', 'Accepted after', 'Delivered after', 'Acknowledged after', 'Status'],
+      [
+        'Entry',
+        'DTG',
+        'Precedence',
+        'From → to',
+        'Subject',
+        'Accepted after',
+        'Delivered after',
+        'Acknowledged after',
+        'Status',
+      ],
       rows.map((r) => [
         String(r.idx),
         dtg(new Date(r.sentAt)),

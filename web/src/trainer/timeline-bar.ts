@@ -24,10 +24,29 @@ export interface TimelineBar {
   show(pos: number, text: string): void;
 }
 
-export function timelineBar(model: ReplayModel, onSeek: (pos: number) => void, onMarker: (m: Marker) => void): TimelineBar {
-  const range = h('input', { type: 'range', min: 0, step: 1, value: 0, id: 'replay-position', class: 'scrubber', 'aria-label': 'Replay position (drag to seek)' });
+export function timelineBar(
+  model: ReplayModel,
+  onSeek: (pos: number) => void,
+  onMarker: (m: Marker) => void,
+): TimelineBar {
+  const range = h('input', {
+    type: 'range',
+    min: 0,
+    step: 1,
+    value: 0,
+    id: 'replay-position',
+    class: 'scrubber',
+    'aria-label': 'Replay position (drag to seek)',
+  });
   const track = h('div', { class: 'track' });
-  const lanes = h('div', { class: 'lane-labels', 'aria-hidden': 'true' }, h('span', {}, 'Messages'), h('span', {}, 'Receipts'), h('span', {}, 'System'), h('span', {}, 'Alarms'));
+  const lanes = h(
+    'div',
+    { class: 'lane-labels', 'aria-hidden': 'true' },
+    h('span', {}, 'Messages'),
+    h('span', {}, 'Receipts'),
+    h('span', {}, 'System'),
+    h('span', {}, 'Alarms'),
+  );
   const el = h('div', { class: 'timeline' }, lanes, h('div', { class: 'track-wrap' }, track, range));
   range.addEventListener('input', () => onSeek(Number(range.value)));
   let duration = 1;
@@ -49,7 +68,15 @@ export function timelineBar(model: ReplayModel, onSeek: (pos: number) => void, o
       }
       for (const m of model.markers) {
         const cls = `marker ${LANE[m.kind]} kind-${m.kind}${m.precedence ? ` prec-${m.precedence.toLowerCase()}` : ''}`;
-        const b = h('button', { type: 'button', class: cls, tabindex: -1, title: m.label, 'aria-label': `Seek to ${m.label}`, 'data-kind': m.kind, ...(m.idx === undefined ? {} : { 'data-idx': m.idx }) });
+        const b = h('button', {
+          type: 'button',
+          class: cls,
+          tabindex: -1,
+          title: m.label,
+          'aria-label': `Seek to ${m.label}`,
+          'data-kind': m.kind,
+          ...(m.idx === undefined ? {} : { 'data-idx': m.idx }),
+        });
         b.style.left = pct(m.t);
         b.addEventListener('click', () => onMarker(m));
         items.push(b);

@@ -31,16 +31,30 @@ export function verificationPanel(): { el: HTMLElement; verify(text: string, sou
         el.className = 'verification card ok';
         fill(
           el,
-          h('h3', { id: 'verification-title' }, h('span', { 'aria-hidden': 'true' }, '✔ '), 'Log verified: ready to play'),
+          h(
+            'h3',
+            { id: 'verification-title' },
+            h('span', { 'aria-hidden': 'true' }, '✔ '),
+            'Log verified: ready to play',
+          ),
           h(
             'dl',
             { class: 'facts' },
             ...row('Source', source),
             ...row('Exercise', `${report.header.exercise.title} (${report.header.exercise.id})`),
-            ...row('Entries', `${counts.entries} (0 to ${counts.entries - 1}), last at ${last ? `${dtg(last.at)} ${zuluTime(last.at)}` : '—'}`),
+            ...row(
+              'Entries',
+              `${counts.entries} (0 to ${counts.entries - 1}), last at ${last ? `${dtg(last.at)} ${zuluTime(last.at)}` : '—'}`,
+            ),
             ...row('Hash chain', 'intact: every entry links to the one before it and matches its hash'),
-            ...row('Signatures', `${counts.signatures} console signatures verified (${counts.messages} messages, ${counts.receipts} receipts) against ${counts.keys} keys enrolled in this log`),
-            ...row('Relay checkpoint', `signature verified; covers entry ${report.checkpointIdx ?? '?'} (relay key ${shortKid(report.header.relay.kid)})`),
+            ...row(
+              'Signatures',
+              `${counts.signatures} console signatures verified (${counts.messages} messages, ${counts.receipts} receipts) against ${counts.keys} keys enrolled in this log`,
+            ),
+            ...row(
+              'Relay checkpoint',
+              `signature verified; covers entry ${report.checkpointIdx ?? '?'} (relay key ${shortKid(report.header.relay.kid)})`,
+            ),
           ),
         );
       } else {
@@ -48,8 +62,17 @@ export function verificationPanel(): { el: HTMLElement; verify(text: string, sou
         el.className = 'verification card failed';
         fill(
           el,
-          h('h3', { id: 'verification-title' }, h('span', { 'aria-hidden': 'true' }, '✖ '), 'Verification FAILED: this log will not play'),
-          h('p', { role: 'alert', class: 'fault-line' }, `First fault at line ${f.line}${f.idx === undefined ? '' : `, entry ${f.idx}`}: ${f.code}`),
+          h(
+            'h3',
+            { id: 'verification-title' },
+            h('span', { 'aria-hidden': 'true' }, '✖ '),
+            'Verification FAILED: this log will not play',
+          ),
+          h(
+            'p',
+            { role: 'alert', class: 'fault-line' },
+            `First fault at line ${f.line}${f.idx === undefined ? '' : `, entry ${f.idx}`}: ${f.code}`,
+          ),
           h(
             'dl',
             { class: 'facts' },

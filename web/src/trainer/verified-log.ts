@@ -28,7 +28,10 @@ export async function toApplied(report: ExportReport): Promise<Applied[]> {
   return out;
 }
 
-export async function verifyLogText(text: string, onProgress?: (done: number, total: number) => void): Promise<VerifiedLog> {
+export async function verifyLogText(
+  text: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerifiedLog> {
   const report = await verifyExport(text, onProgress ? { onProgress } : {});
   const records = report.ok ? await toApplied(report) : [];
   const messages = report.entries.filter((e) => e.kind === 'message').length;
@@ -36,6 +39,12 @@ export async function verifyLogText(text: string, onProgress?: (done: number, to
   return {
     report,
     records,
-    counts: { entries: report.entries.length, messages, receipts, keys: report.verifier.keys.size, signatures: messages + receipts },
+    counts: {
+      entries: report.entries.length,
+      messages,
+      receipts,
+      keys: report.verifier.keys.size,
+      signatures: messages + receipts,
+    },
   };
 }
