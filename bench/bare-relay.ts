@@ -69,7 +69,8 @@ export async function startBareRelay(options: { fault?: BareFault } = {}): Promi
     let room: Room | undefined;
     ws.send(JSON.stringify({ type: 'challenge', nonce: 'bare-relay-nonce-0000', relayKid: 'bare' }));
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as { type: string; jws?: string };
+      // binaryType is the default nodebuffer: a frame arrives as one Buffer.
+      const frame = JSON.parse((data as Buffer).toString()) as { type: string; jws?: string };
       if (frame.type === 'hello' && frame.jws) {
         const hello = decodePayload<{ exercise: string; station: string }>(frame.jws);
         room = rooms.get(hello.exercise);

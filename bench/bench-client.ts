@@ -80,7 +80,8 @@ export class BenchConsole {
       });
       ws.on('message', (data) => {
         const now = performance.now();
-        const frame = JSON.parse(data.toString()) as { type: string } & Record<string, unknown>;
+        // binaryType is the default nodebuffer: a frame arrives as one Buffer.
+        const frame = JSON.parse((data as Buffer).toString()) as { type: string } & Record<string, unknown>;
         if (welcomed) return this.#dispatch(frame, now);
         if (frame.type === 'challenge') {
           const hello = {

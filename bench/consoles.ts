@@ -17,7 +17,7 @@ export async function connectPairs(
   options: Omit<PairOptions, 'lang' | 'classification'>,
   onProgress?: (done: number) => void,
 ): Promise<BenchPair[]> {
-  const pairs: BenchPair[] = new Array(setups.length);
+  const pairs = new Array<BenchPair>(setups.length);
   await inParallel(
     setups.length,
     32,

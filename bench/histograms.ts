@@ -1,4 +1,4 @@
-// Latency recording with HdrHistogram (the WebAssembly build: recording costs well under a microsecond).
+// Latency recording with HdrHistogram (the WebAssembly build: cheap enough to record every message).
 // Values are recorded in microseconds with 3 significant digits, up to one hour; summaries are in ms.
 import { build, initWebAssembly, type Histogram } from 'hdr-histogram-js';
 

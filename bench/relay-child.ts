@@ -1,8 +1,9 @@
 // The relay under test in its own process, so its CPU and memory are measured apart from the generator's.
-// Started by target.ts with an IPC channel: `node relay-child.js relay DATA_DIR` (the real relay on a SQLite
-// file in DATA_DIR) or `node relay-child.js bare [FAULT]` (the bare relay). It answers `stats` (CPU time of
-// all its threads, memory, optionally after a full GC), `profile` (the V8 CPU profiler, the one behind
-// --cpu-prof, for just the measurement window) and `shutdown`. It exits when the parent goes away.
+// Started by target.ts with an IPC channel (built, relay-child.js; from the sources, relay-child.ts through
+// tsx, as server/module-launcher.ts starts it): `relay-child relay DATA_DIR` (the real relay on a SQLite file
+// in DATA_DIR) or `relay-child bare [FAULT]` (the bare relay). It answers `stats` (CPU time of all its
+// threads, memory, optionally after a full GC), `profile` (the V8 CPU profiler, the one behind --cpu-prof,
+// for just the measurement window) and `shutdown`. It exits when the parent goes away.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startRelay } from '../server/app.js';

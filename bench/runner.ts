@@ -64,7 +64,7 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
   let relayJwk: PublicJwk | undefined;
   if (target.kind === 'bare') setups = await setupBarePairs(w.pairs, prefix);
   else {
-    const real = await setupRealPairs(new TrainerApi(target.url, target.secret!), w.pairs, prefix, (done) =>
+    const real = await setupRealPairs(new TrainerApi(target.url, { secret: target.secret! }), w.pairs, prefix, (done) =>
       progress({ phase: 'setup', done, total: w.pairs }),
     );
     setups = real.pairs;

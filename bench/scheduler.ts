@@ -109,7 +109,7 @@ export const DENSE_GAP_MS = 2;
  *
  * The last sub-millisecond of a wait spins on setImmediate, which hits the schedule to within
  * microseconds. In a dense plan (sends less than DENSE_GAP_MS apart) that spin never ends and takes a
- * core from the relay under test (measured: 11 % of the generator's samples at 1,600 msg/s), so there
+ * core from the relay under test (docs/performance.md, "The generator's own cost"), so there
  * the pacer sleeps at least a millisecond and fires what fell due; the lateness this adds is in the
  * report (send lateness) and in every latency, which counts from the scheduled time.
  */

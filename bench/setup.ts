@@ -50,26 +50,14 @@ export async function inParallel(
 }
 
 async function enrolKey(
-  url: string,
+  api: TrainerApi,
   code: string,
   operator: string,
 ): Promise<{ key: BenchKey; relay: { publicJwk: PublicJwk } }> {
   const key = await generateBenchKey();
-  const res = await fetch(new URL('/v1/enrol', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, publicJwk: key.publicJwk, operator }),
-  });
-  const body = (await res.json().catch(() => ({}))) as {
-    kid?: string;
-    code?: string;
-    message?: string;
-    relay?: { publicJwk: PublicJwk };
-  };
-  if (!res.ok)
-    throw new HotlineError('INTERNAL', `enrolment failed: ${res.status} ${body.code ?? ''} ${body.message ?? ''}`);
-  if (body.kid !== key.kid) throw new HotlineError('INTERNAL', 'the relay enrolled another kid than the bench key');
-  return { key, relay: body.relay! };
+  const enrolled = await api.enrol({ code, publicJwk: key.publicJwk, operator });
+  if (enrolled.kid !== key.kid) throw new HotlineError('INTERNAL', 'the relay enrolled another kid than the bench key');
+  return { key, relay: enrolled.relay };
 }
 
 /** Creates `count` exercises named `${prefix}-${i}` and enrols a sender and a receiver in each. */
@@ -79,26 +67,20 @@ export async function setupRealPairs(
   prefix: string,
   onProgress?: (done: number) => void,
 ): Promise<RealSetup> {
-  const pairs: PairSetup[] = new Array(count);
+  const pairs = new Array<PairSetup>(count);
   let relayJwk: PublicJwk | undefined;
   await inParallel(
     count,
     16,
     async (index) => {
       const def = benchExercise(`${prefix}-${index}`, index);
-      await api.json('POST', '/v1/exercises', def);
+      await api.createExercise(def);
       const [a, b] = def.stations;
-      const code = async (station: string) =>
-        (
-          await api.json<{ code: string }>('POST', `/v1/exercises/${def.id}/enrolment-codes`, {
-            station,
-            ttlSeconds: 600,
-          })
-        ).code;
+      const code = async (station: string) => (await api.issueCode(def.id, station, 600)).code;
       const [codeA, codeB] = await Promise.all([code(a.id), code(b.id)]);
       const [sender, receiver] = await Promise.all([
-        enrolKey(api.url, codeA, 'bench sender'),
-        enrolKey(api.url, codeB, 'bench receiver'),
+        enrolKey(api, codeA, 'bench sender'),
+        enrolKey(api, codeB, 'bench receiver'),
       ]);
       relayJwk = sender.relay.publicJwk;
       pairs[index] = {

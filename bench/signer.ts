@@ -1,6 +1,7 @@
-// A load generator's Ed25519 JWS signer on node:crypto: synchronous and about twice as cheap as jose, and
-// byte-identical to it (same protected header JSON, same payload JSON, and Ed25519 is deterministic), so
-// the relay sees exactly what a console signing with jose would send. test/bench-signer.test.ts proves it.
+// A load generator's Ed25519 JWS signer on node:crypto: synchronous and cheaper than jose (each run's
+// calibration measures both), and byte-identical to it (same protected header JSON, same payload JSON, and
+// Ed25519 is deterministic), so the relay sees exactly what a console signing with jose would send.
+// test/bench/signer.test.ts proves it.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { ALG, thumbprint } from '../shared/jws.js';
 import type { PublicJwk, Typ } from '../shared/items.js';

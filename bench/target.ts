@@ -5,7 +5,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { processEntry, siblingModule } from '../server/module-launcher.js';
 import type { BareFault } from './bare-relay.js';
 import type { ChildMessage, ChildRequest, ChildStats } from './relay-child.js';
 
@@ -25,17 +26,8 @@ export interface Target {
   stderr(): string;
 }
 
-/** The compiled child script; from TypeScript sources (tests) it is the one in dist/. */
-function childScript(): string {
-  const here = fileURLToPath(new URL('./relay-child.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = here.replace(
-    `${path.sep}bench${path.sep}relay-child.js`,
-    `${path.sep}dist${path.sep}bench${path.sep}relay-child.js`,
-  );
-  if (existsSync(built)) return built;
-  throw new Error(`cannot find relay-child.js (run npm run build): looked at ${here} and ${built}`);
-}
+/** This build's relay child: relay-child.ts from the sources (through tsx), built the relay-child.js beside this. */
+const CHILD = siblingModule(import.meta.url, 'relay-child');
 
 /** Another build's child script: bench/ today, server/bench/ in builds before the layout change. */
 function builtChild(dist: string): string {
@@ -72,10 +64,13 @@ export async function startChild(options: ChildOptions): Promise<Target> {
     options.kind === 'relay'
       ? ['relay', dataDir!, ...(options.store === 'volatile' ? ['volatile'] : [])]
       : ['bare', ...(options.fault ? [options.fault] : [])];
-  const script = options.relayBuild ? builtChild(options.relayBuild) : childScript();
-  if (!existsSync(script)) throw new Error(`cannot find ${script}: --relay-build names a built dist/ directory`);
-  const child: ChildProcess = fork(script, args, {
-    execArgv: ['--expose-gc', ...(options.nodeOptions ?? [])],
+  const entry = processEntry(options.relayBuild ? pathToFileURL(builtChild(options.relayBuild)) : CHILD);
+  if (!existsSync(entry.script)) {
+    const hint = options.relayBuild ? ': --relay-build names a built dist/ directory' : '';
+    throw new Error(`cannot find ${entry.script}${hint}`);
+  }
+  const child: ChildProcess = fork(entry.script, args, {
+    execArgv: [...entry.execArgv, '--expose-gc', ...(options.nodeOptions ?? [])],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let err = '';

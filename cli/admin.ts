@@ -3,6 +3,10 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { EXERCISE_MARKING } from '../shared/classification.js';
+import { exerciseDef } from '../shared/items.js';
+import { DEFAULT_STATIONS } from '../shared/stations.js';
+import { validate } from '../shared/protocol.js';
 import { loadConfig } from '../server/config.js';
 import { openSqliteStore } from '../server/store/sqlite.js';
 import { resetTrainerSecret } from '../server/trainer-secret.js';
@@ -20,9 +24,7 @@ export function registerAdmin(program: Command): void {
     .description('list exercises')
     .option('--json', 'print JSON')
     .action(async (o: TrainerOptions & { json?: boolean }) => {
-      const { exercises } = await trainerApi(o).json<{
-        exercises: { id: string; title: string; entries: number; stations: { id: string }[] }[];
-      }>('GET', '/v1/exercises');
+      const exercises = await trainerApi(o).listExercises();
       if (o.json) return out(JSON.stringify(exercises, null, 2));
       for (const e of exercises)
         out(
@@ -32,11 +34,12 @@ export function registerAdmin(program: Command): void {
   withApi(exercise.command('create <id>'))
     .description('create an exercise with two stations')
     .requiredOption('--title <title>', 'title shown on the consoles')
-    .option('--classification <line>', 'classification line', 'UNCLASSIFIED // EXERCISE')
-    .option('--station <id:name:lang...>', 'the two stations, e.g. beijing:Beijing:zh washington:Washington:en', [
-      'beijing:Beijing:zh',
-      'washington:Washington:en',
-    ])
+    .option('--classification <line>', 'classification line', EXERCISE_MARKING)
+    .option(
+      '--station <id:name:lang...>',
+      'the two stations, e.g. beijing:Beijing:zh washington:Washington:en',
+      DEFAULT_STATIONS.map((s) => `${s.id}:${s.name}:${s.lang}`),
+    )
     .addHelpText(
       'after',
       `\nExample:\n  $ hotline exercise create tabletop-3 --title "Tabletop 3" --station beijing:Beijing:zh washington:Washington:en`,
@@ -46,12 +49,13 @@ export function registerAdmin(program: Command): void {
         const [sid, name, lang] = s.split(':');
         return { id: sid, name: name ?? sid, lang: lang ?? 'en' };
       });
-      const created = await trainerApi(o).json<{ def: { id: string } }>('POST', '/v1/exercises', {
-        id,
-        title: o.title,
-        classification: o.classification,
-        stations,
-      });
+      // Checked here with the relay's own schema, so a typo fails before any request, with the same message.
+      const def = validate(
+        exerciseDef,
+        { id, title: o.title, classification: o.classification, stations },
+        'BAD_REQUEST',
+      );
+      const created = await trainerApi(o).createExercise(def);
       out(`created ${created.def.id}`);
     });
 
@@ -63,14 +67,7 @@ export function registerAdmin(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', `\nExample:\n  $ HOTLINE_TRAINER_SECRET=hts_... hotline enrol-code --station beijing`)
     .action(async (o: TrainerOptions & { station: string; exercise: string; ttl: string; json?: boolean }) => {
-      const issued = await trainerApi(o).json<{ link: string; code: string; expiresAt: string }>(
-        'POST',
-        `/v1/exercises/${encodeURIComponent(o.exercise)}/enrolment-codes`,
-        {
-          station: o.station,
-          ttlSeconds: Number(o.ttl),
-        },
-      );
+      const issued = await trainerApi(o).issueCode(o.exercise, o.station, Number(o.ttl));
       if (o.json) return out(JSON.stringify(issued));
       out(issued.link);
       diag(`code ${issued.code}, valid until ${issued.expiresAt}, one use`);
@@ -81,11 +78,7 @@ export function registerAdmin(program: Command): void {
     .option('-e, --exercise <id>', 'exercise', 'dtl')
     .option('--reason <text>', 'reason recorded in the log', 'revoked by trainer')
     .action(async (kid: string, o: TrainerOptions & { exercise: string; reason: string }) => {
-      const r = await trainerApi(o).json<{ idx: number }>(
-        'POST',
-        `/v1/exercises/${encodeURIComponent(o.exercise)}/keys/${encodeURIComponent(kid)}/revoke`,
-        { reason: o.reason },
-      );
+      const r = await trainerApi(o).revoke(o.exercise, kid, o.reason);
       out(`revoked ${kid} at entry ${r.idx}`);
     });
 
@@ -96,12 +89,12 @@ export function registerAdmin(program: Command): void {
     .addHelpText('after', `\nExample:\n  $ hotline export -e dtl -o dtl.jsonl && hotline verify dtl.jsonl`)
     .action(async (o: TrainerOptions & { exercise: string; output?: string }) => {
       const api = trainerApi(o);
-      const info = await api.json<{ head: { idx: number } }>('GET', `/v1/exercises/${encodeURIComponent(o.exercise)}`);
-      const res = await api.stream(`/v1/exercises/${encodeURIComponent(o.exercise)}/export`);
+      const info = await api.exercise(o.exercise);
+      const stream = await api.exportStream(o.exercise);
       const sink = o.output ? createWriteStream(o.output) : process.stdout;
       const bar = progress('export');
       let lines = 0;
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of stream) {
         sink.write(chunk);
         for (const b of chunk) if (b === 10) lines++;
         bar.update(Math.min(lines, info.head.idx + 1), info.head.idx + 1);

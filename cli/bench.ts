@@ -1,6 +1,6 @@
 // `hotline bench`: open-loop latency tests of a relay (see bench/ and docs/performance.md).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { HotlineError } from '../shared/errors.js';
 import { clientEnv } from '../server/config.js';
 import { renderHtml } from '../bench/html-report.js';

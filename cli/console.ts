@@ -4,8 +4,11 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { HotlineClient } from '../client/client.js';
 import { latestState, type MessageView } from '../client/conversation.js';
+import { markingText } from '../shared/classification.js';
 import { dtg, zuluTime } from '../shared/dtg.js';
-import { PRECEDENCES, type Precedence } from '../shared/items.js';
+import type { Precedence } from '../shared/items.js';
+import { ackDueAt, interrupts, isPrecedence } from '../shared/precedence.js';
+import { stationName } from '../shared/stations.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { color, out } from './terminal.js';
 
@@ -53,10 +56,8 @@ export function registerConsole(program: Command): void {
 }
 
 async function runConsole(client: HotlineClient): Promise<void> {
-  const me = client.identity.exercise.stations.find((s) => s.id === client.station)!;
-  out(
-    color.bold(`=== ${me.name} · ${client.identity.exercise.title} · ${client.identity.exercise.classification} ===`),
-  );
+  const ex = client.identity.exercise;
+  out(color.bold(`=== ${stationName(ex, client.station)} · ${ex.title} · ${markingText(ex.classification)} ===`));
   out(`operator ${client.identity.operator}, key ${client.identity.kid.slice(0, 12)}…  Type /help for commands.`);
   let caughtUp = false;
   let subject: string | undefined;
@@ -78,12 +79,12 @@ async function runConsole(client: HotlineClient): Promise<void> {
     shown.set(v.id, state);
     if (before === undefined) {
       out(renderMessage(number(v.id), v));
-      if (v.direction === 'in' && (v.precedence === 'FLASH' || v.precedence === 'IMMEDIATE')) {
-        const minutes = v.precedence === 'FLASH' ? 10 : 30;
-        const deadline = new Date(Date.parse(v.states.accepted ?? v.sentAt) + minutes * 60_000);
+      const due = v.direction === 'in' ? ackDueAt(v.precedence, Date.parse(v.states.accepted ?? v.sentAt)) : undefined;
+      if (due !== undefined) {
+        const alert = interrupts(v.precedence) ? '\u0007!!! ' : '';
         out(
           color.red(
-            `\u0007!!! ${v.precedence} from ${v.from}: acknowledge with /ack ${number(v.id)} by ${zuluTime(deadline)}`,
+            `${alert}${v.precedence} from ${v.from}: acknowledge with /ack ${number(v.id)} by ${zuluTime(new Date(due))}`,
           ),
         );
       }
@@ -151,8 +152,8 @@ async function runConsole(client: HotlineClient): Promise<void> {
         const m = /^\/(\w+)\s*(.*)$/.exec(line);
         if (!m) return await send('ROUTINE', line);
         const [, cmd = '', arg = ''] = m;
-        const prec = cmd.toUpperCase() as Precedence;
-        if (PRECEDENCES.includes(prec)) return await send(prec, arg);
+        const prec = cmd.toUpperCase();
+        if (isPrecedence(prec)) return await send(prec, arg);
         if (cmd === 'quit') return rl.close();
         const handler = commands[cmd];
         if (!handler) return out(color.yellow(`unknown command /${cmd}; /help lists them`));

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { HotlineClient } from '../client/client.js';
 import { latestState, type MessageState, type MessageView } from '../client/conversation.js';
 import { HotlineError } from '../shared/errors.js';
-import { PRECEDENCES, type Precedence } from '../shared/items.js';
+import { PRECEDENCES } from '../shared/items.js';
+import { isPrecedence } from '../shared/precedence.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { renderMessage } from './console.js';
 import { diag, EXIT, out } from './terminal.js';
@@ -57,8 +58,8 @@ export function registerScripted(program: Command): void {
         body: string[],
         o: ConsoleOptions & { precedence: string; subject?: string; wait: MessageState; timeout: string },
       ) => {
-        const precedence = o.precedence.toUpperCase() as Precedence;
-        if (!PRECEDENCES.includes(precedence))
+        const precedence = o.precedence.toUpperCase();
+        if (!isPrecedence(precedence))
           throw new HotlineError('BAD_REQUEST', `precedence must be one of ${PRECEDENCES.join(', ')}`);
         const { client } = await openConsole(o);
         client.start();

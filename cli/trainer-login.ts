@@ -22,5 +22,5 @@ export function trainerApi(o: TrainerOptions): TrainerApi {
       'Set HOTLINE_TRAINER_SECRET or pass --secret-file FILE (the secret `hotline serve` printed on its first start).',
     );
   }
-  return new TrainerApi(url, secret);
+  return new TrainerApi(url, { secret });
 }

@@ -209,6 +209,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
         return;
       case 'pong':
         return;
+      // The relay sends it to trainer observers only, never on a console's connection.
+      case 'observing':
+        return;
     }
   }
 

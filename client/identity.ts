@@ -1,7 +1,8 @@
 // A console device's identity: its own Ed25519 key pair (made here, the private key never sent anywhere)
 // and what the relay said at enrolment. Enrolment posts only the public key and the one-time code.
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { HotlineError, isErrorCode } from '../shared/errors.js';
+import { HotlineError } from '../shared/errors.js';
+import { refusal, type Enrolled, type EnrolRequest } from '../shared/http-api.js';
 import { ALG, signJws, thumbprint } from '../shared/jws.js';
 import { TYP, type ExerciseDef, type PublicJwk } from '../shared/items.js';
 
@@ -43,30 +44,24 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
     res = await (options.fetch ?? fetch)(new URL('/v1/enrol', options.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: options.code, publicJwk, operator: options.operator }),
+      body: JSON.stringify({ code: options.code, publicJwk, operator: options.operator } satisfies EnrolRequest),
     });
   } catch (err) {
     throw new HotlineError('RELAY_UNREACHABLE', `Cannot reach the relay at ${options.url}: ${(err as Error).message}`);
   }
-  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) {
-    const code = isErrorCode(body['code']) ? body['code'] : 'INTERNAL';
-    throw new HotlineError(
-      code,
-      typeof body['message'] === 'string' ? body['message'] : `Enrolment failed (${res.status}).`,
-    );
-  }
+  if (!res.ok) throw await refusal(res);
+  const body = (await res.json()) as Enrolled;
   const kid = await thumbprint(publicJwk);
-  if (body['kid'] !== kid) throw new HotlineError('INTERNAL', 'The relay enrolled a different key than the one sent.');
+  if (body.kid !== kid) throw new HotlineError('INTERNAL', 'The relay enrolled a different key than the one sent.');
   return {
     url: new URL(options.url).origin,
-    exercise: body['exercise'] as ExerciseDef,
-    station: body['station'] as string,
+    exercise: body.exercise,
+    station: body.station,
     operator: options.operator,
     kid,
     publicJwk,
     privateKey: pair.privateKey,
-    relay: body['relay'] as Identity['relay'],
+    relay: { kid: body.relay.kid, publicJwk: body.relay.publicJwk },
   };
 }
 

@@ -1,50 +1,136 @@
-// The trainer's HTTP client, used by the CLI and the load generator: secret -> short-lived JWT -> API
-// calls. Isomorphic (fetch only); where the secret comes from is the caller's business.
-import { HotlineError, isErrorCode } from '../shared/errors.js';
+// The one client of the relay's HTTP API, used by the CLI, the load generator, the web trainer and the tests.
+// Isomorphic (fetch only). A trainer either holds the secret (exchanged here for a short-lived JWT, renewed
+// before it expires) or a token someone else obtained (the web trainer's session, ended on a 401).
+import { HotlineError } from '../shared/errors.js';
+import {
+  refusal,
+  type EnrolRequest,
+  type Enrolled,
+  type ExerciseCreated,
+  type ExerciseDetail,
+  type ExerciseList,
+  type ExerciseSummary,
+  type IssueCodeRequest,
+  type IssuedCode,
+  type RelayInfo,
+  type RevokeRequest,
+  type Revoked,
+  type TokenRequest,
+  type TrainerToken,
+} from '../shared/http-api.js';
+import type { ExerciseDef } from '../shared/items.js';
+
+/** Why a supplied token could not be used: there was none (expired), or the relay refused it (401). */
+export type TokenTrouble = 'expired' | 'refused';
+
+export type TrainerAuth =
+  { secret: string } | { token: () => string | undefined; onUnauthorized?: (why: TokenTrouble) => void };
+
+/** A token this close to its expiry is renewed first, so a call never races the clock. */
+const RENEW_MS = 30_000;
+
+const at = (id: string) => `/v1/exercises/${encodeURIComponent(id)}`;
 
 export class TrainerApi {
-  #token: string | undefined;
+  #issued: TrainerToken | undefined;
 
   constructor(
+    /** The relay's base URL (http or https). */
     readonly url: string,
-    private readonly secret: string,
+    private readonly auth: TrainerAuth,
   ) {}
 
-  async #fetch(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+  async #send(method: string, path: string, body?: unknown, token?: string): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
     let res: Response;
     try {
       res = await fetch(new URL(path, this.url), {
         method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
       throw new HotlineError('RELAY_UNREACHABLE', `Cannot reach the relay at ${this.url}: ${(err as Error).message}`);
     }
-    if (!res.ok) {
-      const data = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
-      throw new HotlineError(
-        isErrorCode(data.code) ? data.code : 'INTERNAL',
-        typeof data.message === 'string' ? data.message : `HTTP ${res.status}`,
-      );
+    if (res.ok) return res;
+    if (res.status === 401 && token !== undefined && 'token' in this.auth) this.auth.onUnauthorized?.('refused');
+    if (res.status === 401) this.#issued = undefined;
+    throw await refusal(res);
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+    return (await (await this.#send(method, path, body, token)).json()) as T;
+  }
+
+  /** A trainer token: the secret's (exchanged once, renewed near expiry) or the one supplied. */
+  async token(): Promise<string> {
+    if ('token' in this.auth) {
+      const token = this.auth.token();
+      if (token !== undefined) return token;
+      this.auth.onUnauthorized?.('expired');
+      throw new HotlineError('UNAUTHORIZED', 'Not signed in.');
     }
-    return res;
+    return (await this.signIn()).token;
   }
 
-  async #auth(): Promise<string> {
-    if (!this.#token) {
-      const res = await this.#fetch('POST', '/v1/auth/token', { secret: this.secret });
-      this.#token = ((await res.json()) as { token: string }).token;
+  /** POST /v1/auth/token with the secret: what the web trainer keeps as its session. */
+  async signIn(): Promise<TrainerToken> {
+    if (!('secret' in this.auth)) throw new HotlineError('UNAUTHORIZED', 'No trainer secret to sign in with.');
+    if (this.#issued === undefined || Date.parse(this.#issued.expiresAt) - RENEW_MS < Date.now()) {
+      const body: TokenRequest = { secret: this.auth.secret };
+      this.#issued = await this.#json<TrainerToken>('POST', '/v1/auth/token', body);
     }
-    return this.#token;
+    return this.#issued;
   }
 
-  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.#fetch(method, path, body, await this.#auth());
-    return (await res.json()) as T;
+  async #trainer<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.#json<T>(method, path, body, await this.token());
   }
 
-  async stream(path: string): Promise<Response> {
-    return this.#fetch('GET', path, undefined, await this.#auth());
+  /** GET /v1/relay (no auth): the relay key, e.g. to verify an export against. */
+  relayInfo(): Promise<RelayInfo> {
+    return this.#json('GET', '/v1/relay');
+  }
+
+  /** POST /v1/enrol (the code is the auth): enrols a public key made elsewhere. */
+  enrol(request: EnrolRequest): Promise<Enrolled> {
+    return this.#json('POST', '/v1/enrol', request);
+  }
+
+  async listExercises(): Promise<ExerciseSummary[]> {
+    return (await this.#trainer<ExerciseList>('GET', '/v1/exercises')).exercises;
+  }
+
+  createExercise(def: ExerciseDef): Promise<ExerciseCreated> {
+    return this.#trainer('POST', '/v1/exercises', def);
+  }
+
+  exercise(id: string): Promise<ExerciseDetail> {
+    return this.#trainer('GET', at(id));
+  }
+
+  /** A one-time enrolment code for a station; without ttlSeconds the relay's default validity. */
+  issueCode(id: string, station: string, ttlSeconds?: number): Promise<IssuedCode> {
+    const body: IssueCodeRequest = ttlSeconds === undefined ? { station } : { station, ttlSeconds };
+    return this.#trainer('POST', `${at(id)}/enrolment-codes`, body);
+  }
+
+  revoke(id: string, kid: string, reason?: string): Promise<Revoked> {
+    const body: RevokeRequest = reason === undefined ? {} : { reason };
+    return this.#trainer('POST', `${at(id)}/keys/${encodeURIComponent(kid)}/revoke`, body);
+  }
+
+  /** The self-contained export (JSON Lines) as it streams from the relay. */
+  async exportStream(id: string): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.#send('GET', `${at(id)}/export`, undefined, await this.token());
+    if (!res.body) throw new HotlineError('BAD_EXPORT', 'The relay sent an empty export.');
+    return res.body;
+  }
+
+  /** The self-contained export, byte for byte as the relay sent it. */
+  async exportBlob(id: string): Promise<Blob> {
+    return (await this.#send('GET', `${at(id)}/export`, undefined, await this.token())).blob();
   }
 }

@@ -46,7 +46,7 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
   if (created) log.info({ kid: key.kid }, 'relay key created');
   const newTrainerSecret = await ensureTrainerSecret(store);
   const metrics = new Metrics();
-  const relay = new Relay(store, key, config, metrics, log);
+  const relay = new Relay({ store, key, metrics, log, now: Date.now, options: config });
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -66,7 +66,13 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
     enrolmentTtlSeconds: config.enrolmentTtlSeconds,
   });
   server.on('request', app);
-  const ws = attachWebSocket(server, relay, origins, config.heartbeatMs);
+  const ws = attachWebSocket(server, {
+    relay,
+    metrics,
+    log,
+    allowedOrigins: origins,
+    heartbeatMs: config.heartbeatMs,
+  });
 
   let createdDefault = false;
   if ((await store.listExercises()).length === 0) {

@@ -1,7 +1,7 @@
 // Group commit: every append requested in one turn of the event loop goes into one durable transaction
 // (one fsync), then all of them are answered. Under heavy load (items arriving during a commit at
 // HEAVY_LOAD's rate or more) the next commit also waits up to the commit window for more to join: a commit
-// and its checkpoint signatures cost about the same for one item or thirty, so bigger batches cut the
+// and its checkpoint signatures cost about the same for one item or many, so bigger batches cut the
 // CPU per item (PostgreSQL's commit_delay and commit_siblings, for the same reason). The rate, not the
 // queue, decides: a longer batch makes a longer commit and a longer queue, so a queue threshold holds
 // the window open once it opened. An idle relay commits at once.
@@ -30,7 +30,8 @@ export interface BatchOptions {
   load?: { items: number; ratePerMs: number };
 }
 
-/** 3 items/ms is 1,500 msg/s with receipts; this machine's relay saturates a core at about 2,000. */
+/** 3 items/ms is 1,500 msg/s with receipts: a load at which bigger batches pay on the reference machine
+ * (docs/performance.md, the commit window). */
 const HEAVY_LOAD = { items: 4, ratePerMs: 3 };
 
 export class Committer {

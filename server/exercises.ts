@@ -2,8 +2,19 @@
 import { HotlineError } from '../shared/errors.js';
 import { exportLines, EXPORT_FORMAT, type ExportHeader } from '../shared/export.js';
 import { parsePublicJwk, thumbprint } from '../shared/jws.js';
-import { exerciseDef, LIMITS, otherStation, type ExerciseDef, type IssuedCode } from '../shared/items.js';
+import type {
+  EnrolRequest,
+  Enrolled,
+  ExerciseCreated,
+  ExerciseSummary,
+  IssuedCode,
+  Revoked,
+  Unchecked,
+} from '../shared/http-api.js';
+import { EXERCISE_MARKING } from '../shared/classification.js';
+import { exerciseDef, LIMITS, otherStation, type ExerciseDef } from '../shared/items.js';
 import { validate } from '../shared/protocol.js';
+import { DEFAULT_STATIONS } from '../shared/stations.js';
 import type { Entry } from '../shared/entry.js';
 import { enrolmentLink, hashEnrolmentCode, newEnrolmentCode } from './enrolment-code.js';
 import type { Relay } from './relay.js';
@@ -11,22 +22,9 @@ import type { Relay } from './relay.js';
 export const DEFAULT_EXERCISE: ExerciseDef = {
   id: 'dtl',
   title: 'Defense Telephone Link',
-  classification: 'UNCLASSIFIED // EXERCISE',
-  stations: [
-    { id: 'beijing', name: 'Beijing · Ministry of National Defense', lang: 'zh' },
-    { id: 'washington', name: 'Washington · Department of Defense', lang: 'en' },
-  ],
+  classification: EXERCISE_MARKING,
+  stations: DEFAULT_STATIONS,
 };
-
-export type { IssuedCode } from '../shared/items.js';
-
-export interface Enrolled {
-  exercise: ExerciseDef;
-  station: string;
-  kid: string;
-  idx: number;
-  relay: { kid: string; publicJwk: ExportHeader['relay']['publicJwk'] };
-}
 
 export class Exercises {
   constructor(
@@ -34,7 +32,7 @@ export class Exercises {
     private readonly publicUrl: string,
   ) {}
 
-  async create(input: unknown): Promise<{ def: ExerciseDef; idx: number }> {
+  async create(input: unknown): Promise<ExerciseCreated> {
     const def = validate(exerciseDef, input, 'BAD_REQUEST');
     const c = await this.relay.append({
       exercise: def.id,
@@ -45,7 +43,7 @@ export class Exercises {
     return { def, idx: c.entry.idx };
   }
 
-  async list() {
+  async list(): Promise<ExerciseSummary[]> {
     const all = await this.relay.store.listExercises();
     return all.map((e) => ({ ...e.def, createdAt: e.createdAt, entries: e.head.idx + 1 }));
   }
@@ -70,13 +68,7 @@ export class Exercises {
     return { exercise, station, code, link: enrolmentLink(this.publicUrl, code), expiresAt };
   }
 
-  async enrol(body: {
-    code?: unknown;
-    publicJwk?: unknown;
-    operator?: unknown;
-    exercise?: unknown;
-    station?: unknown;
-  }): Promise<Enrolled> {
+  async enrol(body: Unchecked<EnrolRequest>): Promise<Enrolled> {
     if (typeof body.code !== 'string' || body.code.length > 64)
       throw new HotlineError('BAD_REQUEST', 'code is required.');
     const operator = typeof body.operator === 'string' ? body.operator.trim() : '';
@@ -108,7 +100,7 @@ export class Exercises {
     return meta;
   }
 
-  async revoke(exercise: string, kid: string, reason: string): Promise<{ idx: number }> {
+  async revoke(exercise: string, kid: string, reason: string): Promise<Revoked> {
     const key = await this.relay.store.getKey(kid);
     if (!key || key.exercise !== exercise)
       throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);

@@ -1,21 +1,47 @@
 // Streams each exercise's log to its subscribers in idx order, from any `since`, without ever holding more
 // than a bounded amount per socket: a subscriber that falls behind is paused and read from the store;
 // one that stays stuck past the grace time is dropped and resumes from the log when it reconnects.
+import type { Logger } from 'pino';
+import { HotlineError } from '../shared/errors.js';
+import { entryFrame } from './frames.js';
+import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
+/** What the fan-out needs from a connection. Its position in the log is the fan-out's, not the connection's. */
 export interface Subscriber {
   readonly exercise: string;
+  readonly closed: boolean;
+  /** Sends text made by encodeFrame or entryFrame. */
+  sendText(text: string): void;
+  /** Bytes queued on the socket and not yet written. */
+  buffered(): number;
+  /** Ends the connection with this error. */
+  fail(err: HotlineError): void;
+}
+
+export interface FanoutDeps {
+  store: Store;
+  metrics: Metrics;
+  log: Logger;
+  now: () => number;
+  /** A subscriber with more unsent bytes than this is paused. */
+  maxBuffered: number;
+  /** How long a paused subscriber may take to drain below half the bound before it is dropped. */
+  drainGraceMs: number;
+}
+
+/** Where a subscriber is in its exercise's log. */
+interface Position {
   /** The next idx this subscriber needs. */
   cursor: number;
+  /** A pump is sending to it: only one at a time, so entries leave in order. */
   pumping: boolean;
-  sendText(text: string): void;
-  buffered(): number;
-  drop(): void;
-  readonly closed: boolean;
 }
 
 const RECENT = 2048;
 const CHUNK = 256;
+/** How often a paused subscriber's socket is looked at again. */
+const DRAIN_POLL_MS = 5;
 
 interface Recent {
   first: number;
@@ -23,33 +49,26 @@ interface Recent {
   head: number;
 }
 
-export function entryFrame(json: string): string {
-  return `{"type":"entry","entry":${json}}`;
-}
-
 export class Fanout {
-  readonly #subs = new Map<string, Set<Subscriber>>();
+  readonly #subs = new Map<string, Map<Subscriber, Position>>();
   readonly #recent = new Map<string, Recent>();
 
-  constructor(
-    private readonly store: Store,
-    private readonly maxBuffered: number,
-    private readonly drainGraceMs = 10_000,
-  ) {}
+  constructor(private readonly deps: FanoutDeps) {}
 
   async subscribe(sub: Subscriber, since: number): Promise<void> {
-    let set = this.#subs.get(sub.exercise);
-    if (!set) this.#subs.set(sub.exercise, (set = new Set()));
-    set.add(sub);
+    let subs = this.#subs.get(sub.exercise);
+    if (!subs) this.#subs.set(sub.exercise, (subs = new Map<Subscriber, Position>()));
+    // Placed before the store is read: an entry published meanwhile must not start it from idx 0.
+    const pos: Position = { cursor: since + 1, pumping: false };
+    subs.set(sub, pos);
     if (!this.#recent.has(sub.exercise)) {
-      const head = await this.store.head(sub.exercise);
+      const head = await this.deps.store.head(sub.exercise);
       if (!this.#recent.has(sub.exercise)) {
         const idx = head?.idx ?? -1;
         this.#recent.set(sub.exercise, { first: idx + 1, jsons: [], head: idx });
       }
     }
-    sub.cursor = since + 1;
-    void this.#pump(sub);
+    this.#start(sub, pos);
   }
 
   unsubscribe(sub: Subscriber): void {
@@ -72,42 +91,51 @@ export class Fanout {
         r.first += cut;
       }
     }
-    for (const sub of this.#subs.get(exercise) ?? []) if (!sub.pumping) void this.#pump(sub);
+    for (const [sub, pos] of this.#subs.get(exercise) ?? []) this.#start(sub, pos);
   }
 
-  async #pump(sub: Subscriber): Promise<void> {
-    if (sub.pumping) return;
-    sub.pumping = true;
+  /** Starts a pump unless one runs; a pump that fails ends that subscriber's connection, nothing else. */
+  #start(sub: Subscriber, pos: Position): void {
+    if (pos.pumping) return;
+    this.#pump(sub, pos).catch((err: unknown) => {
+      this.deps.log.error({ err, exercise: sub.exercise }, 'internal error streaming the log');
+      sub.fail(new HotlineError('INTERNAL'));
+    });
+  }
+
+  async #pump(sub: Subscriber, pos: Position): Promise<void> {
+    pos.pumping = true;
     try {
       for (;;) {
         const r = this.#recent.get(sub.exercise);
-        if (!r || sub.closed || sub.cursor > r.head) return;
-        if (sub.buffered() > this.maxBuffered && !(await this.#drained(sub))) {
-          sub.drop();
+        if (!r || sub.closed || pos.cursor > r.head) return;
+        if (sub.buffered() > this.deps.maxBuffered && !(await this.#drained(sub))) {
+          this.deps.metrics.dropped.inc({ reason: 'slow_consumer' });
+          sub.fail(new HotlineError('SLOW_CONSUMER'));
           return;
         }
-        if (sub.cursor >= r.first) {
-          const end = Math.min(r.head, sub.cursor + CHUNK - 1);
-          for (let i = sub.cursor; i <= end; i++) sub.sendText(entryFrame(r.jsons[i - r.first]!));
-          sub.cursor = end + 1;
+        if (pos.cursor >= r.first) {
+          const end = Math.min(r.head, pos.cursor + CHUNK - 1);
+          for (let i = pos.cursor; i <= end; i++) sub.sendText(entryFrame(r.jsons[i - r.first]!));
+          pos.cursor = end + 1;
         } else {
-          const rows = await this.store.read(sub.exercise, sub.cursor, Math.min(CHUNK, r.first - sub.cursor));
+          const rows = await this.deps.store.read(sub.exercise, pos.cursor, Math.min(CHUNK, r.first - pos.cursor));
           if (rows.length === 0 || sub.closed) return;
           for (const row of rows) sub.sendText(entryFrame(row.json));
-          sub.cursor = rows[rows.length - 1]!.entry.idx + 1;
+          pos.cursor = rows[rows.length - 1]!.entry.idx + 1;
         }
       }
     } finally {
-      sub.pumping = false;
+      pos.pumping = false;
     }
   }
 
   /** Waits for the socket to drain below half the bound; false when it stays stuck. */
   async #drained(sub: Subscriber): Promise<boolean> {
-    const deadline = Date.now() + this.drainGraceMs;
-    while (!sub.closed && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 5));
-      if (sub.buffered() <= this.maxBuffered / 2) return true;
+    const deadline = this.deps.now() + this.deps.drainGraceMs;
+    while (!sub.closed && this.deps.now() < deadline) {
+      await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+      if (sub.buffered() <= this.deps.maxBuffered / 2) return true;
     }
     return false;
   }

@@ -3,6 +3,24 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { HotlineError, toHotlineError } from '../shared/errors.js';
+import type {
+  EnrolRequest,
+  Enrolled,
+  ErrorBody,
+  ExerciseCreated,
+  ExerciseDetail,
+  ExerciseList,
+  IssueCodeRequest,
+  IssuedCode,
+  Liveness,
+  Readiness,
+  RelayInfo,
+  RevokeRequest,
+  Revoked,
+  TokenRequest,
+  TrainerToken,
+  Unchecked,
+} from '../shared/http-api.js';
 import { LIMITS } from '../shared/items.js';
 import type { Exercises } from './exercises.js';
 import type { Relay } from './relay.js';
@@ -21,6 +39,12 @@ function str(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200)
     throw new HotlineError('BAD_REQUEST', `${name} is required.`);
   return value;
+}
+
+/** The JSON body's fields, not yet checked; a missing body or an array has none. */
+function fields<T>(req: Request): Unchecked<T> {
+  const body: unknown = req.body;
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Unchecked<T>) : {};
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
@@ -45,58 +69,66 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   };
 
   app.get('/livez', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok' } satisfies Liveness);
   });
   app.get('/readyz', async (_req, res) => {
     if (!(await relay.checkReady()))
       throw new HotlineError('STORE_UNAVAILABLE', 'Not ready: the store cannot commit, or the relay is shutting down.');
-    res.json({ status: 'ready' });
+    res.json({ status: 'ready' } satisfies Readiness);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(relay.metrics.registry.contentType).send(await relay.metrics.registry.metrics());
   });
 
   app.get('/v1/relay', (_req, res) => {
-    res.json({ kid: relay.key.kid, publicJwk: relay.key.publicJwk });
+    res.json({ kid: relay.key.kid, publicJwk: relay.key.publicJwk } satisfies RelayInfo);
   });
   app.post('/v1/auth/token', async (req, res) => {
-    const secret = str(req.body?.secret, 'secret');
+    const secret = str(fields<TokenRequest>(req).secret, 'secret');
     if (!(await checkTrainerSecret(relay.store, secret)))
       throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
-    res.json(await relay.key.signToken('trainer', deps.tokenTtlSeconds));
+    res.json((await relay.key.signToken('trainer', deps.tokenTtlSeconds)) satisfies TrainerToken);
   });
   app.post('/v1/enrol', async (req, res) => {
-    const enrolled = await exercises.enrol(req.body ?? {});
+    const enrolled = await exercises.enrol(fields<EnrolRequest>(req));
     log.info({ exercise: enrolled.exercise.id, station: enrolled.station, kid: enrolled.kid }, 'console enrolled');
-    res.status(201).json(enrolled);
+    res.status(201).json(enrolled satisfies Enrolled);
   });
 
   app.get('/v1/exercises', trainer, async (_req, res) => {
-    res.json({ exercises: await exercises.list() });
+    res.json({ exercises: await exercises.list() } satisfies ExerciseList);
   });
   app.post('/v1/exercises', trainer, async (req, res) => {
-    const created = await exercises.create(req.body);
+    // The definition as sent, whatever it is: the schema check names what is wrong with it.
+    const input: unknown = req.body;
+    const created = await exercises.create(input);
     log.info({ exercise: created.def.id }, 'exercise created');
-    res.status(201).json(created);
+    res.status(201).json(created satisfies ExerciseCreated);
   });
   app.get('/v1/exercises/:id', trainer, async (req, res) => {
     const id = str(req.params['id'], 'id');
     const rec = await relay.store.getExercise(id);
     if (!rec) throw new HotlineError('NOT_FOUND', `No exercise ${id}.`);
-    res.json({ ...rec, keys: await relay.store.listKeys(id) });
+    res.json({ ...rec, keys: await relay.store.listKeys(id) } satisfies ExerciseDetail);
   });
   app.post('/v1/exercises/:id/enrolment-codes', trainer, async (req, res) => {
-    const ttl = req.body?.ttlSeconds ?? deps.enrolmentTtlSeconds;
-    const issued = await exercises.issueCode(str(req.params['id'], 'id'), str(req.body?.station, 'station'), ttl);
+    const body = fields<IssueCodeRequest>(req);
+    const ttl = body.ttlSeconds ?? deps.enrolmentTtlSeconds;
+    // Not a number is refused by issueCode's range check, after the exercise and station are checked.
+    const ttlSeconds = typeof ttl === 'number' ? ttl : Number.NaN;
+    const issued = await exercises.issueCode(str(req.params['id'], 'id'), str(body.station, 'station'), ttlSeconds);
     log.info(
       { exercise: issued.exercise, station: issued.station, expiresAt: issued.expiresAt },
       'enrolment code issued',
     );
-    res.status(201).json(issued);
+    res.status(201).json(issued satisfies IssuedCode);
   });
   app.post('/v1/exercises/:id/keys/:kid/revoke', trainer, async (req, res) => {
-    const reason = typeof req.body?.reason === 'string' ? req.body.reason : 'revoked by trainer';
-    res.json(await exercises.revoke(str(req.params['id'], 'id'), str(req.params['kid'], 'kid'), reason));
+    const { reason } = fields<RevokeRequest>(req);
+    const why = typeof reason === 'string' ? reason : 'revoked by trainer';
+    res.json(
+      (await exercises.revoke(str(req.params['id'], 'id'), str(req.params['kid'], 'kid'), why)) satisfies Revoked,
+    );
   });
   app.get('/v1/exercises/:id/export', trainer, async (req, res) => {
     const id = str(req.params['id'], 'id');
@@ -119,7 +151,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       res.end();
       return;
     }
-    res.status(e.httpStatus).json({ code: e.code, message: e.message, ...e.details });
+    res.status(e.httpStatus).json({ code: e.code, message: e.message, ...e.details } satisfies ErrorBody);
   });
   return app;
 }

@@ -1,7 +1,7 @@
 // node:crypto equivalents of the jose paths the relay runs for every item: the same Ed25519 JWS,
-// accepted and refused alike (test/protocol.test.ts runs both over every tamper case), at about
-// half the CPU. They run synchronously on the main thread: handing a 63 µs check to libuv's pool cost
-// 12 to 36 µs more CPU in thread wake-ups (futex, eventfd), and 16 futex calls per round trip.
+// accepted and refused alike (test/protocol.test.ts runs both over every tamper case), for less CPU.
+// They run synchronously on the main thread: a check is short, and handing it to libuv's pool costs a
+// large share of it again in thread wake-ups (futex, eventfd). docs/performance.md has the figures.
 import { createHash, KeyObject, sign, verify } from 'node:crypto';
 import type { CryptoKey } from 'jose';
 import { fromBase64url } from '../shared/encoding.js';

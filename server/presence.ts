@@ -1,9 +1,11 @@
 // Who is connected to each exercise: consoles by station, and trainers watching. A station is online
 // while at least one of its devices is connected; only the 0 <-> 1 transitions are announced.
+import { encodeFrame } from './frames.js';
 
 export interface Member {
   readonly exercise: string;
   readonly station: string;
+  /** Sends text made by encodeFrame: one announcement is serialised once for every member. */
   sendText(text: string): void;
 }
 
@@ -13,7 +15,7 @@ export class Presence {
 
   #devices(exercise: string, station: string): Set<Member> {
     let stations = this.#consoles.get(exercise);
-    if (!stations) this.#consoles.set(exercise, (stations = new Map()));
+    if (!stations) this.#consoles.set(exercise, (stations = new Map<string, Set<Member>>()));
     let set = stations.get(station);
     if (!set) stations.set(station, (set = new Set()));
     return set;
@@ -45,7 +47,7 @@ export class Presence {
   }
 
   #announce(exercise: string, station: string, online: boolean): void {
-    const frame = JSON.stringify({ type: 'presence', station, online });
+    const frame = encodeFrame({ type: 'presence', station, online });
     for (const set of this.#consoles.get(exercise)?.values() ?? []) for (const s of set) s.sendText(frame);
     for (const s of this.#watchers.get(exercise) ?? []) s.sendText(frame);
   }

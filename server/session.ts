@@ -1,85 +1,122 @@
 // One console connection, independent of the socket library: challenge, signed hello, then submits.
 // Submits are verified concurrently but admitted to the log strictly in arrival order.
 import { randomBytes } from 'node:crypto';
-import { HotlineError, toHotlineError } from '../shared/errors.js';
-import { parseClientFrame, type ClientFrame } from '../shared/protocol.js';
+import type { Logger } from 'pino';
+import { closeCodeFor, HotlineError, toHotlineError } from '../shared/errors.js';
+import { parseClientFrame, type ClientFrame, type ServerFrame } from '../shared/protocol.js';
 import { inspectItem, type InspectedItem } from '../shared/signed.js';
 import { LIMITS } from '../shared/items.js';
 import type { Subscriber } from './fanout.js';
-import type { Relay } from './relay.js';
+import { encodeFrame, errorFrame, rejectedFrame } from './frames.js';
+import type { Metrics } from './metrics.js';
+import type { Member } from './presence.js';
+import type { AppendRequest } from './store/types.js';
+import type { Identity } from './verifier.js';
 
-/** What the relay needs from a socket; the ws adapter provides it. */
+/** What the relay needs from a socket; the ws adapter provides it, tests a fake. */
 export interface Transport {
   send(text: string): void;
   bufferedAmount(): number;
   close(code: number, reason: string): void;
 }
 
-const HELLO_MAX_SKEW_S = 300;
+/** What a session asks of the relay. The relay implements it; the session never sees the relay itself. */
+export interface SessionHost {
+  /** Checks a hello JWS, including that it answers this connection's challenge `nonce`. */
+  authenticate(helloJws: string, nonce: string): Promise<Identity>;
+  /** Checks a trainer token and that the exercise to observe exists. */
+  authorizeObserver(token: string, exercise: string): Promise<void>;
+  /** Every check of a submitted item that needs no log position. */
+  verifySubmission(who: Identity, jws: string, inspected?: InspectedItem): Promise<AppendRequest>;
+  /** Commits a checked item; resolves with its accepted frame, already encoded. */
+  admit(req: AppendRequest): Promise<string>;
+  /** Sends the welcome (after announcing presence) and starts streaming the log from `since`. */
+  welcome(session: ConsoleSession, since: number): Promise<void>;
+  /** Sends `observing` and starts streaming the log from `since`. */
+  observe(session: ConsoleSession, since: number): Promise<void>;
+  /** The session is closed: forget it. */
+  leave(session: ConsoleSession): void;
+}
 
-export class ConsoleSession implements Subscriber {
+export interface SessionDeps {
+  host: SessionHost;
+  /** Named in the challenge, so a console can check whom it talks to. */
+  relayKid: string;
+  metrics: Metrics;
+  log: Logger;
+  now: () => number;
+  helloTimeoutMs: number;
+}
+
+const NOBODY: Identity = { exercise: '', station: '', kid: '' };
+
+export class ConsoleSession implements Subscriber, Member, Identity {
   readonly nonce = randomBytes(24).toString('base64url');
-  exercise = '';
-  station = '';
-  kid = '';
-  cursor = 0;
-  pumping = false;
-  closed = false;
+  #who: Identity = NOBODY;
+  #closed = false;
   #state: 'challenged' | 'verifying' | 'open' | 'observing' = 'challenged';
   #admission: Promise<void> = Promise.resolve();
   readonly #helloTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly relay: Relay,
     private readonly transport: Transport,
-    helloTimeoutMs: number,
+    private readonly deps: SessionDeps,
   ) {
-    this.#helloTimer = setTimeout(() => this.fail(new HotlineError('HELLO_TIMEOUT')), helloTimeoutMs);
-    this.send({ type: 'challenge', nonce: this.nonce, relayKid: relay.key.kid });
+    this.#helloTimer = setTimeout(() => this.fail(new HotlineError('HELLO_TIMEOUT')), deps.helloTimeoutMs);
+    this.send({ type: 'challenge', nonce: this.nonce, relayKid: deps.relayKid });
+  }
+
+  get exercise(): string {
+    return this.#who.exercise;
+  }
+
+  get station(): string {
+    return this.#who.station;
+  }
+
+  get kid(): string {
+    return this.#who.kid;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
   }
 
   get open(): boolean {
-    return this.#state === 'open' && !this.closed;
+    return this.#state === 'open' && !this.#closed;
   }
 
-  send(frame: object): void {
-    this.sendText(JSON.stringify(frame));
+  /** Every frame the relay sends to this connection goes through here or, already encoded, sendText. */
+  send(frame: ServerFrame): void {
+    this.sendText(encodeFrame(frame));
   }
 
+  /** Text made by encodeFrame or entryFrame, for frames encoded once and sent to many or later. */
   sendText(text: string): void {
-    if (!this.closed) this.transport.send(text);
+    if (!this.#closed) this.transport.send(text);
   }
 
   buffered(): number {
     return this.transport.bufferedAmount();
   }
 
-  drop(): void {
-    this.relay.metrics.dropped.inc({ reason: 'slow_consumer' });
-    this.fail(new HotlineError('SLOW_CONSUMER'));
-  }
-
-  /** Ends the connection with an error frame and the code's close code. */
-  fail(err: HotlineError, closeCode = err.closeCode ?? 1008): void {
-    if (this.closed) return;
-    this.send({ type: 'error', code: err.code, message: err.message });
-    this.transport.close(closeCode, err.code);
+  /** Ends the connection with an error frame and the error's close code (shared/errors.ts closeCodeFor). */
+  fail(err: HotlineError): void {
+    if (this.#closed) return;
+    this.send(errorFrame(err));
+    this.transport.close(closeCodeFor(err), err.code);
     this.onClose();
   }
 
+  /** Refuses one frame; the connection stays open. */
   reject(err: unknown, id?: string, seq?: number): void {
-    const e = toHotlineError(err);
-    if (e.code === 'INTERNAL') this.relay.log.error({ err }, 'internal error handling a frame');
-    this.relay.metrics.rejected.inc({ code: e.code });
-    const frame: Record<string, unknown> = { type: 'rejected', code: e.code, message: e.message };
-    if (id !== undefined) frame['id'] = id;
-    if (seq !== undefined) frame['seq'] = seq;
-    if (typeof e.details['expectedSeq'] === 'number') frame['expectedSeq'] = e.details['expectedSeq'];
-    this.send(frame);
+    const e = this.#hotline(err, 'handling a frame');
+    this.deps.metrics.rejected.inc({ code: e.code });
+    this.send(rejectedFrame(e, id, seq));
   }
 
   receive(text: string): void {
-    if (this.closed) return;
+    if (this.#closed) return;
     let frame: ClientFrame;
     try {
       if (text.length > LIMITS.frameBytes)
@@ -90,12 +127,8 @@ export class ConsoleSession implements Subscriber {
       return;
     }
     if (frame.type === 'ping') {
-      this.send({
-        type: 'pong',
-        id: frame.id,
-        ...(frame.t === undefined ? {} : { t: frame.t }),
-        at: new Date().toISOString(),
-      });
+      const at = new Date(this.deps.now()).toISOString();
+      this.send({ type: 'pong', id: frame.id, ...(frame.t === undefined ? {} : { t: frame.t }), at });
       return;
     }
     if (frame.type === 'hello' || frame.type === 'observe') {
@@ -116,44 +149,44 @@ export class ConsoleSession implements Subscriber {
     this.#submit(frame.jws);
   }
 
+  /** Any failure as a HotlineError; an internal one is logged here, once, with its stack. */
+  #hotline(err: unknown, doing: string): HotlineError {
+    const e = toHotlineError(err);
+    if (e.code === 'INTERNAL') this.deps.log.error({ err }, `internal error ${doing}`);
+    return e;
+  }
+
+  /** Never rejects: every failure ends the connection. */
   async #hello(jws: string, since: number): Promise<void> {
     this.#state = 'verifying';
     try {
-      const { kid, payload, key } = await this.relay.verifyHello(jws);
-      if (payload.nonce !== this.nonce)
-        throw new HotlineError('HELLO_INVALID', "The hello does not answer this connection's challenge.");
-      if (Math.abs(payload.iat - Date.now() / 1000) > HELLO_MAX_SKEW_S)
-        throw new HotlineError('HELLO_INVALID', 'The hello iat is too far from the relay clock.');
-      if (payload.exercise !== key.exercise) throw new HotlineError('WRONG_EXERCISE');
-      if (payload.station !== key.station) throw new HotlineError('WRONG_STATION');
-      if (this.closed) return;
+      const who = await this.deps.host.authenticate(jws, this.nonce);
+      if (this.#closed) return;
       clearTimeout(this.#helloTimer);
-      this.exercise = key.exercise;
-      this.station = key.station;
-      this.kid = kid;
+      this.#who = who;
       this.#state = 'open';
-      await this.relay.welcome(this, since);
+      await this.deps.host.welcome(this, since);
     } catch (err) {
-      const e = toHotlineError(err);
-      this.relay.metrics.rejected.inc({ code: e.code });
-      this.fail(e, e.closeCode ?? 4401);
+      const e = this.#hotline(err, 'during hello');
+      this.deps.metrics.rejected.inc({ code: e.code });
+      this.fail(e);
     }
   }
 
+  /** Never rejects: every failure ends the connection. */
   async #observe(token: string, exercise: string, since: number): Promise<void> {
     this.#state = 'verifying';
     try {
-      await this.relay.key.verifyToken(token);
-      await this.relay.exercise(exercise);
-      if (this.closed) return;
+      await this.deps.host.authorizeObserver(token, exercise);
+      if (this.#closed) return;
       clearTimeout(this.#helloTimer);
-      this.exercise = exercise;
+      this.#who = { ...NOBODY, exercise };
       this.#state = 'observing';
-      await this.relay.observe(this, since);
+      await this.deps.host.observe(this, since);
     } catch (err) {
-      const e = toHotlineError(err);
-      this.relay.metrics.rejected.inc({ code: e.code });
-      this.fail(e, 4401);
+      const e = this.#hotline(err, 'during observe');
+      this.deps.metrics.rejected.inc({ code: e.code });
+      this.fail(e);
     }
   }
 
@@ -167,7 +200,8 @@ export class ConsoleSession implements Subscriber {
     const id = inspected?.payload.id;
     const seq = inspected?.payload.seq;
     const started = performance.now();
-    const verified = this.relay.verifySubmission(this, jws, inspected);
+    const verified = this.deps.host.verifySubmission(this.#who, jws, inspected);
+    // Handled in arrival order below; this only keeps an early rejection from counting as unhandled.
     verified.catch(() => undefined);
     this.#admission = this.#admission.then(async () => {
       let request;
@@ -178,9 +212,9 @@ export class ConsoleSession implements Subscriber {
         return;
       }
       // Not awaited: the next submit must be able to join the same commit batch.
-      this.relay.admit(request).then(
+      this.deps.host.admit(request).then(
         (frame) => {
-          this.relay.metrics.roundTrip.observe((performance.now() - started) / 1000);
+          this.deps.metrics.roundTrip.observe((performance.now() - started) / 1000);
           this.sendText(frame);
         },
         (err: unknown) => this.reject(err, id, seq),
@@ -188,10 +222,11 @@ export class ConsoleSession implements Subscriber {
     });
   }
 
+  /** The socket closed (or the session closed it): forget the session everywhere. */
   onClose(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
     clearTimeout(this.#helloTimer);
-    this.relay.leave(this);
+    this.deps.host.leave(this);
   }
 }

@@ -3,19 +3,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ERRORS, HotlineError, type ErrorCode } from '../shared/errors.js';
 import { SUBPROTOCOL, WS_PATH } from '../shared/protocol.js';
 import { LIMITS } from '../shared/items.js';
-import type { Relay } from './relay.js';
+import type { Metrics } from './metrics.js';
+import type { ConsoleSession, Transport } from './session.js';
 
 /** ws closes (1009) only past this; frames between the protocol limit and this get a clean rejection. */
 const HARD_PAYLOAD_LIMIT = 4 * LIMITS.frameBytes;
 const SLICES = 10;
 
 /** ws writes each frame with its own syscall. Frames sent to one socket in the same turn (an entry, an
- * acceptance, the peer's entry) leave in one writev instead: the first send corks the socket and the
- * turn's end uncorks it. Measured: a third fewer writev calls per round trip under load. */
+ * acceptance, the peer's entry) leave in one writev instead, a syscall per turn rather than per frame:
+ * the first send corks the socket and the turn's end uncorks it. */
 function rawSocket(ws: WebSocket): Socket | undefined {
   return (ws as unknown as { _socket?: Socket })._socket;
 }
@@ -42,16 +44,32 @@ function refuse(socket: Duplex, code: ErrorCode, message?: string): void {
   );
 }
 
+/** ws hands a text frame over as one Buffer (binaryType 'nodebuffer', the default); the other shapes
+ * belong to ws's other binary types, read here all the same rather than stringified as objects. */
+function bufferOf(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
 export interface WsAdapter {
   close(): Promise<void>;
 }
 
-export function attachWebSocket(
-  server: Server,
-  relay: Relay,
-  allowedOrigins: string[],
-  heartbeatMs: number,
-): WsAdapter {
+/** What the adapter needs from the relay core: a session for each socket. */
+export interface SessionFactory {
+  connect(transport: Transport): Pick<ConsoleSession, 'receive' | 'reject' | 'onClose'>;
+}
+
+export interface WsDeps {
+  relay: SessionFactory;
+  metrics: Metrics;
+  log: Logger;
+  allowedOrigins: string[];
+  heartbeatMs: number;
+}
+
+export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
+  const { relay, metrics, log, allowedOrigins, heartbeatMs } = deps;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: HARD_PAYLOAD_LIMIT,
@@ -60,7 +78,7 @@ export function attachWebSocket(
   });
   const missed = new WeakMap<WebSocket, number>();
   // Each socket is pinged once per interval, but in one of SLICES turns: pinging thousands of sockets
-  // in a single loop stalls the event loop for tens of milliseconds (measured: 40 ms at 2,000).
+  // in a single loop stalls the event loop, and every round trip waiting on it, for the whole loop.
   const slot = new WeakMap<WebSocket, number>();
   let assigned = 0;
 
@@ -70,8 +88,8 @@ export function attachWebSocket(
     // Browsers always send Origin; a missing one is a native client, which no web page can drive.
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.includes(origin)) {
-      relay.metrics.rejected.inc({ code: 'ORIGIN_FORBIDDEN' });
-      relay.log.warn({ origin }, 'websocket upgrade refused: origin not allowed');
+      metrics.rejected.inc({ code: 'ORIGIN_FORBIDDEN' });
+      log.warn({ origin }, 'websocket upgrade refused: origin not allowed');
       return refuse(socket, 'ORIGIN_FORBIDDEN');
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
@@ -94,18 +112,14 @@ export function attachWebSocket(
     ws.on('pong', () => missed.set(ws, 0));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return session.reject(new HotlineError('BAD_FRAME', 'Only text frames are accepted.'));
-      const bytes = Array.isArray(data)
-        ? data.reduce((n, b) => n + b.length, 0)
-        : data instanceof ArrayBuffer
-          ? data.byteLength
-          : data.length;
+      const bytes = bufferOf(data);
       // The limit is in bytes on the wire, not characters: CJK text is three bytes a character.
-      if (bytes > LIMITS.frameBytes)
+      if (bytes.length > LIMITS.frameBytes)
         return session.reject(new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`));
-      session.receive(data.toString());
+      session.receive(bytes.toString());
     });
     ws.on('close', () => session.onClose());
-    ws.on('error', (err) => relay.log.debug({ err }, 'websocket error'));
+    ws.on('error', (err) => log.debug({ err }, 'websocket error'));
   });
 
   let turn = 0;
@@ -115,7 +129,7 @@ export function attachWebSocket(
       if (slot.get(ws) !== current) continue;
       const n = missed.get(ws) ?? 0;
       if (n >= 2) {
-        relay.metrics.dropped.inc({ reason: 'missed_pongs' });
+        metrics.dropped.inc({ reason: 'missed_pongs' });
         ws.terminate();
         continue;
       }

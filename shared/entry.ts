@@ -32,9 +32,9 @@ export interface Entry extends EntryBody {
 /** The exact text that is hashed: canonical JSON (RFC 8785) of the entry's own fields, nothing else. */
 export function entryHashText(entry: EntryBody): string {
   // Messages and receipts (nearly every entry) have no data: their canonical form is written directly,
-  // at a tenth of the cost of the general canonicalizer (it was 8 % of the relay's CPU). RFC 8785
+  // because the general canonicalizer showed in the relay's CPU profile (docs/performance.md). RFC 8785
   // serializes strings exactly as JSON.stringify does and sorts keys by UTF-16 code units, which for
-  // these keys is at < idx < jws < kind < prev; test/protocol.test.ts compares both on awkward inputs.
+  // these keys is at < idx < jws < kind < prev; test/shared/protocol.test.ts compares both on awkward inputs.
   if (entry.data === undefined && Number.isSafeInteger(entry.idx)) {
     const jws = entry.jws === undefined ? '' : `"jws":${JSON.stringify(entry.jws)},`;
     return `{"at":${JSON.stringify(entry.at)},"idx":${entry.idx},${jws}"kind":${JSON.stringify(entry.kind)},"prev":${JSON.stringify(entry.prev)}}`;

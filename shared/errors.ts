@@ -92,13 +92,23 @@ export class HotlineError extends Error {
   get httpStatus(): number {
     return ERRORS[this.code].http;
   }
-
-  get closeCode(): number | null {
-    return ERRORS[this.code].close;
-  }
 }
 
+/** Any failure as a HotlineError: an unexpected one becomes INTERNAL. The caller that turns it into
+ * INTERNAL logs the original (with its stack); the INTERNAL error carries nothing of it to a client. */
 export function toHotlineError(err: unknown): HotlineError {
   if (err instanceof HotlineError) return err;
   return new HotlineError('INTERNAL');
+}
+
+/** A code without a close code of its own ends a connection only when a hello or observe fails. */
+const HANDSHAKE_FAILED: number = ERRORS.HELLO_INVALID.close;
+
+/**
+ * The WebSocket close code for an error that ends a connection: the table's, else the failed handshake's.
+ * A store or internal failure during a hello or an observe keeps its own 1011, so clients retry it as
+ * transient instead of taking it for a refusal (4401).
+ */
+export function closeCodeFor(error: HotlineError): number {
+  return ERRORS[error.code].close ?? HANDSHAKE_FAILED;
 }

@@ -123,12 +123,3 @@ export function otherStation(def: ExerciseDef, station: string): string | undefi
   if (b.id === station) return a.id;
   return undefined;
 }
-
-/** The answer to POST /v1/exercises/:id/enrolment-codes: the code travels only in the link's #fragment. */
-export interface IssuedCode {
-  exercise: string;
-  station: string;
-  code: string;
-  link: string;
-  expiresAt: string;
-}

@@ -98,7 +98,7 @@ class Batch {
     const hash = req.codeHash!;
     const row = this.look.code(hash);
     if (!row || row['exercise'] !== req.exercise) throw new HotlineError('ENROLMENT_CODE_INVALID');
-    if (row['used_at'] != null || this.#codes.has(hash)) throw new HotlineError('ENROLMENT_CODE_USED');
+    if ((row['used_at'] ?? null) !== null || this.#codes.has(hash)) throw new HotlineError('ENROLMENT_CODE_USED');
     if ((row['expires_at'] as string) <= req.at) throw new HotlineError('ENROLMENT_CODE_EXPIRED');
     if (row['station'] !== (req.data as { station?: unknown } | undefined)?.station)
       throw new HotlineError('ENROLMENT_CODE_INVALID');

@@ -7,8 +7,8 @@ export const SCHEMA_VERSION = 2;
 
 // Entries live in commit order (an integer key), so one commit appends to the last pages of the table
 // whatever exercises it touches; the (exercise, idx) index is small. Version 1 keyed the ~1.3 KB rows by
-// (exercise, idx) themselves, which spread every commit over one leaf page per exercise: measured, 30 %
-// more CPU per committed item (49.9 against 38.2 µs at 30 items a commit).
+// (exercise, idx) themselves, which spread every commit over one leaf page per exercise and cost more CPU
+// per committed item (docs/performance.md has the figures).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS exercises (

@@ -23,8 +23,8 @@ try {
     void (async () => {
       try {
         if (!WRITE_OPS.includes(msg.op)) throw new Error(`unknown store operation ${String(msg.op)}`);
-        const fn = store[msg.op] as (...args: unknown[]) => Promise<unknown>;
-        const value = await fn.apply(store, msg.args);
+        const fn = store[msg.op].bind(store) as (...args: unknown[]) => Promise<unknown>;
+        const value = await fn(...msg.args);
         port.postMessage({
           id: msg.id,
           ok: true,

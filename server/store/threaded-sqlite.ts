@@ -2,25 +2,18 @@
 // main thread from a second connection. WAL lets that connection see every committed batch at once, and
 // a reader never blocks the writer. A lone item after a quiet spell is the exception: it commits on the
 // main thread's connection, because on an idle relay the two thread hops (each waking a sleeping
-// thread) cost more than the fsync they spare the event loop. Measured here, one-item commits 5 ms
-// apart: p50 0.73 ms inline against 1.24 ms through the writer thread.
+// thread) cost more than the fsync they spare the event loop (docs/performance.md has the figures).
 // The two connections never write at the same time: see append().
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { HotlineError } from '../../shared/errors.js';
+import { siblingModule, startWorker } from '../module-launcher.js';
 import { openSqliteStore, type SqliteStore } from './sqlite.js';
 import { RecentMessages } from './recent-messages.js';
 import { decodeResults, toError, type WireError, type WireResult, type WriteOp } from './sqlite-wire.js';
 import type { AppendRequest, AppendResult, EnrolmentCode, Store } from './types.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// Built: next to this file. From TypeScript sources (tests): the built copy, which `npm test` makes first.
-const WORKER = [
-  path.join(here, 'sqlite-worker.js'),
-  path.resolve(here, '../../dist/server/store/sqlite-worker.js'),
-].find((f) => existsSync(f));
+/** The writer thread's module: sqlite-worker.ts from the sources, the sqlite-worker.js beside this file built. */
+const WRITER = siblingModule(import.meta.url, 'sqlite-worker');
 
 /** Quiet for this long (no commit), a relay is idle rather than between two items of a stream. */
 const QUIET_MS = 2;
@@ -58,8 +51,7 @@ export class ThreadedSqliteStore implements Store {
   }
 
   static async open(file: string): Promise<ThreadedSqliteStore> {
-    if (!WORKER) throw new HotlineError('INTERNAL', 'The SQLite writer is not built: run `npm run build`.');
-    const worker = new Worker(WORKER, { workerData: { file } });
+    const worker = startWorker(WRITER, { workerData: { file } });
     const ready = await new Promise<{ ready: boolean; synchronous?: number; error?: string }>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);

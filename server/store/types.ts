@@ -3,7 +3,8 @@
 // relays sharing one database still produce one linear chain.
 import type { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryKind } from '../../shared/entry.js';
-import type { ExerciseDef, PublicJwk } from '../../shared/items.js';
+import type { KeyInfo } from '../../shared/http-api.js';
+import type { ExerciseDef } from '../../shared/items.js';
 
 export interface ItemIndex {
   kid: string;
@@ -43,15 +44,8 @@ export interface Head {
   hash: string;
 }
 
-export interface KeyRecord {
-  kid: string;
-  exercise: string;
-  station: string;
-  operator: string;
-  publicJwk: PublicJwk;
-  enrolledIdx: number;
-  revokedIdx: number | null;
-}
+/** A console key as stored; the trainer API answers with exactly this record. */
+export type KeyRecord = KeyInfo;
 
 export interface ExerciseRecord {
   def: ExerciseDef;

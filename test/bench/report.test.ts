@@ -152,11 +152,11 @@ describe('CPU profile summary', () => {
       ];
       // 200 ms idle, then 30 ms in run (under commit) + 10 ms GC without a break, idle, then 5 ms of run.
       const samples = [
-        ...Array(200).fill(2),
-        ...Array(30).fill(4),
-        ...Array(10).fill(5),
-        ...Array(50).fill(2),
-        ...Array(5).fill(4),
+        ...new Array<number>(200).fill(2),
+        ...new Array<number>(30).fill(4),
+        ...new Array<number>(10).fill(5),
+        ...new Array<number>(50).fill(2),
+        ...new Array<number>(5).fill(4),
       ];
       const file = path.join(dir, 'p.cpuprofile');
       writeFileSync(

@@ -122,7 +122,7 @@ describe('the pacer', () => {
     const sleepsOf = async (plan: { at: number }[]) => {
       const clock = fakeClock();
       const waits: number[] = [];
-      const sleep = clock.sleep;
+      const sleep = clock.sleep.bind(clock);
       clock.sleep = (ms) => (waits.push(ms), sleep(ms));
       const fired: number[] = [];
       await pace(plan, (i) => fired.push(i), { start: 0, clock });

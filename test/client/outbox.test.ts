@@ -30,7 +30,7 @@ describe('the outbox', () => {
       const v = await bj.send({ body });
       await until(() => bj.conversation.messages.get(v.id)?.states.accepted !== undefined, 5000, 'accepted');
     }
-    bj.stop();
+    await bj.stop();
 
     const restored = await HotlineClient.open({
       storage: new FileStorage(snapshot),

@@ -12,6 +12,7 @@ import { SUBPROTOCOL } from '../../shared/protocol.js';
 import type { Entry } from '../../shared/entry.js';
 import { inspectItem } from '../../shared/signed.js';
 import type { ItemPayload } from '../../shared/items.js';
+import { frameText } from './raw-console.js';
 import { until } from './relay.js';
 
 export type Frame = Record<string, unknown> & { type: string };
@@ -86,7 +87,7 @@ export class RawConsole {
     const raw = new RawConsole(ws);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
-      const frame = JSON.parse(data.toString()) as Frame;
+      const frame = JSON.parse(frameText(data)) as Frame;
       raw.frames.push(frame);
       if (frame.type === 'challenge') {
         void signHello(identity, frame['nonce'] as string).then((jws) =>

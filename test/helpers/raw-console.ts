@@ -1,7 +1,7 @@
 // A low-level test console on the bare `ws` package (no client library), so tests can say anything:
 // it signs hellos and items with its own Ed25519 key, sends raw text frames, builds JWS by hand (alg none,
 // wrong alg, extra header parameters) and awaits frames from a queue, in the style of graphql-ws's tclient.
-import WebSocket from 'ws';
+import WebSocket, { type RawData } from 'ws';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
 import { base64url, utf8 } from '../../shared/encoding.js';
@@ -23,6 +23,13 @@ export interface RelayLike {
 }
 
 export type Frame = ServerFrame;
+
+/** The text of a frame as ws hands it over: one Buffer with the default binaryType, other shapes read the
+ * same way rather than stringified as objects. */
+export function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+}
 export type FrameOf<K extends Frame['type']> = Extract<Frame, { type: K }>;
 
 /** Payload bytes: a Uint8Array as is, a string as its UTF-8, anything else as JSON. */
@@ -191,7 +198,7 @@ export class RawConsole {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      const text = data.toString();
+      const text = frameText(data);
       let frame: Frame;
       try {
         frame = parseServerFrame(text);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { startRelay, type RunningRelay } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { HotlineClient, type ClientOptions } from '../../client/client.js';
+import { TrainerApi } from '../../client/trainer-api.js';
 import { MemoryStorage, type ClientStorage } from '../../client/storage.js';
 import { nodeSocket } from '../../client/node/ws-socket.js';
 
@@ -15,7 +16,10 @@ export function tempDir(prefix = 'hotline-test-'): string {
 
 export interface TestRelay extends RunningRelay {
   dataDir: string;
+  /** The trainer API client, signed in with the relay's secret (a fresh one if it was printed earlier). */
+  trainer(): Promise<TrainerApi>;
   trainerToken(): Promise<string>;
+  /** A raw request, for tests of the wire itself: the status and the parsed body, whatever the status. */
   api<T = Record<string, unknown>>(
     method: string,
     url: string,
@@ -32,8 +36,7 @@ export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = 
     {},
   );
   const running = await startRelay(config, pino({ level: 'silent' }));
-  let secret = running.newTrainerSecret;
-  let token: string | undefined;
+  let trainer: TrainerApi | undefined;
   const api = async <T>(method: string, url: string, body?: unknown, auth?: string) => {
     const res = await fetch(new URL(url, running.url), {
       method,
@@ -53,25 +56,22 @@ export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = 
     ...running,
     dataDir,
     api,
-    async trainerToken() {
-      if (token) return token;
-      if (!secret) {
-        const { resetTrainerSecret } = await import('../../server/trainer-secret.js');
-        secret = await resetTrainerSecret(running.relay.store);
+    async trainer() {
+      if (!trainer) {
+        let secret = running.newTrainerSecret;
+        if (!secret) {
+          const { resetTrainerSecret } = await import('../../server/trainer-secret.js');
+          secret = await resetTrainerSecret(running.relay.store);
+        }
+        trainer = new TrainerApi(running.url, { secret });
       }
-      const res = await api<{ token: string }>('POST', '/v1/auth/token', { secret });
-      token = res.body.token;
-      return token;
+      return trainer;
+    },
+    async trainerToken() {
+      return (await relay.trainer()).token();
     },
     async issueCode(station, exercise = 'dtl', ttlSeconds = 600) {
-      const res = await api<{ code: string }>(
-        'POST',
-        `/v1/exercises/${exercise}/enrolment-codes`,
-        { station, ttlSeconds },
-        await relay.trainerToken(),
-      );
-      if (res.status !== 201) throw new Error(`issueCode: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.code;
+      return (await (await relay.trainer()).issueCode(exercise, station, ttlSeconds)).code;
     },
     async cleanup() {
       await running.close();

@@ -1,22 +1,22 @@
 // A relay in a child process is killed with SIGKILL in the middle of a stream: every item a console saw
 // accepted must be in the log afterwards at the same idx and hash, the whole log must verify, and the
 // console's outbox must bring in everything that was not accepted yet, exactly once.
-// The child runs the built relay (dist/): `npm test` builds first; alone, run `npm run build`.
+// The child runs the relay from the TypeScript sources (through tsx): no build needed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
+import { processEntry } from '../../server/module-launcher.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import { enrolClient, tempDir, until } from '../helpers/relay.js';
 import { messagesOf, parseExport, range, receiptCounts, watchTrouble } from '../helpers/durability.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE = path.join(ROOT, 'test/fixtures/child-relay.mjs');
-const BUILT = path.join(ROOT, 'dist/server/app.js');
+const CHILD = processEntry(new URL('../fixtures/child-relay.ts', import.meta.url));
 
 interface ChildRelay {
   proc: ChildProcess;
@@ -54,7 +54,7 @@ afterEach(async () => {
 });
 
 async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay> {
-  const proc = spawn(process.execPath, [FIXTURE, dataDir, String(port)], {
+  const proc = spawn(process.execPath, [...CHILD.execArgv, CHILD.script, dataDir, String(port)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -109,7 +109,6 @@ async function exportText(relay: ChildRelay): Promise<string> {
 
 describe('a relay killed with SIGKILL mid-stream', () => {
   it('loses no accepted item, keeps a verifiable log, and takes in the rest from the outbox exactly once', async () => {
-    expect(existsSync(BUILT), 'dist/ is missing: run `npm run build` first').toBe(true);
     const dataDir = tempDir('hotline-crash-');
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
 

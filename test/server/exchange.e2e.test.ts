@@ -14,8 +14,7 @@ describe('a full exchange between two enrolled consoles', () => {
   });
 
   afterEach(async () => {
-    beijing.stop();
-    washington.stop();
+    await Promise.all([beijing.stop(), washington.stop()]);
     await relay.cleanup();
   });
 
@@ -60,8 +59,7 @@ describe('the largest message', () => {
       await until(() => bj.conversation.messages.get(sent.id)?.states.delivered !== undefined, 5000, 'delivered');
       expect(wa.conversation.messages.get(sent.id)?.body).toBe(body);
     } finally {
-      bj.stop();
-      wa.stop();
+      await Promise.all([bj.stop(), wa.stop()]);
       await relay.cleanup();
     }
   });

@@ -41,8 +41,7 @@ describe('export and offline verification', () => {
   });
 
   afterAll(async () => {
-    bj.stop();
-    wa.stop();
+    await Promise.all([bj.stop(), wa.stop()]);
     await relay.cleanup();
   });
 

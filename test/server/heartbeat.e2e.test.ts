@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { frameText } from '../helpers/raw-console.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 
 describe('liveness', () => {
@@ -38,7 +39,7 @@ describe('liveness', () => {
   it('answers an application ping with a pong carrying its id and time', async () => {
     const { ws } = connect(true);
     const frames: Record<string, unknown>[] = [];
-    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Record<string, unknown>));
+    ws.on('message', (d) => frames.push(JSON.parse(frameText(d)) as Record<string, unknown>));
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'ping', id: 'p1', t: 12345 }));
     await new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import WebSocket from 'ws';
 import { startRelay } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { frameText } from '../helpers/raw-console.js';
 import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
@@ -28,7 +29,7 @@ describe('relay lifecycle, health and failure', () => {
     // A trainer's observer socket shows the close code and the error frame that precedes it.
     const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/ws`, 'hotline.v1');
     const frames: { type: string; code?: string }[] = [];
-    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as { type: string }));
+    ws.on('message', (d) => frames.push(JSON.parse(frameText(d)) as { type: string }));
     await until(() => frames.some((f) => f.type === 'challenge'), 5000, 'challenge');
     ws.send(JSON.stringify({ type: 'observe', token: await relay.trainerToken(), exercise: 'dtl' }));
     await until(() => frames.some((f) => f.type === 'observing'), 5000, 'observing');

@@ -109,7 +109,7 @@ describe('a recipient that was away', () => {
     // A few exchanged before the break: they are delivered once and must not be delivered again.
     const early = await sendMany(beijing, 3, 'before the break');
     await until(() => early.every((id) => isDelivered(beijing, id)), 5000, 'early messages delivered');
-    washington.stop();
+    await washington.stop();
     await until(() => !beijing.peerOnline, 5000, 'washington offline');
     const missed = await sendMany(beijing, 100, 'while away');
     await until(() => missed.every((id) => isAccepted(beijing, id)), 10_000, '100 accepted');
@@ -247,10 +247,10 @@ describe('the sender outbox across a relay restart', () => {
     await until(() => beijing.outbox.items.length === 0, 5000, 'outbox empty');
     const original = ids.map((id) => beijing.conversation.messages.get(id)!).map((v) => ({ idx: v.idx, hash: v.hash }));
     const before = await exportLog(relay);
-    beijing.stop();
+    await beijing.stop();
 
     // The console comes back from the older copy: its outbox holds three items already in the log. (A
-    // file of its own: the stopped instance may still be saving a checkpoint to the old one.)
+    // file of its own, so nothing the first instance wrote can reach it.)
     const restoredFile = path.join(dir, 'restored.json');
     copyFileSync(backup, restoredFile);
     const restored = await openClient({ storage: new FileStorage(restoredFile) });
@@ -414,7 +414,7 @@ describe('a console that resumes with a stale since', () => {
         5000,
         'arrival',
       );
-      washington.stop();
+      await washington.stop();
       const since = washington.lastIdx;
       const missed = await sendMany(beijing, 15, `missed ${round}`);
       await until(() => missed.every((id) => isAccepted(beijing, id)), 5000, 'missed accepted');

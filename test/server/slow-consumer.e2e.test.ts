@@ -16,7 +16,7 @@ describe('a console that stops reading', () => {
   });
 
   afterAll(async () => {
-    bj.stop();
+    await bj.stop();
     await relay.cleanup();
   });
 

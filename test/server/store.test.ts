@@ -268,7 +268,7 @@ describe('the writer thread', () => {
         await store.append([n(round), n(round), n(round)]);
         await store.append([n(round)]);
       }
-      expect(paths).toEqual(['main:1', ...Array(3).fill(['main:1', 'writer', 'writer']).flat()]);
+      expect(paths).toEqual(['main:1', ...Array.from({ length: 3 }, () => ['main:1', 'writer', 'writer']).flat()]);
       const rows = await store.read('dtl', 0, 100);
       expect(rows.map((r) => r.entry.idx)).toEqual([...Array(16).keys()]);
       rows.forEach((r, i) => i > 0 && expect(r.entry.prev).toBe(rows[i - 1]!.entry.hash));

@@ -23,7 +23,8 @@ interface PageElement {
 }
 interface IdbRequest<T> {
   result: T;
-  error: unknown;
+  /** A DOMException, which is an Error. */
+  error: Error | null;
   onsuccess: (() => void) | null;
   onerror: (() => void) | null;
 }
@@ -204,6 +205,15 @@ describe('operator console', () => {
 
     await enrolByLink(dc, r, 'washington', 'Watch officer Smith');
     expect(await dc.locator('[data-testid="station-name"]').textContent()).toContain('Washington');
+    // The shared domain rules, in each console's language: deadlines in the compose hint, the marking's colour.
+    expect(await bj.locator('#prec-hint').textContent()).toBe(
+      'FLASH（特急）：10 分钟内确认。IMMEDIATE（加急）：30 分钟内确认。',
+    );
+    expect(await dc.locator('#prec-hint').textContent()).toBe(
+      'FLASH: acknowledge within 10 min. IMMEDIATE: within 30 min.',
+    );
+    expect(await dc.locator('#classification').textContent()).toBe('UNCLASSIFIED // EXERCISE');
+    expect(await dc.locator('#classification').getAttribute('class')).toBe('classification level-unclassified');
     // The key pair lives in IndexedDB as a non-extractable WebCrypto key, in the slot named in localStorage.
     const stored = await storedKey(bj);
     expect(stored.slot).toMatch(/^dtl:beijing:[A-Za-z0-9_-]{43}$/);
@@ -382,7 +392,7 @@ describe('durability in the browser', () => {
   });
 
   it('reconnects both consoles after a relay restart and resumes without duplicates', async () => {
-    let r = await relay();
+    const r = await relay();
     const bj = beijing.page;
     const dc = washington.page;
     await enrolByLink(bj, r, 'beijing', 'Duty officer Sun');
@@ -390,7 +400,7 @@ describe('durability in the browser', () => {
     await compose(bj, { precedence: 'ROUTINE', subject: 'Before restart', body: 'Line check one.' });
     await waitState(bj, 'Before restart', 'delivered');
 
-    r = await restart(r, async () => {
+    await restart(r, async () => {
       await Promise.all([waitLink(bj, 'reconnecting'), waitLink(dc, 'reconnecting')]);
       await screenshot(dc, 'washington-reconnecting');
     });
@@ -416,7 +426,7 @@ describe('durability in the browser', () => {
 
 describe('verification alarm', () => {
   it('raises a named alarm when a replayed log entry was tampered with, and does not show the item', async () => {
-    let r = await relay();
+    const r = await relay();
     const bj = beijing.page;
     const dc = washington.page;
     await enrolByLink(bj, r, 'beijing', 'Duty officer Zhou');
@@ -426,23 +436,20 @@ describe('verification alarm', () => {
     await waitState(bj, 'Tampered', 'delivered');
 
     let tamperedIdx = -1;
-    r = await restart(r, async () => {
+    await restart(r, async () => {
       const db = new Database(path.join(r.dataDir, 'hotline.db'));
       try {
         const rows = db.prepare("SELECT idx, body FROM entries WHERE exercise = 'dtl' ORDER BY idx").all() as {
           idx: number;
           body: string;
         }[];
-        const row = rows.find(
-          (x) => JSON.parse(x.body).kind === 'message' && payload(JSON.parse(x.body)).subject === 'Tampered',
+        const entries = rows.map((x) => ({ idx: x.idx, entry: JSON.parse(x.body) as LoggedEntry & { at: string } }));
+        const { idx, entry } = entries.find(
+          (x) => x.entry.kind === 'message' && payload(x.entry).subject === 'Tampered',
         )!;
-        const entry = JSON.parse(row.body);
         entry.at = new Date(Date.parse(entry.at) - 3_600_000).toISOString(); // backdated by an hour
-        db.prepare("UPDATE entries SET body = ? WHERE exercise = 'dtl' AND idx = ?").run(
-          JSON.stringify(entry),
-          row.idx,
-        );
-        tamperedIdx = row.idx;
+        db.prepare("UPDATE entries SET body = ? WHERE exercise = 'dtl' AND idx = ?").run(JSON.stringify(entry), idx);
+        tamperedIdx = idx;
       } finally {
         db.close();
       }
@@ -533,7 +540,7 @@ async function corruptOutboxItem(page: Page, subject: string): Promise<void> {
     const done = <T>(req: IdbRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
+        req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
       });
     const db = await done(indexedDB.open('hotline'));
     const store = () => db.transaction('consoles', 'readwrite').objectStore('consoles');
@@ -559,7 +566,7 @@ async function storedKey(
     const done = <T>(req: IdbRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
+        req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
       });
     const db = await done(indexedDB.open('hotline'));
     const state = (await done(db.transaction('consoles').objectStore('consoles').get(slot))) as

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import type { MessageView } from '../../client/conversation.js';
-import { ACK_DEADLINE_MS, overdueAlarms, overdueAt } from '../../web/src/trainer/deadlines.js';
+import { overdueAlarms } from '../../web/src/trainer/deadlines.js';
 import { duration, elapsed } from '../../web/src/trainer/format.js';
 import { Observer } from '../../web/src/trainer/observer.js';
 import type { SocketLike } from '../../client/connection.js';
@@ -58,18 +58,8 @@ describe('Timeline with idle skipping (hand-built times)', () => {
   });
 });
 
-describe('deadlines, statistics and formatting', () => {
-  it('applies the ACP 121 objectives: FLASH 10 min, IMMEDIATE 30 min, none for PRIORITY and ROUTINE', () => {
-    expect(ACK_DEADLINE_MS).toEqual({ FLASH: 10 * MIN, IMMEDIATE: 30 * MIN });
-    expect(overdueAt('FLASH', 0, undefined, 10 * MIN - 1)).toBe(false);
-    expect(overdueAt('FLASH', 0, undefined, 10 * MIN)).toBe(true);
-    expect(overdueAt('FLASH', 0, 9 * MIN, 20 * MIN)).toBe(false);
-    expect(overdueAt('FLASH', 0, 11 * MIN, 20 * MIN)).toBe(true);
-    expect(overdueAt('IMMEDIATE', 0, undefined, 29 * MIN)).toBe(false);
-    expect(overdueAt('IMMEDIATE', 0, undefined, 31 * MIN)).toBe(true);
-    expect(overdueAt('ROUTINE', 0, undefined, 1e9)).toBe(false);
-  });
-
+// The deadline table and overdueAt itself are tested with the other shared rules (test/shared/precedence.test.ts).
+describe('overdue alarms, statistics and formatting', () => {
   it('raises one overdue alarm per message, at its deadline, late acknowledgements included', () => {
     const view = (id: string, precedence: MessageView['precedence'], acked?: number): MessageView => ({
       id,
@@ -171,8 +161,7 @@ describe('replay model and response times on a real relay log', () => {
   });
 
   afterAll(async () => {
-    beijing?.stop();
-    washington?.stop();
+    await Promise.all([beijing?.stop(), washington?.stop()]);
     await relay?.cleanup();
     vi.useRealTimers();
   });

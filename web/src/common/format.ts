@@ -17,12 +17,3 @@ export function utcStamp(iso: string | Date): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   return `${d.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
-
-/** The classification marking's colour family (US marking conventions), for the classification bar. */
-export function classificationLevel(marking: string): 'unclassified' | 'confidential' | 'secret' | 'top-secret' {
-  const m = marking.toUpperCase();
-  if (m.includes('TOP SECRET')) return 'top-secret';
-  if (/(^|[^A-Z])SECRET/.test(m) && !m.includes('UNCLASSIFIED')) return 'secret';
-  if (m.includes('CONFIDENTIAL') && !m.includes('UNCLASSIFIED')) return 'confidential';
-  return 'unclassified';
-}

@@ -1,17 +1,15 @@
 // Alarms above the traffic: (1) verification failures reported by the client (the failing item is never
-// shown as a message), (2) a fatal connection error, and (3) precedence alarms: every FLASH or IMMEDIATE
-// incoming message raises one until it is acknowledged, with its ACP 121 deadline counting down
-// (FLASH 10 min, IMMEDIATE 30 min from the relay's acceptance time).
+// shown as a message), (2) a fatal connection error, and (3) precedence alarms: every incoming message whose
+// precedence has an acknowledgement deadline (shared/precedence.ts) raises one until it is acknowledged, with
+// the deadline counting down from the relay's acceptance time.
 import type { Alarm } from '../../../client/client.js';
 import type { MessageView } from '../../../client/conversation.js';
 import { dtg, zuluTime } from '../../../shared/dtg.js';
-import type { ExerciseDef, Precedence } from '../../../shared/items.js';
+import type { ExerciseDef } from '../../../shared/items.js';
+import { ackDueAt, byUrgency } from '../../../shared/precedence.js';
 import { h, replaceChildren, setText } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import { errorText, precedenceLabel, stationShort, t } from './i18n.js';
-
-export const DEADLINE_MS: Partial<Record<Precedence, number>> = { FLASH: 10 * 60_000, IMMEDIATE: 30 * 60_000 };
-const RANK: Record<Precedence, number> = { FLASH: 0, IMMEDIATE: 1, PRIORITY: 2, ROUTINE: 3 };
 
 export interface PrecedenceAlarm {
   view: MessageView;
@@ -23,15 +21,13 @@ export interface PrecedenceAlarm {
 export function awaitingAck(views: MessageView[]): MessageView[] {
   return views
     .filter((v) => v.direction === 'in' && v.kid !== undefined && !v.states.acknowledged)
-    .sort((a, b) => RANK[a.precedence] - RANK[b.precedence] || (a.idx ?? 0) - (b.idx ?? 0));
+    .sort((a, b) => byUrgency(a.precedence, b.precedence) || (a.idx ?? 0) - (b.idx ?? 0));
 }
 
 export function precedenceAlarms(views: MessageView[], ackQueued: (id: string) => boolean): PrecedenceAlarm[] {
   return awaitingAck(views).flatMap((view) => {
-    const window = DEADLINE_MS[view.precedence];
-    if (window === undefined) return [];
-    const since = Date.parse(view.states.accepted ?? view.sentAt);
-    return [{ view, deadline: since + window, ackQueued: ackQueued(view.id) }];
+    const deadline = ackDueAt(view.precedence, Date.parse(view.states.accepted ?? view.sentAt));
+    return deadline === undefined ? [] : [{ view, deadline, ackQueued: ackQueued(view.id) }];
   });
 }
 

@@ -2,7 +2,8 @@
 // status strip under it: link state with RTT or the reconnect countdown, peer presence, log and outbox.
 import type { LinkState } from '../../../client/connection.js';
 import type { Identity } from '../../../client/identity.js';
-import { classificationLevel } from '../common/format.js';
+import { classificationLevel, markingText } from '../../../shared/classification.js';
+import { LANG_NAMES } from '../../../shared/stations.js';
 import { byId, h, replaceChildren, setText } from '../common/dom.js';
 import { lang, stationName, stationShort, t, type Key } from './i18n.js';
 
@@ -27,7 +28,7 @@ export interface Status {
 export function showClassification(marking: string): void {
   const bar = byId('classification');
   bar.className = `classification level-${classificationLevel(marking)}`;
-  setText(bar, marking || 'UNCLASSIFIED');
+  setText(bar, markingText(marking));
   bar.hidden = false;
 }
 
@@ -88,7 +89,7 @@ export class Banner {
           { class: 'station-meta' },
           h('span', {}, `${t('operator')}: `, h('strong', {}, id.operator)),
           h('span', {}, `${t('exercise')}: `, h('strong', {}, `${id.exercise.title} (${id.exercise.id})`)),
-          h('span', {}, `${t('language')}: `, h('strong', {}, me?.lang === 'zh' ? '中文 (zh)' : 'English (en)')),
+          h('span', {}, `${t('language')}: `, h('strong', {}, LANG_NAMES[me?.lang ?? 'en'])),
         ),
       ),
     );

@@ -3,7 +3,7 @@
 // reload or a relay restart loses nothing; the form locks while signing so nothing is sent twice.
 import { LIMITS, PRECEDENCES, type Precedence } from '../../../shared/items.js';
 import { h, replaceChildren } from '../common/dom.js';
-import { precedenceLabel, t } from './i18n.js';
+import { precedenceHint, precedenceLabel, t } from './i18n.js';
 
 export interface Draft {
   precedence: Precedence;
@@ -92,7 +92,7 @@ export class Compose {
       const name = this.#options.querySelector(`label[for="prec-${p}"] .prec-name`);
       if (name) name.textContent = precedenceLabel(p);
     }
-    this.#precHint.textContent = t('precedenceHint');
+    this.#precHint.textContent = precedenceHint();
     this.#subjectLabel.textContent = t('subject');
     this.#bodyLabel.textContent = t('body');
     this.#hint.textContent = t('sendHint');

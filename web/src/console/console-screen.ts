@@ -5,6 +5,7 @@ import type { HotlineClient } from '../../../client/client.js';
 import type { LinkState } from '../../../client/connection.js';
 import type { MessageView } from '../../../client/conversation.js';
 import type { Lang } from '../../../shared/items.js';
+import { interrupts } from '../../../shared/precedence.js';
 import { h, replaceChildren, type Announcer } from '../common/dom.js';
 import { Alarms, awaitingAck, precedenceAlarms } from './alarms.js';
 import { Banner, type Status } from './banner.js';
@@ -132,7 +133,7 @@ export class ConsoleScreen {
     this.#announced.add(key);
     const ex = this.client.identity.exercise;
     if (view.direction === 'in' && view.kid !== undefined && !view.states.acknowledged) {
-      const urgent = view.precedence === 'FLASH' || view.precedence === 'IMMEDIATE';
+      const urgent = interrupts(view.precedence);
       this.announcer.say(
         t('announceIncoming', {
           prec: precedenceLabel(view.precedence),

@@ -2,7 +2,9 @@
 // operator may switch, and the choice is kept per console. Times stay UTC (Z) in both languages.
 import { ERRORS, type ErrorCode } from '../../../shared/errors.js';
 import type { ExerciseDef, Lang, Precedence } from '../../../shared/items.js';
-import { ERRORS_ZH, PRECEDENCE_ZH, STATION_ZH, TABLES, type Key } from './strings.js';
+import { ACK_DEADLINES, deadlineText, PRECEDENCE_ZH, precedenceLabel as labelIn } from '../../../shared/precedence.js';
+import { shortName, stationName as nameIn } from '../../../shared/stations.js';
+import { ERRORS_ZH, TABLES, type Key } from './strings.js';
 
 export type { Key } from './strings.js';
 
@@ -23,21 +25,29 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return TABLES[current][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+// The shared rules, in the console's current language.
+
 export function precedenceLabel(p: Precedence): string {
-  return current === 'zh' ? `${p} ${PRECEDENCE_ZH[p]}` : p;
+  return labelIn(p, current);
 }
 
 export function stationName(def: ExerciseDef, id: string): string {
-  const zhName = STATION_ZH[id];
-  if (current === 'zh' && zhName) return zhName.name;
-  return def.stations.find((s) => s.id === id)?.name ?? id;
+  return nameIn(def, id, current);
 }
 
 export function stationShort(def: ExerciseDef, id: string): string {
-  const zhName = STATION_ZH[id];
-  if (current === 'zh' && zhName) return zhName.short;
-  const name = def.stations.find((s) => s.id === id)?.name ?? id;
-  return name.split(' · ')[0] ?? name;
+  return shortName(def, id, current);
+}
+
+/** What the compose form says about deadlines: one sentence per precedence that has one. */
+export function precedenceHint(): string {
+  return ACK_DEADLINES.map(([p, ms], i) =>
+    t(i === 0 ? 'deadlineHintFirst' : 'deadlineHintNext', {
+      prec: p,
+      gloss: PRECEDENCE_ZH[p],
+      t: deadlineText(ms, current),
+    }),
+  ).join(current === 'zh' ? '' : ' ');
 }
 
 /** An error code in words, in the current language. */

@@ -21,11 +21,12 @@ const SHORTCUTS: { keys: string[]; label: Key }[] = [
 export function installShortcuts(actions: ShortcutActions): () => void {
   const onKey = (ev: KeyboardEvent) => {
     if (!ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.repeat) return;
+    // Called through the object, so that an actions class keeps its `this`.
     const action = {
-      KeyA: actions.acknowledge,
-      KeyN: actions.compose,
-      KeyT: actions.traffic,
-      KeyL: actions.switchLanguage,
+      KeyA: () => actions.acknowledge(),
+      KeyN: () => actions.compose(),
+      KeyT: () => actions.traffic(),
+      KeyL: () => actions.switchLanguage(),
     }[ev.code];
     if (!action) return;
     ev.preventDefault();

@@ -1,7 +1,7 @@
 // The console's words in English and Chinese. Keys are checked: a label missing in one language does not
-// compile. Station names and error texts of the default exercise have Chinese forms here too.
+// compile. Error texts have Chinese forms here too; station names and precedence glosses are in shared/.
 import type { ErrorCode } from '../../../shared/errors.js';
-import type { Lang, Precedence } from '../../../shared/items.js';
+import type { Lang } from '../../../shared/items.js';
 
 export const en = {
   appTitle: 'Hotline operator console',
@@ -81,7 +81,9 @@ export const en = {
   subject: 'Subject (optional)',
   body: 'Message',
   send: 'Send',
-  precedenceHint: 'FLASH: acknowledge within 10 min. IMMEDIATE: within 30 min.',
+  // The compose hint: one sentence per precedence with a deadline (see precedenceHint in i18n.ts).
+  deadlineHintFirst: '{prec}: acknowledge within {t}.',
+  deadlineHintNext: '{prec}: within {t}.',
   sending: 'Signing…',
   sendHint: 'Ctrl+Enter sends. Messages wait in this browser’s outbox until the relay accepts them.',
   queuedOffline: 'Queued in the outbox: it will be sent when the link is back.',
@@ -193,7 +195,8 @@ export const zh: Record<Key, string> = {
   subject: '主题（可选）',
   body: '正文',
   send: '发送',
-  precedenceHint: 'FLASH（特急）：10 分钟内确认。IMMEDIATE（加急）：30 分钟内确认。',
+  deadlineHintFirst: '{prec}（{gloss}）：{t}内确认。',
+  deadlineHintNext: '{prec}（{gloss}）：{t}内确认。',
   sending: '签名中…',
   sendHint: 'Ctrl+Enter 发送。电文在中继接收前保存在本浏览器的发件箱中。',
   queuedOffline: '已存入发件箱：线路恢复后发送。',
@@ -226,19 +229,6 @@ export const zh: Record<Key, string> = {
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { en, zh };
-
-/** Chinese glosses of the ACP 121 precedence prosigns; the English label is always shown too. */
-export const PRECEDENCE_ZH: Record<Precedence, string> = {
-  FLASH: '特急',
-  IMMEDIATE: '加急',
-  PRIORITY: '急',
-  ROUTINE: '平',
-};
-
-export const STATION_ZH: Record<string, { name: string; short: string }> = {
-  beijing: { name: '北京 · 中华人民共和国国防部', short: '北京' },
-  washington: { name: '华盛顿 · 美国国防部', short: '华盛顿' },
-};
 
 export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   CHAIN_BROKEN: '日志哈希链已断裂。',

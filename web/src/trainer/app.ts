@@ -1,7 +1,6 @@
 // The trainer console's entry point: the page shell, sign-in state and the hash router
 // (#/exercises, #/exercises/ID/TAB, #/replay). The token never appears in a URL.
 import './trainer.css';
-import { Api } from './api.js';
 import { Session, signInView } from './auth.js';
 import { h, fill } from './dom.js';
 import { exercisePage, TABS, type ExercisePage, type Tab } from './exercise-page.js';
@@ -11,7 +10,7 @@ import { zuluTime } from './format.js';
 import type { View } from './view.js';
 
 const session = new Session();
-const api = new Api(session);
+const api = session.api();
 const main = document.getElementById('main')!;
 const nav = document.getElementById('nav')!;
 const who = document.getElementById('who')!;

@@ -1,13 +1,11 @@
 // Trainer sign-in: the trainer secret is exchanged once for a short-lived JWT, kept in sessionStorage (gone
 // when the tab closes; never in a URL, never in localStorage). Every API call and the live observer use it.
+import { TrainerApi } from '../../../client/trainer-api.js';
+import type { TrainerToken } from '../../../shared/http-api.js';
 import { h, field, statusLine, status } from './dom.js';
 
 const KEY = 'hotline.trainer.session';
-
-interface Stored {
-  token: string;
-  expiresAt: string;
-}
+const EXPIRED = 'Your trainer session expired. Sign in again.';
 
 type Listener = (signedIn: boolean) => void;
 
@@ -21,10 +19,10 @@ export class Session {
     this.#schedule();
   }
 
-  #read(): Stored | undefined {
+  #read(): TrainerToken | undefined {
     try {
       const raw = sessionStorage.getItem(KEY);
-      const s = raw ? (JSON.parse(raw) as Stored) : undefined;
+      const s = raw ? (JSON.parse(raw) as TrainerToken) : undefined;
       if (!s || typeof s.token !== 'string' || typeof s.expiresAt !== 'string') return undefined;
       return s;
     } catch {
@@ -48,17 +46,18 @@ export class Session {
     return () => this.#listeners.delete(fn);
   }
 
-  async signIn(secret: string): Promise<void> {
-    const res = await fetch('/v1/auth/token', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ secret }),
+  /** The trainer API on this session's token; a missing or refused token signs out. */
+  api(): TrainerApi {
+    return new TrainerApi(location.origin, {
+      token: () => this.token,
+      onUnauthorized: (why) =>
+        this.signOut(why === 'expired' ? EXPIRED : 'Your trainer session expired or was refused. Sign in again.'),
     });
-    const body = (await res.json().catch(() => ({}))) as Partial<Stored> & { message?: string };
-    if (!res.ok || typeof body.token !== 'string' || typeof body.expiresAt !== 'string') {
-      throw new Error(body.message ?? `Sign-in failed (HTTP ${res.status}).`);
-    }
-    sessionStorage.setItem(KEY, JSON.stringify({ token: body.token, expiresAt: body.expiresAt }));
+  }
+
+  async signIn(secret: string): Promise<void> {
+    const { token, expiresAt } = await new TrainerApi(location.origin, { secret }).signIn();
+    sessionStorage.setItem(KEY, JSON.stringify({ token, expiresAt } satisfies TrainerToken));
     this.reason = '';
     this.#schedule();
     for (const fn of this.#listeners) fn(true);
@@ -76,8 +75,7 @@ export class Session {
     const at = this.expiresAt;
     if (!at) return;
     const ms = Date.parse(at) - Date.now();
-    if (ms > 0 && ms < 2 ** 31 - 1)
-      this.#expiry = setTimeout(() => this.signOut('Your trainer session expired. Sign in again.'), ms);
+    if (ms > 0 && ms < 2 ** 31 - 1) this.#expiry = setTimeout(() => this.signOut(EXPIRED), ms);
   }
 }
 

@@ -3,9 +3,10 @@
 // of each state. Used by the live view and by the replay player.
 import type { MessageView, MessageState } from '../../../client/conversation.js';
 import type { ExerciseDef, StationDef } from '../../../shared/items.js';
-import { deadlineOf } from './deadlines.js';
+import { ackDueAt } from '../../../shared/precedence.js';
+import { LANG_NAMES } from '../../../shared/stations.js';
 import { h } from './dom.js';
-import { dtg, shortKid, shortName, zuluTime } from './format.js';
+import { dtg, precedenceClass, shortKid, shortName, zuluTime } from './format.js';
 import type { OperatorInfo } from './replay-model.js';
 
 export interface PanelInput {
@@ -20,7 +21,6 @@ export interface PanelInput {
   overdue: ReadonlySet<string>;
 }
 
-const LANG_NAME: Record<string, string> = { zh: '中文 (zh)', en: 'English (en)' };
 const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
   queued: 'Queued',
   accepted: 'Accepted',
@@ -60,15 +60,12 @@ function states(v: MessageView): HTMLElement {
 function message(v: MessageView, input: PanelInput): HTMLElement {
   const other = shortName(input.def, v.direction === 'out' ? v.to : v.from);
   const overdue = input.overdue.has(v.id);
-  const limit = deadlineOf(v.precedence);
-  const due =
-    limit !== undefined && v.states.accepted
-      ? new Date(Date.parse(v.states.accepted) + limit).toISOString()
-      : undefined;
+  const dueAt = v.states.accepted ? ackDueAt(v.precedence, Date.parse(v.states.accepted)) : undefined;
+  const due = dueAt === undefined ? undefined : new Date(dueAt).toISOString();
   const head = h(
     'p',
     { class: 'msg-head' },
-    h('span', { class: `prec prec-${v.precedence.toLowerCase()}` }, v.precedence),
+    h('span', { class: `prec ${precedenceClass(v.precedence)}` }, v.precedence),
     h('span', { class: 'dir' }, v.direction === 'out' ? `OUT → ${other}` : `IN ← ${other}`),
     h('time', { class: 'dtg', datetime: v.sentAt, title: 'Date-time group (when signed)' }, dtg(v.sentAt)),
     v.idx !== undefined && h('span', { class: 'idx' }, `entry ${v.idx}`),
@@ -122,7 +119,7 @@ export function consolePanel(input: PanelInput): HTMLElement {
       'header',
       { class: 'console-head' },
       h('h3', { id: titleId }, station.name),
-      h('span', { class: 'lang' }, LANG_NAME[station.lang] ?? station.lang),
+      h('span', { class: 'lang' }, LANG_NAMES[station.lang]),
       presence,
       h('span', { class: 'count' }, `${input.messages.length} message${input.messages.length === 1 ? '' : 's'}`),
     ),

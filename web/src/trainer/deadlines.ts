@@ -1,13 +1,7 @@
-// Acknowledgement deadlines (ACP 121 handling objectives) and the overdue alarms they raise. Pure: used by
-// the live view with the wall clock, by the replay player with the replay clock, and by response times.
+// The trainer's alarms, and the overdue alarms that the acknowledgement deadlines (shared/precedence.ts)
+// raise. Pure: used by the live view with the wall clock and by the replay player with the replay clock.
 import type { MessageView } from '../../../client/conversation.js';
-import type { Precedence } from '../../../shared/items.js';
-
-/** FLASH within 10 minutes, IMMEDIATE within 30; PRIORITY and ROUTINE carry no alarm deadline here. */
-export const ACK_DEADLINE_MS: Readonly<Partial<Record<Precedence, number>>> = {
-  FLASH: 10 * 60_000,
-  IMMEDIATE: 30 * 60_000,
-};
+import { ACK_DEADLINE_MS, deadlineText, overdueAt } from '../../../shared/precedence.js';
 
 export type AlarmKind = 'overdue' | 'verification' | 'log' | 'revoked';
 
@@ -22,27 +16,6 @@ export interface TrainerAlarm {
   idx?: number;
   station?: string;
   messageId?: string;
-}
-
-export function deadlineOf(precedence: Precedence): number | undefined {
-  return ACK_DEADLINE_MS[precedence];
-}
-
-/**
- * Whether a message is overdue at `now`: it has a deadline, the deadline has passed, and it was not
- * acknowledged by then (acknowledged late counts: the objective was missed).
- */
-export function overdueAt(
-  precedence: Precedence,
-  acceptedAt: number,
-  acknowledgedAt: number | undefined,
-  now: number,
-): boolean {
-  const limit = deadlineOf(precedence);
-  if (limit === undefined) return false;
-  const due = acceptedAt + limit;
-  if (now < due) return false;
-  return acknowledgedAt === undefined || acknowledgedAt > due || acknowledgedAt > now;
 }
 
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
@@ -63,9 +36,9 @@ export function overdueAlarms(
     let acked = ms(v.states.acknowledged);
     if (acked !== undefined && acked > now) acked = undefined;
     if (!overdueAt(v.precedence, accepted, acked, now)) continue;
-    const limit = deadlineOf(v.precedence)!;
+    const limit = ACK_DEADLINE_MS[v.precedence]!;
     const what = `${v.precedence} ${name(v.from)} → ${name(v.to)}${v.subject ? ` “${v.subject}”` : ''}`;
-    const minutes = Math.round(limit / 60_000);
+    const objective = deadlineText(limit);
     out.push({
       id: `overdue:${v.id}`,
       at: accepted + limit,
@@ -73,8 +46,8 @@ export function overdueAlarms(
       code: 'ACK_OVERDUE',
       message:
         acked === undefined
-          ? `${what}: not acknowledged within ${minutes} min`
-          : `${what}: acknowledged late, after ${Math.round((acked - accepted) / 60_000)} min (objective ${minutes} min)`,
+          ? `${what}: not acknowledged within ${objective}`
+          : `${what}: acknowledged late, after ${Math.round((acked - accepted) / 60_000)} min (objective ${objective})`,
       station: v.to,
       messageId: v.id,
       ...(v.idx === undefined ? {} : { idx: v.idx }),

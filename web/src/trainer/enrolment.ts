@@ -1,9 +1,9 @@
 // Enrolment: a one-time link per station (the code travels in the #fragment), copyable with a button,
 // and the keys enrolled in the exercise with their state and a revoke action.
 import type { StationDef } from '../../../shared/items.js';
-import type { KeyInfo } from './api.js';
+import type { KeyInfo } from '../../../shared/http-api.js';
 import { h, field, fill, select, statusLine, status } from './dom.js';
-import { shortKid, zuluTime, dtg } from './format.js';
+import { shortKid, shortName, zuluTime, dtg } from './format.js';
 import type { ExerciseContext, View } from './view.js';
 
 const TTLS: [string, string][] = [
@@ -25,7 +25,7 @@ async function copy(text: string, input: HTMLInputElement): Promise<boolean> {
 
 function stationCard(ctx: ExerciseContext, station: StationDef, side: number): HTMLElement {
   const ttl = select(TTLS, '900', { id: `ttl-${station.id}` });
-  const issue = h('button', { type: 'button', class: 'primary' }, `Issue link for ${station.name.split(' · ')[0]}`);
+  const issue = h('button', { type: 'button', class: 'primary' }, `Issue link for ${shortName(ctx.def, station.id)}`);
   const out = h('div', { class: 'issued' });
   const msg = statusLine();
   issue.addEventListener('click', () => {

@@ -1,12 +1,12 @@
 // One exercise: its classification banner, title and export, and the tabs Live, Replay, Response times,
 // Enrolment. The live feed (observer) runs for as long as the exercise is open, whichever tab shows.
 import type { SocketLike } from '../../../client/connection.js';
-import type { Api } from './api.js';
+import type { TrainerApi } from '../../../client/trainer-api.js';
 import type { Session } from './auth.js';
 import { h, fill } from './dom.js';
 import { enrolmentView } from './enrolment.js';
 import { exportButton } from './export-button.js';
-import { classificationClass, shortName } from './format.js';
+import { classificationClass, markingText, shortName } from './format.js';
 import { liveView } from './live.js';
 import { Observer } from './observer.js';
 import { exerciseReplayView } from './replay-screens.js';
@@ -55,7 +55,7 @@ function responsesTab(ctx: ExerciseContext): View {
   };
 }
 
-export async function exercisePage(api: Api, session: Session, id: string): Promise<ExercisePage> {
+export async function exercisePage(api: TrainerApi, session: Session, id: string): Promise<ExercisePage> {
   const detail = await api.exercise(id);
   const def = detail.def;
   const observer = new Observer(
@@ -81,11 +81,7 @@ export async function exercisePage(api: Api, session: Session, id: string): Prom
   const el = h(
     'div',
     { class: 'exercise-page' },
-    h(
-      'p',
-      { class: `classification ${classificationClass(def.classification)}` },
-      def.classification || 'NO CLASSIFICATION LINE',
-    ),
+    h('p', { class: `classification ${classificationClass(def.classification)}` }, markingText(def.classification)),
     h(
       'header',
       { class: 'exercise-head' },

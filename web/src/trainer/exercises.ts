@@ -1,7 +1,10 @@
 // The exercises screen: every exercise on this relay, and the form to create one (title, classification
 // line, the two stations with their display names and languages).
+import { EXERCISE_MARKING } from '../../../shared/classification.js';
 import { LANGS, LIMITS, SLUG, type ExerciseDef, type Lang } from '../../../shared/items.js';
-import type { Api, ExerciseSummary } from './api.js';
+import { DEFAULT_STATIONS } from '../../../shared/stations.js';
+import type { TrainerApi } from '../../../client/trainer-api.js';
+import type { ExerciseSummary } from '../../../shared/http-api.js';
 import { h, field, fill, select, statusLine, status } from './dom.js';
 import { dtg } from './format.js';
 import type { View } from './view.js';
@@ -59,9 +62,7 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
 
 function stationFields(
   n: 1 | 2,
-  id: string,
-  name: string,
-  lang: Lang,
+  { id, name, lang }: ExerciseDef['stations'][0],
 ): { el: HTMLElement; read(): ExerciseDef['stations'][0] } {
   const idIn = h('input', {
     name: `s${n}-id`,
@@ -95,12 +96,12 @@ function stationFields(
   return { el, read: () => ({ id: idIn.value.trim(), name: nameIn.value.trim(), lang: langSel.value as Lang }) };
 }
 
-export function exercisesView(api: Api): View {
+export function exercisesView(api: TrainerApi): View {
   const listBox = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading exercises…'));
   const listStatus = statusLine();
   const load = () =>
     api.listExercises().then(
-      ({ exercises }) => {
+      (exercises) => {
         listBox.removeAttribute('aria-busy');
         fill(listBox, listTable(exercises.sort((a, b) => b.createdAt.localeCompare(a.createdAt))));
       },
@@ -125,12 +126,12 @@ export function exercisesView(api: Api): View {
   });
   const classification = h('input', {
     name: 'classification',
-    value: 'UNCLASSIFIED // EXERCISE',
+    value: EXERCISE_MARKING,
     maxlength: LIMITS.classification,
     autocomplete: 'off',
   });
-  const s1 = stationFields(1, 'beijing', 'Beijing · Ministry of National Defense', 'zh');
-  const s2 = stationFields(2, 'washington', 'Washington · Department of Defense', 'en');
+  const s1 = stationFields(1, DEFAULT_STATIONS[0]);
+  const s2 = stationFields(2, DEFAULT_STATIONS[1]);
   const createStatus = statusLine();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Create exercise');
   const form = h(

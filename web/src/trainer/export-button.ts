@@ -1,9 +1,9 @@
 // Export: the same self-contained file as GET /v1/exercises/:id/export, fetched with the Authorization
 // header (a plain link could not carry it) and saved through a Blob URL and a[download].
-import type { Api } from './api.js';
+import type { TrainerApi } from '../../../client/trainer-api.js';
 import { h, statusLine, status } from './dom.js';
 
-export function exportButton(api: Api, exercise: string): HTMLElement {
+export function exportButton(api: TrainerApi, exercise: string): HTMLElement {
   const button = h(
     'button',
     { type: 'button', class: 'export' },

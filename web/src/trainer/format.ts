@@ -1,8 +1,12 @@
-// Formatting shared by every trainer screen: durations, times, station names.
+// Formatting shared by every trainer screen: durations, times, station names, and the CSS classes of
+// precedences and classification markings. Times and names are the shared rules, re-exported here.
+import { classificationLevel, type ClassificationLevel } from '../../../shared/classification.js';
 import { dtg, zuluTime } from '../../../shared/dtg.js';
-import { PRECEDENCES, type ExerciseDef } from '../../../shared/items.js';
+import type { Precedence } from '../../../shared/items.js';
 
-export { dtg, zuluTime, PRECEDENCES };
+export { dtg, zuluTime };
+export { markingText } from '../../../shared/classification.js';
+export { shortName } from '../../../shared/stations.js';
 
 /** A delay as a trainer reads it: "850 ms", "12.4 s", "3 min 05 s", "1 h 02 min"; "—" when unknown. */
 export function duration(ms: number | undefined): string {
@@ -23,25 +27,32 @@ export function elapsed(ms: number): string {
   return `T+${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
 }
 
-export function stationName(def: ExerciseDef | undefined, id: string): string {
-  return def?.stations.find((s) => s.id === id)?.name ?? id;
-}
-
-/** The short name of a station: the part before " · " of its display name ("Beijing"). */
-export function shortName(def: ExerciseDef | undefined, id: string): string {
-  return stationName(def, id).split(' · ')[0] ?? id;
-}
-
 export function shortKid(kid: string): string {
   return kid.length > 12 ? `${kid.slice(0, 8)}…` : kid;
 }
 
+/** The trainer stylesheet's class for each classification level (its banner colour). */
+const CLASSIFICATION_CLASS: Record<ClassificationLevel, string> = {
+  unclassified: 'cls-unclassified',
+  confidential: 'cls-confidential',
+  secret: 'cls-secret',
+  'top-secret': 'cls-topsecret',
+  other: 'cls-other',
+};
+
 /** CSS class for a classification line: green for unclassified, red for secret, and so on. */
 export function classificationClass(line: string): string {
-  const l = line.toUpperCase();
-  if (/TOP SECRET/.test(l)) return 'cls-topsecret';
-  if (/UNCLASSIFIED/.test(l)) return 'cls-unclassified';
-  if (/SECRET/.test(l)) return 'cls-secret';
-  if (/CONFIDENTIAL/.test(l)) return 'cls-confidential';
-  return 'cls-other';
+  return CLASSIFICATION_CLASS[classificationLevel(line)];
+}
+
+/** CSS class for a precedence (its colour): prec-flash, prec-immediate, … */
+export function precedenceClass(p: Precedence): string {
+  return `prec-${p.toLowerCase()}`;
+}
+
+/** A field of a log entry's data as text ('' when absent): a string as it is, anything else as JSON. */
+export function dataText(data: Readonly<Record<string, unknown>> | undefined, key: string): string {
+  const v = data?.[key];
+  if (v === undefined) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }

@@ -6,7 +6,7 @@ import { alarmsSection, announceAlarm } from './alarms-panel.js';
 import { consolePanel } from './console-panel.js';
 import { overdueAlarms } from './deadlines.js';
 import { announce, fill, h } from './dom.js';
-import { shortName, zuluTime } from './format.js';
+import { dataText, shortName, zuluTime } from './format.js';
 import type { ExerciseContext, View } from './view.js';
 
 const MAX_EVENTS = 12;
@@ -49,7 +49,7 @@ export function liveView(ctx: ExerciseContext): View {
       return `console enrolled for ${name(String(d['station']))}: ${String(d['operator'])} (entry ${entry.idx})`;
     if (entry.kind === 'key-revoked') return `key ${String(d['kid'])} revoked (entry ${entry.idx})`;
     if (entry.kind === 'exercise-created') return `exercise created (entry ${entry.idx})`;
-    if (entry.kind === 'alarm') return `relay alarm ${String(d['code'] ?? '')} (entry ${entry.idx})`;
+    if (entry.kind === 'alarm') return `relay alarm ${dataText(d, 'code')} (entry ${entry.idx})`;
     return `${entry.kind} (entry ${entry.idx})`;
   };
 

@@ -114,7 +114,13 @@ export class Observer extends Emitter<ObserverEvents> {
         if (frame.code === 'UNAUTHORIZED' || frame.code === 'NOT_FOUND')
           this.#fatal(new HotlineError(frame.code, frame.message));
         return;
-      default:
+      // The connection measured the round trip from the pong already.
+      case 'pong':
+        return;
+      // A console's frames: an observer submits nothing and is welcomed by 'observing'.
+      case 'welcome':
+      case 'accepted':
+      case 'rejected':
         return;
     }
   }

@@ -2,9 +2,10 @@
 // alarms stood, and the markers of the timeline. Pure (no DOM): the player renders what this computes.
 import type { Applied } from '../../../shared/chain.js';
 import type { ExerciseDef, Precedence, StationDef } from '../../../shared/items.js';
+import { ackDueAt, overdueAt } from '../../../shared/precedence.js';
 import { Conversation, type MessageView } from '../../../client/conversation.js';
-import { ACK_DEADLINE_MS, overdueAlarms, type TrainerAlarm } from './deadlines.js';
-import { shortName, zuluTime } from './format.js';
+import { overdueAlarms, type TrainerAlarm } from './deadlines.js';
+import { dataText, shortName, zuluTime } from './format.js';
 import { Timeline, DEFAULT_TIMELINE, type TimelineOptions } from './timeline.js';
 
 export type MarkerKind =
@@ -61,7 +62,7 @@ export function logAlarm(applied: Applied): TrainerAlarm | undefined {
     const code = typeof data['code'] === 'string' ? data['code'] : 'ALARM';
     const detail = Object.entries(data)
       .filter(([k]) => k !== 'code')
-      .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(([k]) => `${k} ${dataText(data, k)}`)
       .join(', ');
     return {
       id: `log:${entry.idx}`,
@@ -126,11 +127,14 @@ export function buildMarkers(def: ExerciseDef, records: readonly Applied[], time
         markers.push({ t, idx, kind: 'revocation', label: `${at} key revoked` });
         return;
       case 'alarm':
-        markers.push({ t, idx, kind: 'alarm', label: `${at} relay alarm ${String(entry.data?.['code'] ?? '')}` });
+        markers.push({ t, idx, kind: 'alarm', label: `${at} relay alarm ${dataText(entry.data, 'code')}` });
         return;
       case 'note':
         markers.push({ t, idx, kind: 'note', label: `${at} note` });
         return;
+      case 'message':
+      case 'receipt':
+        break;
     }
     if (!item) return;
     const p = item.payload;
@@ -165,18 +169,15 @@ export function buildMarkers(def: ExerciseDef, records: readonly Applied[], time
   });
   const end = times[times.length - 1] ?? 0;
   for (const m of messages.values()) {
-    const limit = ACK_DEADLINE_MS[m.precedence];
-    if (limit === undefined) continue;
-    const due = m.accepted + limit;
-    if (due <= end && (m.acked === undefined || m.acked > due)) {
-      markers.push({
-        t: due,
-        kind: 'overdue',
-        precedence: m.precedence,
-        station: m.to,
-        label: `${zuluTime(new Date(due))} ${m.precedence} of entry ${m.idx} overdue: no acknowledgement from ${name(m.to)}`,
-      });
-    }
+    const due = ackDueAt(m.precedence, m.accepted);
+    if (due === undefined || !overdueAt(m.precedence, m.accepted, m.acked, end)) continue;
+    markers.push({
+      t: due,
+      kind: 'overdue',
+      precedence: m.precedence,
+      station: m.to,
+      label: `${zuluTime(new Date(due))} ${m.precedence} of entry ${m.idx} overdue: no acknowledgement from ${name(m.to)}`,
+    });
   }
   return markers.sort((a, b) => a.t - b.t || (a.idx ?? Infinity) - (b.idx ?? Infinity));
 }

@@ -2,11 +2,11 @@
 // clicking a marker, previous/next event, idle stretches collapsed or skipped) and shows both consoles
 // exactly as they looked at that moment, with the alarms that stood then. Keyboard: Space play/pause,
 // arrows seek (Shift: previous/next event), + and - change speed, Home/End, I toggles idle skipping.
-import type { ExerciseDef } from '../../../shared/items.js';
+import { PRECEDENCES, type ExerciseDef } from '../../../shared/items.js';
 import { alarmsSection } from './alarms-panel.js';
 import { consolePanel } from './console-panel.js';
 import { h, fill, select, field } from './dom.js';
-import { dtg, elapsed, zuluTime } from './format.js';
+import { dtg, elapsed, precedenceClass, zuluTime } from './format.js';
 import { ReplayModel, type ReplaySnapshot } from './replay-model.js';
 import { timelineBar } from './timeline-bar.js';
 import type { VerifiedLog } from './verified-log.js';
@@ -108,9 +108,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
     h(
       'p',
       { class: 'legend', 'aria-hidden': 'true' },
-      ...['flash', 'immediate', 'priority', 'routine'].map((p) =>
-        h('span', { class: `key prec-${p}` }, p.toUpperCase()),
-      ),
+      ...PRECEDENCES.map((p) => h('span', { class: `key ${precedenceClass(p)}` }, p)),
       h('span', { class: 'key kind-delivered' }, 'delivered'),
       h('span', { class: 'key kind-acknowledged' }, 'acknowledged'),
       h('span', { class: 'key kind-enrolment' }, 'enrolment'),

@@ -1,7 +1,7 @@
 // The two ways into the replay player: an exercise's current log fetched from the relay (the same export
 // file), or an exported file dropped onto the page or chosen with a file input. Either way the whole file
 // is verified before it plays; a file that fails verification never plays.
-import type { Api } from './api.js';
+import type { TrainerApi } from '../../../client/trainer-api.js';
 import { h, fill, statusLine, status } from './dom.js';
 import { replayPlayer } from './replay-player.js';
 import { responseTimesView } from './response-view.js';
@@ -33,7 +33,7 @@ function playInto(host: HTMLElement, text: string, source: string, withResponses
   });
 }
 
-export function exerciseReplayView(ctx: ExerciseContext, api: Api): View {
+export function exerciseReplayView(ctx: ExerciseContext, api: TrainerApi): View {
   const host = h('div', { class: 'replay-host' });
   const msg = statusLine();
   let views: View[] = [];

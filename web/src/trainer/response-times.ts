@@ -2,7 +2,7 @@
 // to (verified by) the other console, and acknowledged by its operator; and the after-action summary.
 import type { Applied } from '../../../shared/chain.js';
 import { PRECEDENCES, type Precedence } from '../../../shared/items.js';
-import { deadlineOf, overdueAt } from './deadlines.js';
+import { ACK_DEADLINE_MS, overdueAt } from '../../../shared/precedence.js';
 
 export interface ResponseRow {
   id: string;
@@ -89,7 +89,7 @@ export function responseRows(records: Iterable<Applied>, now: number): ResponseR
     const p = item.payload;
     const at = Date.parse(entry.at);
     if (p.type === 'message') {
-      const deadline = deadlineOf(p.precedence);
+      const deadline = ACK_DEADLINE_MS[p.precedence];
       rows.set(p.id, {
         id: p.id,
         idx: entry.idx,

@@ -2,11 +2,15 @@
 // median and maximum acknowledgement times, overdue count), the chart, and the figures per message.
 import type { Applied } from '../../../shared/chain.js';
 import type { ExerciseDef } from '../../../shared/items.js';
+import { ACK_DEADLINES, deadlineText } from '../../../shared/precedence.js';
 import { responseChart } from './charts.js';
 import { h } from './dom.js';
-import { dtg, duration, shortName } from './format.js';
+import { dtg, duration, precedenceClass, shortName } from './format.js';
 import { responseRows, summarize, type ResponseRow, type Summary } from './response-times.js';
 import type { View } from './view.js';
+
+/** "Overdue (FLASH > 10 min, IMMEDIATE > 30 min)": the objectives the overdue count is measured against. */
+const OVERDUE_LABEL = `Overdue (${ACK_DEADLINES.map(([p, ms]) => `${p} > ${deadlineText(ms)}`).join(', ')})`;
 
 function table(caption: string, head: string[], rows: (string | Node)[][], cls = ''): HTMLElement {
   return h(
@@ -94,7 +98,7 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
         figure('Messages', String(s.total)),
         figure('Acknowledged', `${s.acknowledged} of ${s.total}`),
         figure('Unacknowledged', String(s.unacknowledged)),
-        figure('Overdue (FLASH > 10 min, IMMEDIATE > 30 min)', String(s.overdue), s.overdue > 0 ? 'bad' : ''),
+        figure(OVERDUE_LABEL, String(s.overdue), s.overdue > 0 ? 'bad' : ''),
         figure('Median acknowledgement', duration(s.ack.median)),
         figure('Max acknowledgement', duration(s.ack.max)),
         figure('Median delivery', duration(s.deliver.median)),
@@ -106,7 +110,7 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
       'By precedence',
       ['Precedence', 'Messages', 'Acknowledged', 'Median ack', 'Max ack', 'Overdue'],
       s.byPrecedence.map((p) => [
-        h('span', { class: `prec prec-${p.precedence.toLowerCase()}` }, p.precedence),
+        h('span', { class: `prec ${precedenceClass(p.precedence)}` }, p.precedence),
         String(p.count),
         String(p.acknowledged),
         duration(p.ack.median),
@@ -143,7 +147,7 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
       rows.map((r) => [
         String(r.idx),
         dtg(new Date(r.sentAt)),
-        h('span', { class: `prec prec-${r.precedence.toLowerCase()}` }, r.precedence),
+        h('span', { class: `prec ${precedenceClass(r.precedence)}` }, r.precedence),
         `${name(r.from)} → ${name(r.to)}`,
         r.subject ?? '—',
         duration(r.acceptMs),

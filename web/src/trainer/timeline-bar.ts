@@ -2,6 +2,7 @@
 // (messages by precedence, receipts, enrolments, alarms; click one to seek there) with the idle stretches
 // shaded. Positions are set through the CSSOM (allowed by the CSP), never through style attributes.
 import { h, fill } from './dom.js';
+import { precedenceClass } from './format.js';
 import type { Marker, ReplayModel } from './replay-model.js';
 
 const LANE: Record<Marker['kind'], string> = {
@@ -67,7 +68,7 @@ export function timelineBar(
         items.push(idle);
       }
       for (const m of model.markers) {
-        const cls = `marker ${LANE[m.kind]} kind-${m.kind}${m.precedence ? ` prec-${m.precedence.toLowerCase()}` : ''}`;
+        const cls = `marker ${LANE[m.kind]} kind-${m.kind}${m.precedence ? ` ${precedenceClass(m.precedence)}` : ''}`;
         const b = h('button', {
           type: 'button',
           class: cls,

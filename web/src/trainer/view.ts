@@ -1,6 +1,7 @@
 // What every screen is: an element, and what to stop when it goes away. And what an exercise's tabs share.
 import type { ExerciseDef } from '../../../shared/items.js';
-import type { Api, ExerciseDetail } from './api.js';
+import type { TrainerApi } from '../../../client/trainer-api.js';
+import type { ExerciseDetail } from '../../../shared/http-api.js';
 import type { Session } from './auth.js';
 import type { Observer } from './observer.js';
 
@@ -12,7 +13,7 @@ export interface View {
 export interface ExerciseContext {
   def: ExerciseDef;
   detail: ExerciseDetail;
-  api: Api;
+  api: TrainerApi;
   session: Session;
   /** The live feed, running for as long as the exercise is open. */
   observer: Observer;

@@ -1,0 +1,116 @@
+// Who may say what: a hello proves possession of an enrolled, unrevoked key for the challenge of this
+// connection; a submit is checked against the connection that sends it. Every check that needs no log
+// position is here; the store checks seq and ids at commit. Keys and exercise definitions are cached:
+// they are read on every item, and only a revocation changes them (see revoked()).
+import { HotlineError } from '../shared/errors.js';
+import { KeyCache } from '../shared/jws.js';
+import { otherStation, type ExerciseDef } from '../shared/items.js';
+import { verifyHello, verifyItem, type InspectedItem } from '../shared/signed.js';
+import { NODE_CRYPTO } from './node-crypto.js';
+import type { AppendRequest, KeyRecord, Store } from './store/types.js';
+
+/** Who a connection authenticated as. */
+export interface Identity {
+  readonly exercise: string;
+  readonly station: string;
+  readonly kid: string;
+}
+
+export interface VerifierDeps {
+  store: Store;
+  now: () => number;
+}
+
+/** How far a hello's iat may be from the relay's clock. */
+const HELLO_MAX_SKEW_S = 300;
+
+export class Verifier {
+  readonly #keys = new Map<string, KeyRecord>();
+  readonly #keyCache = new KeyCache();
+  readonly #exercises = new Map<string, ExerciseDef>();
+
+  constructor(private readonly deps: VerifierDeps) {}
+
+  async exercise(id: string): Promise<ExerciseDef> {
+    let def = this.#exercises.get(id);
+    if (!def) {
+      def = (await this.deps.store.getExercise(id))?.def;
+      if (!def) throw new HotlineError('NOT_FOUND', `No exercise ${id}.`);
+      this.#exercises.set(id, def);
+    }
+    return def;
+  }
+
+  /** A key enrolled earlier was revoked at `idx`: items checked from now on see it. */
+  revoked(kid: string, idx: number): void {
+    const rec = this.#keys.get(kid);
+    if (rec) rec.revokedIdx = idx;
+  }
+
+  async #key(kid: string): Promise<KeyRecord | undefined> {
+    let rec = this.#keys.get(kid);
+    if (!rec) {
+      rec = await this.deps.store.getKey(kid);
+      if (rec) this.#keys.set(kid, rec);
+    }
+    return rec;
+  }
+
+  /** Checks a hello JWS against the challenge `nonce` of the connection that received it. */
+  async authenticate(jws: string, nonce: string): Promise<Identity> {
+    let rec: KeyRecord | undefined;
+    const { kid, payload } = await verifyHello(jws, async (k) => {
+      rec = await this.#key(k);
+      return rec && this.#keyCache.get(k, rec.publicJwk);
+    });
+    const key = rec!;
+    if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');
+    if (payload.nonce !== nonce)
+      throw new HotlineError('HELLO_INVALID', "The hello does not answer this connection's challenge.");
+    if (Math.abs(payload.iat - this.deps.now() / 1000) > HELLO_MAX_SKEW_S)
+      throw new HotlineError('HELLO_INVALID', 'The hello iat is too far from the relay clock.');
+    if (payload.exercise !== key.exercise) throw new HotlineError('WRONG_EXERCISE');
+    if (payload.station !== key.station) throw new HotlineError('WRONG_STATION');
+    return { exercise: key.exercise, station: key.station, kid };
+  }
+
+  /** Every check of a submitted item that needs no log position; `inspected` spares a second parse. */
+  async submission(who: Identity, jws: string, inspected?: InspectedItem): Promise<AppendRequest> {
+    let rec: KeyRecord | undefined;
+    const resolve = async (kid: string) => {
+      rec = await this.#key(kid);
+      return rec && this.#keyCache.get(kid, rec.publicJwk);
+    };
+    const item = await verifyItem(jws, resolve, NODE_CRYPTO, inspected);
+    const key = rec!;
+    const p = item.payload;
+    if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');
+    if (key.exercise !== who.exercise || p.exercise !== who.exercise) throw new HotlineError('WRONG_EXERCISE');
+    if (key.station !== who.station)
+      throw new HotlineError('WRONG_STATION', 'The item is signed by a key of the other station.');
+    if (item.kid !== who.kid) throw new HotlineError('KEY_MISMATCH');
+    if (p.from !== who.station) throw new HotlineError('WRONG_STATION', `from must be ${who.station}.`);
+    if (p.to !== otherStation(await this.exercise(who.exercise), who.station))
+      throw new HotlineError('WRONG_RECIPIENT');
+    if (p.type === 'receipt') {
+      const ref = await this.deps.store.findMessage(who.exercise, p.ref);
+      if (!ref || ref.to !== p.from) throw new HotlineError('UNKNOWN_REF');
+      if (ref.hash !== p.refHash) throw new HotlineError('REF_HASH_MISMATCH');
+    }
+    return {
+      exercise: who.exercise,
+      kind: p.type,
+      at: new Date(this.deps.now()).toISOString(),
+      jws,
+      item: {
+        kid: item.kid,
+        seq: p.seq,
+        id: p.id,
+        type: p.type,
+        payloadHash: item.payloadHash,
+        from: p.from,
+        to: p.to,
+      },
+    };
+  }
+}

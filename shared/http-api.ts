@@ -1,0 +1,129 @@
+// The HTTP API's request bodies and answers (server/http.ts, docs/PROTOCOL.md "All routes"): the relay
+// types what it sends with these and every client reads the same shapes, so a change shows up in both.
+import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
+import type { ExerciseDef, PublicJwk } from './items.js';
+
+/** A request body as it arrives, before the server checks it: every field may be missing or of any type. */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
+
+/** GET /livez */
+export interface Liveness {
+  status: 'ok';
+}
+
+/** GET /readyz (503 STORE_UNAVAILABLE otherwise) */
+export interface Readiness {
+  status: 'ready';
+}
+
+/** GET /v1/relay: the key that signs checkpoints and trainer tokens. */
+export interface RelayInfo {
+  kid: string;
+  publicJwk: PublicJwk;
+}
+
+/** POST /v1/auth/token */
+export interface TokenRequest {
+  secret: string;
+}
+
+/** The answer to POST /v1/auth/token: a trainer JWT and when it stops working. */
+export interface TrainerToken {
+  token: string;
+  expiresAt: string;
+}
+
+/** POST /v1/enrol: only the public key travels; the private key never leaves the console. */
+export interface EnrolRequest {
+  code: string;
+  publicJwk: PublicJwk;
+  operator: string;
+}
+
+/** The answer to POST /v1/enrol (201). The console pins `relay.publicJwk` for checkpoints. */
+export interface Enrolled {
+  exercise: ExerciseDef;
+  station: string;
+  kid: string;
+  /** The key-enrolled entry. */
+  idx: number;
+  relay: RelayInfo;
+}
+
+/** One row of GET /v1/exercises: the definition with when it was made and how long its log is. */
+export interface ExerciseSummary extends ExerciseDef {
+  createdAt: string;
+  entries: number;
+}
+
+/** GET /v1/exercises */
+export interface ExerciseList {
+  exercises: ExerciseSummary[];
+}
+
+/** The answer to POST /v1/exercises (201; the body is an ExerciseDef). */
+export interface ExerciseCreated {
+  def: ExerciseDef;
+  /** The exercise-created entry. */
+  idx: number;
+}
+
+/** A console key of an exercise, as GET /v1/exercises/:id lists it. */
+export interface KeyInfo {
+  kid: string;
+  exercise: string;
+  station: string;
+  operator: string;
+  publicJwk: PublicJwk;
+  enrolledIdx: number;
+  revokedIdx: number | null;
+}
+
+/** GET /v1/exercises/:id */
+export interface ExerciseDetail {
+  def: ExerciseDef;
+  createdAt: string;
+  head: { idx: number; hash: string };
+  keys: KeyInfo[];
+}
+
+/** POST /v1/exercises/:id/enrolment-codes; ttlSeconds defaults to the relay's enrolmentTtlSeconds. */
+export interface IssueCodeRequest {
+  station: string;
+  ttlSeconds?: number;
+}
+
+/** The answer to POST /v1/exercises/:id/enrolment-codes (201): the code travels only in the link's #fragment. */
+export interface IssuedCode {
+  exercise: string;
+  station: string;
+  code: string;
+  link: string;
+  expiresAt: string;
+}
+
+/** POST /v1/exercises/:id/keys/:kid/revoke; reason defaults to "revoked by trainer". */
+export interface RevokeRequest {
+  reason?: string;
+}
+
+/** The answer to a revoke: the key-revoked entry. */
+export interface Revoked {
+  idx: number;
+}
+
+/** Every refusal: a stable code, a human message and the error's details (expectedSeq, id, ...) beside them. */
+export type ErrorBody = { code: ErrorCode; message: string } & Record<string, unknown>;
+
+/** The HotlineError a refused request stands for: the relay's code, message and details, or INTERNAL for an
+ * answer that is not the relay's (a proxy's error page, say). */
+export async function refusal(res: Response): Promise<HotlineError> {
+  const body: unknown = await res.json().catch(() => undefined);
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  const { code, message, ...details } = isObject ? (body as Record<string, unknown>) : {};
+  return new HotlineError(
+    isErrorCode(code) ? code : 'INTERNAL',
+    typeof message === 'string' ? message : `HTTP ${res.status}`,
+    details,
+  );
+}

@@ -1,0 +1,76 @@
+// Precedence (ACP 121) as every console applies it: the order of urgency, the labels, and the acknowledgement
+// deadlines that alarms count down to. The four values themselves are the schema enum PRECEDENCES in
+// items.ts, most urgent first, so the order is theirs.
+import { PRECEDENCES, type Lang, type Precedence } from './items.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * The acknowledgement deadline of each precedence, from the relay's acceptance of the message: the ACP 121
+ * handling objectives. PRIORITY (3 h) and ROUTINE (6 h) have objectives too but raise no alarm yet; adding
+ * them here is all it takes for every console (alarms, hints, overdue counts) to apply them.
+ */
+export const ACK_DEADLINE_MS: Readonly<Partial<Record<Precedence, number>>> = {
+  FLASH: 10 * MINUTE,
+  IMMEDIATE: 30 * MINUTE,
+};
+
+/** The precedences that have a deadline, with it, most urgent first (for hints and legends). */
+export const ACK_DEADLINES: readonly (readonly [Precedence, number])[] = PRECEDENCES.flatMap((p) => {
+  const ms = ACK_DEADLINE_MS[p];
+  return ms === undefined ? [] : [[p, ms] as const];
+});
+
+export function isPrecedence(value: string): value is Precedence {
+  return (PRECEDENCES as readonly string[]).includes(value);
+}
+
+/** Orders most urgent first. */
+export function byUrgency(a: Precedence, b: Precedence): number {
+  return PRECEDENCES.indexOf(a) - PRECEDENCES.indexOf(b);
+}
+
+/**
+ * FLASH and IMMEDIATE interrupt the operator (an assertive announcement, a tone, the terminal bell); PRIORITY
+ * and ROUTINE wait their turn. Not the same as having a deadline: every precedence will have one.
+ */
+export function interrupts(p: Precedence): boolean {
+  return byUrgency(p, 'IMMEDIATE') <= 0;
+}
+
+/** Chinese glosses of the ACP 121 precedence prosigns; the English prosign is always shown too. */
+export const PRECEDENCE_ZH: Readonly<Record<Precedence, string>> = {
+  FLASH: '特急',
+  IMMEDIATE: '加急',
+  PRIORITY: '急',
+  ROUTINE: '平',
+};
+
+/** The label of a precedence: the prosign, followed in Chinese by its gloss ("FLASH 特急"). */
+export function precedenceLabel(p: Precedence, lang: Lang = 'en'): string {
+  return lang === 'zh' ? `${p} ${PRECEDENCE_ZH[p]}` : p;
+}
+
+/** When a message of this precedence, accepted at `acceptedAt` (ms), must be acknowledged by; undefined if never. */
+export function ackDueAt(p: Precedence, acceptedAt: number): number | undefined {
+  const limit = ACK_DEADLINE_MS[p];
+  return limit === undefined ? undefined : acceptedAt + limit;
+}
+
+/**
+ * Whether a message is overdue at `now`: it has a deadline, the deadline has passed, and it was not
+ * acknowledged by then (acknowledged late counts: the objective was missed).
+ */
+export function overdueAt(p: Precedence, acceptedAt: number, acknowledgedAt: number | undefined, now: number): boolean {
+  const due = ackDueAt(p, acceptedAt);
+  if (due === undefined || now < due) return false;
+  return acknowledgedAt === undefined || acknowledgedAt > due || acknowledgedAt > now;
+}
+
+/** A deadline in words: "10 min", "3 h" ("10 分钟", "3 小时"); whole hours are said in hours. */
+export function deadlineText(ms: number, lang: Lang = 'en'): string {
+  const [n, unit] = ms >= HOUR && ms % HOUR === 0 ? [ms / HOUR, 'h'] : [Math.round(ms / MINUTE), 'min'];
+  if (lang === 'zh') return `${n} ${unit === 'h' ? '小时' : '分钟'}`;
+  return `${n} ${unit}`;
+}
