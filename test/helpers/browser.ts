@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve('test-artifacts/screenshots');
@@ -47,4 +47,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** An element's computed background colour (`rgb(…)`), as the page shows it. Runs in the page, whose
+ * globals the Node test types do not describe. */
+export function backgroundOf(locator: Locator): Promise<string> {
+  type Styles = { getComputedStyle(el: unknown): { backgroundColor: string } };
+  return locator.evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).backgroundColor);
 }

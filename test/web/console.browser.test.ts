@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_ROOT } from '../../server/static.js';
-import { openBrowser, screenshot, type Browser } from '../helpers/browser.js';
+import { backgroundOf, openBrowser, screenshot, type Browser } from '../helpers/browser.js';
 import { startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 // The page.evaluate callbacks below run in Chromium, but this file is type-checked without the DOM lib
@@ -214,6 +214,7 @@ describe('operator console', () => {
     );
     expect(await dc.locator('#classification').textContent()).toBe('UNCLASSIFIED // EXERCISE');
     expect(await dc.locator('#classification').getAttribute('class')).toBe('classification level-unclassified');
+    expect(await backgroundOf(dc.locator('#classification'))).toBe('rgb(26, 127, 55)');
     // The key pair lives in IndexedDB as a non-extractable WebCrypto key, in the slot named in localStorage.
     const stored = await storedKey(bj);
     expect(stored.slot).toMatch(/^dtl:beijing:[A-Za-z0-9_-]{43}$/);

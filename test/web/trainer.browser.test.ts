@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
-import { openBrowser, screenshot, SCREENSHOTS, type Browser } from '../helpers/browser.js';
+import { backgroundOf, openBrowser, screenshot, SCREENSHOTS, type Browser } from '../helpers/browser.js';
 import { enrolClient, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 const EXERCISE = 'ex-north';
@@ -102,7 +102,11 @@ describe('trainer console in Chromium', () => {
     await page.getByRole('button', { name: 'Create exercise' }).click();
     await page.getByRole('heading', { name: 'Enrolment links and keys' }).waitFor(WAIT);
     expect(page.url()).toContain(`#/exercises/${EXERCISE}/enrolment`);
-    await page.getByText('UNCLASSIFIED // EXERCISE NORTH').waitFor(WAIT);
+    const marking = page.getByText('UNCLASSIFIED // EXERCISE NORTH');
+    await marking.waitFor(WAIT);
+    // The same class, and so the same colour, as the operator console's banner (web/src/common/palette.css).
+    expect(await marking.getAttribute('class')).toBe('classification level-unclassified');
+    expect(await backgroundOf(marking)).toBe('rgb(26, 127, 55)');
 
     const codes: Record<string, string> = {};
     for (const [station, label] of [

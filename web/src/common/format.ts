@@ -1,5 +1,6 @@
 // Formatting shared by the browser consoles. Every time a console shows is UTC ("Z"); DTGs come from
 // shared/dtg.ts.
+import { classificationLevel } from '../../../shared/classification.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -16,4 +17,9 @@ export function formatDuration(ms: number): string {
 export function utcStamp(iso: string | Date): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   return `${d.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}
+
+/** CSS class for a classification line, as both consoles spell it (palette.css): `level-secret`, … */
+export function classificationClass(line: string): string {
+  return `level-${classificationLevel(line)}`;
 }

@@ -2,9 +2,10 @@
 // status strip under it: link state with RTT or the reconnect countdown, peer presence, log and outbox.
 import type { LinkState } from '../../../client/connection.js';
 import type { Identity } from '../../../client/identity.js';
-import { classificationLevel, markingText } from '../../../shared/classification.js';
+import { markingText } from '../../../shared/classification.js';
 import { LANG_NAMES } from '../../../shared/stations.js';
 import { byId, h, replaceChildren, setText } from '../common/dom.js';
+import { classificationClass } from '../common/format.js';
 import { lang, stationName, stationShort, t, type Key } from './i18n.js';
 
 export interface BannerActions {
@@ -27,7 +28,7 @@ export interface Status {
 /** Fills #classification with an exercise's marking, coloured by its level and spelled out. */
 export function showClassification(marking: string): void {
   const bar = byId('classification');
-  bar.className = `classification level-${classificationLevel(marking)}`;
+  bar.className = `classification ${classificationClass(marking)}`;
   setText(bar, markingText(marking));
   bar.hidden = false;
 }

@@ -1,6 +1,6 @@
-// Formatting shared by every trainer screen: durations, times, station names, and the CSS classes of
-// precedences and classification markings. Times and names are the shared rules, re-exported here.
-import { classificationLevel, type ClassificationLevel } from '../../../shared/classification.js';
+// Formatting shared by every trainer screen: durations, times, station names, and the CSS class of a
+// precedence (a classification marking's is in ../common/format.ts). Times and names are the shared rules,
+// re-exported here.
 import { dtg, zuluTime } from '../../../shared/dtg.js';
 import type { Precedence } from '../../../shared/items.js';
 
@@ -29,20 +29,6 @@ export function elapsed(ms: number): string {
 
 export function shortKid(kid: string): string {
   return kid.length > 12 ? `${kid.slice(0, 8)}…` : kid;
-}
-
-/** The trainer stylesheet's class for each classification level (its banner colour). */
-const CLASSIFICATION_CLASS: Record<ClassificationLevel, string> = {
-  unclassified: 'cls-unclassified',
-  confidential: 'cls-confidential',
-  secret: 'cls-secret',
-  'top-secret': 'cls-topsecret',
-  other: 'cls-other',
-};
-
-/** CSS class for a classification line: green for unclassified, red for secret, and so on. */
-export function classificationClass(line: string): string {
-  return CLASSIFICATION_CLASS[classificationLevel(line)];
 }
 
 /** CSS class for a precedence (its colour): prec-flash, prec-immediate, … */
