@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       logLevel: 'warn',
     });
     const running = await startRelay(config, undefined, storeKind === 'volatile' ? new MemoryStore() : undefined);
-    const secret = running.newTrainerSecret ?? (await resetTrainerSecret(running.relay.store));
+    const secret = running.newTrainerSecret ?? (await resetTrainerSecret(running.store));
     close = () => running.close();
     send({ type: 'ready', url: running.url, pid: process.pid, secret });
   } else if (kind === 'bare') {

@@ -55,7 +55,7 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
         out(color.yellow('Trainer secret (shown once; stored only as a hash):'));
         out(`  ${running.newTrainerSecret}`);
       }
-      if (config.printLinks && (await running.relay.store.getExercise(DEFAULT_EXERCISE.id))) {
+      if (config.printLinks && (await running.store.getExercise(DEFAULT_EXERCISE.id))) {
         out('');
         out(
           `Enrolment links for exercise "${DEFAULT_EXERCISE.id}" (one use each, valid ${Math.round(config.enrolmentTtlSeconds / 60)} min):`,
@@ -71,7 +71,7 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
       const stop = (signal: string) => {
         if (stopping) return;
         stopping = true;
-        running.relay.log.info({ signal }, 'stopping: no new items, flushing, closing consoles with 1001');
+        running.log.info({ signal }, 'stopping: no new items, flushing, closing consoles with 1001');
         running.close().then(
           () => process.exit(0),
           () => process.exit(1),

@@ -23,6 +23,10 @@ export interface RunningRelay {
   config: Config;
   relay: Relay;
   exercises: Exercises;
+  /** The parts the relay was composed of, for the CLI, the load generator and tests that reach beside it. */
+  store: Store;
+  key: RelayKey;
+  log: Logger;
   server: Server;
   /** Only on the very first start: the trainer secret, to show once. */
   newTrainerSecret: string | undefined;
@@ -57,10 +61,13 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = config.publicUrl || `http://${hostForUrl}:${port}`;
   const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins : defaultOrigins(url, config.host, port);
-  const exercises = new Exercises(relay, url);
+  const exercises = new Exercises({ relay, store, key, publicUrl: url });
   const app = createHttpApp({
     relay,
     exercises,
+    store,
+    key,
+    metrics,
     log,
     tokenTtlSeconds: config.tokenTtlSeconds,
     enrolmentTtlSeconds: config.enrolmentTtlSeconds,
@@ -91,5 +98,5 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
       await store.close();
       log.info('relay stopped');
     })());
-  return { url, port, config, relay, exercises, server, newTrainerSecret, createdDefault, close };
+  return { url, port, config, relay, exercises, store, key, log, server, newTrainerSecret, createdDefault, close };
 }

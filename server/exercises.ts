@@ -18,6 +18,8 @@ import { DEFAULT_STATIONS } from '../shared/stations.js';
 import type { Entry } from '../shared/entry.js';
 import { enrolmentLink, hashEnrolmentCode, newEnrolmentCode } from './enrolment-code.js';
 import type { Relay } from './relay.js';
+import type { RelayKey } from './relay-key.js';
+import type { Store } from './store/types.js';
 
 export const DEFAULT_EXERCISE: ExerciseDef = {
   id: 'dtl',
@@ -26,30 +28,46 @@ export const DEFAULT_EXERCISE: ExerciseDef = {
   stations: DEFAULT_STATIONS,
 };
 
+export interface ExercisesDeps {
+  /** Appends go through the relay core, so they share its commits, checks and fan-out. */
+  relay: Pick<Relay, 'append' | 'exercise' | 'checkpoint'>;
+  store: Store;
+  key: RelayKey;
+  /** The relay's URL as consoles reach it: enrolment links start with it. */
+  publicUrl: string;
+}
+
 export class Exercises {
-  constructor(
-    private readonly relay: Relay,
-    private readonly publicUrl: string,
-  ) {}
+  readonly #relay: ExercisesDeps['relay'];
+  readonly #store: Store;
+  readonly #key: RelayKey;
+  readonly #publicUrl: string;
+
+  constructor(deps: ExercisesDeps) {
+    this.#relay = deps.relay;
+    this.#store = deps.store;
+    this.#key = deps.key;
+    this.#publicUrl = deps.publicUrl;
+  }
 
   async create(input: unknown): Promise<ExerciseCreated> {
     const def = validate(exerciseDef, input, 'BAD_REQUEST');
-    const c = await this.relay.append({
+    const c = await this.#relay.append({
       exercise: def.id,
       kind: 'exercise-created',
       at: new Date().toISOString(),
-      data: { exercise: def, relayKid: this.relay.key.kid },
+      data: { exercise: def, relayKid: this.#key.kid },
     });
     return { def, idx: c.entry.idx };
   }
 
   async list(): Promise<ExerciseSummary[]> {
-    const all = await this.relay.store.listExercises();
+    const all = await this.#store.listExercises();
     return all.map((e) => ({ ...e.def, createdAt: e.createdAt, entries: e.head.idx + 1 }));
   }
 
   async issueCode(exercise: string, station: string, ttlSeconds: number): Promise<IssuedCode> {
-    const def = await this.relay.exercise(exercise);
+    const def = await this.#relay.exercise(exercise);
     if (otherStation(def, station) === undefined)
       throw new HotlineError('BAD_REQUEST', `Exercise ${exercise} has no station ${station}.`);
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 30 || ttlSeconds > 7 * 24 * 3600) {
@@ -58,14 +76,14 @@ export class Exercises {
     const code = newEnrolmentCode();
     const issuedAt = new Date();
     const expiresAt = new Date(issuedAt.getTime() + ttlSeconds * 1000).toISOString();
-    await this.relay.store.addEnrolmentCode({
+    await this.#store.addEnrolmentCode({
       codeHash: hashEnrolmentCode(code),
       exercise,
       station,
       issuedAt: issuedAt.toISOString(),
       expiresAt,
     });
-    return { exercise, station, code, link: enrolmentLink(this.publicUrl, code), expiresAt };
+    return { exercise, station, code, link: enrolmentLink(this.#publicUrl, code), expiresAt };
   }
 
   async enrol(body: Unchecked<EnrolRequest>): Promise<Enrolled> {
@@ -78,7 +96,7 @@ export class Exercises {
     const kid = await thumbprint(jwk);
     const codeHash = hashEnrolmentCode(body.code);
     const target = await this.#codeTarget(codeHash);
-    const c = await this.relay.append({
+    const c = await this.#relay.append({
       exercise: target.exercise,
       kind: 'key-enrolled',
       at: new Date().toISOString(),
@@ -86,25 +104,25 @@ export class Exercises {
       codeHash,
     });
     return {
-      exercise: await this.relay.exercise(target.exercise),
+      exercise: await this.#relay.exercise(target.exercise),
       station: target.station,
       kid,
       idx: c.entry.idx,
-      relay: { kid: this.relay.key.kid, publicJwk: this.relay.key.publicJwk },
+      relay: { kid: this.#key.kid, publicJwk: this.#key.publicJwk },
     };
   }
 
   async #codeTarget(codeHash: string): Promise<{ exercise: string; station: string }> {
-    const meta = await this.relay.store.findEnrolmentCode(codeHash);
+    const meta = await this.#store.findEnrolmentCode(codeHash);
     if (!meta) throw new HotlineError('ENROLMENT_CODE_INVALID');
     return meta;
   }
 
   async revoke(exercise: string, kid: string, reason: string): Promise<Revoked> {
-    const key = await this.relay.store.getKey(kid);
+    const key = await this.#store.getKey(kid);
     if (!key || key.exercise !== exercise)
       throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);
-    const c = await this.relay.append({
+    const c = await this.#relay.append({
       exercise,
       kind: 'key-revoked',
       at: new Date().toISOString(),
@@ -115,21 +133,21 @@ export class Exercises {
 
   /** The self-contained export: header, every entry, and a fresh checkpoint of the last one. */
   async *export(exercise: string): AsyncGenerator<string> {
-    const def = await this.relay.exercise(exercise);
-    const checkpoint = await this.relay.checkpoint(exercise);
+    const def = await this.#relay.exercise(exercise);
+    const checkpoint = await this.#relay.checkpoint(exercise);
     const header: ExportHeader = {
       format: EXPORT_FORMAT,
       v: 1,
       exportedAt: new Date().toISOString(),
       exercise: def,
-      relay: { kid: this.relay.key.kid, publicJwk: this.relay.key.publicJwk },
+      relay: { kid: this.#key.kid, publicJwk: this.#key.publicJwk },
     };
     const [first] = exportLines(header, [], '');
     yield `${first}\n`;
     // The checkpoint was signed first, so export exactly the entries it covers even if more arrive.
     const last = checkpoint?.idx ?? -1;
     for (let from = 0; from <= last;) {
-      const rows = await this.relay.store.read(exercise, from, Math.min(1000, last - from + 1));
+      const rows = await this.#store.read(exercise, from, Math.min(1000, last - from + 1));
       if (rows.length === 0) break;
       for (const r of rows) yield `${r.json}\n`;
       from = (rows[rows.length - 1]!.entry as Entry).idx + 1;

@@ -23,13 +23,19 @@ import type {
 } from '../shared/http-api.js';
 import { LIMITS } from '../shared/items.js';
 import type { Exercises } from './exercises.js';
+import type { Metrics } from './metrics.js';
 import type { Relay } from './relay.js';
+import type { RelayKey } from './relay-key.js';
 import { serveWeb } from './static.js';
+import type { Store } from './store/types.js';
 import { checkTrainerSecret } from './trainer-secret.js';
 
 export interface HttpDeps {
-  relay: Relay;
+  relay: Pick<Relay, 'checkReady' | 'exercise'>;
   exercises: Exercises;
+  store: Store;
+  key: RelayKey;
+  metrics: Metrics;
   log: Logger;
   tokenTtlSeconds: number;
   enrolmentTtlSeconds: number;
@@ -48,7 +54,7 @@ function fields<T>(req: Request): Unchecked<T> {
 }
 
 export function createHttpApp(deps: HttpDeps): express.Express {
-  const { relay, exercises, log } = deps;
+  const { relay, exercises, store, key, metrics, log } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -64,7 +70,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._-]{10,4096})$/.exec(header);
     if (!match) throw new HotlineError('UNAUTHORIZED');
-    await relay.key.verifyToken(match[1]!);
+    await key.verifyToken(match[1]!);
     next();
   };
 
@@ -77,17 +83,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ status: 'ready' } satisfies Readiness);
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(relay.metrics.registry.contentType).send(await relay.metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   app.get('/v1/relay', (_req, res) => {
-    res.json({ kid: relay.key.kid, publicJwk: relay.key.publicJwk } satisfies RelayInfo);
+    res.json({ kid: key.kid, publicJwk: key.publicJwk } satisfies RelayInfo);
   });
   app.post('/v1/auth/token', async (req, res) => {
     const secret = str(fields<TokenRequest>(req).secret, 'secret');
-    if (!(await checkTrainerSecret(relay.store, secret)))
+    if (!(await checkTrainerSecret(store, secret)))
       throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
-    res.json((await relay.key.signToken('trainer', deps.tokenTtlSeconds)) satisfies TrainerToken);
+    res.json((await key.signToken('trainer', deps.tokenTtlSeconds)) satisfies TrainerToken);
   });
   app.post('/v1/enrol', async (req, res) => {
     const enrolled = await exercises.enrol(fields<EnrolRequest>(req));
@@ -107,9 +113,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
   app.get('/v1/exercises/:id', trainer, async (req, res) => {
     const id = str(req.params['id'], 'id');
-    const rec = await relay.store.getExercise(id);
+    const rec = await store.getExercise(id);
     if (!rec) throw new HotlineError('NOT_FOUND', `No exercise ${id}.`);
-    res.json({ ...rec, keys: await relay.store.listKeys(id) } satisfies ExerciseDetail);
+    res.json({ ...rec, keys: await store.listKeys(id) } satisfies ExerciseDetail);
   });
   app.post('/v1/exercises/:id/enrolment-codes', trainer, async (req, res) => {
     const body = fields<IssueCodeRequest>(req);
@@ -146,7 +152,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = bodyParserError(err) ?? toHotlineError(err);
     if (e.code === 'INTERNAL') log.error({ err }, 'internal error');
-    relay.metrics.rejected.inc({ code: e.code });
+    metrics.rejected.inc({ code: e.code });
     if (res.headersSent) {
       res.end();
       return;

@@ -33,11 +33,10 @@ export interface RelayDeps {
 }
 
 export class Relay implements SessionHost {
-  /** For the HTTP adapter and the exercise service, which read and sign beside the core. */
-  readonly store: Store;
-  readonly key: RelayKey;
-  readonly metrics: Metrics;
-  readonly log: Logger;
+  readonly #store: Store;
+  readonly #key: RelayKey;
+  readonly #metrics: Metrics;
+  readonly #log: Logger;
   readonly #now: () => number;
   readonly #helloTimeoutMs: number;
   readonly #committer: Committer;
@@ -50,10 +49,10 @@ export class Relay implements SessionHost {
 
   constructor(deps: RelayDeps) {
     const { store, key, metrics, log, now, options } = deps;
-    this.store = store;
-    this.key = key;
-    this.metrics = metrics;
-    this.log = log;
+    this.#store = store;
+    this.#key = key;
+    this.#metrics = metrics;
+    this.#log = log;
     this.#now = now;
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.#committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, {
@@ -76,9 +75,9 @@ export class Relay implements SessionHost {
   async checkReady(): Promise<boolean> {
     if (this.#closing) return false;
     try {
-      await this.store.probe();
+      await this.#store.probe();
     } catch (err) {
-      this.log.warn({ err }, 'readiness probe failed: the store cannot commit');
+      this.#log.warn({ err }, 'readiness probe failed: the store cannot commit');
       return false;
     }
     this.#committer.recovered();
@@ -88,9 +87,9 @@ export class Relay implements SessionHost {
   connect(transport: Transport): ConsoleSession {
     const session = new ConsoleSession(transport, {
       host: this,
-      relayKid: this.key.kid,
-      metrics: this.metrics,
-      log: this.log,
+      relayKid: this.#key.kid,
+      metrics: this.#metrics,
+      log: this.#log,
       now: this.#now,
       helloTimeoutMs: this.#helloTimeoutMs,
     });
@@ -108,7 +107,7 @@ export class Relay implements SessionHost {
   }
 
   async authorizeObserver(token: string, exercise: string): Promise<void> {
-    await this.key.verifyToken(token);
+    await this.#key.verifyToken(token);
     await this.exercise(exercise);
   }
 
@@ -129,7 +128,7 @@ export class Relay implements SessionHost {
       return encodeFrame({ type: 'accepted', id: item.id, seq: item.seq, idx, hash, at, checkpoint: checkpoint.jws });
     } catch (err) {
       if (err instanceof HotlineError && err.code === 'SEQ_CONFLICT') {
-        this.log.warn(
+        this.#log.warn(
           { kid: item.kid, seq: item.seq, exercise: req.exercise },
           'seq conflict: same key and seq, different payload',
         );
@@ -158,7 +157,7 @@ export class Relay implements SessionHost {
     for (const c of fresh) {
       const exercise = c.exercise;
       this.#fanout.publish(exercise, c.entry.idx, c.json);
-      this.metrics.accepted.inc({ kind: c.entry.kind });
+      this.#metrics.accepted.inc({ kind: c.entry.kind });
       last.set(exercise, c);
       if (c.entry.kind === 'key-revoked') this.#revoked((c.entry.data as { kid: string }).kid, c.entry.idx);
     }
@@ -175,9 +174,9 @@ export class Relay implements SessionHost {
     const def = await this.exercise(session.exercise);
     const peer = otherStation(def, session.station)!;
     const [head, checkpoint, nextSeq] = await Promise.all([
-      this.store.head(session.exercise),
+      this.#store.head(session.exercise),
       this.checkpoint(session.exercise),
-      this.store.nextSeq(session.kid),
+      this.#store.nextSeq(session.kid),
     ]);
     if (session.closed) return;
     this.#presence.join(session);
@@ -191,8 +190,8 @@ export class Relay implements SessionHost {
       checkpoint: checkpoint?.jws ?? null,
       nextSeq,
     });
-    this.metrics.sockets.inc({ state: 'open' });
-    this.log.info(
+    this.#metrics.sockets.inc({ state: 'open' });
+    this.#log.info(
       { exercise: session.exercise, station: session.station, kid: session.kid, since },
       'console connected',
     );
@@ -203,7 +202,7 @@ export class Relay implements SessionHost {
   async observe(session: ConsoleSession, since: number): Promise<void> {
     const def = await this.exercise(session.exercise);
     const [head, checkpoint] = await Promise.all([
-      this.store.head(session.exercise),
+      this.#store.head(session.exercise),
       this.checkpoint(session.exercise),
     ]);
     if (session.closed) return;
@@ -218,8 +217,11 @@ export class Relay implements SessionHost {
     this.#sessions.delete(session);
     this.#fanout.unsubscribe(session);
     if (this.#presence.leave(session)) {
-      this.metrics.sockets.dec({ state: 'open' });
-      this.log.info({ exercise: session.exercise, station: session.station, kid: session.kid }, 'console disconnected');
+      this.#metrics.sockets.dec({ state: 'open' });
+      this.#log.info(
+        { exercise: session.exercise, station: session.station, kid: session.kid },
+        'console disconnected',
+      );
     }
   }
 

@@ -61,7 +61,7 @@ export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = 
         let secret = running.newTrainerSecret;
         if (!secret) {
           const { resetTrainerSecret } = await import('../../server/trainer-secret.js');
-          secret = await resetTrainerSecret(running.relay.store);
+          secret = await resetTrainerSecret(running.store);
         }
         trainer = new TrainerApi(running.url, { secret });
       }

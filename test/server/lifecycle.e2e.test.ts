@@ -56,7 +56,7 @@ describe('relay lifecycle, health and failure', () => {
 
   it('fails closed when the store cannot commit: STORE_UNAVAILABLE, not ready, nothing accepted, then recovers', async () => {
     relay = await startTestRelay();
-    const store = relay.relay.store;
+    const store = relay.store;
     const bj = await enrolClient(relay, 'beijing');
     clients.push(bj);
     bj.start();

@@ -399,7 +399,7 @@ describe('rejections on a live relay', () => {
       const before = await head();
       const c = await connect();
       // A valid item, refused only because the connection has not proven its key yet.
-      const seq = await relay.relay.store.nextSeq(bj.kid);
+      const seq = await relay.store.nextSeq(bj.kid);
       c.send({
         type: 'submit',
         jws: await bj.sign(message({ exercise: 'dtl', from: 'beijing', to: 'washington', seq })),
@@ -496,7 +496,7 @@ describe('rejections on a live relay', () => {
     it('refuses an expired code with ENROLMENT_CODE_EXPIRED', async () => {
       const code = newEnrolmentCode();
       const now = Date.now();
-      await relay.relay.store.addEnrolmentCode({
+      await relay.store.addEnrolmentCode({
         codeHash: hashEnrolmentCode(code),
         exercise: 'dtl',
         station: 'beijing',
@@ -528,7 +528,7 @@ describe('rejections on a live relay', () => {
           undefined,
           'not-a-token',
           `${token.slice(0, -4)}AAAA`,
-          (await relay.relay.key.signToken('trainer', -60)).token,
+          (await relay.key.signToken('trainer', -60)).token,
           (await foreign.signToken('trainer', 600)).token,
         ];
         for (const t of tokens) {

@@ -32,7 +32,7 @@ async function submitMessage(c: Connected, key: TestKey, seq: number, to: string
 
 describe('handshake', () => {
   it('sends a challenge, then answers a signed hello with presence and welcome', async () => {
-    const { relay, key } = await start();
+    const { store, key } = await start();
     const bj = await core!.enrol('beijing');
     const c = await core!.connect();
     expect(c.challenge.relayKid).toBe(key.kid);
@@ -42,7 +42,7 @@ describe('handshake', () => {
     // The first device of a station announces it, to itself included, before its welcome.
     expect(await c.transport.next()).toEqual({ type: 'presence', station: 'beijing', online: true });
     const welcome = await c.transport.nextOf('welcome');
-    const head = await relay.store.head('dtl');
+    const head = await store.head('dtl');
     expect(welcome).toMatchObject({
       exercise: 'dtl',
       station: 'beijing',

@@ -45,7 +45,7 @@ describe('a console that stops reading', () => {
     socket.resume();
     const closed = await stalled.waitForClose(10_000);
     expect(closed.code).toBe(4429);
-    const head = await relay.relay.store.head('dtl');
+    const head = await relay.store.head('dtl');
     expect(head?.idx).toBeGreaterThanOrEqual(sent.length);
   });
 });
