@@ -47,6 +47,10 @@ async function main(): Promise<void> {
       logPretty: false,
       printLinks: false,
       logLevel: 'warn',
+      // Every bench console connects from 127.0.0.1, hundreds at once: the per-address and pending-hello
+      // caps, made for hostile clients, would refuse the load generator itself.
+      maxSocketsPerAddress: 0,
+      maxPendingHellos: 0,
     });
     const running = await startRelay(config, undefined, storeKind === 'volatile' ? new MemoryStore() : undefined);
     const secret = running.newTrainerSecret ?? (await resetTrainerSecret(running.store));

@@ -3,6 +3,8 @@
 // Ed25519 is deterministic), so the relay sees exactly what a console signing with jose would send.
 // test/bench/signer.test.ts proves it.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { fromBase64url, fromUtf8 } from '../shared/encoding.js';
+import { HotlineError } from '../shared/errors.js';
 import { ALG, thumbprint } from '../shared/jws.js';
 import type { PublicJwk, Typ } from '../shared/items.js';
 
@@ -65,17 +67,20 @@ export class JwsSigner {
   }
 }
 
-/** Verifies a compact JWS's Ed25519 signature with node:crypto (the inline check of a bench console). */
+/** Verifies a compact JWS's Ed25519 signature with node:crypto (the inline check of a bench console).
+ * The signature is decoded strictly, as the relay and the consoles do: a second spelling fails. */
 export function verifyCompact(jws: string, publicKey: KeyObject): boolean {
   const dot = jws.lastIndexOf('.');
   if (dot < 0) return false;
-  const signature = Buffer.from(jws.slice(dot + 1), 'base64url');
-  return verify(null, Buffer.from(jws.slice(0, dot), 'ascii'), publicKey, signature);
+  const signature = fromBase64url(jws.slice(dot + 1));
+  return signature !== null && verify(null, Buffer.from(jws.slice(0, dot), 'ascii'), publicKey, signature);
 }
 
-/** The payload of a compact JWS, decoded without verification (the bench reads ids and refs this way). */
+/** The payload of a compact JWS, decoded strictly without verification (the bench reads ids and refs this way). */
 export function decodePayload<T>(jws: string): T {
   const first = jws.indexOf('.');
   const second = jws.indexOf('.', first + 1);
-  return JSON.parse(Buffer.from(jws.slice(first + 1, second), 'base64url').toString('utf8')) as T;
+  const bytes = fromBase64url(jws.slice(first + 1, second));
+  if (!bytes) throw new HotlineError('BAD_JWS', 'The payload is not canonical base64url.');
+  return JSON.parse(fromUtf8(bytes)) as T;
 }

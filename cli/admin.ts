@@ -1,7 +1,6 @@
 // Trainer commands over the HTTP API: exercises, enrolment codes, revocation, export; and the offline
 // trainer-secret reset on a data directory.
 import { createWriteStream } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { EXERCISE_MARKING } from '../shared/classification.js';
 import { exerciseDef } from '../shared/items.js';
@@ -9,7 +8,8 @@ import { DEFAULT_STATIONS } from '../shared/stations.js';
 import { validate } from '../shared/protocol.js';
 import { loadConfig } from '../server/config.js';
 import { openSqliteStore } from '../server/store/sqlite.js';
-import { resetTrainerSecret } from '../server/trainer-secret.js';
+import { dataFilePath } from '../server/store/sqlite-check.js';
+import { resetTrainerSecret, trainerSecretShown } from '../server/trainer-secret.js';
 import { color, diag, out, progress } from './terminal.js';
 import { trainerApi, type TrainerOptions } from './trainer-login.js';
 
@@ -19,10 +19,20 @@ const withApi = (cmd: Command) =>
     .option('--secret-file <file>', 'file holding the trainer secret (default: HOTLINE_TRAINER_SECRET)');
 
 export function registerAdmin(program: Command): void {
-  const exercise = program.command('exercise').description('create and list exercises (trainer)');
+  const exercise = program
+    .command('exercise')
+    .description('create and list exercises (trainer)')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ hotline exercise list\n  $ hotline exercise create tabletop-3 --title "Tabletop 3"`,
+    );
   withApi(exercise.command('list'))
     .description('list exercises')
     .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ HOTLINE_TRAINER_SECRET=hts_... hotline exercise list --url https://hotline.example`,
+    )
     .action(async (o: TrainerOptions & { json?: boolean }) => {
       const exercises = await trainerApi(o).listExercises();
       if (o.json) return out(JSON.stringify(exercises, null, 2));
@@ -77,6 +87,13 @@ export function registerAdmin(program: Command): void {
     .description('revoke a console key (trainer); it is recorded in the log')
     .option('-e, --exercise <id>', 'exercise', 'dtl')
     .option('--reason <text>', 'reason recorded in the log', 'revoked by trainer')
+    .addHelpText(
+      'after',
+      `\nThe kid is printed by \`hotline enrol\`. Revoking a key twice is refused with KEY_ALREADY_REVOKED (exit 1), naming the entry of the first revocation.
+
+Example:
+  $ HOTLINE_TRAINER_SECRET=hts_... hotline revoke 7FK_YJyHvyD9Ps9BnCtBOu9ZXLJhjckZrca41F8J1N0 --reason "device lost"`,
+    )
     .action(async (kid: string, o: TrainerOptions & { exercise: string; reason: string }) => {
       const r = await trainerApi(o).revoke(o.exercise, kid, o.reason);
       out(`revoked ${kid} at entry ${r.idx}`);
@@ -108,12 +125,23 @@ export function registerAdmin(program: Command): void {
     .command('trainer-secret')
     .description('make a new trainer secret for a data directory (the old one stops working)')
     .option('-d, --data <dir>', 'data directory')
+    .addHelpText(
+      'after',
+      `\nRun it on the relay's machine, as the user that runs the relay. The old secret stops working.
+
+Example:
+  $ hotline trainer-secret --data /var/lib/hotline > secret.txt && chmod 600 secret.txt`,
+    )
     .action(async (o: { data?: string }) => {
-      const config = loadConfig(o.data === undefined ? {} : { dataDir: o.data });
-      const store = openSqliteStore(path.join(config.dataDir, 'hotline.db'));
-      const secret = await resetTrainerSecret(store);
-      await store.close();
-      diag(color.yellow('New trainer secret (shown once):'));
-      out(secret);
+      const config = loadConfig(o.data === undefined ? {} : { dataDir: o.data }, process.env, { dataDir: '--data' });
+      const store = openSqliteStore(dataFilePath(config.dataDir));
+      try {
+        const secret = await resetTrainerSecret(store);
+        diag(color.yellow('New trainer secret (shown once):'));
+        out(secret);
+        await trainerSecretShown(store);
+      } finally {
+        await store.close();
+      }
     });
 }

@@ -1,7 +1,9 @@
 // Opens a terminal console's client: enrols with a link or code when given one, otherwise reopens the
-// state file of an earlier enrolment. The private key stays in that file (mode 0600).
+// state file of an earlier enrolment. The private key stays in that file (mode 0600), which one process
+// at a time may hold (FILE.lock).
 import { existsSync, readdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { HotlineClient } from '../client/client.js';
 import { codeFromLink, enrol } from '../client/identity.js';
@@ -18,6 +20,7 @@ export interface ConsoleOptions {
   url?: string;
   operator?: string;
   state?: string;
+  station?: string;
 }
 
 export const withConsoleOptions = (cmd: Command) =>
@@ -29,21 +32,79 @@ export const withConsoleOptions = (cmd: Command) =>
     .option('--code <code>', 'enrolment code, with --url (enrols this console)')
     .option('-u, --url <url>', 'relay URL for --code (default HOTLINE_URL or http://127.0.0.1:8080)')
     .option('--operator <name>', 'operator name recorded at enrolment (default: your user name)')
-    .option('--state <file>', 'console state file (default: hotline-<station>.json here)');
+    .option('--state <file>', 'console state file (default: hotline-<station>.json here)')
+    .option('--station <id>', 'reopen hotline-<id>.json here, when several consoles were enrolled in this folder');
 
-function findState(): string {
-  const files = readdirSync('.').filter((f) => /^hotline-[a-z0-9-]+\.json$/.test(f));
+const STATE_FILE = /^hotline-([a-z0-9-]+)\.json$/;
+
+/** Refuses options that would be silently ignored, before anything is opened or written. */
+export function checkConsoleOptions(o: ConsoleOptions): void {
+  const enrolling = Boolean(o.link || o.code);
+  if (o.url && !o.code)
+    throw new HotlineError(
+      'BAD_REQUEST',
+      o.link
+        ? '--url goes with --code; a link carries its relay URL.'
+        : '--url goes with --code; an enrolled console uses the relay URL saved in its state file.',
+    );
+  if (o.station && (o.state || enrolling))
+    throw new HotlineError(
+      'BAD_REQUEST',
+      '--station picks a state file to reopen: not with --state, --link or --code.',
+    );
+}
+
+async function ask(files: string[]): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    files.forEach((f, i) => diag(`  ${i + 1}) ${f}`));
+    for (let tries = 0; tries < 3; tries++) {
+      const answer = (await rl.question(`Open which console? [1-${files.length}] `)).trim();
+      const chosen = files[Number(answer) - 1] ?? files.find((f) => STATE_FILE.exec(f)?.[1] === answer);
+      if (chosen) return chosen;
+    }
+  } finally {
+    rl.close();
+  }
+  throw new HotlineError('BAD_REQUEST', 'No console chosen.');
+}
+
+async function findState(station: string | undefined): Promise<string> {
+  const files = readdirSync('.')
+    .filter((f) => STATE_FILE.test(f))
+    .sort();
+  if (station !== undefined) {
+    const file = `hotline-${station}.json`;
+    if (files.includes(file)) return file;
+    throw new HotlineError(
+      'NOT_FOUND',
+      `No console of station ${station} here (${files.length > 0 ? `found ${files.join(', ')}` : 'none enrolled'}).`,
+    );
+  }
   if (files.length === 1) return files[0]!;
   if (files.length === 0)
     throw new HotlineError('NOT_FOUND', 'Not enrolled: pass --link <enrolment link> (or --state FILE).');
+  if (process.stdin.isTTY && process.stderr.isTTY) return ask(files);
+  const stations = files.map((f) => STATE_FILE.exec(f)![1]!);
   throw new HotlineError(
     'BAD_REQUEST',
-    `Several console state files here (${files.join(', ')}): pick one with --state.`,
+    `Several consoles are enrolled here (${files.join(', ')}): pick one with ${stations.map((s) => `--station ${s}`).join(' or ')} (or --state FILE).`,
   );
 }
 
+async function reopen(stateFile: string): Promise<HotlineClient> {
+  const storage = new FileStorage(stateFile);
+  const lock = storage.lock();
+  try {
+    return await HotlineClient.open({ storage, socket: nodeSocket() });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
 export async function openConsole(o: ConsoleOptions): Promise<{ client: HotlineClient; stateFile: string }> {
-  const socket = nodeSocket();
+  checkConsoleOptions(o);
   if (o.link || o.code) {
     const target = o.link ? codeFromLink(o.link) : { url: o.url ?? clientEnv().url ?? DEFAULT_URL, code: o.code! };
     if (o.state && existsSync(o.state))
@@ -52,13 +113,12 @@ export async function openConsole(o: ConsoleOptions): Promise<{ client: HotlineC
     const stateFile = o.state ?? `hotline-${identity.station}.json`;
     if (existsSync(stateFile))
       throw new HotlineError('BAD_REQUEST', `${stateFile} already exists; pass --state for this console.`);
-    const storage = new FileStorage(stateFile);
-    await storage.save({ identity, nextSeq: 0, outbox: [], checkpoint: null });
+    await new FileStorage(stateFile).save({ identity, nextSeq: 0, outbox: [], checkpoint: null });
     diag(`enrolled as ${identity.station} (key ${identity.kid}); state in ${stateFile}`);
-    return { client: await HotlineClient.open({ storage, socket }), stateFile };
+    return { client: await reopen(stateFile), stateFile };
   }
-  const stateFile = o.state ?? findState();
+  const stateFile = o.state ?? (await findState(o.station));
   if (!existsSync(stateFile))
     throw new HotlineError('NOT_FOUND', `No console state at ${stateFile}: enrol first with --link.`);
-  return { client: await HotlineClient.open({ storage: new FileStorage(stateFile), socket }), stateFile };
+  return { client: await reopen(stateFile), stateFile };
 }

@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import type { HotlineClient } from '../client/client.js';
 import { latestState, type MessageView } from '../client/conversation.js';
 import { markingText } from '../shared/classification.js';
+import type { HotlineError } from '../shared/errors.js';
 import { dtg, zuluTime } from '../shared/dtg.js';
 import type { Precedence } from '../shared/items.js';
-import { ackDueAt, interrupts, isPrecedence } from '../shared/precedence.js';
+import { ackDueOf, interrupts, isPrecedence } from '../shared/precedence.js';
 import { stationName } from '../shared/stations.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
-import { color, out } from './terminal.js';
+import { color, exitCodeFor, out } from './terminal.js';
 
 const HELP = `Type a line and press Enter to send it (ROUTINE).
   /flash TEXT  /immediate TEXT  /priority TEXT  /routine TEXT   send with that precedence
@@ -47,7 +48,7 @@ export function registerConsole(program: Command): void {
     .description('interactive terminal console for one station')
     .addHelpText(
       'after',
-      `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console --state hotline-washington.json`,
+      `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console                      # reopens the console enrolled in this folder\n  $ hotline console --station washington # when several were enrolled here (in a terminal, it asks)\n  $ hotline console --state hotline-washington.json`,
     )
     .action(async (o: ConsoleOptions) => {
       const { client } = await openConsole(o);
@@ -79,7 +80,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
     shown.set(v.id, state);
     if (before === undefined) {
       out(renderMessage(number(v.id), v));
-      const due = v.direction === 'in' ? ackDueAt(v.precedence, Date.parse(v.states.accepted ?? v.sentAt)) : undefined;
+      const due = v.direction === 'in' ? ackDueOf(v) : undefined;
       if (due !== undefined) {
         const alert = interrupts(v.precedence) ? '\u0007!!! ' : '';
         out(
@@ -110,7 +111,11 @@ async function runConsole(client: HotlineClient): Promise<void> {
   client.on('alarm', (a) =>
     out(color.red(`!!! ALARM ${a.code}${a.idx === undefined ? '' : ` at entry ${a.idx}`}: ${a.message}`)),
   );
-  client.on('fatal', (e) => out(color.red(`!!! ${e.code}: ${e.message} — this console cannot reconnect.`)));
+  let dead: HotlineError | undefined;
+  client.on('fatal', (e) => {
+    dead = e;
+    out(color.red(`!!! ${e.code}: ${e.message} — this console cannot reconnect. /list and /quit still work.`));
+  });
   client.start();
 
   const rl = createInterface({ input: process.stdin, terminal: Boolean(process.stdin.isTTY) });
@@ -150,8 +155,9 @@ async function runConsole(client: HotlineClient): Promise<void> {
       if (!line) return;
       try {
         const m = /^\/(\w+)\s*(.*)$/.exec(line);
-        if (!m) return await send('ROUTINE', line);
+        if (!m) return dead ? refuse(dead) : await send('ROUTINE', line);
         const [, cmd = '', arg = ''] = m;
+        if (dead && !READ_ONLY.has(cmd)) return refuse(dead);
         const prec = cmd.toUpperCase();
         if (isPrecedence(prec)) return await send(prec, arg);
         if (cmd === 'quit') return rl.close();
@@ -170,4 +176,14 @@ async function runConsole(client: HotlineClient): Promise<void> {
   while (client.outbox.items.length > 0 && client.link.state === 'open' && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
   await client.stop();
+  if (dead) process.exitCode = exitCodeFor(dead);
+}
+
+/** What a console whose link ended for good still does: nothing that would sign and queue an item. */
+const READ_ONLY = new Set(['help', 'list', 'status', 'quit']);
+
+function refuse(err: HotlineError): void {
+  const why =
+    err.code === 'KEY_REVOKED' ? "this console's key was revoked" : `this console cannot connect (${err.code})`;
+  out(color.red(`refused: ${why}; nothing typed here can be sent. Ask the trainer for a new enrolment link.`));
 }

@@ -7,7 +7,7 @@ import { registerBench } from './bench.js';
 import { registerConsole } from './console.js';
 import { registerScripted } from './scripted.js';
 import { registerServe } from './serve.js';
-import { diag, EXIT } from './terminal.js';
+import { diag, EXIT, exitCodeFor } from './terminal.js';
 import { registerVerify } from './verify.js';
 
 const program = new Command('hotline')
@@ -31,13 +31,6 @@ registerScripted(program);
 registerAdmin(program);
 registerVerify(program);
 registerBench(program);
-
-function exitCodeFor(err: HotlineError): number {
-  if (err.code === 'RELAY_UNREACHABLE') return EXIT.unreachable;
-  if (err.code === 'UNAUTHORIZED' || err.code.startsWith('ENROLMENT_CODE')) return EXIT.unauthorized;
-  if (err.code === 'BAD_REQUEST') return EXIT.usage;
-  return EXIT.failure;
-}
 
 try {
   await program.parseAsync(process.argv);

@@ -6,22 +6,24 @@ import { latestState, type MessageState, type MessageView } from '../client/conv
 import { HotlineError } from '../shared/errors.js';
 import { PRECEDENCES } from '../shared/items.js';
 import { isPrecedence } from '../shared/precedence.js';
-import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
+import { checkConsoleOptions, openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
+import { fatal, untilLive, within } from './console-live.js';
 import { renderMessage } from './console.js';
 import { diag, EXIT, out } from './terminal.js';
 
 const ORDER: MessageState[] = ['queued', 'accepted', 'delivered', 'acknowledged'];
+const WAITS = ['accepted', 'delivered', 'acknowledged'] as const;
 
 function reached(v: MessageView, want: MessageState): boolean {
   return v.rejected !== undefined || ORDER.indexOf(latestState(v)) >= ORDER.indexOf(want);
 }
 
-function timeout<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const fail = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HotlineError('INTERNAL', `timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([work, fail]).finally(() => clearTimeout(timer));
+/** A positive whole number of milliseconds (or a count), or BAD_REQUEST naming the option. */
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new HotlineError('BAD_REQUEST', `${flag} takes a positive whole number, not "${value}".`);
+  return n;
 }
 
 export function registerScripted(program: Command): void {
@@ -56,26 +58,34 @@ export function registerScripted(program: Command): void {
     .action(
       async (
         body: string[],
-        o: ConsoleOptions & { precedence: string; subject?: string; wait: MessageState; timeout: string },
+        o: ConsoleOptions & { precedence: string; subject?: string; wait: string; timeout: string },
       ) => {
+        // Every option is checked before the state file is opened: nothing may be queued for a typo.
         const precedence = o.precedence.toUpperCase();
         if (!isPrecedence(precedence))
-          throw new HotlineError('BAD_REQUEST', `precedence must be one of ${PRECEDENCES.join(', ')}`);
+          throw new HotlineError(
+            'BAD_REQUEST',
+            `--precedence takes one of ${PRECEDENCES.join(', ')}, not "${o.precedence}".`,
+          );
+        const wait = WAITS.find((w) => w === o.wait);
+        if (!wait) throw new HotlineError('BAD_REQUEST', `--wait takes one of ${WAITS.join(', ')}, not "${o.wait}".`);
+        const ms = positive('--timeout', o.timeout);
+        checkConsoleOptions(o);
         const { client } = await openConsole(o);
-        client.start();
         try {
-          await timeout(Number(o.timeout), 'the relay', client.once('caughtUp'));
+          await untilLive(client, ms);
           const view = await client.send({
             precedence,
             body: body.join(' '),
             ...(o.subject ? { subject: o.subject } : {}),
           });
-          const done = reached(view, o.wait)
+          const done = reached(view, wait)
             ? view
-            : await timeout(
-                Number(o.timeout),
-                o.wait,
-                client.once('message', (v) => v.id === view.id && reached(v, o.wait)),
+            : await within(
+                client,
+                ms,
+                wait,
+                client.once('message', (v) => v.id === view.id && reached(v, wait)),
               );
           out(
             JSON.stringify({
@@ -101,6 +111,9 @@ export function registerScripted(program: Command): void {
     .option('-t, --timeout <ms>', 'exit after this long (exit code 1 if --count was not reached)')
     .addHelpText('after', `\nExample:\n  $ hotline listen --state wa.json --ack --json --count 1`)
     .action(async (o: ConsoleOptions & { ack?: boolean; json?: boolean; count?: string; timeout?: string }) => {
+      if (o.count !== undefined) positive('--count', o.count);
+      if (o.timeout !== undefined) positive('--timeout', o.timeout);
+      checkConsoleOptions(o);
       const { client } = await openConsole(o);
       await listen(client, o);
     });
@@ -114,7 +127,8 @@ async function listen(
   let seen = 0;
   const printed = new Set<string>();
   const want = o.count === undefined ? Infinity : Number(o.count);
-  await new Promise<void>((resolve) => {
+  const dead = fatal(client);
+  const listening = new Promise<void>((resolve) => {
     const finish = () => resolve();
     if (o.timeout) setTimeout(finish, Number(o.timeout)).unref();
     client.on('caughtUp', () => {
@@ -139,6 +153,12 @@ async function listen(
     });
     client.start();
   });
-  await client.stop();
+  try {
+    // A revoked key ends the listener with its code instead of waiting forever.
+    await Promise.race([listening, dead.failed]);
+  } finally {
+    dead.off();
+    await client.stop();
+  }
   if (seen < want && want !== Infinity) process.exitCode = EXIT.failure;
 }

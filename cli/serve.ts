@@ -1,10 +1,25 @@
 // `hotline serve`: the relay. First start makes the data directory, relay key, trainer secret and the
 // default exercise; every start prints fresh one-time enrolment links for the default exercise.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { HotlineError } from '../shared/errors.js';
 import { startRelay } from '../server/app.js';
 import { loadConfig, type Config } from '../server/config.js';
 import { DEFAULT_EXERCISE } from '../server/exercises.js';
-import { color, out } from './terminal.js';
+import { checkDataFile, dataFilePath } from '../server/store/sqlite-check.js';
+import { trainerSecretShown } from '../server/trainer-secret.js';
+import { color, diag, EXIT, out } from './terminal.js';
+
+/** The flag behind each option this command sets, so configuration errors name what the user typed. */
+const FLAGS: Partial<Record<keyof Config, string>> = {
+  dataDir: '--data',
+  host: '--host',
+  port: '--port',
+  publicUrl: '--public-url',
+  allowedOrigins: '--origin',
+  printLinks: '--no-links',
+  logLevel: '--log-level',
+};
 
 interface ServeOptions {
   data?: string;
@@ -14,6 +29,16 @@ interface ServeOptions {
   origin?: string[];
   links?: boolean;
   logLevel?: string;
+  check?: string;
+}
+
+/** A damaged data file stops the start with its own exit code (docs/operations.md, "A corrupt data file"). */
+function refuseCorrupt(err: unknown): never {
+  if (err instanceof HotlineError && err.code === 'STORE_CORRUPT') {
+    diag(`hotline: STORE_CORRUPT: ${err.message}`);
+    process.exit(EXIT.storeCorrupt);
+  }
+  throw err;
 }
 
 export function registerServe(program: Command): void {
@@ -27,6 +52,7 @@ export function registerServe(program: Command): void {
     .option('--origin <origin...>', 'origins allowed to open console WebSockets')
     .option('--no-links', 'do not print enrolment links at start')
     .option('--log-level <level>', 'pino level: trace, debug, info, warn, error, silent')
+    .option('--check <level>', 'integrity check of the data file before start: full (PRAGMA integrity_check)')
     .addHelpText(
       'after',
       `
@@ -47,13 +73,27 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
       if (o.origin !== undefined) overrides.allowedOrigins = o.origin;
       if (o.links === false) overrides.printLinks = false;
       if (o.logLevel !== undefined) overrides.logLevel = o.logLevel;
-      const config = loadConfig(overrides);
-      const running = await startRelay(config);
+      const config = loadConfig(overrides, process.env, FLAGS);
+      if (o.check !== undefined && o.check !== 'full')
+        throw new HotlineError('BAD_REQUEST', `--check takes "full", not "${o.check}".`);
+      const file = dataFilePath(config.dataDir);
+      if (o.check === 'full' && existsSync(file)) {
+        const started = performance.now();
+        try {
+          checkDataFile(file, 'full');
+        } catch (err) {
+          refuseCorrupt(err);
+        }
+        diag(`integrity_check of ${file}: ok (${Math.round(performance.now() - started)} ms)`);
+      }
+      const running = await startRelay(config).catch(refuseCorrupt);
       out(color.bold(`Hotline relay on ${running.url}  (data: ${config.dataDir})`));
       if (running.newTrainerSecret) {
         out('');
         out(color.yellow('Trainer secret (shown once; stored only as a hash):'));
         out(`  ${running.newTrainerSecret}`);
+        // Printed (stdout to a pipe or terminal is written synchronously): later starts keep this secret.
+        await trainerSecretShown(running.store);
       }
       if (config.printLinks && (await running.store.getExercise(DEFAULT_EXERCISE.id))) {
         out('');

@@ -1,3 +1,4 @@
+import type { HotlineError } from '../shared/errors.js';
 import { clientEnv } from '../server/config.js';
 
 // Terminal output for the CLI: data on stdout, diagnostics on stderr, colour and progress only on a TTY.
@@ -10,7 +11,21 @@ export const EXIT = {
   verifyFailed: 5,
   /** `hotline bench`: a --max-p99 or --min-rate threshold was missed (the run itself was correct). */
   thresholdMissed: 6,
+  /** `hotline serve`: the data file failed its integrity check (STORE_CORRUPT); the relay did not start. */
+  storeCorrupt: 7,
+  /** A console's state file is open in another live process (CONSOLE_IN_USE). */
+  consoleInUse: 8,
 } as const;
+
+/** The exit code for a Hotline error (the mapping in docs/errors.md, "CLI exit codes"). */
+export function exitCodeFor(err: HotlineError): number {
+  if (err.code === 'RELAY_UNREACHABLE') return EXIT.unreachable;
+  if (err.code === 'CONSOLE_IN_USE') return EXIT.consoleInUse;
+  if (['UNAUTHORIZED', 'KEY_REVOKED', 'UNKNOWN_KEY'].includes(err.code) || err.code.startsWith('ENROLMENT_CODE'))
+    return EXIT.unauthorized;
+  if (err.code === 'BAD_REQUEST') return EXIT.usage;
+  return EXIT.failure;
+}
 
 const tty = Boolean(process.stdout.isTTY) && !clientEnv().noColor;
 

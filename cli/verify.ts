@@ -1,7 +1,7 @@
 // `hotline verify FILE`: proves an exported log offline and names the first fault precisely.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { verifyExport } from '../shared/export.js';
+import { verifyExportBytes } from '../shared/export.js';
 import { color, diag, EXIT, out, progress } from './terminal.js';
 
 export function registerVerify(program: Command): void {
@@ -22,9 +22,10 @@ Examples:
   $ hotline verify dtl.jsonl --checkpoint "$(jq -r .checkpoint hotline-beijing.json)"`,
     )
     .action(async (file: string, o: { checkpoint?: string[]; json?: boolean }) => {
-      const text = readFileSync(file, 'utf8');
+      // Bytes, not text: the verifier refuses invalid UTF-8 rather than reading it as U+FFFD.
+      const bytes = new Uint8Array(readFileSync(file));
       const bar = progress('verify');
-      const report = await verifyExport(text, {
+      const report = await verifyExportBytes(bytes, {
         checkpoints: o.checkpoint ?? [],
         onProgress: (d, t) => bar.update(d, t),
       });

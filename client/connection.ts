@@ -49,6 +49,7 @@ export class Connection extends Emitter<{
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pinger: ReturnType<typeof setInterval> | undefined;
+  #handshake: ReturnType<typeof setTimeout> | undefined;
   #stopped = true;
   #link: LinkState = { state: 'offline' };
   #pingSeq = 0;
@@ -58,6 +59,9 @@ export class Connection extends Emitter<{
     private readonly factory: SocketFactory,
     private readonly backoff: BackoffOptions = { baseMs: 250, maxMs: 15_000 },
     private readonly pingMs = 10_000,
+    /** A socket not established by then is dropped and the link tries again: a relay (or a proxy) may
+     * accept the TCP connection and never answer, and nothing else would ever end the wait. */
+    private readonly handshakeMs = 15_000,
   ) {
     super();
   }
@@ -85,6 +89,7 @@ export class Connection extends Emitter<{
 
   /** The handshake completed: reset the backoff and start measuring RTT. */
   established(): void {
+    clearTimeout(this.#handshake);
     this.#attempt = 0;
     this.#setLink({ state: 'open' });
     clearInterval(this.#pinger);
@@ -101,6 +106,7 @@ export class Connection extends Emitter<{
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearTimeout(this.#handshake);
     clearInterval(this.#pinger);
     this.#socket?.close(1000, 'console closed');
     this.#socket = undefined;
@@ -111,6 +117,10 @@ export class Connection extends Emitter<{
     this.#setLink({ state: 'connecting', attempt: this.#attempt });
     const socket = this.factory(wsUrl(this.url), SUBPROTOCOL);
     this.#socket = socket;
+    clearTimeout(this.#handshake);
+    this.#handshake = setTimeout(() => {
+      if (socket === this.#socket) socket.close(4000, 'handshake timeout');
+    }, this.handshakeMs);
     socket.onmessage = (ev) => {
       if (socket !== this.#socket || typeof ev.data !== 'string') return;
       let frame: ServerFrame;
@@ -129,6 +139,7 @@ export class Connection extends Emitter<{
     socket.onclose = (ev) => {
       if (socket !== this.#socket) return;
       clearInterval(this.#pinger);
+      clearTimeout(this.#handshake);
       this.#socket = undefined;
       this.emit('closed', { code: ev.code, reason: ev.reason });
       if (this.#stopped) return;

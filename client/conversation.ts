@@ -45,7 +45,8 @@ export class Conversation {
 
   list(): MessageView[] {
     return [...this.messages.values()].sort(
-      (a, b) => (a.idx ?? Infinity) - (b.idx ?? Infinity) || a.sentAt.localeCompare(b.sentAt),
+      // Log order; our own items not yet in the log after it, in the order the outbox sends them.
+      (a, b) => (a.idx ?? Infinity) - (b.idx ?? Infinity) || a.seq - b.seq,
     );
   }
 
@@ -55,8 +56,8 @@ export class Conversation {
     if (p.type !== 'message') return undefined;
     const view = this.messages.get(p.id) ?? this.#view(p, true);
     view.states.queued ??= item.queuedAt;
-    // Re-signed after a refusal: until it is in the log, the view shows the seq it now carries.
-    if (view.idx === undefined) view.seq = p.seq;
+    // Re-signed after a refusal: until it is in the log, the view shows the seq and sentAt it now carries.
+    if (view.idx === undefined) Object.assign(view, { seq: p.seq, sentAt: p.sentAt });
     this.messages.set(p.id, view);
     return view;
   }
@@ -88,7 +89,14 @@ export class Conversation {
     if (item.payload.type === 'message') {
       const p = item.payload;
       const view = this.messages.get(p.id) ?? this.#view(p, true);
-      Object.assign(view, { idx: entry.idx, hash: entry.hash, kid: item.kid, verified: true, seq: p.seq });
+      Object.assign(view, {
+        idx: entry.idx,
+        hash: entry.hash,
+        kid: item.kid,
+        verified: true,
+        seq: p.seq,
+        sentAt: p.sentAt,
+      });
       if (view.direction === 'out') {
         view.states.queued ??= p.sentAt;
         view.states.accepted ??= entry.at;

@@ -146,6 +146,26 @@ export class Outbox {
     });
   }
 
+  /**
+   * Signs again, at the same seqs, every item from `fromSeq` on whose sentAt is older than `staleMs`, with
+   * sentAt = now: the relay refused the item at `fromSeq` as too far from its clock (CLOCK_SKEW), which it
+   * only does for the key's next seq, so none of them is in the log.
+   */
+  restamp(fromSeq: number, staleMs: number): Promise<OutboxItem[]> {
+    return this.#exclusive(async () => {
+      const now = Date.now();
+      const changed: OutboxItem[] = [];
+      for (const item of this.items) {
+        if (item.seq < fromSeq || now - Date.parse(item.payload.sentAt) <= staleMs) continue;
+        item.payload = { ...item.payload, sentAt: new Date(now).toISOString() };
+        item.jws = await this.#sign(item.payload);
+        changed.push(item);
+      }
+      if (changed.length > 0) await this.persist();
+      return changed;
+    });
+  }
+
   holdCheckpoint(jws: string): Promise<void> {
     return this.#exclusive(async () => {
       this.checkpoint = jws;

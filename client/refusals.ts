@@ -15,6 +15,9 @@ export const TRANSIENT = new Set<ErrorCode>([
   'NOT_AUTHENTICATED',
 ]);
 
+/** A CLOCK_SKEW refusal of an item signed longer ago than this means it waited, not that the clock is off. */
+const STALE_MS = 60_000;
+
 export type Refusal =
   | { action: 'ignore' }
   | { action: 'reconnect'; reason: string }
@@ -37,6 +40,11 @@ export async function handleRefusal(frame: RejectedFrame, outbox: Outbox): Promi
     // older copy): sign ours again after them rather than lose them.
     const note = `Seq ${item.seq} was already used by this key; re-sending from seq ${expected}.`;
     return { action: 'resend', items: await outbox.rebase(item.id, expected), note };
+  }
+  if (frame.code === 'CLOCK_SKEW' && Date.now() - Date.parse(item.payload.sentAt) > STALE_MS) {
+    // It waited in the outbox (offline) longer than the relay allows: sign it, and the others that waited,
+    // again with the time they are really sent. A fresh item refused so is the device clock: final.
+    return { action: 'resend', items: await outbox.restamp(item.seq, STALE_MS) };
   }
   return { action: 'refused', item, items: await outbox.refused(item.id, item.seq) };
 }

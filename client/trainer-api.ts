@@ -85,6 +85,13 @@ export class TrainerApi {
     return this.#issued;
   }
 
+  /** POST /v1/auth/renew: a fresh token for the same session (refused 401 once the session is 12 h old). */
+  async renew(): Promise<TrainerToken> {
+    const renewed = await this.#json<TrainerToken>('POST', '/v1/auth/renew', undefined, await this.token());
+    if ('secret' in this.auth) this.#issued = renewed;
+    return renewed;
+  }
+
   async #trainer<T>(method: string, path: string, body?: unknown): Promise<T> {
     return this.#json<T>(method, path, body, await this.token());
   }

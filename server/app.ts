@@ -1,8 +1,9 @@
 // Composition root: opens the data directory, the store and the relay key, then serves HTTP and WebSocket.
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { ERRORS } from '../shared/errors.js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_EXERCISE, Exercises } from './exercises.js';
@@ -12,10 +13,11 @@ import { Metrics } from './metrics.js';
 import { Relay } from './relay.js';
 import { RelayKey } from './relay-key.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { dataFilePath } from './store/sqlite-check.js';
 import { ThreadedSqliteStore } from './store/threaded-sqlite.js';
 import type { Store } from './store/types.js';
 import { ensureTrainerSecret } from './trainer-secret.js';
-import { attachWebSocket } from './ws.js';
+import { attachWebSocket, refuse } from './ws.js';
 
 export interface RunningRelay {
   url: string;
@@ -43,20 +45,68 @@ function defaultOrigins(url: string, host: string, port: number): string[] {
 /** `store` replaces the SQLite store (the benchmark's volatile floor); `hotline serve` never passes one. */
 export async function startRelay(config: Config, logger?: Logger, store?: Store): Promise<RunningRelay> {
   const log = logger ?? createLogger(config.logLevel, config.logPretty);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(config.dataDir, 'hotline.db');
-  store ??= config.writerThread ? await ThreadedSqliteStore.open(file) : openSqliteStore(file);
+  // Listen first: a start that cannot have its port must stop before it makes anything (data directory,
+  // relay key, trainer secret) that a later start would take as already made and shown.
+  const server = await listen(config);
+  const serve = refuseWhileStarting(server);
+  let opened: Store | undefined;
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const file = dataFilePath(config.dataDir);
+    opened = store ?? (config.writerThread ? await ThreadedSqliteStore.open(file) : openSqliteStore(file));
+    return await compose(config, log, server, opened, serve);
+  } catch (err) {
+    server.close();
+    if (opened && !store) await opened.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+function listen(config: Config): Promise<Server> {
+  const server = createServer();
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') return reject(err);
+      const where = `port ${config.port} on ${config.host}`;
+      reject(new Error(`${where} is in use: stop what holds it, or choose another with --port or HOTLINE_PORT.`));
+    });
+    server.listen(config.port, config.host, () => resolve(server));
+  });
+}
+
+/**
+ * Between listening and serving, the port is held but nothing can answer yet: every request and upgrade
+ * gets 503 STORE_UNAVAILABLE at once, so a console reconnecting to a restarting relay backs off and tries
+ * again instead of waiting on a connection that nobody would ever answer. Returns the switch to serving.
+ */
+function refuseWhileStarting(server: Server): () => void {
+  const message = 'The relay is starting: its log store is not open yet. Try again shortly.';
+  const onRequest = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(ERRORS.STORE_UNAVAILABLE.http, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ code: 'STORE_UNAVAILABLE', message }));
+  };
+  const onUpgrade = (_req: IncomingMessage, socket: Duplex) => refuse(socket, 'STORE_UNAVAILABLE', message);
+  server.on('request', onRequest);
+  server.on('upgrade', onUpgrade);
+  return () => {
+    server.off('request', onRequest);
+    server.off('upgrade', onUpgrade);
+  };
+}
+
+async function compose(
+  config: Config,
+  log: Logger,
+  server: Server,
+  store: Store,
+  serve: () => void,
+): Promise<RunningRelay> {
   const { key, created } = await RelayKey.loadOrCreate(config.dataDir);
   if (created) log.info({ kid: key.kid }, 'relay key created');
   const newTrainerSecret = await ensureTrainerSecret(store);
   const metrics = new Metrics();
   const relay = new Relay({ store, key, metrics, log, now: Date.now, options: config });
 
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = config.publicUrl || `http://${hostForUrl}:${port}`;
@@ -71,7 +121,9 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
     log,
     tokenTtlSeconds: config.tokenTtlSeconds,
     enrolmentTtlSeconds: config.enrolmentTtlSeconds,
+    authFailuresPerMinute: config.authFailuresPerMinute,
   });
+  serve();
   server.on('request', app);
   const ws = attachWebSocket(server, {
     relay,
@@ -79,6 +131,8 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
     log,
     allowedOrigins: origins,
     heartbeatMs: config.heartbeatMs,
+    maxBufferedBytes: config.maxBufferedBytes,
+    limits: { maxPending: config.maxPendingHellos, maxPerAddress: config.maxSocketsPerAddress },
   });
 
   let createdDefault = false;

@@ -18,6 +18,12 @@ export interface Config {
   maxBufferedBytes: number;
   /** How long a socket over that bound may take to drain before it is dropped (SLOW_CONSUMER). */
   slowConsumerGraceMs: number;
+  /** Sockets that have not finished their hello (or observe), over all addresses (0: no limit). */
+  maxPendingHellos: number;
+  /** Open sockets from one remote address (0: no limit). */
+  maxSocketsPerAddress: number;
+  /** Failed token or enrolment requests allowed per remote address and minute, for each of the two routes. */
+  authFailuresPerMinute: number;
   enrolmentTtlSeconds: number;
   tokenTtlSeconds: number;
   /** The largest commit batch; more waits for the next turn. */
@@ -44,6 +50,9 @@ export const DEFAULTS: Readonly<Config> = {
   heartbeatMs: 15_000,
   maxBufferedBytes: 1024 * 1024,
   slowConsumerGraceMs: 10_000,
+  maxPendingHellos: 256,
+  maxSocketsPerAddress: 32,
+  authFailuresPerMinute: 10,
   enrolmentTtlSeconds: 15 * 60,
   tokenTtlSeconds: 60 * 60,
   maxBatch: 1_000,
@@ -65,6 +74,9 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   heartbeatMs: 'HOTLINE_HEARTBEAT_MS',
   maxBufferedBytes: 'HOTLINE_MAX_BUFFERED_BYTES',
   slowConsumerGraceMs: 'HOTLINE_SLOW_CONSUMER_GRACE_MS',
+  maxPendingHellos: 'HOTLINE_MAX_PENDING_HELLOS',
+  maxSocketsPerAddress: 'HOTLINE_MAX_SOCKETS_PER_ADDRESS',
+  authFailuresPerMinute: 'HOTLINE_AUTH_FAILURES_PER_MINUTE',
   enrolmentTtlSeconds: 'HOTLINE_ENROLMENT_TTL_SECONDS',
   tokenTtlSeconds: 'HOTLINE_TOKEN_TTL_SECONDS',
   maxBatch: 'HOTLINE_MAX_BATCH',
@@ -75,11 +87,12 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   printLinks: 'HOTLINE_PRINT_LINKS',
 };
 
+/** `name` is what the user set: the environment variable, or the flag when one was given. */
 function fail(name: string, why: string): never {
-  throw new HotlineError('BAD_REQUEST', `Configuration ${name}: ${why}`);
+  throw new HotlineError('BAD_REQUEST', `${name}: ${why}`);
 }
 
-function coerce(key: keyof Config, raw: string | number | boolean | string[]): Config[keyof Config] {
+function coerce(key: keyof Config, raw: string | number | boolean | string[], name: string): Config[keyof Config] {
   const sample = DEFAULTS[key];
   if (Array.isArray(sample)) {
     return Array.isArray(raw)
@@ -91,47 +104,57 @@ function coerce(key: keyof Config, raw: string | number | boolean | string[]): C
   }
   if (typeof sample === 'number') {
     const n = typeof raw === 'number' ? raw : Number(raw);
-    if (!Number.isInteger(n) || n < 0) fail(key, `expected a whole number, got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(n) || n < 0) fail(name, `expected a whole number, got ${JSON.stringify(raw)}`);
     return n;
   }
   if (typeof sample === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (['1', 'true', 'yes'].includes(String(raw))) return true;
     if (['0', 'false', 'no'].includes(String(raw))) return false;
-    fail(key, `expected true or false, got ${JSON.stringify(raw)}`);
+    fail(name, `expected true or false, got ${JSON.stringify(raw)}`);
   }
   return String(raw);
 }
 
-export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+/** `flags` names the command-line flag behind each override, for error messages (`--port`). */
+export function loadConfig(
+  overrides: Partial<Config> = {},
+  env: NodeJS.ProcessEnv = process.env,
+  flags: Partial<Record<keyof Config, string>> = {},
+): Config {
   const config: Config = { ...DEFAULTS, logPretty: Boolean(process.stderr.isTTY) };
   const target = config as unknown as Record<string, unknown>;
+  const names: Partial<Record<keyof Config, string>> = {};
+  const nameOf = (key: keyof Config) => names[key] ?? ENV_NAMES[key];
   for (const key of Object.keys(DEFAULTS) as (keyof Config)[]) {
     const fromEnv = env[ENV_NAMES[key]];
-    if (fromEnv !== undefined && fromEnv !== '') target[key] = coerce(key, fromEnv);
+    if (fromEnv !== undefined && fromEnv !== '') target[key] = coerce(key, fromEnv, ENV_NAMES[key]);
     const given = overrides[key];
-    if (given !== undefined) target[key] = coerce(key, given);
+    if (given !== undefined) target[key] = coerce(key, given, (names[key] = flags[key] ?? ENV_NAMES[key]));
   }
   const range = (key: keyof Config, min: number, max: number) => {
     const v = config[key] as number;
-    if (v < min || v > max) fail(key, `must be between ${min} and ${max}, got ${v}`);
+    if (v < min || v > max) fail(nameOf(key), `must be between ${min} and ${max}, got ${v}`);
   };
   range('port', 0, 65535);
   range('helloTimeoutMs', 100, 60_000);
   range('heartbeatMs', 1_000, 3_600_000);
   range('maxBufferedBytes', 64 * 1024, 1024 * 1024 * 1024);
   range('slowConsumerGraceMs', 100, 600_000);
+  range('maxPendingHellos', 0, 1_000_000);
+  range('maxSocketsPerAddress', 0, 1_000_000);
+  range('authFailuresPerMinute', 1, 100_000);
   range('enrolmentTtlSeconds', 30, 7 * 24 * 3600);
   range('tokenTtlSeconds', 60, 24 * 3600);
   range('maxBatch', 1, 100_000);
   range('commitWindowMs', 0, 50);
-  if (!LOG_LEVELS.includes(config.logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(config.logLevel)) fail(nameOf('logLevel'), `must be one of ${LOG_LEVELS.join(', ')}`);
   config.dataDir = path.resolve(config.dataDir);
   if (config.publicUrl) {
     try {
       config.publicUrl = new URL(config.publicUrl).origin;
     } catch {
-      fail('publicUrl', 'is not a URL');
+      fail(nameOf('publicUrl'), 'is not a URL');
     }
   }
   return config;

@@ -37,11 +37,19 @@ export interface ExercisesDeps {
   publicUrl: string;
 }
 
+/** A revocation reason cut to its limit in UTF-16 units, never through the middle of a surrogate pair. */
+function cutReason(reason: string): string {
+  const cut = reason.slice(0, LIMITS.revocationReason);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
 export class Exercises {
   readonly #relay: ExercisesDeps['relay'];
   readonly #store: Store;
   readonly #key: RelayKey;
   readonly #publicUrl: string;
+  #revoking: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ExercisesDeps) {
     this.#relay = deps.relay;
@@ -118,17 +126,27 @@ export class Exercises {
     return meta;
   }
 
-  async revoke(exercise: string, kid: string, reason: string): Promise<Revoked> {
-    const key = await this.#store.getKey(kid);
-    if (!key || key.exercise !== exercise)
-      throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);
-    const c = await this.#relay.append({
-      exercise,
-      kind: 'key-revoked',
-      at: new Date().toISOString(),
-      data: { kid, reason: reason.slice(0, 500) },
+  /** One key-revoked entry per key: a second revocation is refused with the entry of the first. */
+  revoke(exercise: string, kid: string, reason: string): Promise<Revoked> {
+    // One at a time, so two revocations of the same key cannot both pass the check before either is stored.
+    const next = this.#revoking.then(async () => {
+      const key = await this.#store.getKey(kid);
+      if (!key || key.exercise !== exercise)
+        throw new HotlineError('NOT_FOUND', `No key ${kid} in exercise ${exercise}.`);
+      if (key.revokedIdx !== null)
+        throw new HotlineError('KEY_ALREADY_REVOKED', `Key ${kid} was already revoked at entry ${key.revokedIdx}.`, {
+          idx: key.revokedIdx,
+        });
+      const c = await this.#relay.append({
+        exercise,
+        kind: 'key-revoked',
+        at: new Date().toISOString(),
+        data: { kid, reason: cutReason(reason) },
+      });
+      return { idx: c.entry.idx };
     });
-    return { idx: c.entry.idx };
+    this.#revoking = next.catch(() => undefined);
+    return next;
   }
 
   /** The self-contained export: header, every entry, and a fresh checkpoint of the last one. */

@@ -2,7 +2,7 @@
 // than a bounded amount per socket: a subscriber that falls behind is paused and read from the store;
 // one that stays stuck past the grace time is dropped and resumes from the log when it reconnects.
 import type { Logger } from 'pino';
-import { HotlineError } from '../shared/errors.js';
+import { HotlineError, toHotlineError } from '../shared/errors.js';
 import { entryFrame } from './frames.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
@@ -98,9 +98,23 @@ export class Fanout {
   #start(sub: Subscriber, pos: Position): void {
     if (pos.pumping) return;
     this.#pump(sub, pos).catch((err: unknown) => {
-      this.deps.log.error({ err, exercise: sub.exercise }, 'internal error streaming the log');
-      sub.fail(new HotlineError('INTERNAL'));
+      const e = toHotlineError(err);
+      if (e.code === 'INTERNAL')
+        this.deps.log.error({ err, exercise: sub.exercise }, 'internal error streaming the log');
+      else this.deps.log.warn({ code: e.code, exercise: sub.exercise }, 'streaming the log to a subscriber failed');
+      sub.fail(e);
     });
+  }
+
+  /** A store read that fails (a damaged page, an I/O error) is STORE_UNAVAILABLE whatever the store threw. */
+  async #read(exercise: string, from: number, limit: number) {
+    try {
+      return await this.deps.store.read(exercise, from, limit);
+    } catch (err) {
+      this.deps.log.error({ err, exercise, from }, 'the log store cannot be read');
+      if (err instanceof HotlineError) throw err;
+      throw new HotlineError('STORE_UNAVAILABLE', 'The log store cannot be read.');
+    }
   }
 
   async #pump(sub: Subscriber, pos: Position): Promise<void> {
@@ -116,13 +130,18 @@ export class Fanout {
         }
         if (pos.cursor >= r.first) {
           const end = Math.min(r.head, pos.cursor + CHUNK - 1);
-          for (let i = pos.cursor; i <= end; i++) sub.sendText(entryFrame(r.jsons[i - r.first]!));
-          pos.cursor = end + 1;
+          // Entry by entry: a chunk stops at the bound instead of taking the socket far past it (ws.ts drops
+          // a socket whose queue any frame would take past twice the bound).
+          while (pos.cursor <= end && sub.buffered() <= this.deps.maxBuffered)
+            sub.sendText(entryFrame(r.jsons[pos.cursor++ - r.first]!));
         } else {
-          const rows = await this.deps.store.read(sub.exercise, pos.cursor, Math.min(CHUNK, r.first - pos.cursor));
+          const rows = await this.#read(sub.exercise, pos.cursor, Math.min(CHUNK, r.first - pos.cursor));
           if (rows.length === 0 || sub.closed) return;
-          for (const row of rows) sub.sendText(entryFrame(row.json));
-          pos.cursor = rows[rows.length - 1]!.entry.idx + 1;
+          for (const row of rows) {
+            if (sub.buffered() > this.deps.maxBuffered) break;
+            sub.sendText(entryFrame(row.json));
+            pos.cursor = row.entry.idx + 1;
+          }
         }
       }
     } finally {

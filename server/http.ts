@@ -21,11 +21,13 @@ import type {
   TrainerToken,
   Unchecked,
 } from '../shared/http-api.js';
+import { duplicateMember } from '../shared/strict-json.js';
 import { LIMITS } from '../shared/items.js';
 import type { Exercises } from './exercises.js';
 import type { Metrics } from './metrics.js';
 import type { Relay } from './relay.js';
-import type { RelayKey } from './relay-key.js';
+import type { RelayKey, TrainerClaims } from './relay-key.js';
+import { AddressLimiter } from './rate-limit.js';
 import { serveWeb } from './static.js';
 import type { Store } from './store/types.js';
 import { checkTrainerSecret } from './trainer-secret.js';
@@ -39,7 +41,12 @@ export interface HttpDeps {
   log: Logger;
   tokenTtlSeconds: number;
   enrolmentTtlSeconds: number;
+  /** Failed requests per remote address and minute on each of POST /v1/auth/token and POST /v1/enrol. */
+  authFailuresPerMinute: number;
 }
+
+/** Addresses whose failures are remembered, per route: bounded whatever clients do. */
+const LIMITED_ADDRESSES = 10_000;
 
 function str(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 200)
@@ -58,7 +65,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(express.json({ limit: LIMITS.frameBytes }));
+  app.use(express.json({ limit: LIMITS.frameBytes, verify: refuseDuplicateMembers }));
   app.use((_req, res, next) => {
     if (!_req.path.startsWith('/assets/')) res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
@@ -66,11 +73,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     next();
   });
 
-  const trainer = async (req: Request, _res: Response, next: NextFunction) => {
+  const trainer = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._-]{10,4096})$/.exec(header);
     if (!match) throw new HotlineError('UNAUTHORIZED');
-    await key.verifyToken(match[1]!);
+    res.locals['claims'] = await key.verifyToken(match[1]!);
     next();
   };
 
@@ -89,13 +96,41 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/v1/relay', (_req, res) => {
     res.json({ kid: key.kid, publicJwk: key.publicJwk } satisfies RelayInfo);
   });
-  app.post('/v1/auth/token', async (req, res) => {
+  /** Guesses of the trainer secret or of enrolment codes: once an address's failures fill the minute, every
+   * request it makes to that route is refused with 429 and Retry-After until the minute is over. */
+  const failureLimit = () => {
+    const limiter = new AddressLimiter({
+      limit: deps.authFailuresPerMinute,
+      windowMs: 60_000,
+      maxAddresses: LIMITED_ADDRESSES,
+      now: Date.now,
+    });
+    return (req: Request, res: Response, next: NextFunction) => {
+      const address = req.socket.remoteAddress ?? '';
+      try {
+        limiter.check(address);
+      } catch (err) {
+        if (err instanceof HotlineError) res.set('Retry-After', String(err.details['retryAfterSeconds']));
+        throw err;
+      }
+      res.on('finish', () => {
+        if (res.statusCode >= 400 && res.statusCode < 500) limiter.fail(address);
+      });
+      next();
+    };
+  };
+
+  app.post('/v1/auth/token', failureLimit(), async (req, res) => {
     const secret = str(fields<TokenRequest>(req).secret, 'secret');
     if (!(await checkTrainerSecret(store, secret)))
       throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
     res.json((await key.signToken('trainer', deps.tokenTtlSeconds)) satisfies TrainerToken);
   });
-  app.post('/v1/enrol', async (req, res) => {
+  app.post('/v1/auth/renew', trainer, async (_req, res) => {
+    const claims = res.locals['claims'] as TrainerClaims;
+    res.json((await key.renewToken(claims, deps.tokenTtlSeconds)) satisfies TrainerToken);
+  });
+  app.post('/v1/enrol', failureLimit(), async (req, res) => {
     const enrolled = await exercises.enrol(fields<EnrolRequest>(req));
     log.info({ exercise: enrolled.exercise.id, station: enrolled.station, kid: enrolled.kid }, 'console enrolled');
     res.status(201).json(enrolled satisfies Enrolled);
@@ -162,7 +197,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   return app;
 }
 
+/** Request bodies are as strict as signed items: a repeated member is refused, not resolved by its last
+ * value (RFC 7493). Malformed JSON is left to the parser, which reports it. */
+function refuseDuplicateMembers(_req: unknown, _res: unknown, buf: Buffer): void {
+  const text = buf.toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch {
+    return;
+  }
+  const name = duplicateMember(text);
+  if (name !== undefined) throw new HotlineError('BAD_REQUEST', `The request body repeats the member "${name}".`);
+}
+
 function bodyParserError(err: unknown): HotlineError | undefined {
+  if (err instanceof HotlineError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large')
     return new HotlineError('FRAME_TOO_LARGE', `Request bodies are limited to ${LIMITS.frameBytes} bytes.`);

@@ -1,5 +1,5 @@
 // node:crypto equivalents of the jose paths the relay runs for every item: the same Ed25519 JWS,
-// accepted and refused alike (test/protocol.test.ts runs both over every tamper case), for less CPU.
+// accepted and refused alike (test/shared/protocol.test.ts runs both over every tamper case), for less CPU.
 // They run synchronously on the main thread: a check is short, and handing it to libuv's pool costs a
 // large share of it again in thread wake-ups (futex, eventfd). docs/performance.md has the figures.
 import { createHash, KeyObject, sign, verify } from 'node:crypto';
@@ -21,24 +21,16 @@ function keyObject(key: CryptoKey): KeyObject {
   return k;
 }
 
-/** Decodes a signature exactly as jose does on Node 20 (forgiving base64 through atob), so the two
- * paths accept the same spellings, including the second spelling of the last character. */
-function joseSignature(text: string): Buffer | null {
-  if (text.includes('+') || text.includes('/')) return null;
-  try {
-    return Buffer.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), 'latin1');
-  } catch {
-    return null;
-  }
-}
-
 /** Verifies the signature of a compact JWS whose header decodeHeader already accepted. */
 export function verifyCompact(jws: string, key: CryptoKey, _typ: Typ): Promise<Uint8Array> {
   const first = jws.indexOf('.');
   const last = jws.lastIndexOf('.');
   const payload = fromBase64url(jws.slice(first + 1, last));
-  const signature = joseSignature(jws.slice(last + 1));
-  if (!payload || !signature || signature.length !== 64) return Promise.reject(new HotlineError('BAD_SIGNATURE'));
+  // Strict, as everywhere: a second spelling of the last character is refused (decodeHeader already did).
+  const signature = fromBase64url(jws.slice(last + 1));
+  if (!payload || !signature)
+    return Promise.reject(new HotlineError('BAD_JWS', 'A JWS part is not canonical base64url.'));
+  if (signature.length !== 64) return Promise.reject(new HotlineError('BAD_SIGNATURE'));
   let ok: boolean;
   try {
     ok = verify(null, Buffer.from(jws.slice(0, last), 'latin1'), keyObject(key), signature);

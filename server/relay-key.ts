@@ -7,10 +7,22 @@ import { HotlineError } from '../shared/errors.js';
 import { ALG, thumbprint } from '../shared/jws.js';
 import { signCompact } from './node-crypto.js';
 import { TYP, type CheckpointPayload, type PublicJwk } from '../shared/items.js';
+import type { TrainerToken } from '../shared/http-api.js';
 
 const FILE = 'relay-key.jwk';
 const ISSUER = 'hotline-relay';
 const AUDIENCE = 'hotline-trainer';
+const TOKEN_TYP = 'JWT';
+/** How long a trainer session may be renewed after the secret was used (docs/PROTOCOL.md "Trainer auth"). */
+export const SESSION_CAP_SECONDS = 12 * 3600;
+
+/** What a checked trainer token says; times in seconds since the epoch, as in the JWT. */
+export interface TrainerClaims {
+  sub: string;
+  exp: number;
+  /** When the trainer secret was exchanged for the first token of this session. */
+  authTime: number;
+}
 
 export class RelayKey {
   private constructor(
@@ -52,29 +64,53 @@ export class RelayKey {
     return signCompact(payload, this.privateKey, this.kid, TYP.checkpoint);
   }
 
-  async signToken(subject: string, ttlSeconds: number): Promise<{ token: string; expiresAt: string }> {
-    const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
-    const token = await new SignJWT({ role: 'trainer' })
-      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: 'JWT' })
+  /** A fresh trainer session: the secret was just checked, so auth_time is now. */
+  signToken(subject: string, ttlSeconds: number): Promise<TrainerToken> {
+    const t = Math.floor(Date.now() / 1000);
+    return this.#sign({ sub: subject, authTime: t }, t, t + ttlSeconds);
+  }
+
+  /**
+   * The same session with a fresh token: auth_time is carried over, so renewals cannot stretch a session
+   * (or a stolen token) past SESSION_CAP_SECONDS after the secret was last used.
+   */
+  async renewToken(claims: TrainerClaims, ttlSeconds: number): Promise<TrainerToken> {
+    const t = Math.floor(Date.now() / 1000);
+    const cap = claims.authTime + SESSION_CAP_SECONDS;
+    if (t >= cap)
+      throw new HotlineError(
+        'UNAUTHORIZED',
+        'The trainer session is over 12 hours old; sign in with the secret again.',
+      );
+    return this.#sign(claims, t, Math.min(t + ttlSeconds, cap));
+  }
+
+  async #sign(claims: Omit<TrainerClaims, 'exp'>, iat: number, exp: number): Promise<TrainerToken> {
+    const token = await new SignJWT({ role: 'trainer', auth_time: claims.authTime })
+      .setProtectedHeader({ alg: ALG, kid: this.kid, typ: TOKEN_TYP })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setSubject(subject)
-      .setIssuedAt()
+      .setSubject(claims.sub)
+      .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.privateKey);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  async verifyToken(token: string): Promise<{ sub: string }> {
+  /** Every claim signToken puts in is required: a token without exp, iat or auth_time is refused. */
+  async verifyToken(token: string): Promise<TrainerClaims> {
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         algorithms: [ALG],
         issuer: ISSUER,
         audience: AUDIENCE,
-        typ: 'JWT',
+        typ: TOKEN_TYP,
+        requiredClaims: ['iss', 'aud', 'sub', 'iat', 'exp', 'auth_time'],
       });
-      if (payload['role'] !== 'trainer' || !payload.sub) throw new Error('role');
-      return { sub: payload.sub };
+      const authTime = payload['auth_time'];
+      if (payload['role'] !== 'trainer' || !payload.sub || payload.exp === undefined) throw new Error('role');
+      if (typeof authTime !== 'number' || !Number.isSafeInteger(authTime)) throw new Error('auth_time');
+      return { sub: payload.sub, exp: payload.exp, authTime };
     } catch {
       throw new HotlineError('UNAUTHORIZED', 'The trainer token is missing, invalid or expired.');
     }

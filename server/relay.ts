@@ -32,6 +32,9 @@ export interface RelayDeps {
   options: RelayOptions;
 }
 
+/** How many of each exercise's last entries /readyz reads back, as a console resuming near the head does. */
+const READY_TAIL = 16;
+
 export class Relay implements SessionHost {
   readonly #store: Store;
   readonly #key: RelayKey;
@@ -71,7 +74,8 @@ export class Relay implements SessionHost {
     this.#checkpoints = new Checkpoints({ store, key, now });
   }
 
-  /** Ready when not closing and the store proves it can commit (a durable probe write). */
+  /** Ready when not closing, the store proves it can commit (a durable probe write), and it can read
+   * what a hello reads: every exercise's head and its last entries. */
   async checkReady(): Promise<boolean> {
     if (this.#closing) return false;
     try {
@@ -81,6 +85,15 @@ export class Relay implements SessionHost {
       return false;
     }
     this.#committer.recovered();
+    try {
+      for (const { def } of await this.#store.listExercises()) {
+        const head = await this.#store.head(def.id);
+        if (head) await this.#store.read(def.id, Math.max(0, head.idx - READY_TAIL + 1), READY_TAIL);
+      }
+    } catch (err) {
+      this.#log.warn({ err }, 'readiness probe failed: the store cannot read the log');
+      return false;
+    }
     return true;
   }
 
@@ -106,9 +119,10 @@ export class Relay implements SessionHost {
     return this.#verifier.authenticate(helloJws, nonce);
   }
 
-  async authorizeObserver(token: string, exercise: string): Promise<void> {
-    await this.#key.verifyToken(token);
+  async authorizeObserver(token: string, exercise: string): Promise<{ expiresAt: number }> {
+    const { exp } = await this.#key.verifyToken(token);
     await this.exercise(exercise);
+    return { expiresAt: exp * 1000 };
   }
 
   verifySubmission(who: Identity, jws: string, inspected?: InspectedItem): Promise<AppendRequest> {
@@ -154,20 +168,27 @@ export class Relay implements SessionHost {
 
   async #onCommit(fresh: Committed[]): Promise<void> {
     const last = new Map<string, Committed>();
+    const revoked: string[] = [];
     for (const c of fresh) {
       const exercise = c.exercise;
       this.#fanout.publish(exercise, c.entry.idx, c.json);
       this.#metrics.accepted.inc({ kind: c.entry.kind });
       last.set(exercise, c);
-      if (c.entry.kind === 'key-revoked') this.#revoked((c.entry.data as { kid: string }).kid, c.entry.idx);
+      if (c.entry.kind === 'key-revoked') {
+        const kid = (c.entry.data as { kid: string }).kid;
+        this.#verifier.revoked(kid, c.entry.idx);
+        revoked.push(kid);
+      }
     }
     // One relay signature per exercise per batch: its cost is shared by the whole batch.
     await Promise.all([...last].map(([exercise, c]) => this.#checkpoints.sign(exercise, c.entry.idx, c.entry.hash)));
+    // The batch is answered right after this returns: close the revoked keys' connections only then, so
+    // they still get the answers of this batch (accepted before the revocation, KEY_REVOKED after it).
+    if (revoked.length > 0) setImmediate(() => this.#revoked(revoked));
   }
 
-  #revoked(kid: string, idx: number): void {
-    this.#verifier.revoked(kid, idx);
-    for (const s of this.#sessions) if (s.kid === kid) s.fail(new HotlineError('KEY_REVOKED'));
+  #revoked(kids: string[]): void {
+    for (const s of this.#sessions) if (kids.includes(s.kid)) s.fail(new HotlineError('KEY_REVOKED'));
   }
 
   async welcome(session: ConsoleSession, since: number): Promise<void> {

@@ -2,7 +2,7 @@
 // Submits are verified concurrently but admitted to the log strictly in arrival order.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { closeCodeFor, HotlineError, toHotlineError } from '../shared/errors.js';
+import { closeCodeFor, HotlineError, toHotlineError, type ErrorCode } from '../shared/errors.js';
 import { parseClientFrame, type ClientFrame, type ServerFrame } from '../shared/protocol.js';
 import { inspectItem, type InspectedItem } from '../shared/signed.js';
 import { LIMITS } from '../shared/items.js';
@@ -10,6 +10,7 @@ import type { Subscriber } from './fanout.js';
 import { encodeFrame, errorFrame, rejectedFrame } from './frames.js';
 import type { Metrics } from './metrics.js';
 import type { Member } from './presence.js';
+import { WindowCounter } from './rate-limit.js';
 import type { AppendRequest } from './store/types.js';
 import type { Identity } from './verifier.js';
 
@@ -18,14 +19,28 @@ export interface Transport {
   send(text: string): void;
   bufferedAmount(): number;
   close(code: number, reason: string): void;
+  /** The hello or observe succeeded: the socket no longer counts as half-open. */
+  established?(): void;
+  /** Stops reading frames from the socket until resume(): back-pressure on a client that sends too fast. */
+  pause?(): void;
+  resume?(): void;
 }
+
+/** Frames refused on one connection within REJECTION_WINDOW_MS before it is closed with TOO_MANY_REJECTIONS. */
+export const MAX_REJECTIONS = 100;
+export const REJECTION_WINDOW_MS = 10_000;
+/** Submits of one connection not yet answered; past this its socket is not read until half have been, so one
+ * connection's signature checks cannot keep the event loop from everyone else's frames. */
+export const MAX_IN_FLIGHT = 64;
+/** Refusals caused by the relay's own state: they say nothing about the client and are not counted. */
+const RELAY_SIDE = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'INTERNAL']);
 
 /** What a session asks of the relay. The relay implements it; the session never sees the relay itself. */
 export interface SessionHost {
   /** Checks a hello JWS, including that it answers this connection's challenge `nonce`. */
   authenticate(helloJws: string, nonce: string): Promise<Identity>;
-  /** Checks a trainer token and that the exercise to observe exists. */
-  authorizeObserver(token: string, exercise: string): Promise<void>;
+  /** Checks a trainer token and that the exercise to observe exists; says when the token expires (ms). */
+  authorizeObserver(token: string, exercise: string): Promise<{ expiresAt: number }>;
   /** Every check of a submitted item that needs no log position. */
   verifySubmission(who: Identity, jws: string, inspected?: InspectedItem): Promise<AppendRequest>;
   /** Commits a checked item; resolves with its accepted frame, already encoded. */
@@ -57,6 +72,11 @@ export class ConsoleSession implements Subscriber, Member, Identity {
   #state: 'challenged' | 'verifying' | 'open' | 'observing' = 'challenged';
   #admission: Promise<void> = Promise.resolve();
   readonly #helloTimer: NodeJS.Timeout;
+  readonly #rejections = new WindowCounter(MAX_REJECTIONS, REJECTION_WINDOW_MS);
+  #inFlight = 0;
+  #paused = false;
+  /** An observer's token expiry: the token was checked once, so the session ends when it runs out. */
+  #tokenTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -113,6 +133,10 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     const e = this.#hotline(err, 'handling a frame');
     this.deps.metrics.rejected.inc({ code: e.code });
     this.send(rejectedFrame(e, id, seq));
+    if (this.#closed || RELAY_SIDE.has(e.code) || this.#rejections.count(this.deps.now())) return;
+    this.deps.metrics.dropped.inc({ reason: 'too_many_rejections' });
+    const why = `More than ${MAX_REJECTIONS} frames were refused within ${REJECTION_WINDOW_MS / 1000} s.`;
+    this.fail(new HotlineError('TOO_MANY_REJECTIONS', why));
   }
 
   receive(text: string): void {
@@ -165,6 +189,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
       clearTimeout(this.#helloTimer);
       this.#who = who;
       this.#state = 'open';
+      this.transport.established?.();
       await this.deps.host.welcome(this, since);
     } catch (err) {
       const e = this.#hotline(err, 'during hello');
@@ -177,11 +202,15 @@ export class ConsoleSession implements Subscriber, Member, Identity {
   async #observe(token: string, exercise: string, since: number): Promise<void> {
     this.#state = 'verifying';
     try {
-      await this.deps.host.authorizeObserver(token, exercise);
+      const { expiresAt } = await this.deps.host.authorizeObserver(token, exercise);
       if (this.#closed) return;
       clearTimeout(this.#helloTimer);
+      // Tokens live at most a day, well within setTimeout's range; cleared in onClose.
+      const ms = Math.max(0, expiresAt - this.deps.now());
+      this.#tokenTimer = setTimeout(() => this.fail(new HotlineError('TOKEN_EXPIRED')), ms);
       this.#who = { ...NOBODY, exercise };
       this.#state = 'observing';
+      this.transport.established?.();
       await this.deps.host.observe(this, since);
     } catch (err) {
       const e = this.#hotline(err, 'during observe');
@@ -200,6 +229,11 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     const id = inspected?.payload.id;
     const seq = inspected?.payload.seq;
     const started = performance.now();
+    this.#inFlight++;
+    if (this.#inFlight >= MAX_IN_FLIGHT && !this.#paused) {
+      this.#paused = true;
+      this.transport.pause?.();
+    }
     const verified = this.deps.host.verifySubmission(this.#who, jws, inspected);
     // Handled in arrival order below; this only keeps an early rejection from counting as unhandled.
     verified.catch(() => undefined);
@@ -209,6 +243,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
         request = await verified;
       } catch (err) {
         this.reject(err, id, seq);
+        this.#answered();
         return;
       }
       // Not awaited: the next submit must be able to join the same commit batch.
@@ -216,10 +251,26 @@ export class ConsoleSession implements Subscriber, Member, Identity {
         (frame) => {
           this.deps.metrics.roundTrip.observe((performance.now() - started) / 1000);
           this.sendText(frame);
+          this.#answered();
         },
-        (err: unknown) => this.reject(err, id, seq),
+        (err: unknown) => {
+          this.reject(err, id, seq);
+          this.#answered();
+        },
       );
     });
+  }
+
+  /** One submit was answered: reading resumes once half of the most allowed in flight are. */
+  #answered(): void {
+    this.#inFlight--;
+    if (this.#inFlight <= MAX_IN_FLIGHT / 2) this.#resume();
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.transport.resume?.();
   }
 
   /** The socket closed (or the session closed it): forget the session everywhere. */
@@ -227,6 +278,9 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#helloTimer);
+    clearTimeout(this.#tokenTimer);
+    // A paused socket would never read the client's answer to the close frame.
+    this.#resume();
     this.deps.host.leave(this);
   }
 }

@@ -37,8 +37,11 @@ export function serveWeb(app: Express, root = WEB_ROOT): void {
       res.set('Content-Security-Policy', CSP).sendFile(path.join(root, file));
     });
   }
+  // fallthrough: a missing asset goes on to the relay's NOT_FOUND like any unknown path. Without it,
+  // express.static ends in an error of its own, which the error handler takes for an internal one (a 500
+  // and a logged stack naming the absolute path it looked for).
   app.use(
     '/assets',
-    express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: false }),
+    express.static(path.join(root, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: true }),
   );
 }

@@ -1,29 +1,42 @@
 // The trainer secret: 256 random bits made on first start, shown once, stored only as a SHA-256 hash.
 // A fast hash is enough here because the secret is random, not a person's password: there is nothing
 // for a dictionary attack to guess.
+// A new secret stays "pending" until whoever made it has shown it (`trainerSecretShown`): a start that
+// dies between storing the hash and printing the secret makes a fresh one next time, so the trainer is
+// never left with a hash nobody saw. Hash and pending mark are one meta value, written at once.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from './store/types.js';
 
 const META_KEY = 'trainer_secret_sha256';
+const PENDING = 'pending:';
 
 function digest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
-/** Makes a secret when none exists; returns it (to print once) only when it was just made. */
+/** Makes a secret when none was shown yet; returns it (to print once) only when it was just made. */
 export async function ensureTrainerSecret(store: Store): Promise<string | undefined> {
-  if (await store.getMeta(META_KEY)) return undefined;
+  const stored = await store.getMeta(META_KEY);
+  if (stored && !stored.startsWith(PENDING)) return undefined;
   return resetTrainerSecret(store);
 }
 
+/** A new secret, pending until `trainerSecretShown`; the old one stops working now. */
 export async function resetTrainerSecret(store: Store): Promise<string> {
   const secret = `hts_${randomBytes(32).toString('base64url')}`;
-  await store.setMeta(META_KEY, digest(secret).toString('base64url'));
+  await store.setMeta(META_KEY, `${PENDING}${digest(secret).toString('base64url')}`);
   return secret;
+}
+
+/** The pending secret reached the trainer (printed): later starts keep it. */
+export async function trainerSecretShown(store: Store): Promise<void> {
+  const stored = await store.getMeta(META_KEY);
+  if (stored?.startsWith(PENDING)) await store.setMeta(META_KEY, stored.slice(PENDING.length));
 }
 
 export async function checkTrainerSecret(store: Store, secret: string): Promise<boolean> {
   const stored = await store.getMeta(META_KEY);
   if (!stored || secret.length > 200) return false;
-  return timingSafeEqual(Buffer.from(stored, 'base64url'), digest(secret));
+  const hash = Buffer.from(stored.startsWith(PENDING) ? stored.slice(PENDING.length) : stored, 'base64url');
+  return timingSafeEqual(hash, digest(secret));
 }

@@ -1,10 +1,11 @@
 // Who may say what: a hello proves possession of an enrolled, unrevoked key for the challenge of this
 // connection; a submit is checked against the connection that sends it. Every check that needs no log
-// position is here; the store checks seq and ids at commit. Keys and exercise definitions are cached:
-// they are read on every item, and only a revocation changes them (see revoked()).
+// position is here; the store checks seq, ids, sentAt and revocation order at commit (chain-linker.ts).
+// Keys and exercise definitions are cached: they are read on every item, and only a revocation changes them
+// (see revoked()); the KEY_REVOKED check here is an early answer, the linker's is the one that orders.
 import { HotlineError } from '../shared/errors.js';
 import { KeyCache } from '../shared/jws.js';
-import { otherStation, type ExerciseDef } from '../shared/items.js';
+import { LIMITS, otherStation, type ExerciseDef } from '../shared/items.js';
 import { verifyHello, verifyItem, type InspectedItem } from '../shared/signed.js';
 import { NODE_CRYPTO } from './node-crypto.js';
 import type { AppendRequest, KeyRecord, Store } from './store/types.js';
@@ -20,9 +21,6 @@ export interface VerifierDeps {
   store: Store;
   now: () => number;
 }
-
-/** How far a hello's iat may be from the relay's clock. */
-const HELLO_MAX_SKEW_S = 300;
 
 export class Verifier {
   readonly #keys = new Map<string, KeyRecord>();
@@ -67,7 +65,7 @@ export class Verifier {
     if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');
     if (payload.nonce !== nonce)
       throw new HotlineError('HELLO_INVALID', "The hello does not answer this connection's challenge.");
-    if (Math.abs(payload.iat - this.deps.now() / 1000) > HELLO_MAX_SKEW_S)
+    if (Math.abs(payload.iat - this.deps.now() / 1000) > LIMITS.clockSkewSeconds)
       throw new HotlineError('HELLO_INVALID', 'The hello iat is too far from the relay clock.');
     if (payload.exercise !== key.exercise) throw new HotlineError('WRONG_EXERCISE');
     if (payload.station !== key.station) throw new HotlineError('WRONG_STATION');
@@ -110,6 +108,7 @@ export class Verifier {
         payloadHash: item.payloadHash,
         from: p.from,
         to: p.to,
+        sentAt: p.sentAt,
       },
     };
   }

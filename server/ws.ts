@@ -1,5 +1,6 @@
-// The ws adapter: upgrade checks (path, Origin allow-list, subprotocol), protocol-level heartbeat,
-// and handing text frames to the relay core. Nothing here decides anything about the protocol.
+// The ws adapter: upgrade checks (path, Origin allow-list, subprotocol, connection caps), the bound on what
+// is queued for each socket, protocol-level heartbeat, and handing text frames to the relay core. Nothing
+// here decides anything about the protocol.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -8,6 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ERRORS, HotlineError, type ErrorCode } from '../shared/errors.js';
 import { SUBPROTOCOL, WS_PATH } from '../shared/protocol.js';
 import { LIMITS } from '../shared/items.js';
+import { ConnectionLimits, type ConnectionLimitsOptions, type Ticket } from './connection-limits.js';
 import type { Metrics } from './metrics.js';
 import type { ConsoleSession, Transport } from './session.js';
 
@@ -36,7 +38,8 @@ function uncork(socket: Socket | undefined): void {
   while (socket && socket.writableCorked > 0) socket.uncork();
 }
 
-function refuse(socket: Duplex, code: ErrorCode, message?: string): void {
+/** Refuses an HTTP upgrade with the error's status and the usual JSON body, then closes the socket. */
+export function refuse(socket: Duplex, code: ErrorCode, message?: string): void {
   const status = ERRORS[code].http;
   const body = JSON.stringify({ code, message: message ?? ERRORS[code].message });
   socket.end(
@@ -57,7 +60,7 @@ export interface WsAdapter {
 
 /** What the adapter needs from the relay core: a session for each socket. */
 export interface SessionFactory {
-  connect(transport: Transport): Pick<ConsoleSession, 'receive' | 'reject' | 'onClose'>;
+  connect(transport: Transport): Pick<ConsoleSession, 'receive' | 'reject' | 'fail' | 'onClose'>;
 }
 
 export interface WsDeps {
@@ -66,10 +69,17 @@ export interface WsDeps {
   log: Logger;
   allowedOrigins: string[];
   heartbeatMs: number;
+  /** The fan-out pauses entries at this many unsent bytes; any frame that would queue twice as many (at least
+   * one largest frame more) drops the socket (SLOW_CONSUMER), so no other frame can grow its queue either. */
+  maxBufferedBytes: number;
+  limits: ConnectionLimitsOptions;
 }
 
 export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
   const { relay, metrics, log, allowedOrigins, heartbeatMs } = deps;
+  // Room for one more frame of the largest size past the bound, however small the bound is set.
+  const hardBound = Math.max(2 * deps.maxBufferedBytes, deps.maxBufferedBytes + HARD_PAYLOAD_LIMIT);
+  const limits = new ConnectionLimits(deps.limits);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: HARD_PAYLOAD_LIMIT,
@@ -81,6 +91,45 @@ export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
   // in a single loop stalls the event loop, and every round trip waiting on it, for the whole loop.
   const slot = new WeakMap<WebSocket, number>();
   let assigned = 0;
+
+  const connected = (ws: WebSocket, ticket: Ticket) => {
+    missed.set(ws, 0);
+    slot.set(ws, assigned++ % SLICES);
+    let overflowed = false;
+    const session = relay.connect({
+      send: (text) => {
+        // Never true while connect() sends the challenge (nothing is queued yet), so `session` is set here.
+        if (!overflowed && ws.bufferedAmount + Buffer.byteLength(text) > hardBound) {
+          // Only the error frame that fail() sends next is still queued; the closed session sends nothing more.
+          overflowed = true;
+          metrics.dropped.inc({ reason: 'slow_consumer' });
+          session.fail(new HotlineError('SLOW_CONSUMER', `More than ${hardBound} unsent bytes were queued.`));
+          return;
+        }
+        sendCorked(ws, text);
+      },
+      bufferedAmount: () => ws.bufferedAmount,
+      close: (code, reason) => {
+        ws.close(code, reason);
+        // The close frame and whatever precedes it go out now: the server may be closing its sockets.
+        uncork(rawSocket(ws));
+      },
+      established: () => ticket.established(),
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
+    });
+    ws.on('pong', () => missed.set(ws, 0));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return session.reject(new HotlineError('BAD_FRAME', 'Only text frames are accepted.'));
+      const bytes = bufferOf(data);
+      // The limit is in bytes on the wire, not characters: CJK text is three bytes a character.
+      if (bytes.length > LIMITS.frameBytes)
+        return session.reject(new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`));
+      session.receive(bytes.toString());
+    });
+    ws.on('close', () => session.onClose());
+    ws.on('error', (err) => log.debug({ err }, 'websocket error'));
+  };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://relay');
@@ -94,32 +143,17 @@ export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!offered.includes(SUBPROTOCOL)) return refuse(socket, 'SUBPROTOCOL_REQUIRED');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
-  wss.on('connection', (ws: WebSocket) => {
-    missed.set(ws, 0);
-    slot.set(ws, assigned++ % SLICES);
-    const session = relay.connect({
-      send: (text) => sendCorked(ws, text),
-      bufferedAmount: () => ws.bufferedAmount,
-      close: (code, reason) => {
-        ws.close(code, reason);
-        // The close frame and whatever precedes it go out now: the server may be closing its sockets.
-        uncork(rawSocket(ws));
-      },
-    });
-    ws.on('pong', () => missed.set(ws, 0));
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return session.reject(new HotlineError('BAD_FRAME', 'Only text frames are accepted.'));
-      const bytes = bufferOf(data);
-      // The limit is in bytes on the wire, not characters: CJK text is three bytes a character.
-      if (bytes.length > LIMITS.frameBytes)
-        return session.reject(new HotlineError('FRAME_TOO_LARGE', `Frames are limited to ${LIMITS.frameBytes} bytes.`));
-      session.receive(bytes.toString());
-    });
-    ws.on('close', () => session.onClose());
-    ws.on('error', (err) => log.debug({ err }, 'websocket error'));
+    const address = req.socket.remoteAddress ?? '';
+    const ticket = limits.admit(address);
+    if (typeof ticket === 'string') {
+      metrics.rejected.inc({ code: ticket });
+      // Debug, not warn: a client hammering the relay must not flood its log too.
+      log.debug({ address, pending: limits.pending }, `websocket upgrade refused: ${ticket}`);
+      return refuse(socket, ticket);
+    }
+    // Whatever becomes of the upgrade, the socket's place is given back when the TCP connection closes.
+    socket.once('close', () => ticket.release());
+    wss.handleUpgrade(req, socket, head, (ws) => connected(ws, ticket));
   });
 
   let turn = 0;

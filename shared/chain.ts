@@ -5,18 +5,27 @@ import { z } from 'zod';
 import { HotlineError } from './errors.js';
 import { GENESIS_PREV, hashEntry, type Entry } from './entry.js';
 import { KeyCache, thumbprint } from './jws.js';
-import { exerciseDef, otherStation, publicJwk, type ExerciseDef, type PublicJwk, SLUG } from './items.js';
+import {
+  exerciseDef,
+  LIMITS,
+  otherStation,
+  publicJwk,
+  utf16Text,
+  type ExerciseDef,
+  type PublicJwk,
+  SLUG,
+} from './items.js';
 import { validate } from './protocol.js';
 import { verifyItem, type SignedItem } from './signed.js';
 
 export const keyEnrolledData = z.strictObject({
-  kid: z.string().min(1).max(64),
+  kid: utf16Text(64, 1),
   station: z.string().regex(SLUG),
-  operator: z.string().max(80),
+  operator: utf16Text(LIMITS.operator),
   publicJwk,
 });
 export type KeyEnrolledData = z.infer<typeof keyEnrolledData>;
-export const keyRevokedData = z.strictObject({ kid: z.string(), reason: z.string().max(500) });
+export const keyRevokedData = z.strictObject({ kid: z.string(), reason: utf16Text(LIMITS.revocationReason) });
 export const exerciseCreatedData = z.strictObject({ exercise: exerciseDef, relayKid: z.string() });
 
 export interface KnownKey {

@@ -43,7 +43,22 @@ const NativeBuffer = (
 ).Buffer;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Decodes unpadded base64url; returns null on any character outside the alphabet or a bad length. */
+/**
+ * Whether `text` is canonical unpadded base64url, exactly what fromBase64url accepts, without decoding it:
+ * only alphabet characters, no length of 4n+1, and zero unused bits in the last character (otherwise two
+ * spellings would carry the same bytes).
+ */
+export function isBase64url(text: string): boolean {
+  const rest = text.length % 4;
+  if (rest === 1 || !BASE64URL.test(text)) return false;
+  if (rest === 0) return true;
+  const last = LOOKUP[text.charCodeAt(text.length - 1)]!;
+  // Two characters carry one byte (4 bits to spare), three carry two (2 bits to spare).
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/** Decodes canonical unpadded base64url; null on a character outside the alphabet, a bad length or a
+ * non-canonical last character. */
 export function fromBase64url(text: string): Uint8Array | null {
   if (!NativeBuffer) return fromBase64urlPortable(text);
   if (text.length % 4 === 1 || !BASE64URL.test(text)) return null;

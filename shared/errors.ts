@@ -35,6 +35,7 @@ export const ERRORS = {
   SEQ_GAP: { http: 409, close: null, message: 'The seq is not the next one expected for this key.' },
   SEQ_CONFLICT: { http: 409, close: null, message: 'This key already used this seq for a different item.' },
   ID_CONFLICT: { http: 409, close: null, message: 'An item with this id already exists in the exercise.' },
+  CLOCK_SKEW: { http: 400, close: null, message: "The item's sentAt is too far from the relay's clock." },
   UNKNOWN_REF: { http: 400, close: null, message: 'The receipt refers to no message addressed to its sender.' },
   REF_HASH_MISMATCH: {
     http: 400,
@@ -47,6 +48,10 @@ export const ERRORS = {
   ORIGIN_FORBIDDEN: { http: 403, close: null, message: 'This Origin may not open a console connection.' },
   SUBPROTOCOL_REQUIRED: { http: 400, close: null, message: 'Request the WebSocket subprotocol hotline.v1.' },
   SLOW_CONSUMER: { http: 503, close: 4429, message: 'The connection fell too far behind; reconnect and resume.' },
+  TOO_MANY_CONNECTIONS: { http: 429, close: null, message: 'Too many open connections from this address.' },
+  TOO_MANY_HANDSHAKES: { http: 503, close: null, message: 'Too many connections are waiting for their hello.' },
+  TOO_MANY_REJECTIONS: { http: 429, close: 4430, message: 'Too many refused frames on this connection.' },
+  RATE_LIMITED: { http: 429, close: null, message: 'Too many failed attempts from this address; retry later.' },
   ENROLMENT_CODE_INVALID: { http: 401, close: null, message: 'This enrolment code is not known.' },
   ENROLMENT_CODE_EXPIRED: {
     http: 401,
@@ -55,11 +60,19 @@ export const ERRORS = {
   },
   ENROLMENT_CODE_USED: { http: 401, close: null, message: 'This enrolment code has already been used.' },
   KEY_ALREADY_ENROLLED: { http: 409, close: null, message: 'This public key is already enrolled.' },
+  KEY_ALREADY_REVOKED: { http: 409, close: null, message: 'This key is already revoked.' },
   UNAUTHORIZED: { http: 401, close: null, message: 'A valid trainer token is required.' },
+  TOKEN_EXPIRED: {
+    http: 401,
+    close: 4401,
+    message: 'The trainer token of this observer expired; observe again with a renewed token.',
+  },
   BAD_REQUEST: { http: 400, close: null, message: 'The request is not valid.' },
   NOT_FOUND: { http: 404, close: null, message: 'No such resource.' },
   EXERCISE_EXISTS: { http: 409, close: null, message: 'An exercise with this id already exists.' },
   STORE_UNAVAILABLE: { http: 503, close: 1011, message: 'The log store cannot commit; nothing was accepted.' },
+  // Raised at start only: the relay refuses a damaged data file (a damage found later is STORE_UNAVAILABLE).
+  STORE_CORRUPT: { http: 503, close: 1011, message: 'The data file failed its integrity check.' },
   SHUTTING_DOWN: { http: 503, close: 1001, message: 'The relay is shutting down; reconnect shortly.' },
   INTERNAL: { http: 500, close: 1011, message: 'Internal error.' },
   // Raised by consoles and verifiers, never by the relay on the wire.
@@ -68,6 +81,7 @@ export const ERRORS = {
   BAD_CHECKPOINT: { http: 422, close: null, message: 'The checkpoint is not validly signed by the relay.' },
   BAD_EXPORT: { http: 422, close: null, message: 'The exported log is malformed.' },
   RELAY_UNREACHABLE: { http: 503, close: null, message: 'The relay cannot be reached.' },
+  CONSOLE_IN_USE: { http: 409, close: null, message: 'This console is already open in another process.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

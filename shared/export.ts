@@ -9,6 +9,8 @@ import { importPublicKey, thumbprint } from './jws.js';
 import { exerciseDef, publicJwk } from './items.js';
 import { parseEntry, validate } from './protocol.js';
 import { verifyCheckpoint } from './signed.js';
+import { fromUtf8 } from './encoding.js';
+import { parseStrictJson } from './strict-json.js';
 
 export const EXPORT_FORMAT = 'hotline-log';
 
@@ -52,17 +54,54 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** JSON whitespace: the relay writes none around a line, and none is accepted, so one export has one spelling. */
+const PADDED = /^[ \t\r\n]|[ \t\r\n]$/;
+
 function parseLine(text: string, line: number, isLast = false): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
-  } catch {
-    // A last line that is not JSON is what a copy cut short mid-write looks like.
-    const code = isLast ? 'TRUNCATED' : 'BAD_EXPORT';
-    throw Object.assign(
-      new HotlineError(code, isLast ? `line ${line} is cut short: the file was truncated` : `line ${line} is not JSON`),
-      { line },
-    );
+    value = parseStrictJson(text, 'BAD_EXPORT', `line ${line}`);
+  } catch (err) {
+    // A last line that is not JSON is a copy cut short mid-line: TRUNCATED, as a copy cut between two lines
+    // is, since where the cut fell is an accident. A repeated member is a malformed line wherever it is.
+    const e = err as HotlineError;
+    const cut = isLast && e.details['duplicate'] === undefined;
+    throw Object.assign(cut ? new HotlineError('TRUNCATED', `line ${line} is cut short: the file was truncated`) : e, {
+      line,
+    });
   }
+  if (PADDED.test(text)) {
+    throw Object.assign(new HotlineError('BAD_EXPORT', `line ${line} has whitespace around its JSON`), { line });
+  }
+  return value;
+}
+
+/** verifyExport over the file's bytes, which must be UTF-8: a replacement character would hide a changed byte. */
+export async function verifyExportBytes(bytes: Uint8Array, options: VerifyOptions = {}): Promise<ExportReport> {
+  let text: string;
+  try {
+    text = fromUtf8(bytes);
+  } catch {
+    let line = 1;
+    for (let start = 0; ; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      try {
+        fromUtf8(bytes.subarray(start, end < 0 ? bytes.length : end));
+      } catch {
+        break;
+      }
+      if (end < 0) break;
+      start = end + 1;
+    }
+    const verifier = new ChainVerifier();
+    return {
+      ok: false,
+      entries: [],
+      verifier,
+      fault: { line, code: 'BAD_EXPORT', message: `line ${line} is not UTF-8` },
+    };
+  }
+  return verifyExport(text, options);
 }
 
 export async function verifyExport(text: string, options: VerifyOptions = {}): Promise<ExportReport> {
@@ -81,7 +120,7 @@ export async function verifyExport(text: string, options: VerifyOptions = {}): P
     const relayKey = await importPublicKey(header.relay.publicJwk);
     const last = lines.length - 1;
     for (line = 2; line <= last; line++) {
-      const value = parseLine(lines[line - 1]!, line, line === lines.length);
+      const value = parseLine(lines[line - 1]!, line);
       if (typeof value === 'object' && value !== null && 'checkpoint' in value) {
         throw new HotlineError(
           'BAD_EXPORT',

@@ -27,7 +27,11 @@ export interface TokenRequest {
   secret: string;
 }
 
-/** The answer to POST /v1/auth/token: a trainer JWT and when it stops working. */
+/**
+ * The answer to POST /v1/auth/token and to POST /v1/auth/renew (no body; the bearer token is the auth): a
+ * trainer JWT and when it stops working. A renewed token keeps the session's auth_time, so renewals end 12 h
+ * after the secret was used.
+ */
 export interface TrainerToken {
   token: string;
   expiresAt: string;

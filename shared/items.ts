@@ -21,9 +21,43 @@ export const LIMITS = {
   note: 1_000,
   classification: 120,
   operator: 80,
+  /** The reason recorded with a revocation. */
+  revocationReason: 500,
   title: 120,
   stationName: 60,
+  /** How far a hello's `iat` or an item's `sentAt` may be from the relay's clock, either way. */
+  clockSkewSeconds: 300,
 } as const;
+
+/**
+ * A string of `min` to `max` UTF-16 code units, the unit PROTOCOL.md section 1 documents and JavaScript's
+ * `length` and HTML's maxlength count. zod's own min/max count code points since zod 4 (an astral character
+ * is one there, two here), so a 4,001-emoji body of 8,002 units would pass them.
+ */
+export function utf16Text(max: number, min = 0) {
+  return z.string().check((ctx) => {
+    const units = ctx.value.length;
+    if (units > max) {
+      ctx.issues.push({
+        code: 'too_big',
+        origin: 'string',
+        maximum: max,
+        inclusive: true,
+        input: ctx.value,
+        message: `at most ${max} UTF-16 code units (found ${units})`,
+      });
+    } else if (units < min) {
+      ctx.issues.push({
+        code: 'too_small',
+        origin: 'string',
+        minimum: min,
+        inclusive: true,
+        input: ctx.value,
+        message: `at least ${min} UTF-16 code units (found ${units})`,
+      });
+    }
+  });
+}
 
 export const TYP = {
   hello: 'hotline-hello+jws',
@@ -41,7 +75,7 @@ const uuid7 = z.uuid({ version: 'v7' });
 export const helloPayload = z.strictObject({
   exercise: slug,
   station: slug,
-  nonce: z.string().min(16).max(64),
+  nonce: utf16Text(64, 16),
   iat: z.int().positive(),
 });
 export type HelloPayload = z.infer<typeof helloPayload>;
@@ -57,9 +91,9 @@ export const messagePayload = z.strictObject({
   sentAt: instant,
   precedence: z.enum(PRECEDENCES),
   lang: z.enum(LANGS),
-  subject: z.string().min(1).max(LIMITS.subject).optional(),
-  body: z.string().min(1).max(LIMITS.body),
-  classification: z.string().max(LIMITS.classification),
+  subject: utf16Text(LIMITS.subject, 1).optional(),
+  body: utf16Text(LIMITS.body, 1),
+  classification: utf16Text(LIMITS.classification),
   replyTo: uuid7.optional(),
 });
 export type MessagePayload = z.infer<typeof messagePayload>;
@@ -76,7 +110,7 @@ export const receiptPayload = z.strictObject({
   kind: z.enum(['delivered', 'acknowledged']),
   ref: uuid7,
   refHash: z.string().regex(B64URL_HASH),
-  note: z.string().max(LIMITS.note).optional(),
+  note: utf16Text(LIMITS.note).optional(),
 });
 export type ReceiptPayload = z.infer<typeof receiptPayload>;
 export type ItemPayload = MessagePayload | ReceiptPayload;
@@ -91,15 +125,15 @@ export type CheckpointPayload = z.infer<typeof checkpointPayload>;
 
 export const stationDef = z.strictObject({
   id: slug,
-  name: z.string().min(1).max(LIMITS.stationName),
+  name: utf16Text(LIMITS.stationName, 1),
   lang: z.enum(LANGS),
 });
 export type StationDef = z.infer<typeof stationDef>;
 
 export const exerciseDef = z.strictObject({
   id: slug,
-  title: z.string().min(1).max(LIMITS.title),
-  classification: z.string().max(LIMITS.classification),
+  title: utf16Text(LIMITS.title, 1),
+  classification: utf16Text(LIMITS.classification),
   stations: z.tuple([stationDef, stationDef]).refine(([a, b]) => a.id !== b.id, 'the two stations need different ids'),
 });
 export type ExerciseDef = z.infer<typeof exerciseDef>;

@@ -2,9 +2,10 @@
 // Cheap structural checks run before any key lookup or signature work, so junk costs nothing.
 import { CompactSign, compactVerify, importJWK, calculateJwkThumbprint, type CryptoKey, type JWK } from 'jose';
 import { HotlineError } from './errors.js';
-import { fromBase64url, fromUtf8, utf8 } from './encoding.js';
+import { fromBase64url, fromUtf8, isBase64url, utf8 } from './encoding.js';
 import { publicJwk as publicJwkSchema, type PublicJwk, type Typ } from './items.js';
 import { validate } from './protocol.js';
+import { parseStrictJson } from './strict-json.js';
 
 export const ALG = 'Ed25519';
 const HEADER_KEYS = ['alg', 'kid', 'typ'];
@@ -21,13 +22,7 @@ export function decodeHeader(jws: string): JwsHeader {
   if (parts.length !== 3 || parts[0]!.length === 0) {
     throw new HotlineError('BAD_JWS', 'A compact JWS has three non-empty base64url parts.');
   }
-  const raw = fromBase64url(parts[0]!);
-  let header: unknown;
-  try {
-    header = raw && JSON.parse(fromUtf8(raw));
-  } catch {
-    header = undefined;
-  }
+  const header = parseHeader(parts[0]!);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new HotlineError('BAD_JWS', 'The protected header is not a base64url JSON object.');
   }
@@ -39,6 +34,7 @@ export function decodeHeader(jws: string): JwsHeader {
   if (parts[1]!.length === 0 || parts[2]!.length === 0) {
     throw new HotlineError('BAD_JWS', 'A compact JWS has three non-empty base64url parts.');
   }
+  requireCanonicalSignature(parts[2]!);
   const extra = Object.keys(h).filter((k) => !HEADER_KEYS.includes(k));
   if (extra.length > 0) throw new HotlineError('BAD_JWS', `Header parameters not allowed: ${extra.join(', ')}.`);
   if (typeof h['kid'] !== 'string' || h['kid'].length === 0 || h['kid'].length > 64) {
@@ -48,6 +44,24 @@ export function decodeHeader(jws: string): JwsHeader {
   return { alg: ALG, kid: h['kid'], typ: h['typ'] };
 }
 
+/** jose decodes the signature forgivingly; a second spelling of it must not verify (PROTOCOL.md section 1). */
+function requireCanonicalSignature(b64: string): void {
+  if (!isBase64url(b64)) throw new HotlineError('BAD_JWS', 'The signature is not canonical base64url.');
+}
+
+/** The header's JSON value; BAD_JWS unless it is canonical base64url of UTF-8 I-JSON. */
+function parseHeader(b64: string): unknown {
+  const raw = fromBase64url(b64);
+  let text: string | undefined;
+  try {
+    text = raw ? fromUtf8(raw) : undefined;
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) throw new HotlineError('BAD_JWS', 'The protected header is not a base64url JSON object.');
+  return parseStrictJson(text, 'BAD_JWS', 'The protected header');
+}
+
 /** Decodes the payload bytes of a compact JWS (no verification). */
 export function payloadBytes(jws: string): Uint8Array {
   const bytes = fromBase64url(jws.split('.')[1] ?? '');
@@ -55,16 +69,22 @@ export function payloadBytes(jws: string): Uint8Array {
   return bytes;
 }
 
+/** The payload's JSON value; SCHEMA_INVALID unless it is UTF-8 I-JSON (no repeated member names). */
 export function parseJsonPayload(bytes: Uint8Array): unknown {
+  let text: string;
   try {
-    return JSON.parse(fromUtf8(bytes));
+    text = fromUtf8(bytes);
   } catch {
     throw new HotlineError('SCHEMA_INVALID', 'The payload is not UTF-8 JSON.');
   }
+  return parseStrictJson(text, 'SCHEMA_INVALID', 'The payload');
 }
 
-/** Verifies the signature with the given key; returns the signed payload bytes. */
+/** Verifies the signature with the given key; returns the signed payload bytes, decoded strictly here
+ * (jose's own base64url decoding accepts a second spelling of the last character). */
 export async function verifySignature(jws: string, key: CryptoKey, typ: Typ): Promise<Uint8Array> {
+  const payload = payloadBytes(jws);
+  requireCanonicalSignature(jws.slice(jws.lastIndexOf('.') + 1));
   let result;
   try {
     result = await compactVerify(jws, key, { algorithms: [ALG] });
@@ -72,7 +92,7 @@ export async function verifySignature(jws: string, key: CryptoKey, typ: Typ): Pr
     throw new HotlineError('BAD_SIGNATURE');
   }
   if (result.protectedHeader.typ !== typ) throw new HotlineError('BAD_TYPE', `Expected typ ${typ}.`);
-  return result.payload;
+  return payload;
 }
 
 export async function signJws(payload: unknown, key: CryptoKey, kid: string, typ: Typ): Promise<string> {

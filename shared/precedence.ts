@@ -59,6 +59,14 @@ export function ackDueAt(p: Precedence, acceptedAt: number): number | undefined 
 }
 
 /**
+ * The deadline of a message as a console holds it: from the relay's acceptance (its entry's `at`), never
+ * from the sender's claimed sentAt; none before the message is in the log.
+ */
+export function ackDueOf(m: { precedence: Precedence; states: { accepted?: string } }): number | undefined {
+  return m.states.accepted === undefined ? undefined : ackDueAt(m.precedence, Date.parse(m.states.accepted));
+}
+
+/**
  * Whether a message is overdue at `now`: it has a deadline, the deadline has passed, and it was not
  * acknowledged by then (acknowledged late counts: the objective was missed).
  */

@@ -1,13 +1,14 @@
 // The wire protocol: every frame in both directions, validated by one module on both ends.
 import { z } from 'zod';
 import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
-import { LIMITS, SLUG, B64URL_HASH } from './items.js';
+import { LIMITS, SLUG, B64URL_HASH, utf16Text } from './items.js';
 import { ENTRY_KINDS, type Entry } from './entry.js';
+import { parseStrictJson } from './strict-json.js';
 
 export const SUBPROTOCOL = 'hotline.v1';
 export const WS_PATH = '/v1/ws';
 
-const compactJws = z.string().min(10).max(LIMITS.frameBytes);
+const compactJws = utf16Text(LIMITS.frameBytes, 10);
 const idx = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const slug = z.string().regex(SLUG);
 const hash = z.string().regex(B64URL_HASH);
@@ -16,11 +17,11 @@ const at = z.iso.datetime({ offset: false, precision: 3 });
 // Client -> relay.
 const hello = z.strictObject({ type: z.literal('hello'), jws: compactJws, since: z.int().min(-1).optional() });
 const submit = z.strictObject({ type: z.literal('submit'), jws: compactJws });
-const ping = z.strictObject({ type: z.literal('ping'), id: z.string().max(64), t: z.number().optional() });
+const ping = z.strictObject({ type: z.literal('ping'), id: utf16Text(64), t: z.number().optional() });
 /** A trainer watching an exercise live: read-only, authenticated by a trainer JWT (never in the URL). */
 const observe = z.strictObject({
   type: z.literal('observe'),
-  token: z.string().min(10).max(4096),
+  token: utf16Text(4096, 10),
   exercise: slug,
   since: z.int().min(-1).optional(),
 });
@@ -102,12 +103,7 @@ function describe(issue: z.core.$ZodIssue | undefined): string {
 
 function parseFrame<T>(schema: z.ZodType<T>, text: string, limit: number): T {
   if (text.length > limit) throw new HotlineError('FRAME_TOO_LARGE');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new HotlineError('BAD_FRAME', 'The frame is not valid JSON.');
-  }
+  const value = parseStrictJson(text, 'BAD_FRAME', 'The frame');
   const result = schema.safeParse(value);
   if (!result.success) {
     const first = result.error.issues[0];

@@ -1,5 +1,6 @@
 // A Node console's state in one JSON file (mode 0600): written to a temporary file, fsynced, then renamed
-// over the old one, so a crash leaves either the old state or the new one, never half of each.
+// over the old one, so a crash leaves either the old state or the new one, never half of each. One process
+// at a time: `lock()` before opening a console on it.
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import { ALG } from '../../shared/jws.js';
 import type { Identity } from '../identity.js';
 import type { ClientStorage, SavedState } from '../storage.js';
+import { lockStateFile, type StateLock } from './state-lock.js';
 
 type OnDisk = Omit<SavedState, 'identity'> & { identity: Omit<Identity, 'privateKey'> & { privateJwk: JWK } };
 
@@ -14,6 +16,11 @@ export class FileStorage implements ClientStorage {
   #privateJwk: JWK | undefined;
 
   constructor(readonly file: string) {}
+
+  /** Takes the file for this process alone (CONSOLE_IN_USE when another live process holds it). */
+  lock(): StateLock {
+    return lockStateFile(this.file);
+  }
 
   async load(): Promise<SavedState | undefined> {
     let text: string;

@@ -1,9 +1,13 @@
-// Links appended entries into each exercise's hash chain and enforces per-key seq continuity, dedupe and
-// one-time codes. Stores supply the lookups and the writes; every check happens before any write, so a
-// refused request leaves nothing behind and the rest of its batch goes on.
+// Links appended entries into each exercise's hash chain and enforces per-key seq continuity, dedupe,
+// revocation order and one-time codes. This is the one place that orders a batch, so it is where a
+// key-revoked entry is made final: no item of that key may follow it in the log, whatever the verifier
+// saw when it checked the item (the revocation may have been queued behind it). Stores supply the lookups
+// and the writes; every check happens before any write, so a refused request leaves nothing behind and the
+// rest of its batch goes on.
 import { createHash } from 'node:crypto';
 import { HotlineError } from '../../shared/errors.js';
 import { GENESIS_PREV, entryHashText, type Entry, type EntryBody } from '../../shared/entry.js';
+import { LIMITS } from '../../shared/items.js';
 import type { AppendRequest, AppendResult, Head } from './types.js';
 
 export interface LinkerLookups {
@@ -14,10 +18,30 @@ export interface LinkerLookups {
   idTaken(exercise: string, id: string): boolean;
   code(codeHash: string): Record<string, unknown> | undefined;
   keyExists(kid: string): boolean;
+  /** True once a key-revoked entry for the key is committed. */
+  keyRevoked(kid: string): boolean;
   exerciseExists(id: string): boolean;
 }
 
 export type EntryWriter = (body: EntryBody, entry: Entry, json: string) => void;
+
+const MAX_SKEW_MS = LIMITS.clockSkewSeconds * 1000;
+
+/**
+ * A new item's sentAt must be within the skew of the relay's time for its entry. Checked here, after the
+ * duplicate and seq checks, so that (1) a resubmission of an item already in the log is answered as the
+ * duplicate it is however long its answer was lost, and (2) a CLOCK_SKEW refusal proves that the item's
+ * seq is the key's next one: the console may sign it again with a fresh sentAt at the same seq.
+ */
+function checkSentAt(sentAt: string, at: string): void {
+  const skew = Date.parse(sentAt) - Date.parse(at);
+  if (Math.abs(skew) <= MAX_SKEW_MS) return;
+  const off = `${Math.round(Math.abs(skew) / 1000)} s ${skew < 0 ? 'behind' : 'ahead of'}`;
+  throw new HotlineError(
+    'CLOCK_SKEW',
+    `sentAt ${sentAt} is ${off} the relay's clock (${at}); the limit is ${LIMITS.clockSkewSeconds} s.`,
+  );
+}
 
 export function hashBody(body: EntryBody): string {
   return createHash('sha256').update(entryHashText(body), 'utf8').digest('base64url');
@@ -30,6 +54,7 @@ class Batch {
   readonly #ids = new Set<string>();
   readonly #codes = new Set<string>();
   readonly #kids = new Set<string>();
+  readonly #revoked = new Set<string>();
 
   constructor(private readonly look: LinkerLookups) {}
 
@@ -63,6 +88,10 @@ class Batch {
             value: { exercise: req.exercise, entry: JSON.parse(seen.json) as Entry, json: seen.json, duplicate: true },
           };
         }
+      }
+      // Only a resubmission of an item already in the log (answered above) gets past a revocation.
+      if (this.#revoked.has(i.kid) || this.look.keyRevoked(i.kid)) throw new HotlineError('KEY_REVOKED');
+      if (i.seq < next) {
         throw new HotlineError('SEQ_CONFLICT', `Key ${i.kid} already used seq ${i.seq} for a different item.`, {
           expectedSeq: next,
         });
@@ -71,6 +100,7 @@ class Batch {
       if (this.#ids.has(`${req.exercise}:${i.id}`) || this.look.idTaken(req.exercise, i.id)) {
         throw new HotlineError('ID_CONFLICT', `Id ${i.id} is already in the log.`);
       }
+      checkSentAt(i.sentAt, req.at);
     }
     if (req.codeHash !== undefined) this.#checkCode(req);
     if (req.kind === 'key-enrolled') {
@@ -79,6 +109,7 @@ class Batch {
     }
     if (req.codeHash !== undefined) this.#codes.add(req.codeHash);
     if (req.kind === 'key-enrolled') this.#kids.add((req.data as { kid: string }).kid);
+    if (req.kind === 'key-revoked') this.#revoked.add((req.data as { kid: string }).kid);
     const body: EntryBody = { idx: head.idx + 1, prev: head.hash, at: req.at, kind: req.kind };
     if (req.jws !== undefined) body.jws = req.jws;
     if (req.data !== undefined) body.data = req.data;

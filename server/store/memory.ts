@@ -43,6 +43,7 @@ export class MemoryStore implements Store {
       return c && { exercise: c.exercise, station: c.station, expires_at: c.expiresAt, used_at: c.usedAt ?? null };
     },
     keyExists: (kid) => this.#keys.has(kid),
+    keyRevoked: (kid) => (this.#keys.get(kid)?.revokedIdx ?? null) !== null,
     exerciseExists: (id) => this.#exercises.has(id),
   });
 

@@ -2,13 +2,14 @@
 // main thread would otherwise stop verifying signatures and serving sockets. The main thread sends
 // whole batches; every write of the store happens here, in order, one transaction per batch.
 import { parentPort, workerData } from 'node:worker_threads';
-import { toHotlineError } from '../../shared/errors.js';
+import { HotlineError, toHotlineError } from '../../shared/errors.js';
+import type { CheckLevel } from './sqlite-check.js';
 import { openSqliteStore } from './sqlite.js';
 import type { AppendResult } from './types.js';
 import { WRITE_OPS, type WireResult, type WriteOp } from './sqlite-wire.js';
 
 const port = parentPort!;
-const { file } = workerData as { file: string };
+const { file, check } = workerData as { file: string; check: CheckLevel };
 
 function encode(results: AppendResult[]): WireResult[] {
   return results.map((r) =>
@@ -17,7 +18,7 @@ function encode(results: AppendResult[]): WireResult[] {
 }
 
 try {
-  const store = openSqliteStore(file);
+  const store = openSqliteStore(file, check);
   port.postMessage({ ready: true, synchronous: store.synchronousLevel() });
   port.on('message', (msg: { id: number; op: WriteOp; args: unknown[] }) => {
     void (async () => {
@@ -45,5 +46,6 @@ try {
     })();
   });
 } catch (err) {
-  port.postMessage({ ready: false, error: (err as Error).message });
+  const code = err instanceof HotlineError ? err.code : 'STORE_UNAVAILABLE';
+  port.postMessage({ ready: false, code, error: (err as Error).message });
 }

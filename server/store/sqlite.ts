@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryBody } from '../../shared/entry.js';
 import { ChainLinker } from './chain-linker.js';
+import { checkDatabase, isCorruption, type CheckLevel } from './sqlite-check.js';
 import { prepareSchema } from './sqlite-schema.js';
 import type {
   AppendRequest,
@@ -32,13 +33,39 @@ function toKey(row: Row): KeyRecord {
   };
 }
 
-export function openSqliteStore(file: string): SqliteStore {
+/** A failed read (a damaged page, an I/O error) as STORE_UNAVAILABLE: the socket or request that asked for
+ * it fails, and nothing else; /readyz reads the same way and says not ready. */
+function reading<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof HotlineError) throw err;
+    const code = (err as { code?: unknown }).code;
+    const what = typeof code === 'string' ? code : 'error';
+    throw new HotlineError('STORE_UNAVAILABLE', `The log store cannot be read (${what}).`);
+  }
+}
+
+/** Opens (and creates or migrates) the data file; `check` is the integrity check to run first
+ * (sqlite-check.ts): a damaged file is refused with STORE_CORRUPT. */
+export function openSqliteStore(file: string, check: CheckLevel = 'auto'): SqliteStore {
   const db = new Database(file);
-  // better-sqlite3 reopens WAL databases at synchronous=NORMAL: set FULL every time and prove it took.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  try {
+    // better-sqlite3 reopens WAL databases at synchronous=NORMAL: set FULL every time and prove it took.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    checkDatabase(db, file, check);
+  } catch (err) {
+    db.close();
+    if (isCorruption(err))
+      throw new HotlineError(
+        'STORE_CORRUPT',
+        `The data file ${file} is not a readable database: ${(err as Error).message}`,
+      );
+    throw err;
+  }
   const sync = db.pragma('synchronous', { simple: true });
   if (sync !== 2) {
     db.close();
@@ -85,6 +112,7 @@ export class SqliteStore implements Store {
       key: p('SELECT * FROM keys WHERE kid = ?'),
       keys: p('SELECT * FROM keys WHERE exercise = ? ORDER BY enrolled_idx'),
       insertKey: p('INSERT INTO keys (kid, exercise, station, operator, jwk, enrolled_idx) VALUES (?, ?, ?, ?, ?, ?)'),
+      keyRevoked: p('SELECT 1 FROM keys WHERE kid = ? AND revoked_idx IS NOT NULL'),
       revokeKey: p('UPDATE keys SET revoked_idx = ? WHERE kid = ? AND revoked_idx IS NULL'),
       code: p('SELECT * FROM enrolment_codes WHERE code_hash = ?'),
       insertCode: p(
@@ -112,6 +140,7 @@ export class SqliteStore implements Store {
       idTaken: (exercise, id) => s.itemById.get(exercise, id) !== undefined,
       code: (hash) => s.code.get(hash) as Row | undefined,
       keyExists: (kid) => s.key.get(kid) !== undefined,
+      keyRevoked: (kid) => s.keyRevoked.get(kid) !== undefined,
       exerciseExists: (id) => s.exercise.get(id) !== undefined,
     });
     this.#transaction = db.transaction((reqs: AppendRequest[]) => {
@@ -155,7 +184,7 @@ export class SqliteStore implements Store {
   }
 
   async read(exercise: string, from: number, limit: number): Promise<Committed[]> {
-    const rows = this.#stmt.read.all(exercise, from, limit) as Row[];
+    const rows = reading(() => this.#stmt.read.all(exercise, from, limit) as Row[]);
     return rows.map((r) => {
       const json = r['body'] as string;
       return { exercise, entry: JSON.parse(json) as Entry, json, duplicate: false };
@@ -163,13 +192,13 @@ export class SqliteStore implements Store {
   }
 
   async head(exercise: string): Promise<Head | null> {
-    const row = this.#stmt.exercise.get(exercise) as Row | undefined;
+    const row = reading(() => this.#stmt.exercise.get(exercise) as Row | undefined);
     if (!row || (row['head_idx'] as number) < 0) return null;
     return { idx: row['head_idx'] as number, hash: row['head_hash'] as string };
   }
 
   async getExercise(id: string): Promise<ExerciseRecord | undefined> {
-    const row = this.#stmt.exercise.get(id) as Row | undefined;
+    const row = reading(() => this.#stmt.exercise.get(id) as Row | undefined);
     if (!row) return undefined;
     return {
       def: JSON.parse(row['def'] as string) as ExerciseRecord['def'],
@@ -179,27 +208,27 @@ export class SqliteStore implements Store {
   }
 
   async listExercises(): Promise<ExerciseRecord[]> {
-    const ids = (this.#stmt.exercises.all() as Row[]).map((r) => r['id'] as string);
+    const ids = reading(() => this.#stmt.exercises.all() as Row[]).map((r) => r['id'] as string);
     const out: ExerciseRecord[] = [];
     for (const id of ids) out.push((await this.getExercise(id))!);
     return out;
   }
 
   async getKey(kid: string): Promise<KeyRecord | undefined> {
-    const row = this.#stmt.key.get(kid) as Row | undefined;
+    const row = reading(() => this.#stmt.key.get(kid) as Row | undefined);
     return row && toKey(row);
   }
 
   async listKeys(exercise: string): Promise<KeyRecord[]> {
-    return (this.#stmt.keys.all(exercise) as Row[]).map(toKey);
+    return reading(() => this.#stmt.keys.all(exercise) as Row[]).map(toKey);
   }
 
   async nextSeq(kid: string): Promise<number> {
-    return (((this.#stmt.lastSeq.get(kid) as Row | undefined)?.['s'] as number | null) ?? -1) + 1;
+    return ((reading(() => this.#stmt.lastSeq.get(kid) as Row | undefined)?.['s'] as number | null) ?? -1) + 1;
   }
 
   async findMessage(exercise: string, id: string): Promise<MessageRecord | undefined> {
-    const row = this.#stmt.message.get(exercise, id) as Row | undefined;
+    const row = reading(() => this.#stmt.message.get(exercise, id) as Row | undefined);
     if (!row) return undefined;
     return {
       idx: row['idx'] as number,
@@ -214,12 +243,12 @@ export class SqliteStore implements Store {
   }
 
   async findEnrolmentCode(codeHash: string): Promise<{ exercise: string; station: string } | undefined> {
-    const row = this.#stmt.code.get(codeHash) as Row | undefined;
+    const row = reading(() => this.#stmt.code.get(codeHash) as Row | undefined);
     return row && { exercise: row['exercise'] as string, station: row['station'] as string };
   }
 
   async getMeta(key: string): Promise<string | undefined> {
-    return (this.#stmt.getMeta.get(key) as Row | undefined)?.['value'] as string | undefined;
+    return reading(() => this.#stmt.getMeta.get(key) as Row | undefined)?.['value'] as string | undefined;
   }
 
   async setMeta(key: string, value: string): Promise<void> {

@@ -5,8 +5,9 @@
 // thread) cost more than the fsync they spare the event loop (docs/performance.md has the figures).
 // The two connections never write at the same time: see append().
 import type { Worker } from 'node:worker_threads';
-import { HotlineError } from '../../shared/errors.js';
+import { HotlineError, isErrorCode } from '../../shared/errors.js';
 import { siblingModule, startWorker } from '../module-launcher.js';
+import type { CheckLevel } from './sqlite-check.js';
 import { openSqliteStore, type SqliteStore } from './sqlite.js';
 import { RecentMessages } from './recent-messages.js';
 import { decodeResults, toError, type WireError, type WireResult, type WriteOp } from './sqlite-wire.js';
@@ -50,18 +51,21 @@ export class ThreadedSqliteStore implements Store {
     worker.on('exit', (code) => die(`exit ${code}`));
   }
 
-  static async open(file: string): Promise<ThreadedSqliteStore> {
-    const worker = startWorker(WRITER, { workerData: { file } });
-    const ready = await new Promise<{ ready: boolean; synchronous?: number; error?: string }>((resolve, reject) => {
+  /** `check`: the integrity check the writer thread runs before anything else (sqlite-check.ts). */
+  static async open(file: string, check: CheckLevel = 'auto'): Promise<ThreadedSqliteStore> {
+    const worker = startWorker(WRITER, { workerData: { file, check } });
+    type Ready = { ready: boolean; synchronous?: number; code?: string; error?: string };
+    const ready = await new Promise<Ready>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
     if (!ready.ready) {
       await worker.terminate();
-      throw new HotlineError('STORE_UNAVAILABLE', ready.error ?? 'The store could not be opened.');
+      const code = isErrorCode(ready.code) ? ready.code : 'STORE_UNAVAILABLE';
+      throw new HotlineError(code, ready.error ?? 'The store could not be opened.');
     }
-    // The writer thread made (or migrated) the schema before this connection opens.
-    return new ThreadedSqliteStore(worker, openSqliteStore(file), ready.synchronous ?? -1);
+    // The writer thread made (or migrated) the schema and checked the file before this connection opens.
+    return new ThreadedSqliteStore(worker, openSqliteStore(file, 'none'), ready.synchronous ?? -1);
   }
 
   #call<T>(op: WriteOp, ...args: unknown[]): Promise<T> {

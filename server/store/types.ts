@@ -14,6 +14,8 @@ export interface ItemIndex {
   payloadHash: string;
   from: string;
   to: string;
+  /** The sender's claimed send time, checked against the entry's `at` (LIMITS.clockSkewSeconds). */
+  sentAt: string;
 }
 
 export interface AppendRequest {

@@ -160,7 +160,7 @@ describe('Fanout', () => {
     expect(dropped?.value).toBe(1);
   });
 
-  it('ends only the subscriber whose store read fails, with INTERNAL, and logs it once', async () => {
+  it('ends only the subscriber whose store read fails, with STORE_UNAVAILABLE, and logs it once', async () => {
     const { store, fanout, commit, logs } = await setup();
     const live = new FakeSubscriber();
     await fanout.subscribe(live, 0);
@@ -169,10 +169,10 @@ describe('Fanout', () => {
     };
     const behind = new FakeSubscriber();
     await fanout.subscribe(behind, -1);
-    await expect.poll(() => behind.failedWith?.code).toBe('INTERNAL');
+    await expect.poll(() => behind.failedWith?.code).toBe('STORE_UNAVAILABLE');
     const errors = logs.filter((r) => r.level === PINO_ERROR);
     expect(errors.map((r) => [r.msg, r.err?.message])).toEqual([
-      ['internal error streaming the log', 'simulated: read failed'],
+      ['the log store cannot be read', 'simulated: read failed'],
     ]);
     await commit(1);
     expect(await live.entries(1)).toEqual([1]);

@@ -97,12 +97,19 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
     expect(again?.ok ? 'ok' : again?.error.code).toBe('ENROLMENT_CODE_USED');
   });
 
-  const itemReq = (id: string, seq: number, type: 'message' | 'receipt', from = 'beijing', to = 'washington') => ({
+  const itemReq = (
+    id: string,
+    seq: number,
+    type: 'message' | 'receipt',
+    from = 'beijing',
+    to = 'washington',
+    sentAt = new Date().toISOString(),
+  ) => ({
     exercise: 'dtl',
     kind: type,
     at: new Date().toISOString(),
     jws: `header.${id}.sig`,
-    item: { kid: `kid-${from}`, seq, id, type, payloadHash: `h-${id}`, from, to },
+    item: { kid: `kid-${from}`, seq, id, type, payloadHash: `h-${id}`, from, to, sentAt },
   });
 
   it('finds a committed message by id, the same before and after a reopen, and never a receipt or a refused item', async () => {
@@ -126,6 +133,73 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
       expect(await store.findMessage('dtl', 'm1')).toEqual(expected);
       expect(await store.findMessage('dtl', 'm2')).toBeUndefined();
     }
+  });
+
+  it('never links an item of a key after its revocation: not later in the batch, not in a later batch', async () => {
+    await withExercise();
+    const key = (kid: string, station: string) => ({
+      exercise: 'dtl',
+      kind: 'key-enrolled' as const,
+      at: new Date().toISOString(),
+      data: { kid, station, operator: 'op', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: kid } },
+    });
+    const revoke = (kid: string) => ({
+      exercise: 'dtl',
+      kind: 'key-revoked' as const,
+      at: new Date().toISOString(),
+      data: { kid, reason: 'test' },
+    });
+    const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
+    const setup = await store.append([key('kid-beijing', 'beijing'), key('kid-washington', 'washington')]);
+    expect(setup.map(code)).toEqual(['ok', 'ok']);
+    const first = await store.append([itemReq('b0', 0, 'message')]);
+    expect(first.map(code)).toEqual(['ok']);
+    // The revocation is queued behind b1 and ahead of b2: b1 stays, b2 and everything after it is refused;
+    // the other key is untouched.
+    const batch = await store.append([
+      itemReq('b1', 1, 'message'),
+      revoke('kid-beijing'),
+      itemReq('b2', 2, 'message'),
+      itemReq('w0', 0, 'receipt', 'washington', 'beijing'),
+      itemReq('b3', 3, 'message'),
+    ]);
+    expect(batch.map(code)).toEqual(['ok', 'ok', 'KEY_REVOKED', 'ok', 'KEY_REVOKED']);
+    // A later batch finds the revocation in the store; a resubmission of an item logged before it is
+    // still answered as the duplicate it is.
+    const later = await store.append([itemReq('b2', 2, 'message'), itemReq('b0', 0, 'message')]);
+    expect(later.map(code)).toEqual(['KEY_REVOKED', 'ok']);
+    expect(later[1]?.ok && later[1].value.duplicate).toBe(true);
+    // A lone item after a quiet spell (the writer-thread store commits it on the main thread): the same.
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await store.append([itemReq('b4', 2, 'message')])).map(code)).toEqual(['KEY_REVOKED']);
+    const kinds = (await store.read('dtl', 0, 100)).map((r) =>
+      r.entry.kind === 'key-revoked' ? 'revoked' : (r.entry.jws?.split('.')[1] ?? r.entry.kind),
+    );
+    expect(kinds).toEqual(['exercise-created', 'key-enrolled', 'key-enrolled', 'b0', 'b1', 'revoked', 'w0']);
+    expect((await store.getKey('kid-beijing'))?.revokedIdx).toBe(5);
+    expect(await store.nextSeq('kid-beijing')).toBe(2);
+  });
+
+  it('bounds a new item’s sentAt by the entry time, after the duplicate and seq checks', async () => {
+    await withExercise();
+    const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
+    const at = (req: ReturnType<typeof itemReq>, ms: number) => ({ ...req, at: new Date(ms).toISOString() });
+    const t = Date.parse('2026-01-01T00:00:00.000Z');
+    const sent = (s: number) => new Date(t + s * 1000).toISOString();
+    const results = await store.append([
+      at(itemReq('early', 0, 'message', 'beijing', 'washington', sent(-301)), t),
+      at(itemReq('late', 0, 'message', 'beijing', 'washington', sent(301)), t),
+      at(itemReq('edge', 0, 'message', 'beijing', 'washington', sent(-300)), t),
+      at(itemReq('near', 1, 'message', 'beijing', 'washington', sent(299)), t),
+      // A stale sentAt at a taken seq is a seq conflict, not a clock problem.
+      at(itemReq('taken', 1, 'message', 'beijing', 'washington', sent(-900)), t),
+    ]);
+    expect(results.map(code)).toEqual(['CLOCK_SKEW', 'CLOCK_SKEW', 'ok', 'ok', 'SEQ_CONFLICT']);
+    // The same item again an hour later (its answer was lost): the duplicate it is, whatever its sentAt.
+    const [again] = await store.append([
+      at(itemReq('edge', 0, 'message', 'beijing', 'washington', sent(-300)), t + 3_600_000),
+    ]);
+    expect(again?.ok && again.value.duplicate).toBe(true);
   });
 
   it('links every entry to the one before it, across batches', async () => {
@@ -201,7 +275,7 @@ describe('recent messages', () => {
       exercise: 'dtl',
       kind: type,
       at: '',
-      item: { kid: 'k', seq: 0, id, type, payloadHash: '', from: 'beijing', to: 'washington' },
+      item: { kid: 'k', seq: 0, id, type, payloadHash: '', from: 'beijing', to: 'washington', sentAt: '' },
     });
     const ok = (idx: number, duplicate = false) => ({
       ok: true as const,

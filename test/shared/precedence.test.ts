@@ -6,6 +6,7 @@ import {
   ACK_DEADLINE_MS,
   ACK_DEADLINES,
   ackDueAt,
+  ackDueOf,
   byUrgency,
   deadlineText,
   interrupts,
@@ -63,6 +64,18 @@ describe('acknowledgement deadlines', () => {
     expect(ackDueAt('IMMEDIATE', 0)).toBe(30 * MIN);
     expect(ackDueAt('PRIORITY', 0)).toBeUndefined();
     expect(ackDueAt('ROUTINE', 0)).toBeUndefined();
+  });
+
+  it('counts a message deadline from its acceptance (the entry time), never from the claimed sentAt', () => {
+    const accepted = '2026-01-01T00:00:00.000Z';
+    const t = Date.parse(accepted);
+    // The sender's clock claims five minutes later; the deadline does not move.
+    const flash = { precedence: 'FLASH' as const, sentAt: '2026-01-01T00:05:00.000Z', states: { accepted } };
+    expect(ackDueOf(flash)).toBe(t + 10 * MIN);
+    expect(ackDueOf({ ...flash, precedence: 'IMMEDIATE' })).toBe(t + 30 * MIN);
+    expect(ackDueOf({ ...flash, precedence: 'ROUTINE' })).toBeUndefined();
+    // Not in the log yet: no acceptance, so no deadline (the claimed sentAt is not a stand-in).
+    expect(ackDueOf({ ...flash, states: {} })).toBeUndefined();
   });
 
   it('is overdue once the deadline passes without an acknowledgement, and stays so if it came late', () => {

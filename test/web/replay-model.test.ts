@@ -11,6 +11,7 @@ import { Observer } from '../../web/src/trainer/observer.js';
 import type { SocketLike } from '../../client/connection.js';
 import { ReplayModel } from '../../web/src/trainer/replay-model.js';
 import { median, responseRows, summarize } from '../../web/src/trainer/response-times.js';
+import { TYP } from '../../shared/items.js';
 import { Timeline } from '../../web/src/trainer/timeline.js';
 import { verifyLogText, type VerifiedLog } from '../../web/src/trainer/verified-log.js';
 import { startPair, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
@@ -90,6 +91,70 @@ describe('overdue alarms, statistics and formatting', () => {
     expect(alarms[1]!.message).toMatch(/acknowledged late/);
     // Before the late acknowledgement was logged, replay shows it as not acknowledged.
     expect(overdueAlarms([view('c', 'FLASH', 12 * MIN)], 11 * MIN)[0]!.message).toMatch(/not acknowledged/);
+  });
+
+  it('counts deadlines and response times from the entry time, not the sentAt the sender claims', () => {
+    // Beijing's clock runs 4 min ahead (within the relay's bound): its FLASH claims 00:04, is logged at
+    // 00:00 and acknowledged at 00:12. From the claim the objective (10 min) would look met; it was not.
+    const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const entry = (idx: number, at: number, kind: 'message' | 'receipt') =>
+      ({ idx, prev: '', at: iso(at), kind, hash: `h${idx}` }) as const;
+    const msg = {
+      v: 1 as const,
+      type: 'message' as const,
+      id: '01900000-0000-7000-8000-000000000001',
+      exercise: 'dtl',
+      from: 'beijing',
+      to: 'washington',
+      seq: 0,
+      sentAt: iso(t0 + 4 * MIN),
+      precedence: 'FLASH' as const,
+      lang: 'zh' as const,
+      body: 'x',
+      classification: '',
+    };
+    const ack = {
+      v: 1 as const,
+      type: 'receipt' as const,
+      id: '01900000-0000-7000-8000-000000000002',
+      exercise: 'dtl',
+      from: 'washington',
+      to: 'beijing',
+      seq: 0,
+      sentAt: iso(t0 + 2 * MIN),
+      kind: 'acknowledged' as const,
+      ref: msg.id,
+      refHash: 'h0',
+    };
+    const rows = responseRows(
+      [
+        { entry: entry(0, t0, 'message'), item: { typ: TYP.message, kid: 'b', payload: msg, payloadHash: '' } },
+        {
+          entry: entry(1, t0 + 12 * MIN, 'receipt'),
+          item: { typ: TYP.receipt, kid: 'w', payload: ack, payloadHash: '' },
+        },
+      ],
+      t0 + 20 * MIN,
+    );
+    expect(rows[0]).toMatchObject({ acceptedAt: t0, ackMs: 12 * MIN, deliverMs: 12 * MIN, overdue: true });
+    // Signed → logged is the sender's claim: a clock ahead of the relay never makes it negative.
+    expect(rows[0]!.acceptMs).toBe(0);
+    const view: MessageView = {
+      id: msg.id,
+      direction: 'out',
+      from: 'beijing',
+      to: 'washington',
+      precedence: 'FLASH',
+      lang: 'zh',
+      body: 'x',
+      classification: '',
+      sentAt: msg.sentAt,
+      seq: 0,
+      verified: true,
+      states: { accepted: iso(t0), acknowledged: iso(t0 + 12 * MIN) },
+    };
+    expect(overdueAlarms([view], t0 + 20 * MIN).map((a) => a.at)).toEqual([t0 + 10 * MIN]);
   });
 
   it('computes medians and formats durations', () => {

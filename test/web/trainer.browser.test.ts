@@ -6,12 +6,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
 import { backgroundOf, openBrowser, screenshot, SCREENSHOTS, type Browser } from '../helpers/browser.js';
 import { enrolClient, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { nowSeconds, tokenForger } from '../helpers/trainer-tokens.js';
 
 const EXERCISE = 'ex-north';
 const WAIT = { timeout: 10_000 };
@@ -197,6 +199,39 @@ describe('trainer console in Chromium', () => {
       .toMatch(/ROUTINE message Beijing → Washington|confirmed delivery/);
     await axe(page, 'live');
     shots.push(await screenshot(page, 'trainer-4-live'));
+  });
+
+  it('renews its token before it expires and keeps the live view when the relay closes the old one', async () => {
+    const washington = clients[1]!;
+    // A token of this session that lives 3 to 4 s, made with the relay's key; then the page starts on it.
+    const exp = nowSeconds() + 4;
+    const short = await (await tokenForger(relay.dataDir))({ exp });
+    const entry = JSON.stringify({ token: short, expiresAt: new Date(exp * 1000).toISOString() });
+    await page.evaluate(`sessionStorage.setItem('hotline.trainer.session', ${JSON.stringify(entry)})`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Latest entries' }).waitFor(WAIT);
+    const bj = page.locator('section.console[data-station="beijing"]');
+    const wa = page.locator('section.console[data-station="washington"]');
+    await expect.poll(() => bj.locator('li.msg').count(), WAIT).toBe(3);
+    const stored = async () => {
+      const raw = await page.evaluate<string | null>("sessionStorage.getItem('hotline.trainer.session')");
+      return (JSON.parse(raw ?? '{}') as { token?: string }).token;
+    };
+    // Renewed halfway through: another token of the same sign-in.
+    await expect.poll(stored, WAIT).not.toBe(short);
+    expect(decodeJwt((await stored())!).auth_time).toBe(decodeJwt(short).auth_time);
+    // Past the first token's expiry the relay has closed the observer that used it; presence still reaches
+    // the page, so it observes again, with the renewed token.
+    await until(() => Date.now() > exp * 1000 + 500, 6_000, 'the first token expired');
+    await washington.stop();
+    await wa.getByText('Console offline').waitFor(WAIT);
+    washington.start();
+    await wa.getByText('Console online').waitFor(WAIT);
+    await page.getByText(/Live: connected to the relay/).waitFor(WAIT);
+    // The same view: nothing twice, nothing lost, still signed in.
+    expect(await bj.locator('li.msg').count()).toBe(3);
+    expect(await wa.locator('li.msg').count()).toBe(3);
+    expect(await page.getByRole('heading', { name: 'Trainer sign-in' }).count()).toBe(0);
   });
 
   it('replays the verified log at 16x, seeks by marker and by dragging, and shows both sides as they were', async () => {

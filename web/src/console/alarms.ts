@@ -6,7 +6,7 @@ import type { Alarm } from '../../../client/client.js';
 import type { MessageView } from '../../../client/conversation.js';
 import { dtg, zuluTime } from '../../../shared/dtg.js';
 import type { ExerciseDef } from '../../../shared/items.js';
-import { ackDueAt, byUrgency } from '../../../shared/precedence.js';
+import { ackDueOf, byUrgency } from '../../../shared/precedence.js';
 import { h, replaceChildren, setText } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import { errorText, precedenceLabel, stationShort, t } from './i18n.js';
@@ -26,7 +26,7 @@ export function awaitingAck(views: MessageView[]): MessageView[] {
 
 export function precedenceAlarms(views: MessageView[], ackQueued: (id: string) => boolean): PrecedenceAlarm[] {
   return awaitingAck(views).flatMap((view) => {
-    const deadline = ackDueAt(view.precedence, Date.parse(view.states.accepted ?? view.sentAt));
+    const deadline = ackDueOf(view);
     return deadline === undefined ? [] : [{ view, deadline, ackQueued: ackQueued(view.id) }];
   });
 }

@@ -99,6 +99,8 @@ window.addEventListener('hashchange', () => {
   if (location.hash.startsWith('#/') || location.hash === '') void route();
 });
 session.onChange(() => void route());
+// The header shows the session's expiry, which a renewal moves; the page itself stays as it is.
+session.onRenewed(() => renderChrome(true));
 document.getElementById('skip')?.addEventListener('click', (ev) => {
   ev.preventDefault();
   main.focus();

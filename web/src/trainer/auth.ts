@@ -1,81 +1,10 @@
-// Trainer sign-in: the trainer secret is exchanged once for a short-lived JWT, kept in sessionStorage (gone
-// when the tab closes; never in a URL, never in localStorage). Every API call and the live observer use it.
-import { TrainerApi } from '../../../client/trainer-api.js';
-import type { TrainerToken } from '../../../shared/http-api.js';
+// Trainer sign-in: the session of this tab (on sessionStorage and the page's origin) and the sign-in screen.
 import { h, field, statusLine, status } from './dom.js';
+import { TrainerSession } from './session.js';
 
-const KEY = 'hotline.trainer.session';
-const EXPIRED = 'Your trainer session expired. Sign in again.';
-
-type Listener = (signedIn: boolean) => void;
-
-export class Session {
-  #listeners = new Set<Listener>();
-  #expiry: ReturnType<typeof setTimeout> | undefined;
-  /** Why the last session ended, shown on the sign-in screen. */
-  reason = '';
-
+export class Session extends TrainerSession {
   constructor() {
-    this.#schedule();
-  }
-
-  #read(): TrainerToken | undefined {
-    try {
-      const raw = sessionStorage.getItem(KEY);
-      const s = raw ? (JSON.parse(raw) as TrainerToken) : undefined;
-      if (!s || typeof s.token !== 'string' || typeof s.expiresAt !== 'string') return undefined;
-      return s;
-    } catch {
-      return undefined;
-    }
-  }
-
-  get token(): string | undefined {
-    const s = this.#read();
-    if (!s) return undefined;
-    if (Date.parse(s.expiresAt) <= Date.now()) return undefined;
-    return s.token;
-  }
-
-  get expiresAt(): string | undefined {
-    return this.#read()?.expiresAt;
-  }
-
-  onChange(fn: Listener): () => void {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
-  }
-
-  /** The trainer API on this session's token; a missing or refused token signs out. */
-  api(): TrainerApi {
-    return new TrainerApi(location.origin, {
-      token: () => this.token,
-      onUnauthorized: (why) =>
-        this.signOut(why === 'expired' ? EXPIRED : 'Your trainer session expired or was refused. Sign in again.'),
-    });
-  }
-
-  async signIn(secret: string): Promise<void> {
-    const { token, expiresAt } = await new TrainerApi(location.origin, { secret }).signIn();
-    sessionStorage.setItem(KEY, JSON.stringify({ token, expiresAt } satisfies TrainerToken));
-    this.reason = '';
-    this.#schedule();
-    for (const fn of this.#listeners) fn(true);
-  }
-
-  signOut(reason = ''): void {
-    sessionStorage.removeItem(KEY);
-    clearTimeout(this.#expiry);
-    this.reason = reason;
-    for (const fn of this.#listeners) fn(false);
-  }
-
-  #schedule(): void {
-    clearTimeout(this.#expiry);
-    const at = this.expiresAt;
-    if (!at) return;
-    const ms = Date.parse(at) - Date.now();
-    if (ms > 0 && ms < 2 ** 31 - 1) this.#expiry = setTimeout(() => this.signOut(EXPIRED), ms);
+    super(location.origin, sessionStorage);
   }
 }
 

@@ -20,7 +20,7 @@ export type ObserverEvents = {
   presence: { station: string; online: boolean };
   alarm: TrainerAlarm;
   link: LinkState;
-  /** The relay refused the observer (token expired or exercise gone): reconnecting cannot help. */
+  /** The relay refused the observer (token refused or exercise gone): reconnecting cannot help. */
   fatal: HotlineError;
 };
 
@@ -113,6 +113,9 @@ export class Observer extends Emitter<ObserverEvents> {
       case 'error':
         if (frame.code === 'UNAUTHORIZED' || frame.code === 'NOT_FOUND')
           this.#fatal(new HotlineError(frame.code, frame.message));
+        // TOKEN_EXPIRED (and anything transient): the link reconnects and the next challenge is answered
+        // with the session's token as it is then (renewed meanwhile) and since = the last applied idx, so
+        // the view goes on with no entry twice and none missing.
         return;
       // The connection measured the round trip from the pong already.
       case 'pong':

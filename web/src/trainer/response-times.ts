@@ -17,7 +17,11 @@ export interface ResponseRow {
   acceptedAt: number;
   deliveredAt?: number;
   acknowledgedAt?: number;
-  /** Signed at the console → accepted by the relay (includes any time queued offline, and clock skew). */
+  /**
+   * Signed at the console → accepted by the relay: the sender's claim (any time queued, plus its clock's
+   * skew, which the relay bounds to LIMITS.clockSkewSeconds), never below 0. Every other time here and
+   * every deadline is the relay's (entry `at`).
+   */
   acceptMs: number;
   /** Accepted → delivered receipt logged. */
   deliverMs?: number;
@@ -99,7 +103,7 @@ export function responseRows(records: Iterable<Applied>, now: number): ResponseR
         ...(p.subject === undefined ? {} : { subject: p.subject }),
         sentAt: Date.parse(p.sentAt),
         acceptedAt: at,
-        acceptMs: at - Date.parse(p.sentAt),
+        acceptMs: Math.max(0, at - Date.parse(p.sentAt)),
         ...(deadline === undefined ? {} : { deadlineMs: deadline }),
         overdue: false,
       });
