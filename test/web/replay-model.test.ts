@@ -13,7 +13,7 @@ import { ReplayModel } from '../../web/src/trainer/replay-model.js';
 import { median, responseRows, summarize } from '../../web/src/trainer/response-times.js';
 import { TYP } from '../../shared/items.js';
 import { Timeline } from '../../web/src/trainer/timeline.js';
-import { verifyLogText, type VerifiedLog } from '../../web/src/trainer/verified-log.js';
+import { verifyLog, type VerifiedLog } from '../../web/src/trainer/verified-log.js';
 import { startPair, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 const MIN = 60_000;
@@ -222,7 +222,7 @@ describe('replay model and response times on a real relay log', () => {
     const res = await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, await relay.trainerToken());
     expect(res.status).toBe(200);
     text = res.body;
-    log = await verifyLogText(text);
+    log = await verifyLog(new TextEncoder().encode(text));
   });
 
   afterAll(async () => {
@@ -358,10 +358,23 @@ describe('replay model and response times on a real relay log', () => {
     const n = lines.findIndex((l) => l.includes('"kind":"message"'));
     const e = JSON.parse(lines[n]!) as { at: string; idx: number };
     lines[n] = JSON.stringify({ ...e, at: new Date(Date.parse(e.at) + 1000).toISOString() });
-    const bad = await verifyLogText(`${lines.join('\n')}\n`);
+    const bad = await verifyLog(new TextEncoder().encode(`${lines.join('\n')}\n`));
     expect(bad.report.ok).toBe(false);
     expect(bad.records).toEqual([]);
     expect(bad.report.fault).toMatchObject({ line: n + 1, idx: e.idx, code: 'CHAIN_BROKEN' });
+  });
+
+  it('refuses a file with a byte that is not UTF-8 instead of reading it as a replacement character', async () => {
+    const bytes = new TextEncoder().encode(text);
+    const lines = text.split('\n');
+    const n = lines.findIndex((l) => l.includes('"kind":"message"'));
+    // The first byte of that line becomes 0xff: no UTF-8 text has it.
+    const at = lines.slice(0, n).reduce((sum, l) => sum + new TextEncoder().encode(l).length + 1, 0);
+    bytes[at] = 0xff;
+    const bad = await verifyLog(bytes);
+    expect(bad.report.ok).toBe(false);
+    expect(bad.records).toEqual([]);
+    expect(bad.report.fault).toMatchObject({ line: n + 1, code: 'BAD_EXPORT' });
   });
 
   /** A socket the test scripts: it records what the observer sends and delivers the frames we give it. */

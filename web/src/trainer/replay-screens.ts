@@ -8,11 +8,11 @@ import { responseTimesView } from './response-view.js';
 import { verificationPanel } from './verification-panel.js';
 import type { ExerciseContext, View } from './view.js';
 
-/** Verifies `text`, then mounts the player (and optionally the response times) into `host`. */
-function playInto(host: HTMLElement, text: string, source: string, withResponses: boolean): Promise<View[]> {
+/** Verifies the export's bytes, then mounts the player (and optionally the response times) into `host`. */
+function playInto(host: HTMLElement, bytes: Uint8Array, source: string, withResponses: boolean): Promise<View[]> {
   const panel = verificationPanel();
   fill(host, panel.el);
-  return panel.verify(text, source).then((log) => {
+  return panel.verify(bytes, source).then((log) => {
     const def = log.report.header?.exercise;
     if (!log.report.ok || !def || log.records.length === 0) return [];
     const player = replayPlayer(def, log);
@@ -45,10 +45,10 @@ export function exerciseReplayView(ctx: ExerciseContext, api: TrainerApi): View 
     status(msg, 'Fetching the export from the relay…');
     api
       .exportBlob(ctx.def.id)
-      .then((b) => b.text())
-      .then((text) => {
-        status(msg, `Fetched the export (${Math.max(1, Math.round(text.length / 1024))} KiB).`, 'ok');
-        return playInto(host, text, `relay export of ${ctx.def.id}`, false);
+      .then((b) => b.arrayBuffer())
+      .then((buffer) => {
+        status(msg, `Fetched the export (${Math.max(1, Math.round(buffer.byteLength / 1024))} KiB).`, 'ok');
+        return playInto(host, new Uint8Array(buffer), `relay export of ${ctx.def.id}`, false);
       })
       .then(
         (v) => {
@@ -86,9 +86,14 @@ export function fileReplayView(): View {
     for (const v of views) v.destroy?.();
     views = [];
     status(msg, `Reading ${file.name}…`);
-    file.text().then(
-      (text) =>
-        playInto(host, text, `file ${file.name} (${Math.max(1, Math.round(file.size / 1024))} KiB)`, true).then((v) => {
+    file.arrayBuffer().then(
+      (buffer) =>
+        playInto(
+          host,
+          new Uint8Array(buffer),
+          `file ${file.name} (${Math.max(1, Math.round(file.size / 1024))} KiB)`,
+          true,
+        ).then((v) => {
           views = v;
           status(msg, `Loaded ${file.name}.`, 'ok');
         }),

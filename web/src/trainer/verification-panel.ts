@@ -2,23 +2,26 @@
 // proven, or for a tampered or damaged file the first fault (line, entry, code, message).
 import { h, fill } from './dom.js';
 import { shortKid, zuluTime, dtg } from './format.js';
-import { verifyLogText, type VerifiedLog } from './verified-log.js';
+import { verifyLog, type VerifiedLog } from './verified-log.js';
 
 function row(term: string, value: string | Node): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 
-export function verificationPanel(): { el: HTMLElement; verify(text: string, source: string): Promise<VerifiedLog> } {
+export function verificationPanel(): {
+  el: HTMLElement;
+  verify(bytes: Uint8Array, source: string): Promise<VerifiedLog>;
+} {
   const el = h('section', { class: 'verification', 'aria-labelledby': 'verification-title', 'aria-live': 'polite' });
   return {
     el,
-    async verify(text, source) {
+    async verify(bytes, source) {
       const bar = h('progress', { max: 1, value: 0, id: 'verify-progress' });
       const label = h('label', { for: 'verify-progress' }, `Verifying ${source}: hash chain and every signature…`);
       fill(el, h('h3', { id: 'verification-title' }, 'Verifying the log'), label, bar);
       el.className = 'verification card pending';
       let lastPaint = 0;
-      const log = await verifyLogText(text, (done, total) => {
+      const log = await verifyLog(bytes, (done, total) => {
         const now = performance.now();
         if (now - lastPaint < 50) return;
         lastPaint = now;

@@ -1,9 +1,10 @@
-// Loads an exported log for replay: verifyExport proves the whole file (hash chain, every console
+// Loads an exported log for replay: verifyExportBytes proves the whole file, from its bytes (a byte that is
+// not UTF-8 is a fault, not a replacement character) (hash chain, every console
 // signature, the relay's closing checkpoint) before anything plays; then the verified entries are turned
 // into the same (entry, item) pairs a live ChainVerifier yields. Pure: no DOM.
 import type { Applied } from '../../../shared/chain.js';
 import { base64url, sha256 } from '../../../shared/encoding.js';
-import { verifyExport, type ExportReport } from '../../../shared/export.js';
+import { verifyExportBytes, type ExportReport } from '../../../shared/export.js';
 import { inspectItem, type SignedItem } from '../../../shared/signed.js';
 
 export interface VerifiedLog {
@@ -20,7 +21,7 @@ export async function toApplied(report: ExportReport): Promise<Applied[]> {
       out.push({ entry });
       continue;
     }
-    // Already verified by verifyExport: only decode the payload again.
+    // Already verified with the whole file: only decode the payload again.
     const { bytes, ...rest } = inspectItem(entry.jws);
     const item = { ...rest, payloadHash: base64url(await sha256(bytes)) } as SignedItem;
     out.push({ entry, item });
@@ -28,11 +29,11 @@ export async function toApplied(report: ExportReport): Promise<Applied[]> {
   return out;
 }
 
-export async function verifyLogText(
-  text: string,
+export async function verifyLog(
+  bytes: Uint8Array,
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerifiedLog> {
-  const report = await verifyExport(text, onProgress ? { onProgress } : {});
+  const report = await verifyExportBytes(bytes, onProgress ? { onProgress } : {});
   const records = report.ok ? await toApplied(report) : [];
   const messages = report.entries.filter((e) => e.kind === 'message').length;
   const receipts = report.entries.filter((e) => e.kind === 'receipt').length;
