@@ -6,6 +6,7 @@
 // log exactly once, gap-free, and the outbox is empty. No sockets, no signatures (signJws is replaced by
 // a cheap stand-in: what is under test is the bookkeeping), so thousands of cases run in seconds.
 // Reproduce a failure with FC_SEED=<the printed seed> (and FC_RUNS to change the number of cases).
+import { NUM_RUNS, SEED } from '../helpers/properties.js';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../client/identity.js';
@@ -27,8 +28,6 @@ vi.mock('../../shared/jws.js', async (importOriginal) => ({
     `${kid}.${base64url(utf8(JSON.stringify(payload)))}.sig`,
 }));
 
-const RUNS = Number(process.env['FC_RUNS'] ?? 10_000);
-const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 const KID = 'kid-beijing';
 /** Bounds the healing phase: each round delivers everything in flight, so a few rounds always suffice. */
 const HEAL_ROUNDS = 50;
@@ -233,7 +232,7 @@ class World {
 describe('outbox and relay dedupe, as a property', () => {
   it('deliver every written item exactly once under random disconnects, reorders and duplicates', async () => {
     let cases = 0;
-    console.log(`outbox property: seed ${SEED}, ${RUNS} cases (FC_SEED=${SEED} to reproduce)`);
+    console.log(`outbox property: seed ${SEED}, ${NUM_RUNS} cases (FC_SEED=${SEED} to reproduce)`);
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
         cases += 1;
@@ -255,9 +254,9 @@ describe('outbox and relay dedupe, as a property', () => {
         expect(log.map((p) => p.id).sort()).toEqual([...w.written].sort());
         expect(log.map((p) => p.seq)).toEqual(w.written.map((_, i) => i));
       }),
-      { numRuns: RUNS, seed: SEED },
+      { numRuns: NUM_RUNS, seed: SEED },
     );
     console.log(`outbox property: ${cases} cases run`);
-    expect(cases).toBeGreaterThanOrEqual(RUNS);
+    expect(cases).toBeGreaterThanOrEqual(NUM_RUNS);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ENTRY_KINDS, entryHashText, hashEntry, type EntryBody } from '../../shared/entry.js';
 import { hashBody } from '../../server/store/chain-linker.js';
-import { NUM_RUNS, SEED, report } from './property-settings.js';
+import { NUM_RUNS, SEED, report } from '../helpers/properties.js';
 
 // RFC 8785, straight from the text. Strings (3.2.2.2): '"' and '\' escaped, the five control characters
 // with short forms use them, the other controls are \u00xx in lower-case hex, everything else is itself.

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../shared/encoding.js';
 import { verifyExportBytes } from '../../shared/export.js';
-import { NUM_RUNS, SEED, report } from './property-settings.js';
+import { NUM_RUNS, SEED, report } from '../helpers/properties.js';
 import { LogBuilder, logKeys, type LogKeys } from './log-fixture.js';
 
 /** What an operator might type: any Unicode, astral and CJK included, within the schema's limits. */

@@ -10,7 +10,7 @@ import { parseClientFrame, parseServerFrame } from '../../shared/protocol.js';
 import { inspectItem } from '../../shared/signed.js';
 import { duplicateMember, parseStrictJson } from '../../shared/strict-json.js';
 import { message } from '../helpers/raw-console.js';
-import { NUM_RUNS, SEED, report } from './property-settings.js';
+import { NUM_RUNS, SEED, report } from '../helpers/properties.js';
 
 /** Runs `fn`; a throw must be a HotlineError whose code is one of `codes`. */
 function onlyDocumented(fn: () => unknown, codes: readonly ErrorCode[]): boolean {
