@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { processEntry } from '../../server/module-launcher.js';
 import type { RelayLike } from './raw-console.js';
+import { rawApi } from './relay.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = processEntry(new URL('../fixtures/child-relay.ts', import.meta.url));
@@ -16,6 +17,8 @@ export interface ChildRelay extends RelayLike {
   proc: ChildProcess;
   port: number;
   secret: string;
+  /** The pid the child reported in its first line (its own `process.pid`). */
+  pid: number;
   stderr: string[];
   exited: Promise<void>;
   trainerToken(): Promise<string>;
@@ -44,22 +47,6 @@ export async function killChildren(): Promise<void> {
   children.clear();
 }
 
-async function call<T>(url: string, method: string, route: string, body?: unknown, token?: string) {
-  const res = await fetch(new URL(route, url), {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON (export, metrics): the raw text.
-  }
-  return { status: res.status, body: parsed as T };
-}
-
 /** Starts a relay over `dataDir` (port 0: a free one) and waits for the line that says where it listens. */
 export async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay> {
   const proc = spawn(process.execPath, [...CHILD.execArgv, CHILD.script, dataDir, String(port)], {
@@ -83,7 +70,7 @@ export async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay>
     });
   });
   const info = JSON.parse(first) as { url: string; port: number; pid: number; secret: string };
-  const api: RelayLike['api'] = (method, route, body, token) => call(info.url, method, route, body, token);
+  const api: RelayLike['api'] = (method, route, body, token) => rawApi(info.url, method, route, body, token);
   const trainerToken = async () => {
     const res = await api<{ token: string }>('POST', '/v1/auth/token', { secret: info.secret });
     if (res.status !== 200) throw new Error(`trainer token: ${res.status}`);
@@ -94,6 +81,7 @@ export async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay>
     url: info.url,
     port: info.port,
     secret: info.secret,
+    pid: info.pid,
     stderr,
     exited,
     api,

@@ -13,7 +13,7 @@ import type { Entry } from '../../shared/entry.js';
 import { inspectItem } from '../../shared/signed.js';
 import type { ItemPayload } from '../../shared/items.js';
 import { frameText } from './raw-console.js';
-import { until } from './relay.js';
+import { enrolClient, until } from './relay.js';
 
 export type Frame = Record<string, unknown> & { type: string };
 
@@ -71,6 +71,26 @@ export function watchTrouble(...clients: HotlineClient[]): { alarms: Alarm[]; re
     c.on('rejected', (r) => seen.rejected.push(r));
   }
   return seen;
+}
+
+/** Enrols a Beijing and a Washington console through `issuer`, hands their stops to `cleanups`, watches them
+ * for trouble, starts them and waits until each sees the other online. */
+export async function startWatchedPair(
+  issuer: Parameters<typeof enrolClient>[0],
+  cleanups: (() => unknown)[],
+  presenceMs = 10_000,
+): Promise<{ beijing: HotlineClient; washington: HotlineClient; trouble: ReturnType<typeof watchTrouble> }> {
+  const beijing = await enrolClient(issuer, 'beijing');
+  const washington = await enrolClient(issuer, 'washington');
+  cleanups.push(
+    () => beijing.stop(),
+    () => washington.stop(),
+  );
+  const trouble = watchTrouble(beijing, washington);
+  beijing.start();
+  washington.start();
+  await until(() => beijing.peerOnline && washington.peerOnline, presenceMs, 'presence');
+  return { beijing, washington, trouble };
 }
 
 /** A console speaking the wire protocol directly, with the identity of an enrolled client. */

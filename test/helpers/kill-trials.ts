@@ -51,6 +51,39 @@ function random(seed: number): () => number {
   };
 }
 
+/** Where each acknowledged item stands: its idx and the hash it was given. */
+export type Acknowledged = Map<string, { idx: number; hash: string }>;
+
+/** Waits until Beijing's outbox has drained, all it sent is acknowledged and delivered, and Washington's
+ * outbox has drained too (each step with `timeoutMs`, the acknowledgements with half of it). */
+export async function settle(
+  beijing: HotlineClient,
+  washington: HotlineClient,
+  sent: string[],
+  accepted: Acknowledged,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await until(() => beijing.outbox.items.length === 0, timeoutMs, 'the outbox drained');
+  await until(() => sent.every((id) => accepted.has(id)), timeoutMs / 2, 'all sent accepted');
+  await until(
+    () => sent.every((id) => beijing.conversation.messages.get(id)?.states.delivered !== undefined),
+    timeoutMs,
+    'all delivered',
+  );
+  await until(() => washington.outbox.items.length === 0, timeoutMs, 'washington outbox drained');
+}
+
+/** The acknowledged items that are not in the log at the idx and with the hash they were given (`id@idx`). */
+export function lostFrom(log: ReturnType<typeof parseExport>, accepted: Acknowledged): string[] {
+  const lost: string[] = [];
+  for (const [id, { idx, hash }] of accepted) {
+    const at = log[idx];
+    const item = at?.item?.payload;
+    if (!at || at.entry.hash !== hash || item?.type !== 'message' || item.id !== id) lost.push(`${id}@${idx}`);
+  }
+  return lost;
+}
+
 export async function runKillTrials(o: TrialOptions): Promise<TrialReport> {
   const next = random(o.seed);
   const [least, most] = o.between ?? [5, 40];
@@ -61,7 +94,7 @@ export async function runKillTrials(o: TrialOptions): Promise<TrialReport> {
   const beijing: HotlineClient = await enrolClient(issuer, 'beijing');
   const washington: HotlineClient = await enrolClient(issuer, 'washington');
   const trouble = watchTrouble(beijing, washington);
-  const accepted = new Map<string, { idx: number; hash: string }>();
+  const accepted: Acknowledged = new Map();
   beijing.on('message', (v) => {
     if (v.direction === 'out' && v.idx !== undefined && v.hash !== undefined && !accepted.has(v.id))
       accepted.set(v.id, { idx: v.idx, hash: v.hash });
@@ -94,33 +127,20 @@ export async function runKillTrials(o: TrialOptions): Promise<TrialReport> {
     }
     stop = true;
     await streaming;
-    await until(() => beijing.outbox.items.length === 0, 30_000, 'the outbox drained');
-    await until(() => sent.every((id) => accepted.has(id)), 15_000, 'all sent accepted');
-    await until(
-      () => sent.every((id) => beijing.conversation.messages.get(id)?.states.delivered !== undefined),
-      30_000,
-      'all delivered',
-    );
-    await until(() => washington.outbox.items.length === 0, 30_000, 'washington outbox drained');
+    await settle(beijing, washington, sent, accepted);
 
     const res = await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, await relay.trainerToken());
     const text = res.body;
     const held = [beijing.outbox.checkpoint, washington.outbox.checkpoint].filter((c): c is string => c !== null);
     const report = await verifyExport(text, { checkpoints: held });
     const log = parseExport(text);
-    const lost: string[] = [];
-    for (const [id, { idx, hash }] of accepted) {
-      const at = log[idx];
-      const item = at?.item?.payload;
-      if (!at || at.entry.hash !== hash || item?.type !== 'message' || item.id !== id) lost.push(`${id}@${idx}`);
-    }
     const mine = messagesOf(log, beijing.identity.kid);
     const inOrder = mine.length === sent.length && mine.every((m, i) => m.id === sent[i] && m.seq === i);
     const delivered = receiptCounts(log, 'delivered');
     return {
       trials: o.trials,
       acknowledged: accepted.size,
-      lost,
+      lost: lostFrom(log, accepted),
       misordered: !inOrder,
       undelivered: sent.filter((id) => delivered.get(id) !== 1).length,
       fault: report.ok ? undefined : JSON.stringify(report.fault),

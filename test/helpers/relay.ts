@@ -14,6 +14,30 @@ export function tempDir(prefix = 'hotline-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+/** A raw request, for tests of the wire itself: the status and the body, parsed if it is JSON (the export
+ * and the metrics are not: their raw text), whatever the status. A string body is sent as it is. */
+export async function rawApi<T = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON (export, metrics): the raw text.
+  }
+  return { status: res.status, body: parsed as T };
+}
+
 export interface TestRelay extends RunningRelay {
   dataDir: string;
   /** The trainer API client, signed in with the relay's secret (a fresh one if it was printed earlier). */
@@ -37,21 +61,7 @@ export async function startTestRelay(overrides: Partial<Config> = {}, dataDir = 
   );
   const running = await startRelay(config, pino({ level: 'silent' }));
   let trainer: TrainerApi | undefined;
-  const api = async <T>(method: string, url: string, body?: unknown, auth?: string) => {
-    const res = await fetch(new URL(url, running.url), {
-      method,
-      headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Not JSON (export, metrics): the raw text.
-    }
-    return { status: res.status, body: parsed as T };
-  };
+  const api: TestRelay['api'] = (method, url, body, auth) => rawApi(running.url, method, url, body, auth);
   const relay: TestRelay = {
     ...running,
     dataDir,

@@ -1,31 +1,18 @@
 // A data file whose entries table is damaged (its root page overwritten): the relay refuses to start on it
 // with STORE_CORRUPT and its own exit code, and a damage that appears while it runs fails the sockets that
 // read it with STORE_UNAVAILABLE, while the process stays up and /readyz says not ready.
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import { checkDataFile } from '../../server/store/sqlite-check.js';
 import { EXIT } from '../../cli/terminal.js';
-import { alive, killChildren, spawnRelay } from '../helpers/child-relay.js';
-import { runCli } from '../helpers/child-relay.js';
+import { alive, runCli, spawnRelay } from '../helpers/child-relay.js';
 import { corruptRootPage } from '../helpers/corrupt.js';
+import { faultSuite } from '../helpers/fault-suite.js';
 import { enrolKey, RawConsole } from '../helpers/raw-console.js';
-import { startTestRelay, tempDir } from '../helpers/relay.js';
+import { startTestRelay } from '../helpers/relay.js';
 
-let cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-  await killChildren();
-});
-
-function dataDir(): string {
-  const dir = tempDir('hotline-corrupt-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { dataDir } = faultSuite('hotline-corrupt-');
 
 /** A relay's data directory with a short conversation in its log, the relay stopped. */
 async function conversation(dir: string): Promise<void> {

@@ -2,145 +2,41 @@
 // accepted must be in the log afterwards at the same idx and hash, the whole log must verify, and the
 // console's outbox must bring in everything that was not accepted yet, exactly once.
 // The child runs the relay from the TypeScript sources (through tsx): no build needed.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { HotlineClient } from '../../client/client.js';
+import { describe, expect, it } from 'vitest';
 import { verifyExport } from '../../shared/export.js';
-import { processEntry } from '../../server/module-launcher.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
-import { enrolClient, tempDir, until } from '../helpers/relay.js';
-import { messagesOf, parseExport, range, receiptCounts, watchTrouble } from '../helpers/durability.js';
+import { spawnRelay as spawnChild, type ChildRelay } from '../helpers/child-relay.js';
+import { messagesOf, parseExport, range, receiptCounts, startWatchedPair } from '../helpers/durability.js';
+import { faultSuite } from '../helpers/fault-suite.js';
+import { lostFrom, settle, type Acknowledged } from '../helpers/kill-trials.js';
+import { until } from '../helpers/relay.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHILD = processEntry(new URL('../fixtures/child-relay.ts', import.meta.url));
+const { cleanups, dataDir: crashDir } = faultSuite('hotline-crash-');
 
-interface ChildRelay {
-  proc: ChildProcess;
-  url: string;
-  port: number;
-  secret: string;
-  stderr: string[];
-  exited: Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-let cleanups: (() => unknown)[] = [];
-
-function alive(proc: ChildProcess): boolean {
-  return proc.exitCode === null && proc.signalCode === null;
-}
-
-function exitOf(proc: ChildProcess): Promise<void> {
-  return alive(proc) ? new Promise((resolve) => proc.once('exit', () => resolve())) : Promise.resolve();
-}
-
-afterEach(async () => {
-  const run = cleanups.reverse();
-  cleanups = [];
-  for (const c of run) await c();
-  // Only the processes this file spawned, each by its own pid.
-  for (const proc of children) {
-    if (alive(proc) && proc.pid !== undefined) {
-      const gone = exitOf(proc);
-      process.kill(proc.pid, 'SIGKILL');
-      await gone;
-    }
-  }
-  children.clear();
-});
-
+/** A child relay over `dataDir`, which reports its own pid. */
 async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay> {
-  const proc = spawn(process.execPath, [...CHILD.execArgv, CHILD.script, dataDir, String(port)], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.add(proc);
-  const exited = exitOf(proc);
-  const stderr: string[] = [];
-  proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
-  const lines = createInterface({ input: proc.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child relay did not start in time: ${stderr.join('')}`)), 15_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      resolve(line);
-    });
-    proc.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`child relay exited (${code ?? signal}) before it started: ${stderr.join('')}`));
-    });
-  });
-  const info = JSON.parse(first) as { url: string; port: number; pid: number; secret: string };
-  expect(info.pid).toBe(proc.pid);
-  return { proc, url: info.url, port: info.port, secret: info.secret, stderr, exited };
-}
-
-async function call<T>(
-  relay: ChildRelay,
-  method: string,
-  url: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; text: string; json: () => T }> {
-  const res = await fetch(new URL(url, relay.url), {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: () => JSON.parse(text) as T };
-}
-
-async function trainerToken(relay: ChildRelay): Promise<string> {
-  const res = await call<{ token: string }>(relay, 'POST', '/v1/auth/token', { secret: relay.secret });
-  expect(res.status).toBe(200);
-  return res.json().token;
+  const relay = await spawnChild(dataDir, port);
+  expect(relay.pid).toBe(relay.proc.pid);
+  return relay;
 }
 
 async function exportText(relay: ChildRelay): Promise<string> {
-  const res = await call(relay, 'GET', '/v1/exercises/dtl/export', undefined, await trainerToken(relay));
+  const res = await relay.api<string>('GET', '/v1/exercises/dtl/export', undefined, await relay.trainerToken());
   expect(res.status).toBe(200);
-  return res.text;
+  return res.body;
 }
 
 describe('a relay killed with SIGKILL mid-stream', () => {
   it('loses no accepted item, keeps a verifiable log, and takes in the rest from the outbox exactly once', async () => {
-    const dataDir = tempDir('hotline-crash-');
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = crashDir();
 
     let relay = await spawnRelay(dataDir);
     const port = relay.port;
-    const issuer = {
-      url: relay.url,
-      async issueCode(station: string) {
-        const res = await call<{ code: string }>(
-          relay,
-          'POST',
-          '/v1/exercises/dtl/enrolment-codes',
-          { station, ttlSeconds: 600 },
-          await trainerToken(relay),
-        );
-        expect(res.status).toBe(201);
-        return res.json().code;
-      },
-    };
-    const beijing: HotlineClient = await enrolClient(issuer, 'beijing');
-    const washington: HotlineClient = await enrolClient(issuer, 'washington');
-    cleanups.push(
-      () => beijing.stop(),
-      () => washington.stop(),
-    );
-    const trouble = watchTrouble(beijing, washington);
-    beijing.start();
-    washington.start();
-    await until(() => beijing.peerOnline && washington.peerOnline, 5000, 'presence');
+    const { beijing, washington, trouble } = await startWatchedPair(relay, cleanups, 5000);
 
     // Every acceptance the sender sees, with the idx and hash it was given.
-    const accepted = new Map<string, { idx: number; hash: string }>();
+    const accepted: Acknowledged = new Map();
     beijing.on('message', (v) => {
       if (
         v.direction === 'out' &&
@@ -178,14 +74,7 @@ describe('a relay killed with SIGKILL mid-stream', () => {
     await until(() => accepted.size >= acceptedAtKill.size + 50, 30_000, 'acceptances after the restart');
     stop = true;
     await streaming;
-    await until(() => beijing.outbox.items.length === 0, 15_000, 'the outbox drained');
-    await until(() => sent.every((id) => accepted.has(id)), 5000, 'all sent accepted');
-    await until(
-      () => sent.every((id) => beijing.conversation.messages.get(id)?.states.delivered !== undefined),
-      15_000,
-      'all delivered',
-    );
-    await until(() => washington.outbox.items.length === 0, 15_000, 'washington outbox drained');
+    await settle(beijing, washington, sent, accepted, 15_000);
 
     const text = await exportText(relay);
     const held = [beijing.outbox.checkpoint, washington.outbox.checkpoint].filter((c): c is string => c !== null);
@@ -196,12 +85,7 @@ describe('a relay killed with SIGKILL mid-stream', () => {
 
     const log = parseExport(text);
     // Everything seen accepted before the kill, and after it, is there at the same idx with the same hash.
-    const lost: string[] = [];
-    for (const [id, { idx, hash }] of accepted) {
-      const at = log[idx];
-      const item = at?.item?.payload;
-      if (!at || at.entry.hash !== hash || item?.type !== 'message' || item.id !== id) lost.push(`${id}@${idx}`);
-    }
+    const lost = lostFrom(log, accepted);
     expect(lost).toEqual([]);
     expect(acceptedAtKill.size).toBeGreaterThanOrEqual(300);
     for (const [id, a] of acceptedAtKill) expect(accepted.get(id)).toEqual(a);

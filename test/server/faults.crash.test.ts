@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { ThreadedSqliteStore } from '../../server/store/threaded-sqlite.js';
@@ -16,25 +16,14 @@ import type { Store } from '../../server/store/types.js';
 import { TrainerApi } from '../../client/trainer-api.js';
 import { resetTrainerSecret } from '../../server/trainer-secret.js';
 import { verifyExport } from '../../shared/export.js';
-import { killChildren, spawnRelay } from '../helpers/child-relay.js';
-import { messagesOf, parseExport, watchTrouble } from '../helpers/durability.js';
+import { spawnRelay } from '../helpers/child-relay.js';
+import { messagesOf, parseExport, startWatchedPair } from '../helpers/durability.js';
+import { faultSuite } from '../helpers/fault-suite.js';
 import { runKillTrials } from '../helpers/kill-trials.js';
 import { enrolKey, RawConsole, type RelayLike } from '../helpers/raw-console.js';
-import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
+import { rawApi, startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
 
-let cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-  await killChildren();
-});
-
-function dataDir(): string {
-  const dir = tempDir('hotline-fault-');
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, dataDir } = faultSuite('hotline-fault-');
 
 /** A 2 MiB tmpfs, when this process may mount one (root with CAP_SYS_ADMIN); else the reason it may not. */
 function mountSmallDisk(): { dir: string } | { reason: string } {
@@ -105,21 +94,7 @@ async function relayOver(store: Store, dir: string): Promise<InProcess> {
     running,
     url: running.url,
     trainerToken: () => trainer.token(),
-    async api<T>(method: string, url: string, body?: unknown, token?: string) {
-      const res = await fetch(new URL(url, running.url), {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // The export: JSON Lines.
-      }
-      return { status: res.status, body: parsed as T };
-    },
+    api: (method, url, body, token) => rawApi(running.url, method, url, body, token),
     async issueCode(station: string, exercise = 'dtl') {
       return (await trainer.issueCode(exercise, station, 600)).code;
     },
@@ -203,16 +178,7 @@ describe('faults', () => {
   it('SIGSTOP then SIGCONT of the relay: consoles carry on and nothing acknowledged is lost', async () => {
     const dir = dataDir();
     const relay = await spawnRelay(dir);
-    const beijing = await enrolClient(relay, 'beijing');
-    const washington = await enrolClient(relay, 'washington');
-    cleanups.push(
-      () => beijing.stop(),
-      () => washington.stop(),
-    );
-    const trouble = watchTrouble(beijing, washington);
-    beijing.start();
-    washington.start();
-    await until(() => beijing.peerOnline && washington.peerOnline, 10_000, 'presence');
+    const { beijing, trouble } = await startWatchedPair(relay, cleanups);
     const accepted = new Map<string, { idx: number; hash: string }>();
     beijing.on('message', (v) => {
       if (v.direction === 'out' && v.idx !== undefined && v.hash !== undefined)
