@@ -2,7 +2,7 @@
 // Submits are verified concurrently but admitted to the log strictly in arrival order.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { closeCodeFor, HotlineError, toHotlineError, type ErrorCode } from '../shared/errors.js';
+import { closeCodeFor, HotlineError, toHotlineError } from '../shared/errors.js';
 import { parseClientFrame, type ClientFrame, type ServerFrame } from '../shared/protocol.js';
 import { inspectItem, type InspectedItem } from '../shared/signed.js';
 import { LIMITS } from '../shared/items.js';
@@ -10,8 +10,8 @@ import type { Subscriber } from './fanout.js';
 import { encodeFrame, errorFrame, rejectedFrame } from './frames.js';
 import type { Metrics } from './metrics.js';
 import type { Member } from './presence.js';
-import { WindowCounter } from './rate-limit.js';
 import type { AppendRequest } from './store/types.js';
+import { MAX_REJECTIONS, REJECTION_WINDOW_MS, SubmitGuard } from './submit-guard.js';
 import type { Identity } from './verifier.js';
 
 /** What the relay needs from a socket; the ws adapter provides it, tests a fake. */
@@ -25,15 +25,6 @@ export interface Transport {
   pause?(): void;
   resume?(): void;
 }
-
-/** Frames refused on one connection within REJECTION_WINDOW_MS before it is closed with TOO_MANY_REJECTIONS. */
-export const MAX_REJECTIONS = 100;
-export const REJECTION_WINDOW_MS = 10_000;
-/** Submits of one connection not yet answered; past this its socket is not read until half have been, so one
- * connection's signature checks cannot keep the event loop from everyone else's frames. */
-export const MAX_IN_FLIGHT = 64;
-/** Refusals caused by the relay's own state: they say nothing about the client and are not counted. */
-const RELAY_SIDE = new Set<ErrorCode>(['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'INTERNAL']);
 
 /** What a session asks of the relay. The relay implements it; the session never sees the relay itself. */
 export interface SessionHost {
@@ -72,9 +63,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
   #state: 'challenged' | 'verifying' | 'open' | 'observing' = 'challenged';
   #admission: Promise<void> = Promise.resolve();
   readonly #helloTimer: NodeJS.Timeout;
-  readonly #rejections = new WindowCounter(MAX_REJECTIONS, REJECTION_WINDOW_MS);
-  #inFlight = 0;
-  #paused = false;
+  readonly #guard: SubmitGuard;
   /** An observer's token expiry: the token was checked once, so the session ends when it runs out. */
   #tokenTimer: NodeJS.Timeout | undefined;
 
@@ -82,6 +71,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     private readonly transport: Transport,
     private readonly deps: SessionDeps,
   ) {
+    this.#guard = new SubmitGuard(transport);
     this.#helloTimer = setTimeout(() => this.fail(new HotlineError('HELLO_TIMEOUT')), deps.helloTimeoutMs);
     this.send({ type: 'challenge', nonce: this.nonce, relayKid: deps.relayKid });
   }
@@ -133,7 +123,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     const e = this.#hotline(err, 'handling a frame');
     this.deps.metrics.rejected.inc({ code: e.code });
     this.send(rejectedFrame(e, id, seq));
-    if (this.#closed || RELAY_SIDE.has(e.code) || this.#rejections.count(this.deps.now())) return;
+    if (this.#closed || this.#guard.refused(e.code, this.deps.now())) return;
     this.deps.metrics.dropped.inc({ reason: 'too_many_rejections' });
     const why = `More than ${MAX_REJECTIONS} frames were refused within ${REJECTION_WINDOW_MS / 1000} s.`;
     this.fail(new HotlineError('TOO_MANY_REJECTIONS', why));
@@ -229,48 +219,44 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     const id = inspected?.payload.id;
     const seq = inspected?.payload.seq;
     const started = performance.now();
-    this.#inFlight++;
-    if (this.#inFlight >= MAX_IN_FLIGHT && !this.#paused) {
-      this.#paused = true;
-      this.transport.pause?.();
-    }
+    this.#guard.started();
     const verified = this.deps.host.verifySubmission(this.#who, jws, inspected);
     // Handled in arrival order below; this only keeps an early rejection from counting as unhandled.
     verified.catch(() => undefined);
-    this.#admission = this.#admission.then(async () => {
-      let request;
-      try {
-        request = await verified;
-      } catch (err) {
-        this.reject(err, id, seq);
-        this.#answered();
-        return;
-      }
-      // Not awaited: the next submit must be able to join the same commit batch.
-      this.deps.host.admit(request).then(
-        (frame) => {
-          this.deps.metrics.roundTrip.observe((performance.now() - started) / 1000);
-          this.sendText(frame);
-          this.#answered();
-        },
-        (err: unknown) => {
+    this.#admission = this.#admission
+      .then(async () => {
+        let request;
+        try {
+          request = await verified;
+        } catch (err) {
           this.reject(err, id, seq);
-          this.#answered();
-        },
-      );
-    });
+          this.#guard.answered();
+          return;
+        }
+        // Not awaited: the next submit must be able to join the same commit batch.
+        this.deps.host
+          .admit(request)
+          .then(
+            (frame) => {
+              this.deps.metrics.roundTrip.observe((performance.now() - started) / 1000);
+              this.sendText(frame);
+              this.#guard.answered();
+            },
+            (err: unknown) => {
+              this.reject(err, id, seq);
+              this.#guard.answered();
+            },
+          )
+          .catch((err: unknown) => this.#broken(err));
+      })
+      // The chain must never stay rejected: every later submit would be skipped, and the rejection would
+      // reach the process as unhandled.
+      .catch((err: unknown) => this.#broken(err));
   }
 
-  /** One submit was answered: reading resumes once half of the most allowed in flight are. */
-  #answered(): void {
-    this.#inFlight--;
-    if (this.#inFlight <= MAX_IN_FLIGHT / 2) this.#resume();
-  }
-
-  #resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.transport.resume?.();
+  /** Answering a submit failed (the socket broke under the send): this connection cannot go on. */
+  #broken(err: unknown): void {
+    this.fail(this.#hotline(err, 'answering a submit'));
   }
 
   /** The socket closed (or the session closed it): forget the session everywhere. */
@@ -279,8 +265,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     this.#closed = true;
     clearTimeout(this.#helloTimer);
     clearTimeout(this.#tokenTimer);
-    // A paused socket would never read the client's answer to the close frame.
-    this.#resume();
+    this.#guard.resume();
     this.deps.host.leave(this);
   }
 }

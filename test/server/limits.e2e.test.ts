@@ -1,7 +1,7 @@
 // Rate limits: guesses of the trainer secret and of enrolment codes per address (429 with Retry-After), and
 // a console whose submits keep being refused, closed before it can starve the others.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_REJECTIONS } from '../../server/session.js';
+import { MAX_REJECTIONS } from '../../server/submit-guard.js';
 import { enrolKey, postEnrol, RawConsole, TestKey, type FrameOf } from '../helpers/raw-console.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 

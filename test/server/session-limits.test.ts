@@ -1,7 +1,7 @@
 // The per-connection limits of a session, through the fake transport: a connection with too many submits
 // in flight stops being read until they are answered, and one with too many refused frames is closed.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_IN_FLIGHT, MAX_REJECTIONS } from '../../server/session.js';
+import { MAX_IN_FLIGHT, MAX_REJECTIONS } from '../../server/submit-guard.js';
 import { Core, FakeTransport } from '../helpers/fake-transport.js';
 import { message, type TestKey } from '../helpers/raw-console.js';
 
@@ -84,5 +84,38 @@ describe('per-connection limits', () => {
     expect(await nextOf(t, 'error')).toMatchObject({ code: 'TOO_MANY_REJECTIONS' });
     expect(t.closedWith).toEqual({ code: 4430, reason: 'TOO_MANY_REJECTIONS' });
     expect(t.afterClose).toEqual([]);
+  });
+});
+
+/** A transport whose send throws once, on the first text that contains `on`. */
+class BreakingTransport extends ReadingTransport {
+  constructor(private on: string | undefined) {
+    super();
+  }
+
+  override send(text: string): void {
+    if (this.on !== undefined && text.includes(this.on)) {
+      this.on = undefined;
+      throw new Error('simulated: the socket broke while sending');
+    }
+    super.send(text);
+  }
+}
+
+describe('a transport that throws while a submit is answered', () => {
+  it('ends that connection with INTERNAL, logged once, and leaves no rejected promise behind', async () => {
+    const key = await core.enrol('beijing');
+    const transport = new BreakingTransport('"type":"rejected"');
+    const session = core.relay.connect(transport);
+    const challenge = await transport.nextOf('challenge');
+    session.receive(JSON.stringify({ type: 'hello', jws: await key.hello(challenge.nonce) }));
+    for (;;) if ((await transport.next()).type === 'welcome') break;
+    // Not a JWS: refused in the admission chain, where the send of the refusal throws.
+    session.receive(JSON.stringify({ type: 'submit', jws: 'not-a-compact-jws' }));
+    expect(await nextOf(transport, 'error')).toMatchObject({ code: 'INTERNAL' });
+    expect(await transport.waitForClose()).toEqual({ code: 1011, reason: 'INTERNAL' });
+    expect(core.errors().map((r) => [r.msg, r.err?.message])).toEqual([
+      ['internal error answering a submit', 'simulated: the socket broke while sending'],
+    ]);
   });
 });
