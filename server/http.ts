@@ -30,7 +30,7 @@ import type { RelayKey, TrainerClaims } from './relay-key.js';
 import { AddressLimiter } from './rate-limit.js';
 import { serveWeb } from './static.js';
 import type { Store } from './store/types.js';
-import { checkTrainerSecret } from './trainer-secret.js';
+import { checkTrainerSecret, signedInBeforeReset } from './trainer-secret.js';
 
 export interface HttpDeps {
   relay: Pick<Relay, 'checkReady' | 'exercise'>;
@@ -128,6 +128,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
   app.post('/v1/auth/renew', trainer, async (_req, res) => {
     const claims = res.locals['claims'] as TrainerClaims;
+    if (await signedInBeforeReset(store, claims.authTime)) {
+      throw new HotlineError(
+        'UNAUTHORIZED',
+        'The trainer secret was reset since this session signed in: sign in again.',
+      );
+    }
     res.json((await key.renewToken(claims, deps.tokenTtlSeconds)) satisfies TrainerToken);
   });
   app.post('/v1/enrol', failureLimit(), async (req, res) => {

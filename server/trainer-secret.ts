@@ -8,6 +8,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from './store/types.js';
 
 const META_KEY = 'trainer_secret_sha256';
+/** When the secret was last replaced (seconds): sessions signed in before it may not renew. */
+const RESET_AT_KEY = 'trainer_secret_reset_at';
 const PENDING = 'pending:';
 
 function digest(secret: string): Buffer {
@@ -18,14 +20,28 @@ function digest(secret: string): Buffer {
 export async function ensureTrainerSecret(store: Store): Promise<string | undefined> {
   const stored = await store.getMeta(META_KEY);
   if (stored && !stored.startsWith(PENDING)) return undefined;
-  return resetTrainerSecret(store);
+  // No session can predate the first secret: nothing to end.
+  return makeSecret(store);
 }
 
-/** A new secret, pending until `trainerSecretShown`; the old one stops working now. */
-export async function resetTrainerSecret(store: Store): Promise<string> {
+async function makeSecret(store: Store): Promise<string> {
   const secret = `hts_${randomBytes(32).toString('base64url')}`;
   await store.setMeta(META_KEY, `${PENDING}${digest(secret).toString('base64url')}`);
   return secret;
+}
+
+/** A new secret, pending until `trainerSecretShown`; the old one stops working now, and the sessions
+ * signed in with it can no longer renew their tokens (they end when their current token expires). */
+export async function resetTrainerSecret(store: Store): Promise<string> {
+  const secret = await makeSecret(store);
+  await store.setMeta(RESET_AT_KEY, String(Math.floor(Date.now() / 1000)));
+  return secret;
+}
+
+/** Whether a session that signed in at `authTime` (seconds) used the current secret or an earlier one. */
+export async function signedInBeforeReset(store: Store, authTime: number): Promise<boolean> {
+  const at = Number((await store.getMeta(RESET_AT_KEY)) ?? 0);
+  return authTime < at;
 }
 
 /** The pending secret reached the trainer (printed): later starts keep it. */

@@ -3,6 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import type { TrainerToken } from '../../shared/http-api.js';
+import { TrainerApi } from '../../client/trainer-api.js';
+import { resetTrainerSecret } from '../../server/trainer-secret.js';
 import { RawConsole } from '../helpers/raw-console.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 import { nowSeconds as now, tokenForger, type Forge } from '../helpers/trainer-tokens.js';
@@ -127,6 +129,21 @@ describe('POST /v1/auth/renew', () => {
     const refused = await relay.api('POST', '/v1/auth/renew', undefined, over);
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('refuses to renew a session that signed in before the trainer secret was reset', async () => {
+    const before = await forge({ iat: now() - 5, auth_time: now() - 5 });
+    expect((await relay.api('POST', '/v1/auth/renew', undefined, before)).status).toBe(200);
+    // What `hotline trainer-secret` does, on the same database, while the relay runs.
+    const secret = await resetTrainerSecret(relay.store);
+    const refused = await relay.api('POST', '/v1/auth/renew', undefined, before);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(String(refused.body['message'])).toMatch(/reset/);
+    // A session opened with the new secret renews as before.
+    const fresh = new TrainerApi(relay.url, { secret });
+    await fresh.signIn();
+    expect(decodeJwt((await fresh.renew()).token).sub).toBe('trainer');
   });
 
   it('TrainerApi.renew() renews the token it holds', async () => {
