@@ -250,4 +250,9 @@ export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   ENROLMENT_CODE_USED: '登记码已被使用。',
   STORE_UNAVAILABLE: '中继日志暂时无法写入；未接收任何内容。',
   SHUTTING_DOWN: '中继正在关闭，稍后将重新连接。',
+  CLOCK_SKEW: '电文的发送时间与中继时钟相差超过 300 秒：请校正本机时钟。',
+  TOO_MANY_REJECTIONS: '此连接被拒绝的数据帧过多，中继已断开连接。',
+  RATE_LIMITED: '失败的尝试过多，请稍后再试。',
+  TOO_MANY_CONNECTIONS: '来自此地址的连接过多。',
+  SLOW_CONSUMER: '连接积压过多，已断开；将重新连接并续传。',
 };
