@@ -21,7 +21,7 @@ import type {
   TrainerToken,
   Unchecked,
 } from '../shared/http-api.js';
-import { duplicateMember } from '../shared/strict-json.js';
+import { iJsonViolation } from '../shared/strict-json.js';
 import { LIMITS } from '../shared/items.js';
 import type { Exercises } from './exercises.js';
 import type { Metrics } from './metrics.js';
@@ -65,7 +65,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(express.json({ limit: LIMITS.frameBytes, verify: refuseDuplicateMembers }));
+  app.use(express.json({ limit: LIMITS.frameBytes, verify: refuseNonIJson }));
   app.use((_req, res, next) => {
     if (!_req.path.startsWith('/assets/')) res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
@@ -203,17 +203,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   return app;
 }
 
-/** Request bodies are as strict as signed items: a repeated member is refused, not resolved by its last
- * value (RFC 7493). Malformed JSON is left to the parser, which reports it. */
-function refuseDuplicateMembers(_req: unknown, _res: unknown, buf: Buffer): void {
+/** Request bodies are as strict as signed items (RFC 7493 I-JSON): a repeated member is refused, not
+ * resolved by its last value, and so is a string that is not Unicode. Malformed JSON is left to the
+ * parser, which reports it. */
+function refuseNonIJson(_req: unknown, _res: unknown, buf: Buffer): void {
   const text = buf.toString('utf8');
+  let value: unknown;
   try {
-    JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return;
   }
-  const name = duplicateMember(text);
-  if (name !== undefined) throw new HotlineError('BAD_REQUEST', `The request body repeats the member "${name}".`);
+  const violation = iJsonViolation(text, value);
+  if (violation) throw new HotlineError('BAD_REQUEST', `The request body ${violation.why} (RFC 7493 I-JSON).`);
 }
 
 function bodyParserError(err: unknown): HotlineError | undefined {

@@ -61,9 +61,36 @@ export function duplicateMember(text: string): string | undefined {
   return undefined;
 }
 
+/** A text that may hold a surrogate: an escaped one (\uD800-\uDFFF), or one as it is. */
+const SURROGATE_HINT = /\\u[dD][89abcdefABCDEF]|[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether any string of a parsed value, member names included, holds an unpaired surrogate. */
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
+  return Object.entries(value).some(([name, v]) => LONE_SURROGATE.test(name) || holdsLoneSurrogate(v));
+}
+
 /**
- * Parses I-JSON text. Anything else (not JSON, or an object with a repeated member name) throws a
- * HotlineError with `code`; details.duplicate names the repeated member.
+ * What keeps JSON text that JSON.parse accepted (as `value`) from being I-JSON (RFC 7493): a member
+ * name repeated in one object, or a string that is not Unicode (an unpaired surrogate). Undefined when
+ * it is I-JSON. Texts without a surrogate, which are nearly all, are not walked.
+ */
+export function iJsonViolation(text: string, value: unknown): { why: string; duplicate?: string } | undefined {
+  // Only an object can hold a duplicate.
+  if (typeof value === 'object' && value !== null) {
+    const duplicate = duplicateMember(text);
+    if (duplicate !== undefined) return { why: `has the member ${JSON.stringify(duplicate)} twice`, duplicate };
+  }
+  if (SURROGATE_HINT.test(text) && holdsLoneSurrogate(value)) return { why: 'holds an unpaired surrogate' };
+  return undefined;
+}
+
+/**
+ * Parses I-JSON text. Anything else (not JSON, a repeated member name, an unpaired surrogate) throws a
+ * HotlineError with `code`; details.duplicate names a repeated member.
  */
 export function parseStrictJson(text: string, code: ErrorCode, what: string): unknown {
   let value: unknown;
@@ -72,14 +99,10 @@ export function parseStrictJson(text: string, code: ErrorCode, what: string): un
   } catch {
     throw new HotlineError(code, `${what} is not JSON.`);
   }
-  // Only an object can hold a duplicate; a text without a second quote holds no member names at all.
-  if (typeof value === 'object' && value !== null) {
-    const duplicate = duplicateMember(text);
-    if (duplicate !== undefined) {
-      throw new HotlineError(code, `${what} has the member ${JSON.stringify(duplicate)} twice (RFC 7493 I-JSON).`, {
-        duplicate,
-      });
-    }
+  const violation = iJsonViolation(text, value);
+  if (violation) {
+    const details = violation.duplicate === undefined ? {} : { duplicate: violation.duplicate };
+    throw new HotlineError(code, `${what} ${violation.why} (RFC 7493 I-JSON).`, details);
   }
   return value;
 }

@@ -26,6 +26,16 @@ describe('HTTP request bodies', () => {
     expect((await relay.api('POST', '/v1/exercises', once, token)).status).toBe(201);
   });
 
+  it('refuses a body whose strings are not Unicode (an unpaired surrogate), and creates nothing', async () => {
+    relay = await startTestRelay();
+    const token = await relay.trainerToken();
+    const def = `{"id":"lone","title":"A \\ud800","classification":"","stations":[{"id":"a","name":"A","lang":"en"},{"id":"b","name":"B","lang":"zh"}]}`;
+    const res = await relay.api('POST', '/v1/exercises', def, token);
+    expect(res).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+    expect(String(res.body['message'])).toContain('unpaired surrogate');
+    expect((await (await relay.trainer()).listExercises()).map((e) => e.id)).toEqual(['dtl']);
+  });
+
   it('still reports malformed JSON as not JSON', async () => {
     relay = await startTestRelay();
     const res = await relay.api('POST', '/v1/exercises', '{"id":', await relay.trainerToken());

@@ -177,6 +177,33 @@ describe('duplicate JSON members (RFC 7493)', () => {
   });
 });
 
+describe('unpaired surrogates (RFC 7493: strings are Unicode)', () => {
+  it('parseStrictJson refuses an escaped or a raw lone surrogate, in a value or a name; a pair is fine', () => {
+    for (const text of ['"\\ud800"', '{"a":"x\\udc00"}', '{"\\ud83d":1}', '["ok","\\uDBFF"]', '"\ud800"']) {
+      expect(
+        thrown(() => parseStrictJson(text, 'SCHEMA_INVALID', 'x')),
+        text,
+      ).toMatchObject({
+        code: 'SCHEMA_INVALID',
+        message: 'x holds an unpaired surrogate (RFC 7493 I-JSON).',
+      });
+    }
+    expect(parseStrictJson('{"a":"\\ud83d\\ude00 \\u00e9"}', 'SCHEMA_INVALID', 'x')).toEqual({ a: '😀 é' });
+  });
+
+  it('a signed payload with one: SCHEMA_INVALID on the relay path and in the console verifier and verify', async () => {
+    const m = message(routing);
+    const text = JSON.stringify(m).replace('"body":"', '"body":"\\ud800');
+    const jws = await keys.beijing.sign(text);
+    await expectItemRefused(jws, 'SCHEMA_INVALID');
+    await expectLogRefused(jws, 'SCHEMA_INVALID');
+  });
+
+  it('a frame with one: BAD_FRAME', () => {
+    expect(thrown(() => parseClientFrame('{"type":"ping","id":"\\udfff"}'))).toMatchObject({ code: 'BAD_FRAME' });
+  });
+});
+
 describe('lengths in UTF-16 code units, at the limit with astral characters', () => {
   const rcpt = () =>
     receipt({ ...routing, from: 'washington', to: 'beijing', ref: message(routing).id, refHash: 'A'.repeat(43) });
