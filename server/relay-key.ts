@@ -1,5 +1,6 @@
 // The relay's own Ed25519 key: it signs checkpoints and the trainer JWTs. The private JWK lives in the
 // data directory with mode 0600 and never leaves it.
+import { isBase64url } from '../shared/encoding.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
@@ -100,6 +101,8 @@ export class RelayKey {
   /** Every claim signToken puts in is required: a token without exp, iat or auth_time is refused. */
   async verifyToken(token: string): Promise<TrainerClaims> {
     try {
+      // jose decodes base64url leniently (spare bits ignored): a token, like every JWS here, has one spelling.
+      if (!token.split('.').every(isBase64url)) throw new Error('spelling');
       const { payload } = await jwtVerify(token, this.publicKey, {
         algorithms: [ALG],
         issuer: ISSUER,

@@ -19,7 +19,7 @@ import {
   type FrameOf,
 } from '../helpers/raw-console.js';
 import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
-import { nonCanonical, oddHeader, oddLength } from '../shared/log-fixture.js';
+import { nonCanonical, oddHeader, oddLength } from '../helpers/log-fixture.js';
 
 interface Head {
   idx: number;

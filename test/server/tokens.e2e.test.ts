@@ -6,6 +6,7 @@ import type { TrainerToken } from '../../shared/http-api.js';
 import { TrainerApi } from '../../client/trainer-api.js';
 import { resetTrainerSecret } from '../../server/trainer-secret.js';
 import { RawConsole } from '../helpers/raw-console.js';
+import { nonCanonical } from '../helpers/log-fixture.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 import { nowSeconds as now, tokenForger, type Forge } from '../helpers/trainer-tokens.js';
 
@@ -64,6 +65,19 @@ describe('token checks', () => {
     expect(await c.waitFor('error')).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await c.waitForClose()).toEqual({ code: 4401, reason: 'UNAUTHORIZED' });
     expect(c.queue.filter((f) => f.type === 'observing' || f.type === 'entry')).toEqual([]);
+  });
+});
+
+describe('token spelling', () => {
+  it('refuses a token whose signature is spelled non-canonically (spare bits set), on the API and observe', async () => {
+    const { token } = await (await relay.trainer()).signIn();
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const odd = `${header}.${payload}.${nonCanonical(signature)}`;
+    expect((await relay.api('GET', '/v1/exercises', undefined, token)).status).toBe(200);
+    const res = await relay.api('GET', '/v1/exercises', undefined, odd);
+    expect(res).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+    const c = await observe(odd);
+    expect(await c.waitFor('error')).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../shared/encoding.js';
 import { verifyExportBytes } from '../../shared/export.js';
 import { NUM_RUNS, SEED, report } from '../helpers/properties.js';
-import { LogBuilder, logKeys, type LogKeys } from './log-fixture.js';
+import { LogBuilder, logKeys, type LogKeys } from '../helpers/log-fixture.js';
 
 /** What an operator might type: any Unicode, astral and CJK included, within the schema's limits. */
 const typed = (max: number) => fc.string({ unit: 'grapheme', minLength: 1, maxLength: max });

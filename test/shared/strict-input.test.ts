@@ -27,7 +27,7 @@ import {
   part,
   withPart,
   type LogKeys,
-} from './log-fixture.js';
+} from '../helpers/log-fixture.js';
 
 function thrown(fn: () => unknown): unknown {
   try {
