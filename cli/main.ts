@@ -32,8 +32,16 @@ registerAdmin(program);
 registerVerify(program);
 registerBench(program);
 
+/** A kid is a base64url SHA-256 thumbprint, 43 characters, and one in 64 starts with "-", which commander
+ * would take for an unknown option. Such an operand moves behind "--", where only operands stand. */
+function kidOperands(argv: string[]): string[] {
+  const isKid = (a: string) => /^-[A-Za-z0-9_-]{42}$/.test(a);
+  if (argv.includes('--') || !argv.slice(2).some(isKid)) return argv;
+  return [...argv.slice(0, 2), ...argv.slice(2).filter((a) => !isKid(a)), '--', ...argv.slice(2).filter(isKid)];
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(kidOperands(process.argv));
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);

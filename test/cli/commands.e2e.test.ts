@@ -57,6 +57,14 @@ describe('hotline commands', () => {
     expect(revocations).toHaveLength(1);
   });
 
+  it('takes a kid that starts with "-" (a base64url thumbprint may) as the kid, not as an option', async () => {
+    const env = { HOTLINE_TRAINER_SECRET: relay.newTrainerSecret! };
+    const kid = `-${'A'.repeat(42)}`;
+    const r = await runToEnd(['revoke', kid, '--url', relay.url], { env });
+    expect(r.stderr).not.toMatch(/unknown option/);
+    expect(r.stderr).toMatch(/NOT_FOUND: .*No key -A{42}/);
+  });
+
   it('keeps console key files out of git', () => {
     const ignored = execFileSync('git', ['check-ignore', '--no-index', 'hotline-beijing.json', 'hotline-x.json.lock'], {
       encoding: 'utf8',
