@@ -4,6 +4,7 @@
 // the whole stream exactly once and in order, and the export must verify. Shared by the CI suite
 // (test/server/faults.crash.test.ts, a few trials) and `npm run chaos` (test/chaos/chaos.ts, 100+).
 // No vitest here: the chaos script runs it on its own.
+import { prng } from '../../bench/scheduler.js';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
 import { spawnRelay, type ChildRelay } from './child-relay.js';
@@ -39,18 +40,6 @@ export interface TrialReport {
 /** Most unacknowledged items the console holds before it waits (see the stream below). */
 const BACKLOG = 100;
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Where each acknowledged item stands: its idx and the hash it was given. */
 export type Acknowledged = Map<string, { idx: number; hash: string }>;
 
@@ -85,7 +74,7 @@ export function lostFrom(log: ReturnType<typeof parseExport>, accepted: Acknowle
 }
 
 export async function runKillTrials(o: TrialOptions): Promise<TrialReport> {
-  const next = random(o.seed);
+  const next = prng(o.seed);
   const [least, most] = o.between ?? [5, 40];
   let relay: ChildRelay = await spawnRelay(o.dataDir);
   const port = relay.port;

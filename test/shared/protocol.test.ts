@@ -39,16 +39,7 @@ import { RelayKey } from '../../server/relay-key.js';
 import { hashBody } from '../../server/store/chain-linker.js';
 import { message, receipt, TestKey } from '../helpers/raw-console.js';
 import { tempDir } from '../helpers/relay.js';
-
-/** The error a function throws (or a marker when it throws nothing). */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return 'nothing was thrown';
-}
+import { thrown } from '../helpers/thrown.js';
 
 const HASH = 'x'.repeat(43);
 const AT = '2025-11-29T08:00:00.000Z';

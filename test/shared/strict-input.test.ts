@@ -28,15 +28,7 @@ import {
   withPart,
   type LogKeys,
 } from '../helpers/log-fixture.js';
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  return 'nothing was thrown';
-}
+import { thrown } from '../helpers/thrown.js';
 
 /** A string of exactly `units` UTF-16 code units, made of astral characters (two units each). */
 const astral = (units: number) => '😀'.repeat(Math.floor(units / 2)) + (units % 2 ? 'x' : '');
