@@ -94,14 +94,14 @@ export class Fanout {
     for (const [sub, pos] of this.#subs.get(exercise) ?? []) this.#start(sub, pos);
   }
 
-  /** Starts a pump unless one runs; a pump that fails ends that subscriber's connection, nothing else. */
+  /** Starts a pump unless one runs; a pump that fails ends that subscriber's connection, nothing else.
+   * A store failure was logged by #read; only an unexpected error is logged here. */
   #start(sub: Subscriber, pos: Position): void {
     if (pos.pumping) return;
     this.#pump(sub, pos).catch((err: unknown) => {
       const e = toHotlineError(err);
       if (e.code === 'INTERNAL')
         this.deps.log.error({ err, exercise: sub.exercise }, 'internal error streaming the log');
-      else this.deps.log.warn({ code: e.code, exercise: sub.exercise }, 'streaming the log to a subscriber failed');
       sub.fail(e);
     });
   }

@@ -86,9 +86,8 @@ export class Relay implements SessionHost {
     }
     this.#committer.recovered();
     try {
-      for (const { def } of await this.#store.listExercises()) {
-        const head = await this.#store.head(def.id);
-        if (head) await this.#store.read(def.id, Math.max(0, head.idx - READY_TAIL + 1), READY_TAIL);
+      for (const { def, head } of await this.#store.listExercises()) {
+        if (head.idx >= 0) await this.#store.read(def.id, Math.max(0, head.idx - READY_TAIL + 1), READY_TAIL);
       }
     } catch (err) {
       this.#log.warn({ err }, 'readiness probe failed: the store cannot read the log');
