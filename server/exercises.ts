@@ -71,7 +71,7 @@ export class Exercises {
 
   async list(): Promise<ExerciseSummary[]> {
     const all = await this.#store.listExercises();
-    return all.map((e) => ({ ...e.def, createdAt: e.createdAt, entries: e.head.idx + 1 }));
+    return all.map((e) => ({ ...e.def, createdAt: e.createdAt, entries: e.head.idx + 1, phase: 'planned' as const }));
   }
 
   async issueCode(exercise: string, station: string, ttlSeconds: number): Promise<IssuedCode> {

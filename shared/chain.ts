@@ -17,6 +17,16 @@ import {
 } from './items.js';
 import { validate } from './protocol.js';
 import { verifyItem, type SignedItem } from './signed.js';
+import { ExerciseClock } from './exercise-clock.js';
+import { commitmentOf, PRIVATE_KINDS, type Audience } from './private.js';
+import {
+  exerciseStateData,
+  injectControlData,
+  injectData,
+  noteData,
+  scenarioData,
+  type InjectData,
+} from './run-entries.js';
 
 export const keyEnrolledData = z.strictObject({
   kid: utf16Text(64, 1),
@@ -44,9 +54,22 @@ export interface KnownMessage {
   to: string;
 }
 
+/** An inject in the log: its id is known only to readers of its content. */
+export interface KnownInject {
+  idx: number;
+  hash: string;
+  to: string;
+  data?: InjectData;
+}
+
 export interface Applied {
   entry: Entry;
   item?: SignedItem;
+}
+
+export interface ChainOptions {
+  /** Whose stream this is: a station's reveals only what is addressed to it; control's reveals everything. */
+  audience?: Audience;
 }
 
 function fault(
@@ -62,7 +85,9 @@ function fault(
     | 'SEQ_GAP'
     | 'UNKNOWN_REF'
     | 'REF_HASH_MISMATCH'
-    | 'ID_CONFLICT',
+    | 'ID_CONFLICT'
+    | 'EXERCISE_ENDED'
+    | 'COMMIT_MISMATCH',
   message: string,
 ): HotlineError {
   return new HotlineError(code, `entry ${entry.idx}: ${message}`, { idx: entry.idx });
@@ -77,6 +102,14 @@ export class ChainVerifier {
   exercise: ExerciseDef | undefined;
   relayKid: string | undefined;
   readonly #keyCache = new KeyCache();
+  /** Injects by their entry hash, the one reference every reader can check. */
+  readonly injects = new Map<string, KnownInject>();
+  readonly clock = new ExerciseClock();
+  readonly audience: Audience;
+
+  constructor(options: ChainOptions = {}) {
+    this.audience = options.audience ?? 'control';
+  }
 
   get length(): number {
     return this.hashes.length;
@@ -108,7 +141,13 @@ export class ChainVerifier {
     if ((entry.idx === 0) !== (entry.kind === 'exercise-created')) {
       throw fault(entry, 'SCHEMA_INVALID', 'exercise-created is entry 0 and only entry 0');
     }
+    if (this.clock.phase === 'ended')
+      throw fault(entry, 'EXERCISE_ENDED', `follows ENDEX at entry ${this.clock.transitions.at(-1)!.idx}: the log was sealed`);
     const hasJws = entry.kind === 'message' || entry.kind === 'receipt';
+    const reader = PRIVATE_KINDS[entry.kind];
+    if (reader !== undefined) return this.#checkPrivate(entry, reader);
+    if (entry.to !== undefined || entry.commit !== undefined || entry.reveal !== undefined)
+      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry is public: no to, commit or reveal`);
     if (hasJws !== (entry.jws !== undefined) || hasJws === (entry.data !== undefined)) {
       throw fault(
         entry,
@@ -149,9 +188,62 @@ export class ChainVerifier {
       case 'message':
       case 'receipt':
         return this.#checkItem(entry, entry.jws!);
-      // Relay alarms and notes change no verification state: their hash in the chain is all there is to check.
-      case 'alarm':
-      case 'note':
+      case 'exercise-state': {
+        const data = validate(exerciseStateData, entry.data);
+        if (data.compression !== undefined && data.state !== 'running')
+          throw fault(entry, 'SCHEMA_INVALID', 'only a running state sets a compression');
+        const ok = this.clock.apply({
+          at: Date.parse(entry.at),
+          idx: entry.idx,
+          state: data.state,
+          compression: data.compression ?? this.clock.compression,
+          by: data.by,
+        });
+        if (!ok) throw fault(entry, 'SCHEMA_INVALID', `the exercise cannot go from ${this.clock.phase} to ${data.state}`);
+        return undefined;
+      }
+      // Relay alarms change no verification state: their hash in the chain is all there is to check.
+      default:
+        return undefined;
+    }
+  }
+
+  /** A private entry: the commitment always; the content when this reader may see it (and then it must be there). */
+  async #checkPrivate(entry: Entry, reader: 'station' | 'control'): Promise<undefined> {
+    if (entry.jws !== undefined || entry.data !== undefined || entry.commit === undefined)
+      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry carries a commit and no data or jws`);
+    if (reader === 'station' && (!this.exercise || otherStation(this.exercise, entry.to ?? '') === undefined))
+      throw fault(entry, 'WRONG_STATION', `a ${entry.kind} entry names no station of the exercise in to`);
+    if (reader === 'control' && entry.to !== undefined)
+      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry is for exercise control: no to`);
+    const mine = this.audience === 'control' || (reader === 'station' && entry.to === this.audience.station);
+    const r = entry.reveal;
+    if (r === undefined) {
+      if (mine) throw fault(entry, 'SCHEMA_INVALID', `the content of this ${entry.kind} entry is missing`);
+      if (entry.kind === 'inject') this.injects.set(entry.hash, { idx: entry.idx, hash: entry.hash, to: entry.to! });
+      return undefined;
+    }
+    if ((await commitmentOf(r)) !== entry.commit)
+      throw fault(entry, 'COMMIT_MISMATCH', 'the content does not match the commitment in the hash');
+    switch (entry.kind) {
+      case 'inject': {
+        const data = validate(injectData, r.data);
+        if (this.#ids.has(data.id)) throw fault(entry, 'ID_CONFLICT', `id ${data.id} used twice`);
+        this.#ids.add(data.id);
+        this.injects.set(entry.hash, { idx: entry.idx, hash: entry.hash, to: entry.to!, data });
+        return undefined;
+      }
+      case 'note': {
+        const data = validate(noteData, r.data);
+        if (data.ref !== undefined && data.ref >= entry.idx)
+          throw fault(entry, 'SCHEMA_INVALID', `a note refers to entry ${data.ref}, not an earlier one`);
+        return undefined;
+      }
+      case 'scenario':
+        validate(scenarioData, r.data);
+        return undefined;
+      default:
+        validate(injectControlData, r.data);
         return undefined;
     }
   }
@@ -179,8 +271,16 @@ export class ChainVerifier {
     if (p.seq !== want) throw fault(entry, 'SEQ_GAP', `seq ${p.seq} of key ${key.kid} where ${want} was expected`);
     if (p.type === 'receipt') {
       const ref = this.messages.get(p.ref);
-      if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
-      if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
+      const inject = ref ? undefined : this.injects.get(p.refHash);
+      if (inject) {
+        // A receipt of an inject: every reader can match refHash to the inject's entry; only its readers
+        // know the inject's id, and they check it.
+        if (inject.to !== p.from || (inject.data !== undefined && inject.data.id !== p.ref))
+          throw fault(entry, 'UNKNOWN_REF', `receipt refers to no inject ${p.ref} addressed to ${p.from}`);
+      } else {
+        if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
+        if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
+      }
     } else {
       this.messages.set(p.id, { idx: entry.idx, hash: entry.hash, from: p.from, to: p.to });
     }

@@ -9,6 +9,10 @@ export const ENTRY_KINDS = [
   'message',
   'receipt',
   'alarm',
+  'exercise-state',
+  'scenario',
+  'inject-control',
+  'inject',
   'note',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
@@ -23,10 +27,22 @@ export interface EntryBody {
   kind: EntryKind;
   jws?: string;
   data?: Record<string, unknown>;
+  /** A private entry's audience station; absent on a private entry for exercise control only (shared/private.ts). */
+  to?: string;
+  /** A private entry's commitment to its content: the hash covers this, never the content itself. */
+  commit?: string;
+}
+
+/** A private entry's content and the salt that hides it from anyone who holds only its commitment. */
+export interface Reveal {
+  salt: string;
+  data: Record<string, unknown>;
 }
 
 export interface Entry extends EntryBody {
   hash: string;
+  /** Present for readers the private entry is addressed to; outside the hash, proved by `commit`. */
+  reveal?: Reveal;
 }
 
 /** The exact text that is hashed: canonical JSON (RFC 8785) of the entry's own fields, nothing else. */
@@ -35,18 +51,20 @@ export function entryHashText(entry: EntryBody): string {
   // because the general canonicalizer showed in the relay's CPU profile (docs/performance.md). RFC 8785
   // serializes strings exactly as JSON.stringify does and sorts keys by UTF-16 code units, which for
   // these keys is at < idx < jws < kind < prev; test/shared/protocol.test.ts compares both on awkward inputs.
-  if (entry.data === undefined && Number.isSafeInteger(entry.idx)) {
+  if (entry.data === undefined && entry.commit === undefined && Number.isSafeInteger(entry.idx)) {
     const jws = entry.jws === undefined ? '' : `"jws":${JSON.stringify(entry.jws)},`;
     return `{"at":${JSON.stringify(entry.at)},"idx":${entry.idx},${jws}"kind":${JSON.stringify(entry.kind)},"prev":${JSON.stringify(entry.prev)}}`;
   }
   return canonicalEntryText(entry);
 }
 
-/** The general rule, through the RFC 8785 canonicalizer: any entry, data or not. */
+/** The general rule, through the RFC 8785 canonicalizer: any entry, data or not; never `hash` or `reveal`. */
 export function canonicalEntryText(entry: EntryBody): string {
   const body: Record<string, unknown> = { idx: entry.idx, prev: entry.prev, at: entry.at, kind: entry.kind };
   if (entry.jws !== undefined) body['jws'] = entry.jws;
   if (entry.data !== undefined) body['data'] = entry.data;
+  if (entry.to !== undefined) body['to'] = entry.to;
+  if (entry.commit !== undefined) body['commit'] = entry.commit;
   return canonicalize(body);
 }
 

@@ -70,6 +70,14 @@ export const ERRORS = {
   BAD_REQUEST: { http: 400, close: null, message: 'The request is not valid.' },
   NOT_FOUND: { http: 404, close: null, message: 'No such resource.' },
   EXERCISE_EXISTS: { http: 409, close: null, message: 'An exercise with this id already exists.' },
+  EXERCISE_ENDED: {
+    http: 409,
+    close: null,
+    message: 'The exercise has ended (ENDEX): the line is closed and its log is sealed.',
+  },
+  BAD_TRANSITION: { http: 409, close: null, message: 'The exercise cannot go to that state from the one it is in.' },
+  SCENARIO_INVALID: { http: 400, close: null, message: 'The scenario file is not valid.' },
+  INJECT_STATE: { http: 409, close: null, message: 'The inject cannot do that in the state it is in.' },
   STORE_UNAVAILABLE: { http: 503, close: 1011, message: 'The log store cannot commit; nothing was accepted.' },
   // Raised at start only: the relay refuses a damaged data file (a damage found later is STORE_UNAVAILABLE).
   STORE_CORRUPT: { http: 503, close: 1011, message: 'The data file failed its integrity check.' },
@@ -79,6 +87,11 @@ export const ERRORS = {
   CHAIN_BROKEN: { http: 422, close: null, message: 'The log hash chain is broken.' },
   TRUNCATED: { http: 422, close: null, message: 'The log lacks entries covered by a checkpoint.' },
   BAD_CHECKPOINT: { http: 422, close: null, message: 'The checkpoint is not validly signed by the relay.' },
+  COMMIT_MISMATCH: {
+    http: 422,
+    close: null,
+    message: "A private entry's content does not match the commitment its hash covers.",
+  },
   BAD_EXPORT: { http: 422, close: null, message: 'The exported log is malformed.' },
   RELAY_UNREACHABLE: { http: 503, close: null, message: 'The relay cannot be reached.' },
   CONSOLE_IN_USE: { http: 409, close: null, message: 'This console is already open in another process.' },

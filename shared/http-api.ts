@@ -2,6 +2,8 @@
 // types what it sends with these and every client reads the same shapes, so a change shows up in both.
 import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
 import type { ExerciseDef, PublicJwk } from './items.js';
+import type { ExerciseState, Phase } from './exercise-clock.js';
+import type { InjectDef } from './scenario.js';
 
 /** A request body as it arrives, before the server checks it: every field may be missing or of any type. */
 export type Unchecked<T> = { [K in keyof T]?: unknown };
@@ -25,6 +27,9 @@ export interface RelayInfo {
 /** POST /v1/auth/token */
 export interface TokenRequest {
   secret: string;
+  /** The trainer's display name (1 to 80 characters), carried in the token and written into every entry the
+   * trainer causes (lifecycle, injects, notes); "Trainer" when not given. */
+  name?: string;
 }
 
 /**
@@ -58,6 +63,7 @@ export interface Enrolled {
 export interface ExerciseSummary extends ExerciseDef {
   createdAt: string;
   entries: number;
+  phase: Phase;
 }
 
 /** GET /v1/exercises */
@@ -113,6 +119,68 @@ export interface RevokeRequest {
 
 /** The answer to a revoke: the key-revoked entry. */
 export interface Revoked {
+  idx: number;
+}
+
+/** One inject of the exercise's MSEL as exercise control sees it. */
+export interface InjectStatus {
+  /** The MSEL id ("INJ-03"). */
+  id: string;
+  /** The inject as it stands now (after any edit). */
+  def: InjectDef;
+  status: 'pending' | 'held' | 'fired' | 'skipped';
+  /** When a pending timed inject fires, in UTC, while the clock runs. */
+  dueAt?: string;
+  /** The inject entry, once fired. */
+  fired?: { idx: number; at: string; id: string };
+  edited: boolean;
+  /** Added during play (an ad-hoc inject), not in the loaded scenario. */
+  added: boolean;
+}
+
+/** GET /v1/exercises/:id/run, and the answer to every change of it: the exercise's lifecycle and MSEL. */
+export interface RunState {
+  exercise: string;
+  phase: Phase;
+  /** The relay's time of this reading, and the exercise time then (null before STARTEX). */
+  at: string;
+  exerciseMs: number | null;
+  compression: number;
+  startex: string | null;
+  endex: string | null;
+  transitions: { idx: number; at: string; state: ExerciseState; by: string; compression?: number }[];
+  scenario: { title: string; summary?: string; idx: number; by: string } | null;
+  injects: InjectStatus[];
+}
+
+/** POST /v1/exercises/:id/state */
+export interface StateRequest {
+  state: ExerciseState;
+  /** Exercise seconds per real second, 1 to 60; only with `running`. */
+  compression?: number;
+}
+
+/** POST /v1/exercises/:id/scenario (planned exercises only): the scenario file's JSON as it is. */
+export interface ScenarioRequest {
+  scenario: unknown;
+}
+
+/** PUT /v1/exercises/:id/injects/:inject (edit before firing); POST /v1/exercises/:id/injects (ad hoc). */
+export interface InjectRequest {
+  def: InjectDef;
+  /** Ad hoc only: fire it at once. */
+  fire?: boolean;
+}
+
+/** POST /v1/exercises/:id/notes */
+export interface NoteRequest {
+  text: string;
+  /** The entry the note is about. */
+  ref?: number;
+}
+
+/** The answer to a note: its entry. */
+export interface NoteAdded {
   idx: number;
 }
 

@@ -36,7 +36,10 @@ export const entrySchema = z.strictObject({
   kind: z.enum(ENTRY_KINDS),
   jws: compactJws.optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  to: slug.optional(),
+  commit: hash.optional(),
   hash,
+  reveal: z.strictObject({ salt: hash, data: z.record(z.string(), z.unknown()) }).optional(),
 });
 const head = z.strictObject({ idx, hash }).nullable();
 const challenge = z.strictObject({ type: z.literal('challenge'), nonce: z.string(), relayKid: z.string() });
