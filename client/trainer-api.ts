@@ -10,8 +10,14 @@ import {
   type ExerciseDetail,
   type ExerciseList,
   type ExerciseSummary,
+  type InjectRequest,
   type IssueCodeRequest,
   type IssuedCode,
+  type NoteAdded,
+  type NoteRequest,
+  type RunState,
+  type ScenarioRequest,
+  type StateRequest,
   type RelayInfo,
   type RevokeRequest,
   type Revoked,
@@ -24,7 +30,11 @@ import type { ExerciseDef } from '../shared/items.js';
 export type TokenTrouble = 'expired' | 'refused';
 
 export type TrainerAuth =
-  { secret: string } | { token: () => string | undefined; onUnauthorized?: (why: TokenTrouble) => void };
+  | { secret: string; name?: string }
+  | { token: () => string | undefined; onUnauthorized?: (why: TokenTrouble) => void };
+
+/** What a controller can do to one inject of the MSEL. */
+export type InjectCommand = 'fire' | 'hold' | 'release' | 'skip';
 
 /** A token this close to its expiry is renewed first, so a call never races the clock. */
 const RENEW_MS = 30_000;
@@ -79,7 +89,8 @@ export class TrainerApi {
   async signIn(): Promise<TrainerToken> {
     if (!('secret' in this.auth)) throw new HotlineError('UNAUTHORIZED', 'No trainer secret to sign in with.');
     if (this.#issued === undefined || Date.parse(this.#issued.expiresAt) - RENEW_MS < Date.now()) {
-      const body: TokenRequest = { secret: this.auth.secret };
+      const { secret, name } = this.auth;
+      const body: TokenRequest = name === undefined ? { secret } : { secret, name };
       this.#issued = await this.#json<TrainerToken>('POST', '/v1/auth/token', body);
     }
     return this.#issued;
@@ -127,6 +138,44 @@ export class TrainerApi {
   revoke(id: string, kid: string, reason?: string): Promise<Revoked> {
     const body: RevokeRequest = reason === undefined ? {} : { reason };
     return this.#trainer('POST', `${at(id)}/keys/${encodeURIComponent(kid)}/revoke`, body);
+  }
+
+  /** The exercise's lifecycle, clock and MSEL as exercise control sees it. */
+  run(id: string): Promise<RunState> {
+    return this.#trainer('GET', `${at(id)}/run`);
+  }
+
+  /** STARTEX (running, optionally with a compression), pause, resume (running) or ENDEX (ended). */
+  setState(id: string, request: StateRequest): Promise<RunState> {
+    return this.#trainer('POST', `${at(id)}/state`, request);
+  }
+
+  /** Loads (or, before STARTEX, replaces) the MSEL; refused SCENARIO_INVALID with `problems` naming each fault. */
+  loadScenario(id: string, scenario: unknown): Promise<RunState> {
+    const body: ScenarioRequest = { scenario };
+    return this.#trainer('POST', `${at(id)}/scenario`, body);
+  }
+
+  injectCommand(id: string, inject: string, command: InjectCommand): Promise<RunState> {
+    return this.#trainer('POST', `${at(id)}/injects/${encodeURIComponent(inject)}/${command}`);
+  }
+
+  /** Edits an inject that has not fired yet. */
+  editInject(id: string, inject: string, def: InjectRequest['def']): Promise<RunState> {
+    const body: InjectRequest = { def };
+    return this.#trainer('PUT', `${at(id)}/injects/${encodeURIComponent(inject)}`, body);
+  }
+
+  /** Adds an ad-hoc inject to the MSEL, and fires it at once with `fire`. */
+  addInject(id: string, def: InjectRequest['def'], fire = false): Promise<RunState> {
+    const body: InjectRequest = { def, fire };
+    return this.#trainer('POST', `${at(id)}/injects`, body);
+  }
+
+  /** A controller's note, private to exercise control, at this moment (and about entry `ref`). */
+  addNote(id: string, text: string, ref?: number): Promise<NoteAdded> {
+    const body: NoteRequest = ref === undefined ? { text } : { text, ref };
+    return this.#trainer('POST', `${at(id)}/notes`, body);
   }
 
   /** The self-contained export (JSON Lines) as it streams from the relay. */
