@@ -11,6 +11,7 @@ import { createHttpApp } from './http.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { Relay } from './relay.js';
+import { ExerciseRunner } from './exercise-runner.js';
 import { RelayKey } from './relay-key.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { dataFilePath } from './store/sqlite-check.js';
@@ -105,16 +106,26 @@ async function compose(
   if (created) log.info({ kid: key.kid }, 'relay key created');
   const newTrainerSecret = await ensureTrainerSecret(store);
   const metrics = new Metrics();
-  const relay = new Relay({ store, key, metrics, log, now: Date.now, options: config });
+  // The runner appends through the relay and the relay tells it what committed: each is given the other late.
+  const runner: ExerciseRunner = new ExerciseRunner({
+    store,
+    log,
+    now: Date.now,
+    append: (req) => relay.append(req),
+    exercise: (id) => relay.exercise(id),
+  });
+  const relay: Relay = new Relay({ store, key, metrics, log, now: Date.now, options: config, runs: runner });
+  await runner.start();
 
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = config.publicUrl || `http://${hostForUrl}:${port}`;
   const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins : defaultOrigins(url, config.host, port);
-  const exercises = new Exercises({ relay, store, key, publicUrl: url });
+  const exercises = new Exercises({ relay, store, key, publicUrl: url, runner });
   const app = createHttpApp({
     relay,
     exercises,
+    runner,
     store,
     key,
     metrics,
@@ -145,6 +156,7 @@ async function compose(
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      runner.close();
       await relay.close();
       await ws.close();
       server.closeAllConnections();

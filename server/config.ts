@@ -164,10 +164,14 @@ export function loadConfig(
 export function clientEnv(env: NodeJS.ProcessEnv = process.env): {
   url?: string;
   trainerSecret?: string;
+  trainerName?: string;
   noColor: boolean;
 } {
-  const out: { url?: string; trainerSecret?: string; noColor: boolean } = { noColor: Boolean(env['NO_COLOR']) };
+  const out: { url?: string; trainerSecret?: string; trainerName?: string; noColor: boolean } = {
+    noColor: Boolean(env['NO_COLOR']),
+  };
   if (env['HOTLINE_URL']) out.url = env['HOTLINE_URL'];
   if (env['HOTLINE_TRAINER_SECRET']) out.trainerSecret = env['HOTLINE_TRAINER_SECRET'];
+  if (env['HOTLINE_TRAINER_NAME']) out.trainerName = env['HOTLINE_TRAINER_NAME'];
   return out;
 }

@@ -18,6 +18,7 @@ import { DEFAULT_STATIONS } from '../shared/stations.js';
 import type { Entry } from '../shared/entry.js';
 import { enrolmentLink, hashEnrolmentCode, newEnrolmentCode } from './enrolment-code.js';
 import type { Relay } from './relay.js';
+import type { ExerciseRunner } from './exercise-runner.js';
 import type { RelayKey } from './relay-key.js';
 import type { Store } from './store/types.js';
 
@@ -35,6 +36,7 @@ export interface ExercisesDeps {
   key: RelayKey;
   /** The relay's URL as consoles reach it: enrolment links start with it. */
   publicUrl: string;
+  runner: Pick<ExerciseRunner, 'phase'>;
 }
 
 /** A revocation reason cut to its limit in UTF-16 units, never through the middle of a surrogate pair. */
@@ -49,6 +51,7 @@ export class Exercises {
   readonly #store: Store;
   readonly #key: RelayKey;
   readonly #publicUrl: string;
+  readonly #runner: ExercisesDeps['runner'];
   #revoking: Promise<unknown> = Promise.resolve();
 
   constructor(deps: ExercisesDeps) {
@@ -56,6 +59,7 @@ export class Exercises {
     this.#store = deps.store;
     this.#key = deps.key;
     this.#publicUrl = deps.publicUrl;
+    this.#runner = deps.runner;
   }
 
   async create(input: unknown): Promise<ExerciseCreated> {
@@ -71,13 +75,20 @@ export class Exercises {
 
   async list(): Promise<ExerciseSummary[]> {
     const all = await this.#store.listExercises();
-    return all.map((e) => ({ ...e.def, createdAt: e.createdAt, entries: e.head.idx + 1, phase: 'planned' as const }));
+    return all.map((e) => ({
+      ...e.def,
+      createdAt: e.createdAt,
+      entries: e.head.idx + 1,
+      phase: this.#runner.phase(e.def.id),
+    }));
   }
 
   async issueCode(exercise: string, station: string, ttlSeconds: number): Promise<IssuedCode> {
     const def = await this.#relay.exercise(exercise);
     if (otherStation(def, station) === undefined)
       throw new HotlineError('BAD_REQUEST', `Exercise ${exercise} has no station ${station}.`);
+    if (this.#runner.phase(exercise) === 'ended')
+      throw new HotlineError('EXERCISE_ENDED', `Exercise ${exercise} has ended: no console can join it.`);
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 30 || ttlSeconds > 7 * 24 * 3600) {
       throw new HotlineError('BAD_REQUEST', 'ttlSeconds must be between 30 and 604800.');
     }

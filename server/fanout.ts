@@ -3,7 +3,8 @@
 // one that stays stuck past the grace time is dropped and resumes from the log when it reconnects.
 import type { Logger } from 'pino';
 import { HotlineError, toHotlineError } from '../shared/errors.js';
-import { entryFrame } from './frames.js';
+import type { Audience } from '../shared/private.js';
+import { entryFrameFor } from './frames.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -11,6 +12,8 @@ import type { Store } from './store/types.js';
 export interface Subscriber {
   readonly exercise: string;
   readonly closed: boolean;
+  /** Whose view of the log this is: a station's stream carries only commitments of others' private entries. */
+  readonly audience: Audience;
   /** Sends text made by encodeFrame or entryFrame. */
   sendText(text: string): void;
   /** Bytes queued on the socket and not yet written. */
@@ -133,13 +136,13 @@ export class Fanout {
           // Entry by entry: a chunk stops at the bound instead of taking the socket far past it (ws.ts drops
           // a socket whose queue any frame would take past twice the bound).
           while (pos.cursor <= end && sub.buffered() <= this.deps.maxBuffered)
-            sub.sendText(entryFrame(r.jsons[pos.cursor++ - r.first]!));
+            sub.sendText(entryFrameFor(r.jsons[pos.cursor++ - r.first]!, sub.audience));
         } else {
           const rows = await this.#read(sub.exercise, pos.cursor, Math.min(CHUNK, r.first - pos.cursor));
           if (rows.length === 0 || sub.closed) return;
           for (const row of rows) {
             if (sub.buffered() > this.deps.maxBuffered) break;
-            sub.sendText(entryFrame(row.json));
+            sub.sendText(entryFrameFor(row.json, sub.audience));
             pos.cursor = row.entry.idx + 1;
           }
         }

@@ -2,7 +2,9 @@
 // Types only on this path: the relay builds its frames itself, so validating them again with zod would
 // spend CPU on every frame to re-check what the compiler already proved. Text is produced once per frame
 // and then sent as is, to one socket or many (presence, the accepted frame after its commit).
+import type { Entry } from '../shared/entry.js';
 import type { HotlineError } from '../shared/errors.js';
+import { mayRead, redactFor, type Audience } from '../shared/private.js';
 import type { RejectedFrame, ServerFrame } from '../shared/protocol.js';
 
 /** The text of a frame, as it goes on the wire. */
@@ -17,6 +19,17 @@ export function encodeFrame(frame: ServerFrame): string {
  */
 export function entryFrame(json: string): string {
   return `{"type":"entry","entry":${json}}`;
+}
+
+/**
+ * The entry frame as `audience` may receive it: a private entry's content only to its readers, the rest of
+ * the entry (its commitment and every hashed field) to everyone, so every console still verifies the chain.
+ * Only stored text that holds a reveal is parsed: a message or receipt entry is sent as stored.
+ */
+export function entryFrameFor(json: string, audience: Audience): string {
+  if (audience === 'control' || !json.includes('"reveal":')) return entryFrame(json);
+  const entry = JSON.parse(json) as Entry;
+  return entryFrame(mayRead(entry, audience) ? json : JSON.stringify(redactFor(entry, audience)));
 }
 
 /** The frame sent just before the relay closes a connection. */

@@ -19,7 +19,6 @@ import type {
   Revoked,
   TokenRequest,
   TrainerToken,
-  Unchecked,
 } from '../shared/http-api.js';
 import { iJsonViolation } from '../shared/strict-json.js';
 import { LIMITS } from '../shared/items.js';
@@ -31,10 +30,15 @@ import { AddressLimiter } from './rate-limit.js';
 import { serveWeb } from './static.js';
 import type { Store } from './store/types.js';
 import { checkTrainerSecret, signedInBeforeReset } from './trainer-secret.js';
+import { fields, str, trainerNameOf } from './http-input.js';
+import { registerRunRoutes, SCENARIO_ROUTE } from './http-run.js';
+import type { ExerciseRunner } from './exercise-runner.js';
+import { MAX_SCENARIO_BYTES } from '../shared/scenario.js';
 
 export interface HttpDeps {
   relay: Pick<Relay, 'checkReady' | 'exercise'>;
   exercises: Exercises;
+  runner: ExerciseRunner;
   store: Store;
   key: RelayKey;
   metrics: Metrics;
@@ -48,24 +52,15 @@ export interface HttpDeps {
 /** Addresses whose failures are remembered, per route: bounded whatever clients do. */
 const LIMITED_ADDRESSES = 10_000;
 
-function str(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200)
-    throw new HotlineError('BAD_REQUEST', `${name} is required.`);
-  return value;
-}
-
-/** The JSON body's fields, not yet checked; a missing body or an array has none. */
-function fields<T>(req: Request): Unchecked<T> {
-  const body: unknown = req.body;
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Unchecked<T>) : {};
-}
-
 export function createHttpApp(deps: HttpDeps): express.Express {
   const { relay, exercises, store, key, metrics, log } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(express.json({ limit: LIMITS.frameBytes, verify: refuseNonIJson }));
+  // A scenario file is the one body larger than a frame (shared/scenario.ts MAX_SCENARIO_BYTES).
+  const small = express.json({ limit: LIMITS.frameBytes, verify: refuseNonIJson });
+  const large = express.json({ limit: MAX_SCENARIO_BYTES + 1024, verify: refuseNonIJson });
+  app.use((req, res, next) => (SCENARIO_ROUTE.test(req.path) ? large : small)(req, res, next));
   app.use((_req, res, next) => {
     if (!_req.path.startsWith('/assets/')) res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
@@ -121,10 +116,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   };
 
   app.post('/v1/auth/token', failureLimit(), async (req, res) => {
-    const secret = str(fields<TokenRequest>(req).secret, 'secret');
+    const body = fields<TokenRequest>(req);
+    const secret = str(body.secret, 'secret');
+    const name = body.name === undefined ? undefined : trainerNameOf(body.name);
     if (!(await checkTrainerSecret(store, secret)))
       throw new HotlineError('UNAUTHORIZED', 'The trainer secret is wrong.');
-    res.json((await key.signToken('trainer', deps.tokenTtlSeconds)) satisfies TrainerToken);
+    res.json((await key.signToken('trainer', deps.tokenTtlSeconds, name)) satisfies TrainerToken);
   });
   app.post('/v1/auth/renew', trainer, async (_req, res) => {
     const claims = res.locals['claims'] as TrainerClaims;
@@ -185,6 +182,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.end();
   });
 
+  registerRunRoutes(app, { runner: deps.runner, trainer, log });
+
   serveWeb(app);
   app.use((_req, _res) => {
     throw new HotlineError('NOT_FOUND');
@@ -222,7 +221,10 @@ function bodyParserError(err: unknown): HotlineError | undefined {
   if (err instanceof HotlineError) return err;
   const type = (err as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large')
-    return new HotlineError('FRAME_TOO_LARGE', `Request bodies are limited to ${LIMITS.frameBytes} bytes.`);
+    return new HotlineError(
+      'FRAME_TOO_LARGE',
+      `Request bodies are limited to ${LIMITS.frameBytes} bytes (a scenario file to ${MAX_SCENARIO_BYTES}).`,
+    );
   if (type === 'entity.parse.failed') return new HotlineError('BAD_REQUEST', 'The request body is not valid JSON.');
   if (typeof type === 'string') return new HotlineError('BAD_REQUEST');
   return undefined;

@@ -7,7 +7,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoK
 import { HotlineError } from '../shared/errors.js';
 import { ALG, thumbprint } from '../shared/jws.js';
 import { signCompact } from './node-crypto.js';
-import { TYP, type CheckpointPayload, type PublicJwk } from '../shared/items.js';
+import { LIMITS, TYP, type CheckpointPayload, type PublicJwk } from '../shared/items.js';
 import type { TrainerToken } from '../shared/http-api.js';
 
 const FILE = 'relay-key.jwk';
@@ -23,7 +23,12 @@ export interface TrainerClaims {
   exp: number;
   /** When the trainer secret was exchanged for the first token of this session. */
   authTime: number;
+  /** The trainer's display name, given at sign-in: every entry the trainer causes records it. */
+  name: string;
 }
+
+/** The name of a trainer who gave none at sign-in. */
+export const DEFAULT_TRAINER_NAME = 'Trainer';
 
 export class RelayKey {
   private constructor(
@@ -66,9 +71,9 @@ export class RelayKey {
   }
 
   /** A fresh trainer session: the secret was just checked, so auth_time is now. */
-  signToken(subject: string, ttlSeconds: number): Promise<TrainerToken> {
+  signToken(subject: string, ttlSeconds: number, name = DEFAULT_TRAINER_NAME): Promise<TrainerToken> {
     const t = Math.floor(Date.now() / 1000);
-    return this.#sign({ sub: subject, authTime: t }, t, t + ttlSeconds);
+    return this.#sign({ sub: subject, authTime: t, name }, t, t + ttlSeconds);
   }
 
   /**
@@ -87,7 +92,7 @@ export class RelayKey {
   }
 
   async #sign(claims: Omit<TrainerClaims, 'exp'>, iat: number, exp: number): Promise<TrainerToken> {
-    const token = await new SignJWT({ role: 'trainer', auth_time: claims.authTime })
+    const token = await new SignJWT({ role: 'trainer', auth_time: claims.authTime, name: claims.name })
       .setProtectedHeader({ alg: ALG, kid: this.kid, typ: TOKEN_TYP })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -113,7 +118,9 @@ export class RelayKey {
       const authTime = payload['auth_time'];
       if (payload['role'] !== 'trainer' || !payload.sub || payload.exp === undefined) throw new Error('role');
       if (typeof authTime !== 'number' || !Number.isSafeInteger(authTime)) throw new Error('auth_time');
-      return { sub: payload.sub, exp: payload.exp, authTime };
+      const name = payload['name'] ?? DEFAULT_TRAINER_NAME;
+      if (typeof name !== 'string' || name.length === 0 || name.length > LIMITS.operator) throw new Error('name');
+      return { sub: payload.sub, exp: payload.exp, authTime, name };
     } catch {
       throw new HotlineError('UNAUTHORIZED', 'The trainer token is missing, invalid or expired.');
     }

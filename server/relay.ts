@@ -14,7 +14,12 @@ import { Presence } from './presence.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
 import type { AppendRequest, Committed, Store } from './store/types.js';
-import { Verifier, type Identity } from './verifier.js';
+import { Verifier, type Identity, type InjectLookup } from './verifier.js';
+
+/** The exercise runner as the core sees it: it follows every committed control entry and knows fired injects. */
+export interface RunHooks extends InjectLookup {
+  committed(c: Committed): void;
+}
 
 /** The options the core reads; the rest of Config is for the adapters and the composition root. */
 export type RelayOptions = Pick<
@@ -30,6 +35,7 @@ export interface RelayDeps {
   /** Milliseconds since the epoch: every timestamp the core writes (entries, checkpoints, pongs). */
   now: () => number;
   options: RelayOptions;
+  runs?: RunHooks;
 }
 
 /** How many of each exercise's last entries /readyz reads back, as a console resuming near the head does. */
@@ -48,6 +54,7 @@ export class Relay implements SessionHost {
   readonly #verifier: Verifier;
   readonly #checkpoints: Checkpoints;
   readonly #sessions = new Set<ConsoleSession>();
+  readonly #runs: RunHooks | undefined;
   #closing = false;
 
   constructor(deps: RelayDeps) {
@@ -70,7 +77,8 @@ export class Relay implements SessionHost {
       maxBuffered: options.maxBufferedBytes,
       drainGraceMs: options.slowConsumerGraceMs,
     });
-    this.#verifier = new Verifier({ store, now });
+    this.#runs = deps.runs;
+    this.#verifier = new Verifier({ store, now, ...(deps.runs ? { injects: deps.runs } : {}) });
     this.#checkpoints = new Checkpoints({ store, key, now });
   }
 
@@ -170,6 +178,8 @@ export class Relay implements SessionHost {
     const revoked: string[] = [];
     for (const c of fresh) {
       const exercise = c.exercise;
+      const kind = c.entry.kind;
+      if (kind !== 'message' && kind !== 'receipt') this.#runs?.committed(c);
       this.#fanout.publish(exercise, c.entry.idx, c.json);
       this.#metrics.accepted.inc({ kind: c.entry.kind });
       last.set(exercise, c);

@@ -6,6 +6,7 @@ import { closeCodeFor, HotlineError, toHotlineError } from '../shared/errors.js'
 import { parseClientFrame, type ClientFrame, type ServerFrame } from '../shared/protocol.js';
 import { inspectItem, type InspectedItem } from '../shared/signed.js';
 import { LIMITS } from '../shared/items.js';
+import type { Audience } from '../shared/private.js';
 import type { Subscriber } from './fanout.js';
 import { encodeFrame, errorFrame, rejectedFrame } from './frames.js';
 import type { Metrics } from './metrics.js';
@@ -86,6 +87,11 @@ export class ConsoleSession implements Subscriber, Member, Identity {
 
   get kid(): string {
     return this.#who.kid;
+  }
+
+  /** A trainer observing reads every private entry; a console reads only what is addressed to its station. */
+  get audience(): Audience {
+    return this.#state === 'observing' ? 'control' : { station: this.#who.station };
   }
 
   get closed(): boolean {

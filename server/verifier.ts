@@ -17,9 +17,15 @@ export interface Identity {
   readonly kid: string;
 }
 
+/** Where the injects fired in an exercise are known (exercise-runner.ts): an operator's receipt may refer to one. */
+export interface InjectLookup {
+  findInject(exercise: string, id: string): { idx: number; hash: string; to: string } | undefined;
+}
+
 export interface VerifierDeps {
   store: Store;
   now: () => number;
+  injects?: InjectLookup;
 }
 
 export class Verifier {
@@ -91,7 +97,8 @@ export class Verifier {
     if (p.to !== otherStation(await this.exercise(who.exercise), who.station))
       throw new HotlineError('WRONG_RECIPIENT');
     if (p.type === 'receipt') {
-      const ref = await this.deps.store.findMessage(who.exercise, p.ref);
+      const ref =
+        (await this.deps.store.findMessage(who.exercise, p.ref)) ?? this.deps.injects?.findInject(who.exercise, p.ref);
       if (!ref || ref.to !== p.from) throw new HotlineError('UNKNOWN_REF');
       if (ref.hash !== p.refHash) throw new HotlineError('REF_HASH_MISMATCH');
     }

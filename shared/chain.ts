@@ -142,7 +142,11 @@ export class ChainVerifier {
       throw fault(entry, 'SCHEMA_INVALID', 'exercise-created is entry 0 and only entry 0');
     }
     if (this.clock.phase === 'ended')
-      throw fault(entry, 'EXERCISE_ENDED', `follows ENDEX at entry ${this.clock.transitions.at(-1)!.idx}: the log was sealed`);
+      throw fault(
+        entry,
+        'EXERCISE_ENDED',
+        `follows ENDEX at entry ${this.clock.transitions.at(-1)!.idx}: the log was sealed`,
+      );
     const hasJws = entry.kind === 'message' || entry.kind === 'receipt';
     const reader = PRIVATE_KINDS[entry.kind];
     if (reader !== undefined) return this.#checkPrivate(entry, reader);
@@ -199,11 +203,17 @@ export class ChainVerifier {
           compression: data.compression ?? this.clock.compression,
           by: data.by,
         });
-        if (!ok) throw fault(entry, 'SCHEMA_INVALID', `the exercise cannot go from ${this.clock.phase} to ${data.state}`);
+        if (!ok)
+          throw fault(entry, 'SCHEMA_INVALID', `the exercise cannot go from ${this.clock.phase} to ${data.state}`);
         return undefined;
       }
-      // Relay alarms change no verification state: their hash in the chain is all there is to check.
-      default:
+      // Relay alarms change no verification state: their hash in the chain is all there is to check. The
+      // private kinds were checked by #checkPrivate before this switch.
+      case 'alarm':
+      case 'inject-control':
+      case 'inject':
+      case 'note':
+      case 'scenario':
         return undefined;
     }
   }
@@ -242,9 +252,18 @@ export class ChainVerifier {
       case 'scenario':
         validate(scenarioData, r.data);
         return undefined;
-      default:
+      case 'inject-control':
         validate(injectControlData, r.data);
         return undefined;
+      case 'alarm':
+      case 'exercise-created':
+      case 'exercise-state':
+      case 'key-enrolled':
+      case 'key-revoked':
+      case 'message':
+      case 'receipt':
+        // Public kinds never reach here (PRIVATE_KINDS routed them).
+        throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry is not private`);
     }
   }
 

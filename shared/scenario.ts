@@ -24,7 +24,7 @@ export const texts = (max: number) =>
   z
     .strictObject({ zh: utf16Text(max, 1).optional(), en: utf16Text(max, 1).optional() })
     .refine((t) => t.zh !== undefined || t.en !== undefined, 'give the text in zh, en or both');
-export type Texts = Partial<Record<Lang, string>>;
+export type Texts = { [L in Lang]?: string | undefined };
 
 const when = z
   .string()

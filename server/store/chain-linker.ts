@@ -21,6 +21,13 @@ export interface LinkerLookups {
   /** True once a key-revoked entry for the key is committed. */
   keyRevoked(kid: string): boolean;
   exerciseExists(id: string): boolean;
+  /** True once the exercise's `ended` entry is committed: nothing may follow it. */
+  exerciseEnded(id: string): boolean;
+}
+
+/** Whether a request is ENDEX: the exercise-state entry that seals the log. */
+export function isEndex(req: Pick<AppendRequest, 'kind' | 'data'>): boolean {
+  return req.kind === 'exercise-state' && (req.data as { state?: unknown } | undefined)?.state === 'ended';
 }
 
 export type EntryWriter = (body: EntryBody, entry: Entry, json: string) => void;
@@ -55,6 +62,7 @@ class Batch {
   readonly #codes = new Set<string>();
   readonly #kids = new Set<string>();
   readonly #revoked = new Set<string>();
+  readonly #ended = new Set<string>();
 
   constructor(private readonly look: LinkerLookups) {}
 
@@ -77,6 +85,9 @@ class Batch {
       head = this.#heads.get(req.exercise) ?? this.look.head(req.exercise);
       if (!head) throw new HotlineError('NOT_FOUND', `No exercise ${req.exercise}.`);
     }
+    // Checked here, where the batch is ordered, not only when the item was verified: an item queued behind
+    // ENDEX must not follow it into the log. A resubmission of an item already logged is still answered.
+    const ended = this.#ended.has(req.exercise) || this.look.exerciseEnded(req.exercise);
     const i = req.item;
     if (i) {
       const next = this.#nextSeq.get(i.kid) ?? this.look.lastSeq(i.kid) + 1;
@@ -89,6 +100,7 @@ class Batch {
           };
         }
       }
+      if (ended) throw new HotlineError('EXERCISE_ENDED');
       // Only a resubmission of an item already in the log (answered above) gets past a revocation.
       if (this.#revoked.has(i.kid) || this.look.keyRevoked(i.kid)) throw new HotlineError('KEY_REVOKED');
       if (i.seq < next) {
@@ -102,6 +114,7 @@ class Batch {
       }
       checkSentAt(i.sentAt, req.at);
     }
+    if (ended) throw new HotlineError('EXERCISE_ENDED');
     if (req.codeHash !== undefined) this.#checkCode(req);
     if (req.kind === 'key-enrolled') {
       const kid = (req.data as { kid: string }).kid;
@@ -110,10 +123,14 @@ class Batch {
     if (req.codeHash !== undefined) this.#codes.add(req.codeHash);
     if (req.kind === 'key-enrolled') this.#kids.add((req.data as { kid: string }).kid);
     if (req.kind === 'key-revoked') this.#revoked.add((req.data as { kid: string }).kid);
+    if (isEndex(req)) this.#ended.add(req.exercise);
     const body: EntryBody = { idx: head.idx + 1, prev: head.hash, at: req.at, kind: req.kind };
     if (req.jws !== undefined) body.jws = req.jws;
     if (req.data !== undefined) body.data = req.data;
+    if (req.to !== undefined) body.to = req.to;
+    if (req.commit !== undefined) body.commit = req.commit;
     const entry: Entry = { ...body, hash: hashBody(body) };
+    if (req.reveal !== undefined) entry.reveal = req.reveal;
     const json = JSON.stringify(entry);
     write(body, entry, json);
     this.#heads.set(req.exercise, { idx: entry.idx, hash: entry.hash });

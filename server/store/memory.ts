@@ -3,7 +3,7 @@
 // and is never used by `hotline serve`: nothing it accepts survives the process.
 import type { Entry } from '../../shared/entry.js';
 import type { ExerciseDef, PublicJwk } from '../../shared/items.js';
-import { ChainLinker } from './chain-linker.js';
+import { ChainLinker, isEndex } from './chain-linker.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -45,7 +45,9 @@ export class MemoryStore implements Store {
     keyExists: (kid) => this.#keys.has(kid),
     keyRevoked: (kid) => (this.#keys.get(kid)?.revokedIdx ?? null) !== null,
     exerciseExists: (id) => this.#exercises.has(id),
+    exerciseEnded: (id) => this.#ended.has(id),
   });
+  readonly #ended = new Set<string>();
 
   #head(id: string): Head | null {
     const last = this.#exercises.get(id)?.log.at(-1);
@@ -73,6 +75,7 @@ export class MemoryStore implements Store {
       const code = req.codeHash === undefined ? undefined : this.#codes.get(req.codeHash);
       if (code) code.usedAt = req.at;
     }
+    if (isEndex(req)) this.#ended.add(req.exercise);
     if (req.kind === 'key-revoked') {
       const key = this.#keys.get((req.data as { kid: string }).kid);
       if (key && key.revokedIdx === null) key.revokedIdx = entry.idx;
@@ -86,6 +89,12 @@ export class MemoryStore implements Store {
 
   async read(exercise: string, from: number, limit: number): Promise<Committed[]> {
     return (this.#exercises.get(exercise)?.log ?? []).slice(from, from + limit);
+  }
+
+  async readControl(exercise: string): Promise<Committed[]> {
+    return (this.#exercises.get(exercise)?.log ?? []).filter(
+      (c) => c.entry.kind !== 'message' && c.entry.kind !== 'receipt',
+    );
   }
 
   async head(exercise: string): Promise<Head | null> {

@@ -2,13 +2,16 @@
 import type Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
 
-/** PRAGMA user_version of the schema below. Version 1 kept entries in a WITHOUT ROWID table. */
-export const SCHEMA_VERSION = 2;
+/** PRAGMA user_version of the schema below. Version 1 kept entries in a WITHOUT ROWID table; version 2 had
+ * no control table. */
+export const SCHEMA_VERSION = 3;
 
 // Entries live in commit order (an integer key), so one commit appends to the last pages of the table
 // whatever exercises it touches; the (exercise, idx) index is small. Version 1 keyed the ~1.3 KB rows by
 // (exercise, idx) themselves, which spread every commit over one leaf page per exercise and cost more CPU
-// per committed item (docs/performance.md has the figures).
+// per committed item (docs/performance.md has the figures). `control` indexes the few entries that are not
+// messages or receipts (lifecycle, scenario, injects, keys), so the exercise runner and the ENDEX check read
+// them without scanning the log, and a message's commit touches no page of it.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS exercises (
@@ -30,14 +33,18 @@ CREATE TABLE IF NOT EXISTS keys (
   kid TEXT PRIMARY KEY, exercise TEXT NOT NULL REFERENCES exercises (id), station TEXT NOT NULL,
   operator TEXT NOT NULL, jwk TEXT NOT NULL, enrolled_idx INTEGER NOT NULL, revoked_idx INTEGER
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS control (
+  exercise TEXT NOT NULL, idx INTEGER NOT NULL, kind TEXT NOT NULL, state TEXT, PRIMARY KEY (exercise, idx)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS enrolment_codes (
   code_hash TEXT PRIMARY KEY, exercise TEXT NOT NULL REFERENCES exercises (id), station TEXT NOT NULL,
   issued_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT
 ) WITHOUT ROWID;
 `;
 
-/** Creates the schema, or brings a version 1 file up to date in one transaction (nothing is lost:
- * entries are copied as stored, then the old table is dropped). A newer file is refused. */
+/** Creates the schema, or brings a version 1 or 2 file up to date in one transaction (nothing is lost:
+ * entries are copied as stored, then the old table is dropped; the control table is filled from the log).
+ * A newer file is refused. */
 export function prepareSchema(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
@@ -58,6 +65,11 @@ export function prepareSchema(db: Database.Database): void {
         'INSERT INTO entries (exercise, idx, hash, body) SELECT exercise, idx, hash, body FROM entries_v1 ORDER BY exercise, idx',
       );
       db.exec('DROP TABLE entries_v1');
+    }
+    if (version < 3) {
+      db.exec(`INSERT OR IGNORE INTO control (exercise, idx, kind, state)
+        SELECT exercise, idx, json_extract(body, '$.kind'), json_extract(body, '$.data.state') FROM entries
+        WHERE json_extract(body, '$.kind') NOT IN ('message', 'receipt')`);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();

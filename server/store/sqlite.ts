@@ -4,9 +4,10 @@
 import Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryBody } from '../../shared/entry.js';
-import { ChainLinker } from './chain-linker.js';
+import { ChainLinker, isEndex } from './chain-linker.js';
 import { checkDatabase, isCorruption, type CheckLevel } from './sqlite-check.js';
 import { prepareSchema } from './sqlite-schema.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -85,43 +86,15 @@ export function openSqliteStore(file: string, check: CheckLevel = 'auto'): Sqlit
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
-  readonly #stmt;
+  readonly #stmt: Statements;
   readonly #linker: ChainLinker;
   readonly #transaction: Database.Transaction<(reqs: AppendRequest[]) => AppendResult[]>;
+  readonly #ended = new Set<string>();
+  readonly #append: (reqs: AppendRequest[]) => AppendResult[];
 
   constructor(db: Database.Database) {
     this.#db = db;
-    const p = (sql: string) => db.prepare(sql);
-    this.#stmt = {
-      exercise: p('SELECT def, created_at, head_idx, head_hash FROM exercises WHERE id = ?'),
-      exercises: p('SELECT id FROM exercises ORDER BY created_at, id'),
-      insertExercise: p('INSERT INTO exercises (id, def, created_at, head_idx, head_hash) VALUES (?, ?, ?, -1, ?)'),
-      setHead: p('UPDATE exercises SET head_idx = ?, head_hash = ? WHERE id = ?'),
-      insertEntry: p('INSERT INTO entries (exercise, idx, hash, body) VALUES (?, ?, ?, ?)'),
-      read: p('SELECT body FROM entries WHERE exercise = ? AND idx >= ? ORDER BY idx LIMIT ?'),
-      readOne: p('SELECT body FROM entries WHERE exercise = ? AND idx = ?'),
-      insertItem: p(
-        'INSERT INTO items (kid, seq, exercise, id, type, idx, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      itemBySeq: p('SELECT idx, payload_hash, exercise FROM items WHERE kid = ? AND seq = ?'),
-      itemById: p('SELECT idx FROM items WHERE exercise = ? AND id = ?'),
-      lastSeq: p('SELECT MAX(seq) AS s FROM items WHERE kid = ?'),
-      message: p(
-        "SELECT i.idx, e.hash, i.from_station, i.to_station FROM items i JOIN entries e ON e.exercise = i.exercise AND e.idx = i.idx WHERE i.exercise = ? AND i.id = ? AND i.type = 'message'",
-      ),
-      key: p('SELECT * FROM keys WHERE kid = ?'),
-      keys: p('SELECT * FROM keys WHERE exercise = ? ORDER BY enrolled_idx'),
-      insertKey: p('INSERT INTO keys (kid, exercise, station, operator, jwk, enrolled_idx) VALUES (?, ?, ?, ?, ?, ?)'),
-      keyRevoked: p('SELECT 1 FROM keys WHERE kid = ? AND revoked_idx IS NOT NULL'),
-      revokeKey: p('UPDATE keys SET revoked_idx = ? WHERE kid = ? AND revoked_idx IS NULL'),
-      code: p('SELECT * FROM enrolment_codes WHERE code_hash = ?'),
-      insertCode: p(
-        'INSERT INTO enrolment_codes (code_hash, exercise, station, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      useCode: p('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
-      getMeta: p('SELECT value FROM meta WHERE key = ?'),
-      setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    };
+    this.#stmt = prepareStatements(db);
     const s = this.#stmt;
     this.#linker = new ChainLinker({
       head: (exercise) => {
@@ -142,11 +115,29 @@ export class SqliteStore implements Store {
       keyExists: (kid) => s.key.get(kid) !== undefined,
       keyRevoked: (kid) => s.keyRevoked.get(kid) !== undefined,
       exerciseExists: (id) => s.exercise.get(id) !== undefined,
+      exerciseEnded: (id) => {
+        // Asked for every item. Only `true` is remembered: an ended exercise stays ended, but the other
+        // connection of the same file (threaded-sqlite.ts) may commit an ENDEX this one has not seen.
+        if (this.#ended.has(id)) return true;
+        const ended = s.ended.get(id) !== undefined;
+        if (ended) this.#ended.add(id);
+        return ended;
+      },
     });
     this.#transaction = db.transaction((reqs: AppendRequest[]) => {
       const batch = this.#linker.begin();
       return reqs.map((req) => batch.link(req, (body, entry, json) => this.#write(req, body, entry, json)));
     });
+    const run = this.#transaction.immediate.bind(this.#transaction);
+    // A rolled-back batch must not leave an ENDEX remembered: forget what this batch taught.
+    this.#append = (reqs) => {
+      try {
+        return run(reqs);
+      } catch (err) {
+        this.#ended.clear();
+        throw err;
+      }
+    };
   }
 
   #body(exercise: string, idx: number): string {
@@ -164,6 +155,11 @@ export class SqliteStore implements Store {
       );
     }
     s.insertEntry.run(req.exercise, entry.idx, entry.hash, json);
+    if (req.kind !== 'message' && req.kind !== 'receipt') {
+      const state = (req.data as { state?: unknown } | undefined)?.state;
+      s.insertControl.run(req.exercise, entry.idx, req.kind, typeof state === 'string' ? state : null);
+      if (isEndex(req)) this.#ended.add(req.exercise);
+    }
     s.setHead.run(entry.idx, entry.hash, req.exercise);
     if (req.item) {
       const i = req.item;
@@ -180,11 +176,19 @@ export class SqliteStore implements Store {
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {
     // BEGIN IMMEDIATE: the write lock is taken before the chain is read, so a second connection that
     // writes to the same file makes this one wait (busy_timeout) instead of failing at the upgrade.
-    return this.#transaction.immediate(requests);
+    return this.#append(requests);
   }
 
   async read(exercise: string, from: number, limit: number): Promise<Committed[]> {
     const rows = reading(() => this.#stmt.read.all(exercise, from, limit) as Row[]);
+    return rows.map((r) => {
+      const json = r['body'] as string;
+      return { exercise, entry: JSON.parse(json) as Entry, json, duplicate: false };
+    });
+  }
+
+  async readControl(exercise: string): Promise<Committed[]> {
+    const rows = reading(() => this.#stmt.readControl.all(exercise) as Row[]);
     return rows.map((r) => {
       const json = r['body'] as string;
       return { exercise, entry: JSON.parse(json) as Entry, json, duplicate: false };

@@ -108,6 +108,7 @@ export class ThreadedSqliteStore implements Store {
 
   read: Store['read'] = (...a) => this.local.read(...a);
   head: Store['head'] = (...a) => this.local.head(...a);
+  readControl: Store['readControl'] = (...a) => this.local.readControl(...a);
   getExercise: Store['getExercise'] = (...a) => this.local.getExercise(...a);
   listExercises: Store['listExercises'] = () => this.local.listExercises();
   getKey: Store['getKey'] = (...a) => this.local.getKey(...a);

@@ -2,7 +2,7 @@
 // The store is the authority on the chain (idx, prev, hash) and on per-key seq continuity, so several
 // relays sharing one database still produce one linear chain.
 import type { HotlineError } from '../../shared/errors.js';
-import type { Entry, EntryKind } from '../../shared/entry.js';
+import type { Entry, EntryKind, Reveal } from '../../shared/entry.js';
 import type { KeyInfo } from '../../shared/http-api.js';
 import type { ExerciseDef } from '../../shared/items.js';
 
@@ -24,6 +24,10 @@ export interface AppendRequest {
   at: string;
   jws?: string;
   data?: Record<string, unknown>;
+  /** For private entries (shared/private.ts): the audience station, the commitment and the content. */
+  to?: string;
+  commit?: string;
+  reveal?: Reveal;
   /** For message and receipt entries: what dedupe and seq continuity are checked on. */
   item?: ItemIndex;
   /** For key-enrolled entries: the hash of the one-time code that authorises it, consumed atomically. */
@@ -76,6 +80,9 @@ export interface Store {
   /** Entries from idx `from` on, at most `limit`, as stored JSON. */
   read(exercise: string, from: number, limit: number): Promise<Committed[]>;
   head(exercise: string): Promise<Head | null>;
+  /** Every entry of an exercise that is not a message or a receipt (lifecycle, scenario, injects, keys...), in
+   * idx order: what the exercise runner rebuilds its state from without reading the whole log. */
+  readControl(exercise: string): Promise<Committed[]>;
   getExercise(id: string): Promise<ExerciseRecord | undefined>;
   listExercises(): Promise<ExerciseRecord[]>;
   getKey(kid: string): Promise<KeyRecord | undefined>;

@@ -22,6 +22,7 @@ class FakeSubscriber implements Subscriber {
   failedWith: HotlineError | undefined;
   closed = false;
   readonly exercise = EX;
+  readonly audience = 'control' as const;
 
   sendText(text: string): void {
     this.transport.send(text);

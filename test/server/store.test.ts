@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '../../server/store/sqlite-schema.js';
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
@@ -240,7 +241,11 @@ describe('schema versions', () => {
       expect(next?.ok && next.value.entry).toMatchObject({ idx: 4, prev: before[3]?.entry.hash });
       await store.close();
       const check = new Database(file, { readonly: true });
-      expect(check.pragma('user_version', { simple: true })).toBe(2);
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      // The control table (version 3) indexes every entry that is not a message or a receipt, old ones too.
+      expect(check.prepare('SELECT idx, kind FROM control ORDER BY idx').all()).toEqual(
+        ['exercise-created', 'note', 'note', 'note', 'note'].map((kind, idx) => ({ idx, kind })),
+      );
       expect(check.prepare("SELECT name FROM pragma_table_info('entries') WHERE pk = 1").pluck().all()).toEqual([
         'pos',
       ]);

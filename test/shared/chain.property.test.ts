@@ -27,7 +27,7 @@ async function honest(keys: LogKeys, c: Content): Promise<Uint8Array> {
     const sent = await log.message({ body: m.body, ...(m.subject === undefined ? {} : { subject: m.subject }) });
     for (let r = 0; r < m.receipts; r++) await log.receipt(sent, r === 1 ? (c.note ?? 'Acknowledged.') : undefined);
   }
-  if (c.note !== undefined) await log.add('note', { data: { text: c.note } });
+  if (c.note !== undefined) await log.add('alarm', { data: { text: c.note } });
   return utf8(await log.exportText());
 }
 

@@ -1,0 +1,238 @@
+// Runs exercises: lifecycle transitions, the scenario, controllers' inject commands, timed injects on the
+// exercise clock, and trainer notes. Every decision is a relay-authored entry; the state follows the log
+// (committed() is called by the relay core for each committed control entry, before it is streamed), so a
+// restarted relay rebuilds it from the store and fires whatever fell due while it was down.
+// Commands on one exercise run one at a time: each checks the state its predecessors left.
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { EntryKind } from '../shared/entry.js';
+import { HotlineError } from '../shared/errors.js';
+import type { ExerciseState } from '../shared/exercise-clock.js';
+import type { RunState } from '../shared/http-api.js';
+import type { ExerciseDef } from '../shared/items.js';
+import { commitmentOf, newSalt, PRIVATE_KINDS } from '../shared/private.js';
+import type { InjectAction, InjectData } from '../shared/run-entries.js';
+import { injectDef, scenarioProblems, SCENARIO_FORMAT, type InjectDef } from '../shared/scenario.js';
+import { ExerciseRun, type FiredInject } from './exercise-run.js';
+import type { AppendRequest, Committed, Store } from './store/types.js';
+
+export interface RunnerDeps {
+  store: Store;
+  log: Logger;
+  now: () => number;
+  /** The relay core's append: the runner's entries share its commits, checks and fan-out. */
+  append: (req: AppendRequest) => Promise<Committed>;
+  exercise: (id: string) => Promise<ExerciseDef>;
+}
+
+/** setTimeout's limit: a later due time is re-armed when this one fires. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+export class ExerciseRunner {
+  readonly #runs = new Map<string, ExerciseRun>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #queues = new Map<string, Promise<unknown>>();
+  #closed = false;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Rebuilds every exercise's run from the log and arms the clocks of running ones. */
+  async start(): Promise<void> {
+    for (const { def } of await this.deps.store.listExercises()) {
+      const run = new ExerciseRun(def.id);
+      for (const c of await this.deps.store.readControl(def.id)) run.apply(c.entry);
+      this.#runs.set(def.id, run);
+      this.#arm(def.id);
+    }
+  }
+
+  /** A control entry committed (by anyone): the run follows it at once, before consoles can answer it. */
+  committed(c: Committed): void {
+    if (c.entry.kind === 'exercise-created') this.#runs.set(c.exercise, new ExerciseRun(c.exercise));
+    this.#runs.get(c.exercise)?.apply(c.entry);
+  }
+
+  /** The inject an operator's receipt refers to, if it was fired in this exercise. */
+  findInject(exercise: string, id: string): FiredInject | undefined {
+    return this.#runs.get(exercise)?.fired.get(id);
+  }
+
+  view(exercise: string): RunState {
+    return this.#run(exercise).view(this.deps.now());
+  }
+
+  phase(exercise: string) {
+    return this.#run(exercise).clock.phase;
+  }
+
+  setState(exercise: string, by: string, state: ExerciseState, compression?: number): Promise<RunState> {
+    return this.#serial(exercise, async (run) => {
+      if (!run.clock.allows(state))
+        throw new HotlineError('BAD_TRANSITION', `The exercise is ${run.clock.phase}: it cannot become ${state}.`);
+      if (compression !== undefined && state !== 'running')
+        throw new HotlineError('BAD_REQUEST', 'Only running takes a compression.');
+      const startex = run.clock.phase === 'planned' && state === 'running';
+      const c = compression ?? (startex ? run.scenario?.value.compression : undefined);
+      const data = { state, by, ...(c === undefined ? {} : { compression: c }) };
+      await this.deps.append({ exercise, kind: 'exercise-state', at: this.#at(), data });
+    });
+  }
+
+  loadScenario(exercise: string, by: string, value: unknown): Promise<RunState> {
+    return this.#serial(exercise, async (run) => {
+      if (run.clock.phase !== 'planned')
+        throw new HotlineError('BAD_TRANSITION', 'A scenario is loaded before STARTEX only.');
+      const problems = scenarioProblems(value, await this.deps.exercise(exercise));
+      if (problems.length > 0)
+        throw new HotlineError('SCENARIO_INVALID', `The scenario has ${problems.length} problem(s): ${problems[0]}`, {
+          problems,
+        });
+      await this.#private(exercise, 'scenario', { scenario: value, by });
+    });
+  }
+
+  command(exercise: string, by: string, id: string, action: 'fire' | 'hold' | 'release' | 'skip'): Promise<RunState> {
+    return this.#serial(exercise, async (run) => {
+      const inj = run.injects.get(id);
+      if (!inj) throw new HotlineError('NOT_FOUND', `No inject ${id} in the MSEL of ${exercise}.`);
+      const allowed = { fire: ['pending', 'held'], hold: ['pending'], release: ['held'], skip: ['pending', 'held'] };
+      if (!allowed[action].includes(inj.status))
+        throw new HotlineError('INJECT_STATE', `Inject ${id} is ${inj.status}: it cannot ${action}.`);
+      if (action === 'fire') return this.#fire(run, id, by);
+      await this.#control(exercise, action, id, by);
+    });
+  }
+
+  edit(exercise: string, by: string, id: string, def: unknown): Promise<RunState> {
+    return this.#serial(exercise, async (run) => {
+      const inj = run.injects.get(id);
+      if (!inj) throw new HotlineError('NOT_FOUND', `No inject ${id} in the MSEL of ${exercise}.`);
+      if (inj.status !== 'pending' && inj.status !== 'held')
+        throw new HotlineError(
+          'INJECT_STATE',
+          `Inject ${id} is ${inj.status}: only an inject not yet fired is edited.`,
+        );
+      const checked = await this.#checkDef(exercise, def);
+      if (checked.id !== id) throw new HotlineError('BAD_REQUEST', `def.id must be ${id}.`);
+      await this.#control(exercise, 'edit', id, by, checked);
+    });
+  }
+
+  add(exercise: string, by: string, def: unknown, fire: boolean): Promise<RunState> {
+    return this.#serial(exercise, async (run) => {
+      const checked = await this.#checkDef(exercise, def);
+      if (run.injects.has(checked.id))
+        throw new HotlineError('INJECT_STATE', `Inject ${checked.id} is already in the MSEL; edit it instead.`);
+      if (run.clock.phase === 'ended') throw new HotlineError('EXERCISE_ENDED');
+      if (fire && run.clock.phase === 'planned') throw new HotlineError('INJECT_STATE', 'Injects fire after STARTEX.');
+      await this.#control(exercise, 'add', checked.id, by, checked);
+      if (fire) await this.#fire(run, checked.id, by);
+    });
+  }
+
+  async note(exercise: string, by: string, text: string, ref?: number): Promise<number> {
+    const run = this.#run(exercise);
+    if (run.clock.phase === 'ended') throw new HotlineError('EXERCISE_ENDED');
+    const head = await this.deps.store.head(exercise);
+    if (ref !== undefined && ref > (head?.idx ?? -1))
+      throw new HotlineError('BAD_REQUEST', `ref ${ref} is not an entry of ${exercise} yet.`);
+    const c = await this.#private(exercise, 'note', { text, by, ...(ref === undefined ? {} : { ref }) });
+    return c.entry.idx;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #run(exercise: string): ExerciseRun {
+    const run = this.#runs.get(exercise);
+    if (!run) throw new HotlineError('NOT_FOUND', `No exercise ${exercise}.`);
+    return run;
+  }
+
+  #at(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+
+  /** Runs `task` after every earlier command of the exercise, then re-arms its clock and answers the run. */
+  #serial(exercise: string, task: (run: ExerciseRun) => Promise<void>): Promise<RunState> {
+    const run = this.#run(exercise);
+    const next = (this.#queues.get(exercise) ?? Promise.resolve()).then(async () => {
+      await task(run);
+      return run.view(this.deps.now());
+    });
+    const settled = next.catch(() => undefined).finally(() => this.#arm(exercise));
+    this.#queues.set(exercise, settled);
+    return next;
+  }
+
+  async #checkDef(exercise: string, def: unknown): Promise<InjectDef> {
+    const scenario = { format: SCENARIO_FORMAT, v: 1, title: 'ad hoc', injects: [def] };
+    const problems = scenarioProblems(scenario, await this.deps.exercise(exercise));
+    if (problems.length > 0)
+      throw new HotlineError('SCENARIO_INVALID', `The inject is not valid: ${problems[0]}`, { problems });
+    return injectDef.parse(def);
+  }
+
+  async #private(exercise: string, kind: EntryKind, data: Record<string, unknown>, to?: string): Promise<Committed> {
+    const reveal = { salt: newSalt(), data };
+    const req: AppendRequest = { exercise, kind, at: this.#at(), commit: await commitmentOf(reveal), reveal };
+    if (PRIVATE_KINDS[kind] === 'station') req.to = to!;
+    return this.deps.append(req);
+  }
+
+  async #control(exercise: string, action: InjectAction, id: string, by: string, def?: InjectDef): Promise<void> {
+    await this.#private(exercise, 'inject-control', { action, inject: id, by, ...(def ? { def } : {}) });
+  }
+
+  /** Fires an inject: a manual fire is recorded with its controller first, then the inject itself. */
+  async #fire(run: ExerciseRun, id: string, by: string | undefined): Promise<void> {
+    const phase = run.clock.phase;
+    if (phase !== 'running' && phase !== 'paused')
+      throw new HotlineError('INJECT_STATE', `The exercise is ${phase}: injects fire between STARTEX and ENDEX.`);
+    const def = run.injects.get(id)!.def;
+    if (by !== undefined) await this.#control(run.exercise, 'fire', id, by);
+    const data: InjectData = {
+      id: uuidv7(),
+      inject: def.id,
+      from: def.from,
+      precedence: def.precedence,
+      ...(def.subject ? { subject: def.subject } : {}),
+      body: def.body,
+    };
+    await this.#private(run.exercise, 'inject', data, def.to);
+  }
+
+  /** Arms the exercise's timer for its next timed inject (none unless the clock runs). */
+  #arm(exercise: string): void {
+    clearTimeout(this.#timers.get(exercise));
+    this.#timers.delete(exercise);
+    const run = this.#runs.get(exercise);
+    if (this.#closed || !run || run.clock.phase !== 'running') return;
+    const next = run.due()[0];
+    if (!next) return;
+    const now = this.deps.now();
+    const at = run.clock.realTimeOf(next.offset, now) ?? now;
+    const timer = setTimeout(() => this.#fireDue(exercise), Math.min(MAX_DELAY_MS, Math.max(0, at - now)));
+    timer.unref();
+    this.#timers.set(exercise, timer);
+  }
+
+  /** Fires every timed inject whose time has come, in order; a failure is logged and retried on the next arm. */
+  #fireDue(exercise: string): void {
+    this.#serial(exercise, async (run) => {
+      const now = this.deps.now();
+      const reached = run.clock.exerciseMs(now) ?? -1;
+      for (const { id, offset } of run.due()) {
+        if (offset > reached || run.clock.phase !== 'running') break;
+        await this.#fire(run, id, undefined);
+      }
+    }).catch((err: unknown) => {
+      this.deps.log.error({ err, exercise }, 'a timed inject could not be fired');
+      // Retry a little later rather than spin: the store may be recovering.
+      if (!this.#closed) setTimeout(() => this.#arm(exercise), 1000).unref();
+    });
+  }
+}
