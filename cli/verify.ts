@@ -8,7 +8,7 @@ export function registerVerify(program: Command): void {
   program
     .command('verify <file>')
     .description(
-      'verify an exported log offline: hash chain, every signature, seq continuity, receipts, relay checkpoint',
+      'verify an exported log offline: hash chain, every signature, seq continuity, receipts, private entries against their commitments, relay checkpoint',
     )
     .option('-c, --checkpoint <jws...>', 'checkpoints a console held; the log must cover each of them')
     .option('--json', 'print the report as JSON')
@@ -33,15 +33,21 @@ Examples:
       const v = report.verifier;
       let messages = 0;
       let receipts = 0;
+      let opened = 0;
       for (const e of report.entries) {
         if (e.kind === 'message') messages++;
         if (e.kind === 'receipt') receipts++;
+        if (e.reveal !== undefined) opened++;
       }
       const summary = {
         entries: report.entries.length,
         messages,
         receipts,
         keys: v.keys.size,
+        /** Private entries whose content was checked against its commitment (an export reveals all). */
+        privateEntries: opened,
+        injects: v.injects.size,
+        phase: v.clock.phase,
         checkpointIdx: report.checkpointIdx ?? null,
       };
       if (o.json) {
@@ -55,7 +61,7 @@ Examples:
       } else if (report.ok) {
         out(
           color.green(
-            `OK  ${file}: exercise ${report.header!.exercise.id}, ${summary.entries} entries (${messages} messages, ${receipts} receipts, ${summary.keys} keys), sealed by relay checkpoint at entry ${summary.checkpointIdx}`,
+            `OK  ${file}: exercise ${report.header!.exercise.id}, ${summary.entries} entries (${messages} messages, ${receipts} receipts, ${summary.keys} keys, ${opened} private entries opened and matched to their commitments), ${v.clock.phase === 'ended' ? 'ended (ENDEX) and ' : ''}sealed by relay checkpoint at entry ${summary.checkpointIdx}`,
           ),
         );
       } else {

@@ -26,6 +26,7 @@ export async function tokenForger(dataDir: string): Promise<Forge> {
       iat: t,
       exp: t + 600,
       auth_time: t,
+      name: 'Trainer',
       ...claims,
     };
     for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];

@@ -36,6 +36,9 @@ const BAD: [string, () => Promise<string>][] = [
   ['with another role', () => forge({ role: 'console' })],
   ['with another typ', () => forge({}, { typ: 'at+jwt' })],
   ['expired', () => forge({ iat: now() - 120, exp: now() - 60 })],
+  ['with an empty name', () => forge({ name: '' })],
+  ['with a name of 81 characters', () => forge({ name: 'n'.repeat(81) })],
+  ['with a name that is not a string', () => forge({ name: 7 })],
 ];
 
 async function observe(token: string): Promise<RawConsole> {
@@ -53,7 +56,7 @@ describe('token checks', () => {
     c.close();
     // And the relay's own tokens carry every claim the checks require.
     const own = decodeJwt(await relay.trainerToken());
-    expect(Object.keys(own).sort()).toEqual(['aud', 'auth_time', 'exp', 'iat', 'iss', 'role', 'sub']);
+    expect(Object.keys(own).sort()).toEqual(['aud', 'auth_time', 'exp', 'iat', 'iss', 'name', 'role', 'sub']);
   });
 
   it.each(BAD)('refuses a relay-signed token %s on the HTTP API and on observe', async (_name, make) => {
