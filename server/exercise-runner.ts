@@ -40,7 +40,7 @@ export class ExerciseRunner {
   async start(): Promise<void> {
     for (const { def } of await this.deps.store.listExercises()) {
       const run = new ExerciseRun(def.id);
-      for (const c of await this.deps.store.readControl(def.id)) run.apply(c.entry);
+      for (const c of await this.deps.store.readControl(def.id)) this.#apply(run, c);
       this.#runs.set(def.id, run);
       this.#arm(def.id);
     }
@@ -49,7 +49,17 @@ export class ExerciseRunner {
   /** A control entry committed (by anyone): the run follows it at once, before consoles can answer it. */
   committed(c: Committed): void {
     if (c.entry.kind === 'exercise-created') this.#runs.set(c.exercise, new ExerciseRun(c.exercise));
-    this.#runs.get(c.exercise)?.apply(c.entry);
+    this.#apply(this.#runs.get(c.exercise), c);
+  }
+
+  /** Never throws: it runs inside the relay's commit callback. An entry the run cannot read (it was
+   * checked before it was appended, so this is a bug) is logged and left out of the run. */
+  #apply(run: ExerciseRun | undefined, c: Committed): void {
+    try {
+      run?.apply(c.entry);
+    } catch (err) {
+      this.deps.log.error({ err, exercise: c.exercise, idx: c.entry.idx }, 'the exercise run cannot read an entry');
+    }
   }
 
   /** The inject an operator's receipt refers to, if it was fired in this exercise. */
