@@ -2,29 +2,29 @@
 // trainer-secret reset on a data directory.
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { EXERCISE_MARKING } from '../shared/classification.js';
-import { exerciseDef } from '../shared/items.js';
-import { DEFAULT_STATIONS } from '../shared/stations.js';
-import { validate } from '../shared/protocol.js';
 import { loadConfig } from '../server/config.js';
 import { openSqliteStore } from '../server/store/sqlite.js';
 import { dataFilePath } from '../server/store/sqlite-check.js';
 import { resetTrainerSecret, trainerSecretShown } from '../server/trainer-secret.js';
+import { registerExerciseCreate } from './exercise-create.js';
+import { registerExerciseRun } from './exercise-run.js';
+import { PHASE_LABELS } from './run-table.js';
 import { color, diag, out, progress } from './terminal.js';
-import { trainerApi, type TrainerOptions } from './trainer-login.js';
-
-const withApi = (cmd: Command) =>
-  cmd
-    .option('-u, --url <url>', 'relay URL (default HOTLINE_URL or http://127.0.0.1:8080)')
-    .option('--secret-file <file>', 'file holding the trainer secret (default: HOTLINE_TRAINER_SECRET)');
+import { trainerApi, withApi, type TrainerOptions } from './trainer-login.js';
 
 export function registerAdmin(program: Command): void {
   const exercise = program
     .command('exercise')
-    .description('create and list exercises (trainer)')
+    .description('create, list and run exercises: lifecycle, scenario (MSEL) and its state (trainer)')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ hotline exercise list\n  $ hotline exercise create tabletop-3 --title "Tabletop 3"`,
+      `
+Examples:
+  $ hotline exercise list
+  $ hotline exercise create tabletop-3 --title "Tabletop 3"
+  $ hotline exercise create --scenario scenarios/incident-at-sea.json
+  $ hotline exercise start incident-at-sea --compression 6
+  $ hotline exercise run incident-at-sea`,
     );
   withApi(exercise.command('list'))
     .description('list exercises')
@@ -38,36 +38,11 @@ export function registerAdmin(program: Command): void {
       if (o.json) return out(JSON.stringify(exercises, null, 2));
       for (const e of exercises)
         out(
-          `${e.id.padEnd(16)} ${String(e.entries).padStart(6)} entries  ${e.stations.map((s) => s.id).join(' / ')}  ${e.title}`,
+          `${e.id.padEnd(16)} ${PHASE_LABELS[e.phase].padEnd(7)} ${String(e.entries).padStart(6)} entries  ${e.stations.map((s) => s.id).join(' / ')}  ${e.title}`,
         );
     });
-  withApi(exercise.command('create <id>'))
-    .description('create an exercise with two stations')
-    .requiredOption('--title <title>', 'title shown on the consoles')
-    .option('--classification <line>', 'classification line', EXERCISE_MARKING)
-    .option(
-      '--station <id:name:lang...>',
-      'the two stations, e.g. beijing:Beijing:zh washington:Washington:en',
-      DEFAULT_STATIONS.map((s) => `${s.id}:${s.name}:${s.lang}`),
-    )
-    .addHelpText(
-      'after',
-      `\nExample:\n  $ hotline exercise create tabletop-3 --title "Tabletop 3" --station beijing:Beijing:zh washington:Washington:en`,
-    )
-    .action(async (id: string, o: TrainerOptions & { title: string; classification: string; station: string[] }) => {
-      const stations = o.station.map((s) => {
-        const [sid, name, lang] = s.split(':');
-        return { id: sid, name: name ?? sid, lang: lang ?? 'en' };
-      });
-      // Checked here with the relay's own schema, so a typo fails before any request, with the same message.
-      const def = validate(
-        exerciseDef,
-        { id, title: o.title, classification: o.classification, stations },
-        'BAD_REQUEST',
-      );
-      const created = await trainerApi(o).createExercise(def);
-      out(`created ${created.def.id}`);
-    });
+  registerExerciseCreate(exercise);
+  registerExerciseRun(exercise);
 
   withApi(program.command('enrol-code'))
     .description('issue a one-time enrolment link for one station (trainer)')

@@ -5,6 +5,7 @@ import { HotlineError } from '../shared/errors.js';
 import { registerAdmin } from './admin.js';
 import { registerBench } from './bench.js';
 import { registerConsole } from './console.js';
+import { registerExerciseControl } from './exercise-control.js';
 import { registerScripted } from './scripted.js';
 import { registerServe } from './serve.js';
 import { diag, EXIT, exitCodeFor } from './terminal.js';
@@ -29,6 +30,7 @@ registerServe(program);
 registerConsole(program);
 registerScripted(program);
 registerAdmin(program);
+registerExerciseControl(program);
 registerVerify(program);
 registerBench(program);
 

@@ -23,7 +23,7 @@ export function exitCodeFor(err: HotlineError): number {
   if (err.code === 'CONSOLE_IN_USE') return EXIT.consoleInUse;
   if (['UNAUTHORIZED', 'KEY_REVOKED', 'UNKNOWN_KEY'].includes(err.code) || err.code.startsWith('ENROLMENT_CODE'))
     return EXIT.unauthorized;
-  if (err.code === 'BAD_REQUEST') return EXIT.usage;
+  if (err.code === 'BAD_REQUEST' || err.code === 'SCENARIO_INVALID') return EXIT.usage;
   return EXIT.failure;
 }
 
