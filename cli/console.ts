@@ -1,31 +1,29 @@
 // `hotline console`: an interactive terminal console for one station. Lines typed are sent; slash
 // commands acknowledge, list and quit. Works the same when driven through a pipe (tests, scripts).
+// Exercise injects addressed to the station appear among the messages, marked as injects from their
+// simulated originator, and are acknowledged the same way; the exercise's state and time are printed as
+// they change, and after ENDEX the line is closed.
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import type { HotlineClient } from '../client/client.js';
-import { latestState, type MessageView } from '../client/conversation.js';
+import type { HotlineClient, TrafficItem } from '../client/client.js';
+import type { MessageView } from '../client/conversation.js';
+import { lineDeadline } from '../client/deadlines.js';
 import { markingText } from '../shared/classification.js';
-import type { HotlineError } from '../shared/errors.js';
+import { HotlineError } from '../shared/errors.js';
 import { dtg, zuluTime } from '../shared/dtg.js';
 import type { Precedence } from '../shared/items.js';
-import { ackDueOf, interrupts, isPrecedence } from '../shared/precedence.js';
+import { interrupts, isPrecedence } from '../shared/precedence.js';
 import { stationName } from '../shared/stations.js';
+import { exerciseLine, itemState, phaseNotice, PREC_COLOR, renderInject, stationLang } from './console-exercise.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { color, exitCodeFor, out } from './terminal.js';
 
 const HELP = `Type a line and press Enter to send it (ROUTINE).
   /flash TEXT  /immediate TEXT  /priority TEXT  /routine TEXT   send with that precedence
   /subject TEXT      subject for the next message
-  /ack [N] [NOTE]    acknowledge incoming message #N (default: the oldest unacknowledged)
-  /list              show the conversation        /status   link and peer
+  /ack [N] [NOTE]    acknowledge incoming message or exercise inject #N (default: the oldest unacknowledged)
+  /list              show the conversation        /status   link, peer and exercise clock
   /help              this help                    /quit     leave (queued messages stay in the outbox)`;
-
-const PREC_COLOR: Record<Precedence, (s: string) => string> = {
-  FLASH: color.red,
-  IMMEDIATE: color.yellow,
-  PRIORITY: color.cyan,
-  ROUTINE: (s) => s,
-};
 
 function statesLine(v: MessageView): string {
   if (v.rejected) return color.red(`rejected ${v.rejected.code}: ${v.rejected.message}`);
@@ -41,6 +39,16 @@ export function renderMessage(n: number, v: MessageView): string {
   const head = `#${n}  ${PREC_COLOR[v.precedence](v.precedence.padEnd(9))} ${dtg(v.sentAt)}  ${v.from} → ${v.to}  ${v.verified ? color.green('[verified]') : color.yellow('[unverified]')}`;
   const subject = v.subject ? `${color.bold(v.subject)}: ` : '';
   return `${head}\n    ${subject}${v.body}\n    ${statesLine(v)}${v.ackNote ? `  note: ${v.ackNote}` : ''}`;
+}
+
+/** One row of the traffic: a message of either station, or an exercise inject. */
+export function renderItem(n: number, item: TrafficItem, client: HotlineClient): string {
+  return item.kind === 'inject' ? renderInject(n, item.view, stationLang(client)) : renderMessage(n, item.view);
+}
+
+/** Incoming and not acknowledged yet: what /ack takes by default. */
+function awaitsAck(item: TrafficItem): boolean {
+  return !item.view.states.acknowledged && (item.kind === 'inject' || item.view.direction === 'in');
 }
 
 export function registerConsole(program: Command): void {
@@ -63,37 +71,53 @@ async function runConsole(client: HotlineClient): Promise<void> {
   let caughtUp = false;
   let subject: string | undefined;
   const shown = new Map<string, string>();
-  const number = (id: string) => client.messages().findIndex((m) => m.id === id) + 1;
+  const number = (id: string) => client.traffic().findIndex((i) => i.view.id === id) + 1;
 
   client.on('caughtUp', () => {
     caughtUp = true;
-    for (const [i, v] of client.messages().entries()) {
-      out(renderMessage(i + 1, v));
-      shown.set(v.id, latestState(v));
+    const items = client.traffic();
+    for (const [i, item] of items.entries()) {
+      out(renderItem(i + 1, item, client));
+      shown.set(item.view.id, itemState(item));
     }
-    out(color.dim(`--- ${client.messages().length} messages; live ---`));
+    const injects = items.filter((i) => i.kind === 'inject').length;
+    const count = `${items.length - injects} messages${injects > 0 ? `, ${injects} exercise injects` : ''}`;
+    if (client.exercise.phase !== 'planned') out(phaseNotice(client, client.exercise));
+    out(color.dim(`--- ${count}; live ---`));
   });
-  client.on('message', (v) => {
+  const changed = (item: TrafficItem) => {
     if (!caughtUp) return;
-    const state = latestState(v);
+    const v = item.view;
+    const state = itemState(item);
     const before = shown.get(v.id);
     shown.set(v.id, state);
+    const n = number(v.id);
     if (before === undefined) {
-      out(renderMessage(number(v.id), v));
-      const due = v.direction === 'in' ? ackDueOf(v) : undefined;
+      out(renderItem(n, item, client));
+      const incoming = item.kind === 'inject' || item.view.direction === 'in';
+      const accepted = v.states.accepted;
+      const due =
+        incoming && accepted && !client.lineClosed
+          ? lineDeadline(client.chain.clock, v.precedence, Date.parse(accepted), Date.now())
+          : undefined;
       if (due !== undefined) {
         const alert = interrupts(v.precedence) ? '\u0007!!! ' : '';
-        out(
-          color.red(
-            `${alert}${v.precedence} from ${v.from}: acknowledge with /ack ${number(v.id)} by ${zuluTime(new Date(due))}`,
-          ),
-        );
+        const what =
+          item.kind === 'inject' ? `${v.precedence} exercise inject` : `${v.precedence} from ${item.view.from}`;
+        const by = due.dueAt === undefined ? '(the exercise clock is stopped)' : `by ${zuluTime(new Date(due.dueAt))}`;
+        out(color.red(`${alert}${what}: acknowledge with /ack ${n} ${by}`));
       }
     } else if (before !== state) {
-      out(
-        `#${number(v.id)} ${v.direction === 'out' ? '→' : '←'} ${state}${state === 'rejected' ? ` ${v.rejected?.code}` : ''} ${zuluTime(v.states[state as 'accepted'] ?? new Date())}`,
-      );
+      const arrow = item.kind === 'message' && item.view.direction === 'out' ? '→' : '←';
+      const code = item.kind === 'message' && state === 'rejected' ? ` ${item.view.rejected?.code}` : '';
+      const at = (v.states as Partial<Record<string, string>>)[state];
+      out(`#${n} ${arrow} ${state}${code} ${zuluTime(at ?? new Date())}`);
     }
+  };
+  client.on('message', (view) => changed({ kind: 'message', view }));
+  client.on('inject', (view) => changed({ kind: 'inject', view }));
+  client.on('exercise', (status) => {
+    if (caughtUp) out(phaseNotice(client, status));
   });
   client.on('presence', (p) => {
     if (p.station === client.peer)
@@ -121,12 +145,13 @@ async function runConsole(client: HotlineClient): Promise<void> {
   const rl = createInterface({ input: process.stdin, terminal: Boolean(process.stdin.isTTY) });
   const commands: Record<string, (arg: string) => Promise<void> | void> = {
     help: () => out(HELP),
-    list: () => client.messages().forEach((v, i) => out(renderMessage(i + 1, v))),
+    list: () => client.traffic().forEach((item, i) => out(renderItem(i + 1, item, client))),
     status: () => {
       const l = client.link;
       out(
         `link ${l.state}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`,
       );
+      out(exerciseLine(client.exercise, client.exerciseTime()));
     },
     subject: (arg) => {
       subject = arg || undefined;
@@ -134,12 +159,13 @@ async function runConsole(client: HotlineClient): Promise<void> {
     },
     ack: async (arg) => {
       const [first, ...rest] = arg.split(/\s+/).filter(Boolean);
-      const list = client.messages();
+      const list = client.traffic();
       const n = first !== undefined && /^\d+$/.test(first) ? Number(first) : undefined;
-      const target = n !== undefined ? list[n - 1] : list.find((v) => v.direction === 'in' && !v.states.acknowledged);
-      if (!target || target.direction !== 'in') return out(color.yellow('nothing to acknowledge'));
+      const target = n !== undefined ? list[n - 1] : list.find(awaitsAck);
+      if (!target || (target.kind === 'message' && target.view.direction !== 'in'))
+        return out(color.yellow('nothing to acknowledge'));
       const note = (n === undefined ? [first, ...rest] : rest).filter(Boolean).join(' ');
-      await client.acknowledge(target.id, note || undefined);
+      await client.acknowledge(target.view.id, note || undefined);
     },
   };
   const send = async (precedence: Precedence, body: string) => {
@@ -155,9 +181,10 @@ async function runConsole(client: HotlineClient): Promise<void> {
       if (!line) return;
       try {
         const m = /^\/(\w+)\s*(.*)$/.exec(line);
-        if (!m) return dead ? refuse(dead) : await send('ROUTINE', line);
+        const stop = dead ?? (client.lineClosed ? new HotlineError('EXERCISE_ENDED') : undefined);
+        if (!m) return stop ? refuse(stop) : await send('ROUTINE', line);
         const [, cmd = '', arg = ''] = m;
-        if (dead && !READ_ONLY.has(cmd)) return refuse(dead);
+        if (stop && !READ_ONLY.has(cmd)) return refuse(stop);
         const prec = cmd.toUpperCase();
         if (isPrecedence(prec)) return await send(prec, arg);
         if (cmd === 'quit') return rl.close();
@@ -183,6 +210,8 @@ async function runConsole(client: HotlineClient): Promise<void> {
 const READ_ONLY = new Set(['help', 'list', 'status', 'quit']);
 
 function refuse(err: HotlineError): void {
+  if (err.code === 'EXERCISE_ENDED')
+    return out(color.red('refused: ENDEX, the exercise has ended and the line is closed; nothing can be sent.'));
   const why =
     err.code === 'KEY_REVOKED' ? "this console's key was revoked" : `this console cannot connect (${err.code})`;
   out(color.red(`refused: ${why}; nothing typed here can be sent. Ask the trainer for a new enrolment link.`));

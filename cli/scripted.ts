@@ -1,14 +1,15 @@
-// Commands for scripts: `enrol`, `send` (waits for the state asked for) and `listen` (prints messages as
-// they arrive). JSON on stdout with --json; everything else on stderr.
+// Commands for scripts: `enrol`, `send` (waits for the state asked for) and `listen` (prints messages and
+// exercise injects as they arrive, until ENDEX closes the line). JSON on stdout with --json; everything else
+// on stderr.
 import type { Command } from 'commander';
-import type { HotlineClient } from '../client/client.js';
+import type { HotlineClient, TrafficItem } from '../client/client.js';
 import { latestState, type MessageState, type MessageView } from '../client/conversation.js';
 import { HotlineError } from '../shared/errors.js';
 import { PRECEDENCES } from '../shared/items.js';
 import { isPrecedence } from '../shared/precedence.js';
 import { checkConsoleOptions, openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { fatal, untilLive, within } from './console-live.js';
-import { renderMessage } from './console.js';
+import { renderItem } from './console.js';
 import { diag, EXIT, out } from './terminal.js';
 
 const ORDER: MessageState[] = ['queued', 'accepted', 'delivered', 'acknowledged'];
@@ -104,10 +105,12 @@ export function registerScripted(program: Command): void {
     );
 
   withConsoleOptions(program.command('listen'))
-    .description('print incoming messages as they arrive (delivered receipts are sent automatically)')
-    .option('--ack', 'acknowledge every incoming message too')
-    .option('--json', 'one JSON object per line')
-    .option('-n, --count <n>', 'exit after this many new incoming messages')
+    .description(
+      'print incoming messages and exercise injects as they arrive (delivered receipts are sent automatically); ends at ENDEX',
+    )
+    .option('--ack', 'acknowledge every incoming message and inject too')
+    .option('--json', 'one JSON object per line (an inject has "kind": "inject")')
+    .option('-n, --count <n>', 'exit after this many new incoming messages and injects')
     .option('-t, --timeout <ms>', 'exit after this long (exit code 1 if --count was not reached)')
     .addHelpText('after', `\nExample:\n  $ hotline listen --state wa.json --ack --json --count 1`)
     .action(async (o: ConsoleOptions & { ack?: boolean; json?: boolean; count?: string; timeout?: string }) => {
@@ -131,26 +134,42 @@ async function listen(
   const listening = new Promise<void>((resolve) => {
     const finish = () => resolve();
     if (o.timeout) setTimeout(finish, Number(o.timeout)).unref();
+    const ended = () => {
+      diag('ENDEX: the exercise has ended; the line is closed');
+      finish();
+    };
     client.on('caughtUp', () => {
       live = true;
-      for (const v of client.messages()) printed.add(v.id);
-      diag(`listening as ${client.station}; ${printed.size} earlier messages in the log`);
+      for (const item of client.traffic()) printed.add(item.view.id);
+      diag(`listening as ${client.station}; ${printed.size} earlier messages and injects in the log`);
+      if (client.lineClosed) ended();
     });
     client.on('alarm', (a) => diag(`ALARM ${a.code}: ${a.message}`));
-    client.on('message', (v) => {
-      if (!live || v.direction !== 'in' || !v.verified || printed.has(v.id)) return;
+    client.on('exercise', (status) => {
+      if (live && status.closed) ended();
+    });
+    const arrived = (item: TrafficItem) => {
+      const v = item.view;
+      if (!live || printed.has(v.id)) return;
+      if (item.kind === 'message' && (item.view.direction !== 'in' || !item.view.verified)) return;
       printed.add(v.id);
       seen++;
-      out(o.json ? JSON.stringify(v) : renderMessage(client.messages().indexOf(v) + 1, v));
+      const n = client.traffic().findIndex((i) => i.view.id === v.id) + 1;
+      const json = item.kind === 'inject' ? { kind: 'inject', ...item.view } : item.view;
+      out(o.json ? JSON.stringify(json) : renderItem(n, item, client));
       const next = o.ack ? client.acknowledge(v.id) : Promise.resolve();
-      void next.then(async () => {
-        if (seen < want) return;
-        // Let the receipts reach the relay before leaving.
-        while (client.outbox.items.length > 0 && client.link.state === 'open')
-          await new Promise((r) => setTimeout(r, 20));
-        finish();
-      });
-    });
+      void next
+        .catch((err: unknown) => diag(`could not acknowledge #${n}: ${(err as Error).message}`))
+        .then(async () => {
+          if (seen < want) return;
+          // Let the receipts reach the relay before leaving.
+          while (client.outbox.items.length > 0 && client.link.state === 'open')
+            await new Promise((r) => setTimeout(r, 20));
+          finish();
+        });
+    };
+    client.on('message', (view) => arrived({ kind: 'message', view }));
+    client.on('inject', (view) => arrived({ kind: 'inject', view }));
     client.start();
   });
   try {

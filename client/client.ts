@@ -1,28 +1,31 @@
 // The console client every console uses (terminal, browser, benchmarks): enrol, connect, resume, send
-// from a durable outbox, verify every entry, answer with receipts, and track each message's states.
-import { ChainVerifier, type Applied } from '../shared/chain.js';
+// from a durable outbox, verify every entry (with its own station as the audience of private entries),
+// answer messages and injects with receipts, track each one's states, and follow the exercise's clock.
+import type { ChainVerifier } from '../shared/chain.js';
 import { HotlineError, type ErrorCode } from '../shared/errors.js';
 import type { Entry } from '../shared/entry.js';
-import type { Precedence } from '../shared/items.js';
 import type { RejectedFrame, ServerFrame, WelcomeFrame } from '../shared/protocol.js';
 import { CheckpointGuard } from './checkpoints.js';
 import { Connection, type LinkState } from './connection.js';
-import { Conversation, type MessageView } from './conversation.js';
+import type { Conversation, MessageView } from './conversation.js';
 import { Emitter } from './emitter.js';
+import type { ExerciseStatus } from './exercise-status.js';
 import { enrol, peerStation, signHello, type EnrolOptions, type Identity } from './identity.js';
+import type { InjectBook } from './injects.js';
 import { Outbox } from './outbox.js';
-import { handleRefusal } from './refusals.js';
+import { Sender, type Draft } from './sender.js';
+import { StationLog, type AppliedHere } from './station-log.js';
 import type { OutboxItem } from './storage.js';
-import type { ClientEvents, ClientOptions } from './events.js';
+import type { ClientEvents, ClientOptions, TrafficItem } from './events.js';
 
-export type { Alarm, ClientEvents, ClientOptions } from './events.js';
+export type { Alarm, ClientEvents, ClientOptions, TrafficItem } from './events.js';
 
 /** Connection errors after which reconnecting cannot help. */
 const FATAL = new Set<ErrorCode>(['KEY_REVOKED', 'UNKNOWN_KEY', 'WRONG_EXERCISE', 'WRONG_STATION']);
 
 export class HotlineClient extends Emitter<ClientEvents> {
-  readonly conversation: Conversation;
-  readonly chain = new ChainVerifier();
+  /** Everything this console verified and derived from the log. */
+  readonly log: StationLog;
   peerOnline = false;
   #conn: Connection;
   #open = false;
@@ -31,7 +34,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
   #broken: HotlineError | undefined;
   #applying: Promise<void> = Promise.resolve();
   readonly #checkpoints: CheckpointGuard;
-  #receipting = new Set<string>();
+  readonly #sender: Sender;
 
   private constructor(
     readonly identity: Identity,
@@ -39,7 +42,14 @@ export class HotlineClient extends Emitter<ClientEvents> {
     private readonly options: ClientOptions,
   ) {
     super();
-    this.conversation = new Conversation(identity.station);
+    this.log = new StationLog(identity.station);
+    this.#sender = new Sender(identity, outbox, this.log, {
+      submit: (item) => this.#submit(item),
+      message: (view) => this.emit('message', view),
+      closed: () => this.emit('exercise', this.exercise),
+      alarm: (code, message) => this.#alarm(code, message),
+      reconnect: (reason) => this.#conn.drop(reason),
+    });
     this.#conn = new Connection(identity.url, options.socket, options.backoff, options.pingMs);
     this.#conn.on('link', (link) => this.emit('link', link));
     this.#conn.on('frame', (frame) => this.#onFrame(frame));
@@ -73,6 +83,19 @@ export class HotlineClient extends Emitter<ClientEvents> {
     return new HotlineClient(identity, outbox, options);
   }
 
+  get chain(): ChainVerifier {
+    return this.log.chain;
+  }
+
+  get conversation(): Conversation {
+    return this.log.conversation;
+  }
+
+  /** Injects addressed to this station: their content is in this console's stream, the other's is not. */
+  get injects(): InjectBook {
+    return this.log.injects;
+  }
+
   get station(): string {
     return this.identity.station;
   }
@@ -94,6 +117,26 @@ export class HotlineClient extends Emitter<ClientEvents> {
     return this.conversation.list();
   }
 
+  /** Messages of both stations and the injects addressed to this one, in log order (unlogged items last). */
+  traffic(): TrafficItem[] {
+    return this.log.traffic();
+  }
+
+  /** The exercise's phase and clock as this console verified them from the log. */
+  get exercise(): ExerciseStatus {
+    return this.log.exercise;
+  }
+
+  /** Exercise time (ms since STARTEX, compressed, frozen while paused or ended) at `now`; null before STARTEX. */
+  exerciseTime(now = Date.now()): number | null {
+    return this.chain.clock.exerciseMs(now);
+  }
+
+  /** ENDEX: the relay accepts nothing more, so nothing more is signed. */
+  get lineClosed(): boolean {
+    return this.log.lineClosed;
+  }
+
   start(): void {
     this.#conn.start();
   }
@@ -106,51 +149,19 @@ export class HotlineClient extends Emitter<ClientEvents> {
     await this.outbox.idle();
   }
 
-  /** Signs and queues a message durably, then sends it; resolves once it is queued. */
-  async send(draft: {
-    precedence?: Precedence;
-    subject?: string;
-    body: string;
-    replyTo?: string;
-  }): Promise<MessageView> {
-    const me = this.identity.exercise.stations.find((s) => s.id === this.station)!;
-    const item = await this.outbox.add({
-      type: 'message',
-      to: this.peer,
-      precedence: draft.precedence ?? 'ROUTINE',
-      lang: me.lang,
-      body: draft.body,
-      classification: this.identity.exercise.classification,
-      ...(draft.subject ? { subject: draft.subject } : {}),
-      ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
-    });
-    const view = this.conversation.queued(item)!;
-    this.emit('message', view);
-    this.#submit(item);
-    return view;
+  /** Signs and queues a message durably, then sends it; resolves once it is queued (EXERCISE_ENDED after ENDEX). */
+  send(draft: Draft): Promise<MessageView> {
+    return this.#sender.send(draft);
   }
 
-  /** The operator has read an incoming message: send a signed `acknowledged` receipt. */
-  async acknowledge(id: string, note?: string): Promise<void> {
-    const view = this.conversation.messages.get(id);
-    if (!view || view.direction !== 'in' || !view.hash)
-      throw new HotlineError('UNKNOWN_REF', `No incoming message ${id}.`);
-    if (view.states.acknowledged || this.#receipting.has(`acknowledged:${id}`)) return;
-    await this.#receipt(view, 'acknowledged', note);
+  /** The operator has read an incoming message or an inject: send a signed `acknowledged` receipt. */
+  acknowledge(id: string, note?: string): Promise<void> {
+    return this.#sender.acknowledge(id, note);
   }
 
-  async #receipt(view: MessageView, kind: 'delivered' | 'acknowledged', note?: string): Promise<void> {
-    const key = `${kind}:${view.id}`;
-    this.#receipting.add(key);
-    const item = await this.outbox.add({
-      type: 'receipt',
-      to: this.peer,
-      kind,
-      ref: view.id,
-      refHash: view.hash!,
-      ...(note ? { note } : {}),
-    });
-    this.#submit(item);
+  /** Whether an `acknowledged` receipt for this message or inject is signed (on its way, or in the log). */
+  ackInFlight(id: string): boolean {
+    return this.#sender.ackInFlight(id);
   }
 
   #submit(item: OutboxItem): void {
@@ -196,7 +207,8 @@ export class HotlineClient extends Emitter<ClientEvents> {
         }
         return;
       case 'rejected':
-        return void this.#rejected(frame as RejectedFrame);
+        this.emit('rejected', frame as RejectedFrame);
+        return void this.#sender.rejected(frame as RejectedFrame);
       case 'presence':
         if (frame.station === this.peer) this.peerOnline = frame.online;
         this.emit('presence', { station: frame.station, online: frame.online });
@@ -233,9 +245,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
 
   async #apply(entry: Entry): Promise<void> {
     if (this.#broken || entry.idx < this.chain.length) return;
-    let applied: Applied;
+    let here: AppliedHere;
     try {
-      applied = await this.chain.apply(entry);
+      here = await this.log.apply(entry);
     } catch (err) {
       this.#broken = err instanceof HotlineError ? err : new HotlineError('CHAIN_BROKEN');
       this.#alarm(
@@ -246,10 +258,12 @@ export class HotlineClient extends Emitter<ClientEvents> {
       return;
     }
     this.#checkpoints.entry(entry);
-    this.emit('entry', applied);
-    const view = this.conversation.apply(applied);
-    if (view) this.emit('message', view);
-    if (view && this.#caughtUp && this.options.autoDeliver !== false) await this.#deliverAll();
+    this.emit('entry', here.applied);
+    if (here.message) this.emit('message', here.message);
+    if (here.inject) this.emit('inject', here.inject);
+    if (here.exercise) this.emit('exercise', this.exercise);
+    if ((here.message || here.inject) && this.#caughtUp && this.options.autoDeliver !== false)
+      await this.#sender.deliverAll();
     await this.#maybeCaughtUp();
   }
 
@@ -257,30 +271,6 @@ export class HotlineClient extends Emitter<ClientEvents> {
     if (this.#caughtUp || this.lastIdx < this.#caughtUpTarget) return;
     this.#caughtUp = true;
     this.emit('caughtUp', { idx: this.lastIdx });
-    if (this.options.autoDeliver !== false) await this.#deliverAll();
-  }
-
-  async #deliverAll(): Promise<void> {
-    for (const view of this.conversation.awaiting('delivered')) {
-      if (!this.#receipting.has(`delivered:${view.id}`)) await this.#receipt(view, 'delivered');
-    }
-  }
-
-  async #rejected(frame: RejectedFrame): Promise<void> {
-    this.emit('rejected', frame);
-    const r = await handleRefusal(frame, this.outbox);
-    if (r.action === 'ignore') return;
-    if (r.action === 'reconnect') return this.#conn.drop(r.reason);
-    if (r.action === 'resend' && r.note) this.#alarm(frame.code, r.note);
-    if (r.action === 'refused') {
-      const view = this.conversation.rejected(r.item.id, frame.code, frame.message);
-      if (view) this.emit('message', view);
-      const p = r.item.payload;
-      if (p.type === 'receipt') this.#receipting.delete(`${p.kind}:${p.ref}`);
-    }
-    for (const changed of r.items) {
-      this.conversation.queued(changed);
-      this.#submit(changed);
-    }
+    if (this.options.autoDeliver !== false) await this.#sender.deliverAll();
   }
 }

@@ -138,6 +138,20 @@ export class Outbox {
     });
   }
 
+  /**
+   * Drops every item (the exercise ended: the relay accepts nothing more) and returns them. The seq counter
+   * stays where it is: one of them may be in the log already, its `accepted` lost, and nothing follows ENDEX.
+   */
+  refuseAll(): Promise<OutboxItem[]> {
+    return this.#exclusive(async () => {
+      const dropped = this.items;
+      if (dropped.length === 0) return [];
+      this.items = [];
+      await this.persist();
+      return dropped;
+    });
+  }
+
   /** Re-signs the item `id` and every later one from `fromSeq` on: the relay holds other items at their seqs. */
   rebase(id: string, fromSeq: number): Promise<OutboxItem[]> {
     return this.#exclusive(async () => {

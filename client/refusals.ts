@@ -22,13 +22,18 @@ export type Refusal =
   | { action: 'ignore' }
   | { action: 'reconnect'; reason: string }
   | { action: 'resend'; items: OutboxItem[]; note?: string }
-  | { action: 'refused'; item: OutboxItem; items: OutboxItem[] };
+  | { action: 'refused'; item: OutboxItem; items: OutboxItem[] }
+  /** ENDEX: the relay takes nothing more from anyone, so every item in the outbox is refused with this one
+   * and none is sent again. */
+  | { action: 'closed'; refused: OutboxItem[]; items: [] };
 
 export async function handleRefusal(frame: RejectedFrame, outbox: Outbox): Promise<Refusal> {
   const item = frame.id === undefined ? undefined : outbox.find(frame.id);
   // Not ours, or stale: that item was re-signed with another seq since this refusal was sent.
   if (!item || item.seq !== frame.seq) return { action: 'ignore' };
   if (TRANSIENT.has(frame.code)) return { action: 'reconnect', reason: frame.code };
+  // Final for this item and for every other: re-signing or resending can never help after ENDEX.
+  if (frame.code === 'EXERCISE_ENDED') return { action: 'closed', refused: await outbox.refuseAll(), items: [] };
   const expected = frame.expectedSeq;
   if (frame.code === 'SEQ_GAP' && expected !== undefined) {
     // The item the relay waits for is still here (refused for a passing reason): send everything again.

@@ -30,8 +30,7 @@ import type { ExerciseDef } from '../shared/items.js';
 export type TokenTrouble = 'expired' | 'refused';
 
 export type TrainerAuth =
-  | { secret: string; name?: string }
-  | { token: () => string | undefined; onUnauthorized?: (why: TokenTrouble) => void };
+  { secret: string; name?: string } | { token: () => string | undefined; onUnauthorized?: (why: TokenTrouble) => void };
 
 /** What a controller can do to one inject of the MSEL. */
 export type InjectCommand = 'fire' | 'hold' | 'release' | 'skip';

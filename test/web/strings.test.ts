@@ -22,6 +22,8 @@ const CONSOLE_CODES: ErrorCode[] = [
   'RATE_LIMITED',
   'TOO_MANY_CONNECTIONS',
   'SLOW_CONSUMER',
+  'EXERCISE_ENDED',
+  'COMMIT_MISMATCH',
 ];
 
 describe('the operator console in Chinese', () => {

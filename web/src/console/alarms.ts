@@ -1,33 +1,49 @@
 // Alarms above the traffic: (1) verification failures reported by the client (the failing item is never
-// shown as a message), (2) a fatal connection error, and (3) precedence alarms: every incoming message whose
-// precedence has an acknowledgement deadline (shared/precedence.ts) raises one until it is acknowledged, with
-// the deadline counting down from the relay's acceptance time.
-import type { Alarm } from '../../../client/client.js';
-import type { MessageView } from '../../../client/conversation.js';
+// shown as a message), (2) a fatal connection error, and (3) precedence alarms: every incoming message or
+// exercise inject whose precedence has an acknowledgement deadline (shared/precedence.ts) raises one until it
+// is acknowledged, counting down from the relay's acceptance time on the exercise's line time
+// (client/deadlines.ts: compressed while running, frozen while paused). After ENDEX nothing can be
+// acknowledged, so no precedence alarm is raised.
+import type { Alarm, TrafficItem } from '../../../client/client.js';
+import { lineDeadline } from '../../../client/deadlines.js';
 import { dtg, zuluTime } from '../../../shared/dtg.js';
+import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
-import { ackDueOf, byUrgency } from '../../../shared/precedence.js';
+import { ACK_DEADLINE_MS, byUrgency } from '../../../shared/precedence.js';
 import { h, replaceChildren, setText } from '../common/dom.js';
 import { formatDuration } from '../common/format.js';
 import { errorText, precedenceLabel, stationShort, t } from './i18n.js';
+import { injectSubject, originatorOf } from './inject-card.js';
+import { INJECT_MARK } from './strings.js';
 
 export interface PrecedenceAlarm {
-  view: MessageView;
-  deadline: number;
+  item: TrafficItem;
+  /** The relay's acceptance of the message, or the inject's entry time (ms). */
+  acceptedAt: number;
   ackQueued: boolean;
 }
 
-/** Incoming messages that still need the operator, most urgent first (precedence, then log order). */
-export function awaitingAck(views: MessageView[]): MessageView[] {
-  return views
-    .filter((v) => v.direction === 'in' && v.kid !== undefined && !v.states.acknowledged)
-    .sort((a, b) => byUrgency(a.precedence, b.precedence) || (a.idx ?? 0) - (b.idx ?? 0));
+/** Incoming messages and injects that still need the operator, most urgent first (precedence, then log order). */
+export function awaitingAck(items: TrafficItem[]): TrafficItem[] {
+  return items
+    .filter((i) =>
+      i.kind === 'inject'
+        ? !i.view.states.acknowledged
+        : i.view.direction === 'in' && i.view.kid !== undefined && !i.view.states.acknowledged,
+    )
+    .sort((a, b) => byUrgency(a.view.precedence, b.view.precedence) || (a.view.idx ?? 0) - (b.view.idx ?? 0));
 }
 
-export function precedenceAlarms(views: MessageView[], ackQueued: (id: string) => boolean): PrecedenceAlarm[] {
-  return awaitingAck(views).flatMap((view) => {
-    const deadline = ackDueOf(view);
-    return deadline === undefined ? [] : [{ view, deadline, ackQueued: ackQueued(view.id) }];
+export function precedenceAlarms(
+  items: TrafficItem[],
+  ackQueued: (id: string) => boolean,
+  closed: boolean,
+): PrecedenceAlarm[] {
+  if (closed) return [];
+  return awaitingAck(items).flatMap((item) => {
+    const accepted = item.view.states.accepted;
+    if (accepted === undefined || ACK_DEADLINE_MS[item.view.precedence] === undefined) return [];
+    return [{ item, acceptedAt: Date.parse(accepted), ackQueued: ackQueued(item.view.id) }];
   });
 }
 
@@ -49,11 +65,12 @@ export class Alarms {
   readonly #failures: Alarm[] = [];
   #fatalError: { code: Alarm['code']; message: string } | undefined;
   #active: PrecedenceAlarm[] = [];
-  #countdowns = new Map<string, HTMLElement>();
+  #countdowns = new Map<string, { countdown: HTMLElement; due: HTMLElement }>();
   #key = '';
 
   constructor(
     private readonly exercise: ExerciseDef,
+    private readonly clock: ExerciseClock,
     private readonly actions: AlarmActions,
   ) {
     this.element.append(this.#fatal, this.#verify, this.#prec);
@@ -88,7 +105,7 @@ export class Alarms {
   /** Shows the current precedence alarms; rebuilds rows only when the set changes, else just ticks. */
   update(alarms: PrecedenceAlarm[]): void {
     this.#active = alarms;
-    const key = JSON.stringify(alarms.map((a) => [a.view.id, a.ackQueued]));
+    const key = JSON.stringify(alarms.map((a) => [a.item.view.id, a.ackQueued]));
     if (key !== this.#key) {
       this.#key = key;
       const focusedId = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-alarm-id]')
@@ -100,21 +117,25 @@ export class Alarms {
     this.tick();
   }
 
-  /** Updates every countdown (called each second). */
+  /** Updates every countdown (called each second), on line time: it stands still while the clock is paused. */
   tick(now = Date.now()): void {
     for (const a of this.#active) {
-      const el = this.#countdowns.get(a.view.id);
-      if (!el) continue;
-      const left = a.deadline - now;
-      setText(el, left >= 0 ? formatDuration(left) : t('overdueBy', { t: formatDuration(-left) }));
-      el.closest('.alarm')?.classList.toggle('alarm-overdue', left < 0);
+      const els = this.#countdowns.get(a.item.view.id);
+      const d = lineDeadline(this.clock, a.item.view.precedence, a.acceptedAt, now);
+      if (!els || !d) continue;
+      const left = d.leftMs;
+      setText(els.countdown, left >= 0 ? formatDuration(left) : t('overdueBy', { t: formatDuration(-left) }));
+      setText(els.due, d.dueAt === undefined ? t('deadlineFrozen') : t('deadline', { dtg: dtg(new Date(d.dueAt)) }));
+      els.countdown.closest('.alarm')?.classList.toggle('alarm-overdue', left < 0);
     }
   }
 
   #precRow(a: PrecedenceAlarm): HTMLElement {
-    const v = a.view;
+    const v = a.item.view;
     const countdown = h('span', { class: 'countdown mono', 'data-testid': 'countdown' });
-    this.#countdowns.set(v.id, countdown);
+    const due = h('span', { 'data-testid': 'deadline' });
+    this.#countdowns.set(v.id, { countdown, due });
+    const subject = a.item.kind === 'inject' ? injectSubject(a.item.view) : a.item.view.subject;
     const button = a.ackQueued
       ? h('span', { class: 'pill pill-warn' }, t('ackQueued'))
       : h(
@@ -127,31 +148,26 @@ export class Alarms {
           h('kbd', {}, 'A'),
         );
     if (button instanceof HTMLButtonElement) button.addEventListener('click', () => this.actions.acknowledge(v.id));
+    const title =
+      a.item.kind === 'inject'
+        ? t('injectAlarm', { prec: v.precedence, originator: originatorOf(a.item.view) })
+        : t('precedenceAlarm', { prec: v.precedence, station: stationShort(this.exercise, a.item.view.from) });
     return h(
       'div',
       {
-        class: `alarm alarm-prec prec-${v.precedence}${a.ackQueued ? ' alarm-quiet' : ''}`,
+        class: `alarm alarm-prec prec-${v.precedence}${a.item.kind === 'inject' ? ' alarm-inject' : ''}${a.ackQueued ? ' alarm-quiet' : ''}`,
         'data-testid': 'precedence-alarm',
         'data-alarm-id': v.id,
+        'data-kind': a.item.kind,
         'data-precedence': v.precedence,
       },
       h('span', { class: `prec-chip prec-${v.precedence}` }, precedenceLabel(v.precedence)),
       h(
         'div',
         { class: 'alarm-text' },
-        h(
-          'p',
-          { class: 'alarm-title' },
-          t('precedenceAlarm', { prec: v.precedence, station: stationShort(this.exercise, v.from) }),
-          ' ',
-          countdown,
-        ),
-        h(
-          'p',
-          { class: 'alarm-sub' },
-          v.subject ? `${v.subject} · ` : '',
-          t('deadline', { dtg: dtg(new Date(a.deadline)) }),
-        ),
+        a.item.kind === 'inject' ? h('p', { class: 'inject-mark' }, `${INJECT_MARK.en} · ${INJECT_MARK.zh}`) : null,
+        h('p', { class: 'alarm-title' }, title, ' ', countdown),
+        h('p', { class: 'alarm-sub' }, subject ? `${subject} · ` : '', due),
       ),
       button,
     );

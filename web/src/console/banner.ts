@@ -1,11 +1,13 @@
-// The station banner (classification line, station, operator, language and sound switches) and the
-// status strip under it: link state with RTT or the reconnect countdown, peer presence, log and outbox.
+// The station banner (classification line, station, operator, exercise state and time next to UTC,
+// language and sound switches) and the status strip under it: link state with RTT or the reconnect
+// countdown, peer presence, log and outbox.
 import type { LinkState } from '../../../client/connection.js';
 import type { Identity } from '../../../client/identity.js';
 import { markingText } from '../../../shared/classification.js';
 import { LANG_NAMES } from '../../../shared/stations.js';
 import { byId, h, replaceChildren, setText } from '../common/dom.js';
 import { classificationClass } from '../common/format.js';
+import { ExerciseClockView, type ClockReading } from './exercise-clock.js';
 import { lang, stationName, stationShort, t, type Key } from './i18n.js';
 
 export interface BannerActions {
@@ -23,6 +25,7 @@ export interface Status {
   halted: boolean;
   outbox: number;
   sound: boolean;
+  clock: ClockReading;
 }
 
 /** Fills #classification with an exercise's marking, coloured by its level and spelled out. */
@@ -55,6 +58,7 @@ export class Banner {
   readonly #actions: BannerActions;
   readonly #station = h('div', { class: 'station' });
   readonly #tools = h('div', { class: 'tools' });
+  readonly #clock = new ExerciseClockView();
   readonly #status = h('div', { class: 'statusbar', 'data-testid': 'status' });
 
   constructor(identity: Identity, actions: BannerActions) {
@@ -65,7 +69,7 @@ export class Banner {
       `station-${identity.station}`,
       `station-index-${identity.exercise.stations.findIndex((s) => s.id === identity.station)}`,
     );
-    replaceChildren(top, brand(), this.#station, this.#tools);
+    replaceChildren(top, brand(), this.#station, this.#clock.element, this.#tools);
     top.after(this.#status);
     showClassification(identity.exercise.classification);
   }
@@ -102,6 +106,7 @@ export class Banner {
     if (focused === 'lang-switch') lang.focus();
     if (focused === 'sound-toggle') sound.focus();
     this.#els = undefined;
+    this.#clock.relabel();
     this.update(status);
   }
 
@@ -116,6 +121,7 @@ export class Banner {
         h('span', {}, t('sound'), h('span', { 'aria-hidden': 'true' }, s.sound ? t('soundOn') : t('soundOff'))),
       );
     }
+    this.#clock.update(s.clock);
     const el = this.#els ?? this.#buildStatus();
     const peerState = s.link.state !== 'open' ? 'unknown' : s.peerOnline ? 'online' : 'offline';
     this.#status.dataset['link'] = s.link.state;

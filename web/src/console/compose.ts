@@ -1,9 +1,12 @@
 // The compose form: precedence (radio group, colour and label), subject, body. Ctrl+Enter (or Cmd+Enter)
 // sends. Sending signs the message and stores it in the IndexedDB outbox before anything else, so a
-// reload or a relay restart loses nothing; the form locks while signing so nothing is sent twice.
+// reload or a relay restart loses nothing; the form locks while signing so nothing is sent twice. After
+// ENDEX the form gives way to a notice, in both languages, that the line is closed.
+import { HotlineError } from '../../../shared/errors.js';
 import { LIMITS, PRECEDENCES, type Precedence } from '../../../shared/items.js';
 import { h, replaceChildren } from '../common/dom.js';
-import { precedenceHint, precedenceLabel, t } from './i18n.js';
+import { errorText, lang, precedenceHint, precedenceLabel, t } from './i18n.js';
+import { LINE_CLOSED } from './strings.js';
 
 export interface Draft {
   precedence: Precedence;
@@ -36,6 +39,13 @@ export class Compose {
   readonly #hint = h('p', { id: 'compose-hint', class: 'hint' });
   readonly #error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   readonly #send = h('button', { type: 'submit', class: 'btn btn-primary send-button', 'data-testid': 'send' });
+  readonly #closed = h('div', {
+    class: 'line-closed',
+    role: 'status',
+    tabindex: '-1',
+    hidden: true,
+    'data-testid': 'line-closed',
+  });
   #sending = false;
 
   constructor(private readonly onSend: (draft: Draft) => Promise<void>) {
@@ -69,6 +79,7 @@ export class Compose {
       'section',
       { class: 'panel compose', 'aria-labelledby': 'compose-title' },
       this.#title,
+      this.#closed,
       this.#form,
     );
     this.#form.addEventListener('submit', (ev) => {
@@ -97,10 +108,39 @@ export class Compose {
     this.#bodyLabel.textContent = t('body');
     this.#hint.textContent = t('sendHint');
     this.#sendLabel();
+    if (!this.#closed.hidden) this.#fillClosed();
+  }
+
+  get closed(): boolean {
+    return !this.#closed.hidden;
+  }
+
+  /** ENDEX: nothing more can be sent. The form goes (with what was typed: it could never be sent). */
+  closeLine(): void {
+    if (this.closed) return;
+    this.#form.hidden = true;
+    this.#closed.hidden = false;
+    this.#fillClosed();
+  }
+
+  #fillClosed(): void {
+    // Both languages, the console's own first: whoever sits at the console must read it.
+    const order = lang() === 'zh' ? (['zh', 'en'] as const) : (['en', 'zh'] as const);
+    replaceChildren(
+      this.#closed,
+      h(
+        'p',
+        { class: 'line-closed-title' },
+        h('span', { 'aria-hidden': 'true' }, '■ '),
+        `ENDEX · ${t('lineClosedTitle')}`,
+      ),
+      ...order.map((l) => h('p', { lang: l === 'zh' ? 'zh-Hans' : 'en' }, LINE_CLOSED[l])),
+    );
   }
 
   /** Puts the keyboard in the form, on the chosen precedence. */
   focus(): void {
+    if (this.closed) return this.#closed.focus();
     (this.#form.querySelector<HTMLInputElement>('input[name="precedence"]:checked') ?? this.#body).focus();
   }
 
@@ -150,7 +190,8 @@ export class Compose {
       if (routine) routine.checked = true;
       this.#hideError();
     } catch (err) {
-      this.showError((err as Error).message);
+      const ended = err instanceof HotlineError && err.code === 'EXERCISE_ENDED';
+      this.showError(ended ? errorText(err.code) : (err as Error).message);
     } finally {
       this.#sending = false;
       this.#send.disabled = false;

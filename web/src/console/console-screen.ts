@@ -1,17 +1,18 @@
-// The operator console once enrolled: wires the HotlineClient's events to the banner, alarms, traffic
-// and compose panels; announces news through the live regions; runs the one-second tick (countdowns,
-// alarm tone); handles acknowledgement, language and sound switches, and the keyboard shortcuts.
+// The operator console once enrolled: wires the HotlineClient's events to the banner (with the exercise
+// clock), alarms, traffic and compose panels; runs the one-second tick (clock, countdowns, alarm tone);
+// handles language and sound switches and the keyboard shortcuts. Announcements are notices.ts's,
+// acknowledgements acknowledger.ts's.
 import type { HotlineClient } from '../../../client/client.js';
 import type { LinkState } from '../../../client/connection.js';
-import type { MessageView } from '../../../client/conversation.js';
 import type { Lang } from '../../../shared/items.js';
-import { interrupts } from '../../../shared/precedence.js';
 import { h, replaceChildren, type Announcer } from '../common/dom.js';
+import { Acknowledger } from './acknowledger.js';
 import { Alarms, awaitingAck, precedenceAlarms } from './alarms.js';
 import { Banner, type Status } from './banner.js';
 import { Compose, type Draft } from './compose.js';
-import { errorText, lang, precedenceLabel, setLang, stationShort, t } from './i18n.js';
+import { errorText, lang, setLang, stationShort, t } from './i18n.js';
 import { KeyboardHelp, installShortcuts } from './keyboard.js';
+import { Notices } from './notices.js';
 import { prefs } from './slots.js';
 import { Siren } from './sound.js';
 import { Traffic } from './traffic.js';
@@ -30,12 +31,11 @@ export class ConsoleScreen {
   readonly #compose: Compose;
   readonly #alarms: Alarms;
   readonly #help = new KeyboardHelp();
-  #caughtUp = false;
+  readonly #notices: Notices;
+  readonly #ack: Acknowledger;
   #halted = false;
   #lastLink: LinkState['state'] = 'offline';
   #lostLink = false;
-  readonly #announced = new Set<string>();
-  readonly #acking = new Set<string>();
   #scheduled = false;
   #ticks = 0;
 
@@ -54,11 +54,20 @@ export class ConsoleScreen {
       retryNow: () => this.#retry(),
     });
     this.#traffic = new Traffic(id.exercise, { acknowledge: (mid) => void this.acknowledge(mid) });
-    this.#alarms = new Alarms(id.exercise, {
+    this.#alarms = new Alarms(id.exercise, client.chain.clock, {
       acknowledge: (mid) => void this.acknowledge(mid),
       enrolAgain: () => this.hooks.enrolAgain(),
     });
     this.#compose = new Compose((draft) => this.#send(draft));
+    this.#notices = new Notices(client, announcer, this.#siren);
+    this.#ack = new Acknowledger(client, announcer, {
+      card: (mid) => this.#traffic.card(mid),
+      render: () => this.#render(),
+    });
+  }
+
+  acknowledge(id: string): Promise<void> {
+    return this.#ack.acknowledge(id);
   }
 
   mount(root: HTMLElement): void {
@@ -79,7 +88,7 @@ export class ConsoleScreen {
     this.#relabel();
     this.#wire();
     installShortcuts({
-      acknowledge: () => void this.acknowledgeFocusedOrMostUrgent(),
+      acknowledge: () => void this.#ack.focusedOrMostUrgent(),
       compose: () => this.#compose.focus(),
       traffic: () => this.#focusTraffic(),
       switchLanguage: () => this.switchLanguage(),
@@ -96,17 +105,22 @@ export class ConsoleScreen {
   #wire(): void {
     const c = this.client;
     c.on('message', (view) => {
-      this.#noticeMessage(view);
+      this.#notices.message(view);
+      this.#schedule();
+    });
+    c.on('inject', (view) => {
+      this.#notices.inject(view);
+      this.#schedule();
+    });
+    c.on('exercise', (status) => {
+      this.#notices.exercise(status);
       this.#schedule();
     });
     c.on('entry', () => this.#schedule());
     c.on('presence', () => this.#schedule());
     c.on('link', (link) => this.#onLink(link));
     c.on('caughtUp', () => {
-      this.#caughtUp = true;
-      for (const v of c.messages()) this.#announced.add(noticeKey(v));
-      const waiting = awaitingAck(c.messages()).length;
-      if (waiting > 0) this.announcer.say(`${t('awaitingAck')}: ${waiting}`);
+      this.#notices.caughtUp();
       this.#schedule();
     });
     c.on('alarm', (alarm) => {
@@ -126,28 +140,6 @@ export class ConsoleScreen {
     });
   }
 
-  /** Announces what is new since the log was caught up: incoming messages, the peer's acknowledgements. */
-  #noticeMessage(view: MessageView): void {
-    const key = noticeKey(view);
-    if (!this.#caughtUp || this.#announced.has(key)) return;
-    this.#announced.add(key);
-    const ex = this.client.identity.exercise;
-    if (view.direction === 'in' && view.kid !== undefined && !view.states.acknowledged) {
-      const urgent = interrupts(view.precedence);
-      this.announcer.say(
-        t('announceIncoming', {
-          prec: precedenceLabel(view.precedence),
-          station: stationShort(ex, view.from),
-          subject: view.subject ?? '',
-        }),
-        urgent,
-      );
-      if (urgent) this.#siren.beep(view.precedence);
-    } else if (view.direction === 'out' && view.states.acknowledged) {
-      this.announcer.say(t('announceAcked', { station: stationShort(ex, view.to), subject: view.subject ?? '' }));
-    }
-  }
-
   #onLink(link: LinkState): void {
     if (this.#lastLink === 'open' && link.state === 'reconnecting') {
       this.#lostLink = true;
@@ -163,14 +155,16 @@ export class ConsoleScreen {
 
   #status(): Status {
     const c = this.client;
+    const now = Date.now();
     return {
       link: c.link,
       peerOnline: c.peerOnline,
       verifiedEntries: c.lastIdx + 1,
-      caughtUp: this.#caughtUp,
+      caughtUp: this.#notices.live,
       halted: this.#halted,
       outbox: c.outbox.items.length,
       sound: this.#siren.enabled,
+      clock: { exercise: c.exercise, exerciseMs: c.exerciseTime(now), now },
     };
   }
 
@@ -185,9 +179,12 @@ export class ConsoleScreen {
   }
 
   #render(): void {
-    const views = this.client.messages();
-    this.#traffic.render(views, (v) => ({ ackQueued: this.#ackQueued(v.id) }));
-    this.#alarms.update(precedenceAlarms(views, (id) => this.#ackQueued(id)));
+    const items = this.client.traffic();
+    const closed = this.client.lineClosed;
+    const queued = (id: string) => this.#ack.queued(id);
+    this.#traffic.render(items, (id) => ({ ackQueued: queued(id), closed }));
+    this.#alarms.update(precedenceAlarms(items, queued, closed));
+    if (closed) this.#compose.closeLine();
     this.#banner.update(this.#status());
   }
 
@@ -196,52 +193,7 @@ export class ConsoleScreen {
     this.#banner.update(this.#status());
     this.#alarms.tick();
     const loud = this.#alarms.active.find((a) => !a.ackQueued);
-    if (loud && this.#ticks % BEEP_EVERY_S === 0) this.#siren.beep(loud.view.precedence);
-  }
-
-  /** An acknowledgement is on its way: signed and in the outbox, or already sent from this page. */
-  #ackQueued(id: string): boolean {
-    return (
-      this.#acking.has(id) ||
-      this.client.outbox.items.some(
-        (i) => i.payload.type === 'receipt' && i.payload.kind === 'acknowledged' && i.payload.ref === id,
-      )
-    );
-  }
-
-  async acknowledge(id: string): Promise<void> {
-    const view = this.client.conversation.messages.get(id);
-    if (!view || view.direction !== 'in' || view.states.acknowledged || this.#ackQueued(id)) return;
-    const focusWasHere =
-      this.#traffic.card(id)?.contains(document.activeElement) ||
-      document.activeElement?.closest(`[data-alarm-id="${id}"]`) !== null;
-    this.#acking.add(id);
-    try {
-      await this.client.acknowledge(id);
-      this.announcer.say(
-        t('announceYouAcked', {
-          prec: precedenceLabel(view.precedence),
-          station: stationShort(this.client.identity.exercise, view.from),
-        }),
-      );
-    } catch (err) {
-      this.#acking.delete(id);
-      this.announcer.say((err as Error).message, true);
-    }
-    this.#render();
-    if (focusWasHere) this.#traffic.card(id)?.focus();
-  }
-
-  /** Alt+A: the message the keyboard is on, if it awaits acknowledgement; else the most urgent one. */
-  async acknowledgeFocusedOrMostUrgent(): Promise<void> {
-    const waiting = awaitingAck(this.client.messages()).filter((v) => !this.#ackQueued(v.id));
-    const active = document.activeElement;
-    const focusedId =
-      active?.closest<HTMLElement>('[data-alarm-id]')?.dataset['alarmId'] ??
-      active?.closest<HTMLElement>('li.msg[data-id]')?.dataset['id'];
-    const target = waiting.find((v) => v.id === focusedId) ?? waiting[0];
-    if (!target) return this.announcer.say(t('announceNothingToAck'));
-    await this.acknowledge(target.id);
+    if (loud && this.#ticks % BEEP_EVERY_S === 0) this.#siren.beep(loud.item.view.precedence);
   }
 
   switchLanguage(): void {
@@ -280,13 +232,8 @@ export class ConsoleScreen {
   }
 
   #focusTraffic(): void {
-    const views = awaitingAck(this.client.messages());
-    const first = views[0] ? this.#traffic.card(views[0].id) : undefined;
+    const waiting = awaitingAck(this.client.traffic());
+    const first = waiting[0] ? this.#traffic.card(waiting[0].view.id) : undefined;
     (first ?? this.#traffic.element.querySelector<HTMLElement>('li.msg:last-child') ?? this.#traffic.element).focus();
   }
-}
-
-/** One announcement per message and per noteworthy state. */
-function noticeKey(view: MessageView): string {
-  return `${view.id}:${view.direction === 'out' && view.states.acknowledged ? 'acked' : 'seen'}`;
 }

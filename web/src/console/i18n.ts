@@ -25,6 +25,17 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   return TABLES[current][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
 
+/** The label for `key` with `node` in place of its `{slot}` placeholder (a name that needs its own `lang`). */
+export function tWith(
+  key: Key,
+  slot: string,
+  node: Node,
+  params: Record<string, string | number> = {},
+): (string | Node)[] {
+  const [before = '', after = ''] = t(key, params).split(`{${slot}}`);
+  return [before, node, after];
+}
+
 // The shared rules, in the console's current language.
 
 export function precedenceLabel(p: Precedence): string {

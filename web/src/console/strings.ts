@@ -52,6 +52,25 @@ export const en = {
   sound: 'Alarm sound',
   soundOn: ': ON',
   soundOff: ': OFF',
+  // Exercise state and clock (banner)
+  exerciseClock: 'Exercise clock',
+  phasePlanned: 'PLANNED',
+  phaseRunning: 'RUNNING',
+  phasePaused: 'PAUSED',
+  phaseEnded: 'ENDEX',
+  exerciseTime: 'Exercise time',
+  utcTime: 'UTC',
+  compression: 'time compression ×{n}: {n} exercise seconds per real second',
+  // Exercise injects (the mark itself, INJECT_MARK, is bilingual and never translated)
+  injectFrom: 'From {originator}',
+  injectSimulated: 'Simulated originator, sent by exercise control: not traffic from the other station',
+  injectFiredAt: 'fired at {t}',
+  injectStates: 'Inject states',
+  injectVerifiedTitle: 'Hash chain and content commitment verified by this console',
+  trafficSummaryInjects: 'Messages: {n} · exercise injects: {injects} · awaiting acknowledgement: {waiting}',
+  injectAlarm: '{prec} exercise inject from {originator} — acknowledge within',
+  // Line closed (ENDEX); the notice itself (LINE_CLOSED) is shown in both languages
+  lineClosedTitle: 'Line closed',
   // Traffic
   traffic: 'Traffic',
   trafficSummary: 'Messages: {n} · awaiting acknowledgement: {waiting}',
@@ -106,7 +125,7 @@ export const en = {
   // Keyboard help
   keyboard: 'Keyboard',
   keySend: 'Send the message being composed',
-  keyAck: 'Acknowledge the focused message, or else the most urgent one',
+  keyAck: 'Acknowledge the focused message or inject, or else the most urgent one',
   keyCompose: 'Go to the new-message form',
   keyTraffic: 'Go to the traffic list',
   keyLang: 'Switch language',
@@ -118,6 +137,10 @@ export const en = {
   announceNothingToAck: 'No message awaits acknowledgement',
   announceLinkLost: 'Link lost; reconnecting',
   announceLinkBack: 'Link restored',
+  announceInject: 'Exercise inject, {prec}, from {originator}. {subject}',
+  announceYouAckedInject: 'Acknowledged the {prec} exercise inject from {originator}',
+  announcePhase: 'Exercise {phase}',
+  deadlineFrozen: 'exercise clock stopped',
 };
 
 export type Key = keyof typeof en;
@@ -168,6 +191,22 @@ export const zh: Record<Key, string> = {
   sound: '警报声音',
   soundOn: '：开',
   soundOff: '：关',
+  exerciseClock: '演习时钟',
+  phasePlanned: 'PLANNED 未开始',
+  phaseRunning: 'RUNNING 进行中',
+  phasePaused: 'PAUSED 暂停',
+  phaseEnded: 'ENDEX 已结束',
+  exerciseTime: '演习时间',
+  utcTime: 'UTC',
+  compression: '时间压缩 ×{n}：每实际秒 {n} 演习秒',
+  injectFrom: '来自 {originator}',
+  injectSimulated: '模拟发报方，由演习导调部门下达：并非对方站点的电文',
+  injectFiredAt: '下达于 {t}',
+  injectStates: '导调情况状态',
+  injectVerifiedTitle: '本操作台已验证哈希链和内容承诺',
+  trafficSummaryInjects: '共 {n} 份电文 · {injects} 份导调情况 · {waiting} 份待确认',
+  injectAlarm: '来自{originator}的{prec}演习导调情况 — 请在时限内确认，剩余',
+  lineClosedTitle: '线路已关闭',
   traffic: '电文',
   trafficSummary: '共 {n} 份电文 · {waiting} 份待确认',
   noTraffic: '尚无电文。双方电文按日志顺序显示于此。',
@@ -215,7 +254,7 @@ export const zh: Record<Key, string> = {
   enrolAgain: '重新登记',
   keyboard: '键盘操作',
   keySend: '发送正在编写的电文',
-  keyAck: '确认当前焦点电文，否则确认最紧急的电文',
+  keyAck: '确认当前焦点电文或导调情况，否则确认最紧急的一份',
   keyCompose: '转到新电文表单',
   keyTraffic: '转到电文列表',
   keyLang: '切换语言',
@@ -226,9 +265,26 @@ export const zh: Record<Key, string> = {
   announceNothingToAck: '没有待确认的电文',
   announceLinkLost: '线路中断，正在重新连接',
   announceLinkBack: '线路已恢复',
+  announceInject: '演习导调情况，{prec}，来自{originator}。{subject}',
+  announceYouAckedInject: '已确认来自{originator}的{prec}演习导调情况',
+  announcePhase: '演习状态：{phase}',
+  deadlineFrozen: '演习时钟已停',
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { en, zh };
+
+/**
+ * The mark on every exercise inject, in both languages whatever the console's language, so it is never taken
+ * for traffic from the other station. 导调 is what Chinese exercise control is called (导演调理), 情况 an event
+ * it puts to the players: 演习导调情况, an inject from exercise control.
+ */
+export const INJECT_MARK = { en: 'EXERCISE INJECT', zh: '演习导调情况' } as const;
+
+/** The notice in place of the compose form after ENDEX: both languages, for whoever is at the console. */
+export const LINE_CLOSED = {
+  en: 'The exercise has ended (ENDEX). The line is closed: nothing more can be sent or acknowledged.',
+  zh: '演习已结束（ENDEX）。线路已关闭：不能再发送或确认任何电文。',
+} as const;
 
 export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   CHAIN_BROKEN: '日志哈希链已断裂。',
@@ -255,4 +311,6 @@ export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: '失败的尝试过多，请稍后再试。',
   TOO_MANY_CONNECTIONS: '来自此地址的连接过多。',
   SLOW_CONSUMER: '连接积压过多，已断开；将重新连接并续传。',
+  EXERCISE_ENDED: '演习已结束（ENDEX）：线路已关闭，日志已封存，中继不再接收任何电文。',
+  COMMIT_MISMATCH: '私有条目的内容与其哈希所承诺的不符。',
 };

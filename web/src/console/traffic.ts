@@ -1,20 +1,25 @@
-// The conversation: both stations' messages in log order, each with its precedence (colour and label),
-// DTG, verification badge and every state with its time. Incoming messages not yet acknowledged stand
-// out and carry the acknowledge button. Cards are updated in place so keyboard focus survives updates.
+// The traffic list: both stations' messages and the exercise injects addressed to this station, in log
+// order, each with its precedence (colour and label), DTG, verification badge and every state with its
+// time. Incoming items not yet acknowledged stand out and carry the acknowledge button (until ENDEX). Cards
+// are updated in place so keyboard focus survives updates; inject cards are drawn by inject-card.ts.
+import type { TrafficItem } from '../../../client/client.js';
 import { latestState, type MessageView } from '../../../client/conversation.js';
 import type { ExerciseDef } from '../../../shared/items.js';
 import { dtg, zuluTime } from '../../../shared/dtg.js';
 import { h, replaceChildren } from '../common/dom.js';
 import { utcStamp } from '../common/format.js';
+import { ackButton, langTag, stateStep } from './card-parts.js';
 import { errorText, precedenceLabel, stationShort, t, type Key } from './i18n.js';
+import { fillInjectCard } from './inject-card.js';
 
 export interface TrafficActions {
   acknowledge(id: string): void;
 }
 
-/** What the card needs besides the view: whether an acknowledgement waits in the outbox. */
+/** What the card needs besides the view: whether an acknowledgement waits in the outbox; whether ENDEX closed the line. */
 export interface CardContext {
   ackQueued: boolean;
+  closed: boolean;
 }
 
 export class Traffic {
@@ -49,22 +54,29 @@ export class Traffic {
     return this.#cards.get(id);
   }
 
-  /** Renders `views` (already in log order): updates changed cards, adds new ones, keeps DOM order. */
-  render(views: MessageView[], context: (view: MessageView) => CardContext): void {
+  /** Renders `items` (already in log order): updates changed cards, adds new ones, keeps DOM order. */
+  render(items: TrafficItem[], context: (id: string) => CardContext): void {
     const stick = this.#nearBottom();
     const focused = document.activeElement;
-    views.forEach((view, i) => {
-      let li = this.#cards.get(view.id);
+    items.forEach((item, i) => {
+      const id = item.view.id;
+      let li = this.#cards.get(id);
       if (!li) {
         li = h('li', { class: 'msg', tabindex: '-1' });
-        this.#cards.set(view.id, li);
+        this.#cards.set(id, li);
       }
-      this.#fill(li, view, context(view));
+      if (item.kind === 'inject') fillInjectCard(li, item.view, context(id), () => this.actions.acknowledge(id));
+      else this.#fill(li, item.view, context(id));
       if (this.#list.children[i] !== li) this.#list.insertBefore(li, this.#list.children[i] ?? null);
     });
-    this.#empty.hidden = views.length > 0;
-    const waiting = views.filter((v) => v.direction === 'in' && !v.states.acknowledged).length;
-    const summary = t('trafficSummary', { n: views.length, waiting });
+    this.#empty.hidden = items.length > 0;
+    const injects = items.filter((i) => i.kind === 'inject').length;
+    const waiting = items.filter(
+      (i) => !i.view.states.acknowledged && (i.kind === 'inject' || i.view.direction === 'in'),
+    ).length;
+    const n = items.length - injects;
+    const summary =
+      injects > 0 ? t('trafficSummaryInjects', { n, injects, waiting }) : t('trafficSummary', { n, waiting });
     if (this.#summary.textContent !== summary) this.#summary.textContent = summary;
     this.#summary.classList.toggle('traffic-waiting', waiting > 0);
     if (focused instanceof HTMLElement && focused !== document.activeElement && document.contains(focused))
@@ -80,7 +92,7 @@ export class Traffic {
 
   #fill(li: HTMLLIElement, view: MessageView, ctx: CardContext): void {
     const state = latestState(view);
-    const unacked = view.direction === 'in' && !view.states.acknowledged;
+    const unacked = view.direction === 'in' && !view.states.acknowledged && !ctx.closed;
     const key = JSON.stringify([view, ctx, document.documentElement.lang]);
     if (li.dataset['key'] === key) return;
     const hadFocus = li.contains(document.activeElement)
@@ -88,6 +100,7 @@ export class Traffic {
       : undefined;
     li.dataset['key'] = key;
     li.dataset['id'] = view.id;
+    li.dataset['kind'] = 'message';
     li.dataset['direction'] = view.direction;
     li.dataset['precedence'] = view.precedence;
     li.dataset['state'] = state;
@@ -98,24 +111,7 @@ export class Traffic {
     const other = view.direction === 'in' ? view.from : view.to;
     const who = t(view.direction === 'in' ? 'from' : 'to', { station: stationShort(this.exercise, other) });
 
-    const ackButton = unacked
-      ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn btn-danger ack-button',
-            'data-focus-key': 'ack',
-            'data-testid': 'ack',
-            disabled: ctx.ackQueued,
-          },
-          t('acknowledge'),
-          ' ',
-          h('kbd', {}, 'Alt'),
-          '+',
-          h('kbd', {}, 'A'),
-        )
-      : null;
-    ackButton?.addEventListener('click', () => this.actions.acknowledge(view.id));
+    const ack = unacked ? ackButton(ctx.ackQueued, () => this.actions.acknowledge(view.id)) : null;
 
     replaceChildren(
       li,
@@ -155,7 +151,7 @@ export class Traffic {
       h('p', { class: 'msg-body', lang: langTag(view.lang) }, view.body),
       h('ol', { class: 'states', 'aria-label': t('states'), 'data-testid': 'states' }, ...this.#states(view)),
       view.ackNote ? h('p', { class: 'msg-note' }, t('ackNote', { note: view.ackNote })) : null,
-      ackButton ? h('div', { class: 'msg-actions' }, ackButton) : null,
+      ack ? h('div', { class: 'msg-actions' }, ack) : null,
     );
     if (hadFocus) {
       const target = li.querySelector<HTMLElement>(`[data-focus-key="${hadFocus}"]:not([disabled])`) ?? li;
@@ -208,20 +204,9 @@ export class Traffic {
           ];
     const items = steps.flatMap(([label, state]) => {
       const at = view.states[state];
-      const done = at !== undefined;
-      if (view.rejected && !done) return [];
-      return h(
-        'li',
-        { class: `state ${done ? 'state-done' : 'state-pending'}`, 'data-state': state, 'data-done': String(done) },
-        h('span', { class: 'state-mark', 'aria-hidden': 'true' }, done ? '✔' : '○'),
-        h('span', { class: 'state-name' }, t(label)),
-        state === 'accepted' && view.idx !== undefined
-          ? h('span', { class: 'state-extra mono' }, t('entryNo', { idx: view.idx }))
-          : null,
-        done
-          ? h('time', { class: 'mono', datetime: at, title: utcStamp(at) }, zuluTime(at))
-          : h('span', { class: 'state-when' }, t('statePending')),
-      );
+      if (view.rejected && at === undefined) return [];
+      const extra = state === 'accepted' && view.idx !== undefined ? t('entryNo', { idx: view.idx }) : undefined;
+      return stateStep(label, state, at, extra);
     });
     if (view.rejected) {
       const r = view.rejected;
@@ -242,8 +227,4 @@ export class Traffic {
     }
     return items;
   }
-}
-
-function langTag(lang: 'zh' | 'en'): string {
-  return lang === 'zh' ? 'zh-Hans' : 'en';
 }
