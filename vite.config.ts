@@ -18,6 +18,7 @@ export default defineConfig({
         index: resolve(root, 'index.html'),
         console: resolve(root, 'console.html'),
         trainer: resolve(root, 'trainer.html'),
+        report: resolve(root, 'report.html'),
       },
     },
   },

@@ -7,6 +7,8 @@ import { registerBench } from './bench.js';
 import { registerConsole } from './console.js';
 import { registerExerciseControl } from './exercise-control.js';
 import { registerScripted } from './scripted.js';
+import { registerReplay } from './replay.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { diag, EXIT, exitCodeFor } from './terminal.js';
 import { registerVerify } from './verify.js';
@@ -32,6 +34,8 @@ registerScripted(program);
 registerAdmin(program);
 registerExerciseControl(program);
 registerVerify(program);
+registerReplay(program);
+registerReport(program);
 registerBench(program);
 
 /** A kid is a base64url SHA-256 thumbprint, 43 characters, and one in 64 starts with "-", which commander

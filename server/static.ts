@@ -24,7 +24,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // sources in web/, which only Vite can serve.
 export const WEB_ROOT = path.resolve(here, path.basename(path.dirname(here)) === 'dist' ? '../web' : '../dist/web');
 
-const PAGES: Record<string, string> = { '/': 'index.html', '/console': 'console.html', '/trainer': 'trainer.html' };
+const PAGES: Record<string, string> = {
+  '/': 'index.html',
+  '/console': 'console.html',
+  '/trainer': 'trainer.html',
+  '/trainer/report': 'report.html',
+};
 
 export function serveWeb(app: Express, root = WEB_ROOT): void {
   const built = existsSync(path.join(root, 'index.html'));

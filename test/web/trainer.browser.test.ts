@@ -80,6 +80,7 @@ describe('trainer console in Chromium', () => {
     await axe(page, 'sign-in');
     shots.push(await screenshot(page, 'trainer-1-sign-in'));
 
+    await page.getByLabel('Your name').fill('Trainer One');
     await page.getByLabel('Trainer secret').fill('hts_wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('The trainer secret is wrong.').waitFor(WAIT);

@@ -1,6 +1,7 @@
 // The trainer console's entry point: the page shell, sign-in state and the hash router
 // (#/exercises, #/exercises/ID/TAB, #/replay). The token never appears in a URL.
 import './trainer.css';
+import './run.css';
 import { Session, signInView } from './auth.js';
 import { h, fill } from './dom.js';
 import { exercisePage, TABS, type ExercisePage, type Tab } from './exercise-page.js';
@@ -36,7 +37,8 @@ function renderChrome(signedIn: boolean): void {
   const until = session.expiresAt;
   fill(
     who,
-    h('span', { class: 'muted' }, `Trainer${until ? ` · session until ${zuluTime(until)}` : ''}`),
+    h('span', { class: 'trainer-name', title: 'Your name as the log records it' }, session.name ?? 'Trainer'),
+    h('span', { class: 'muted' }, until ? ` · session until ${zuluTime(until)}` : ''),
     ' ',
     signOut,
   );

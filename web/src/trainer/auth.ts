@@ -1,4 +1,7 @@
 // Trainer sign-in: the session of this tab (on sessionStorage and the page's origin) and the sign-in screen.
+// The display name is asked for every time: it is written into every lifecycle, inject and note entry the
+// trainer causes, so it names a person, not a default.
+import { LIMITS } from '../../../shared/items.js';
 import { h, field, statusLine, status } from './dom.js';
 import { TrainerSession } from './session.js';
 
@@ -17,6 +20,15 @@ export function signInView(session: Session): HTMLElement {
     required: true,
     spellcheck: 'false',
   });
+  const name = h('input', {
+    type: 'text',
+    name: 'name',
+    autocomplete: 'name',
+    required: true,
+    minlength: 1,
+    maxlength: LIMITS.operator,
+    spellcheck: 'false',
+  });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const msg = statusLine();
   if (session.reason) status(msg, session.reason, 'error');
@@ -30,6 +42,11 @@ export function signInView(session: Session): HTMLElement {
       'Exercise control for the Hotline simulator. Sign in with the trainer secret the relay printed on its first start.',
     ),
     field(
+      'Your name',
+      name,
+      `As the log records you: every start, pause, inject and note you make carries it (1 to ${LIMITS.operator} characters).`,
+    ),
+    field(
       'Trainer secret',
       secret,
       'Exchanged for a session token that lasts until the tab is closed or the token expires.',
@@ -39,9 +56,15 @@ export function signInView(session: Session): HTMLElement {
   );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    const who = name.value.trim();
+    if (who.length === 0) {
+      status(msg, 'Give your name: the log records who runs the exercise.', 'error');
+      name.focus();
+      return;
+    }
     submit.disabled = true;
     status(msg, 'Signing in…');
-    session.signIn(secret.value).then(
+    session.signIn(secret.value, who).then(
       () => undefined,
       (err: unknown) => {
         submit.disabled = false;
@@ -50,6 +73,6 @@ export function signInView(session: Session): HTMLElement {
       },
     );
   });
-  queueMicrotask(() => secret.focus());
+  queueMicrotask(() => name.focus());
   return h('div', { class: 'narrow' }, form);
 }

@@ -1,13 +1,17 @@
 // One operator console as its operator sees it: station banner, presence, enrolled devices, and every
 // message in log order with its precedence (label and colour), DTG, direction, verification and the time
-// of each state. Used by the live view and by the replay player.
+// of each state. Exercise injects addressed to the station sit among them in log order, unmistakably
+// marked as injects from their simulated originator (never as traffic from the other station), and the
+// exercise's lifecycle changes as markers across the column. Used by the live view and by the replay player.
 import type { MessageView, MessageState } from '../../../client/conversation.js';
+import { textAndLang, type InjectView } from '../../../client/injects.js';
 import type { ExerciseDef, StationDef } from '../../../shared/items.js';
 import { ackDueAt } from '../../../shared/precedence.js';
 import { LANG_NAMES } from '../../../shared/stations.js';
 import { h } from './dom.js';
 import { dtg, precedenceClass, shortKid, shortName, zuluTime } from './format.js';
 import type { OperatorInfo } from './replay-model.js';
+import { compressionText, type StateMarker } from './run-clock.js';
 
 export interface PanelInput {
   def: ExerciseDef;
@@ -19,6 +23,12 @@ export interface PanelInput {
   online?: boolean;
   operators: readonly OperatorInfo[];
   overdue: ReadonlySet<string>;
+  /** Injects fired to this station, with their receipts. */
+  injects?: readonly InjectView[];
+  /** The exercise's lifecycle changes, shown in both columns. */
+  markers?: readonly StateMarker[];
+  /** The exercise time of a moment (ISO), when the exercise has started by then. */
+  exerciseTime?: (at: string) => string | undefined;
 }
 
 const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
@@ -90,6 +100,84 @@ function message(v: MessageView, input: PanelInput): HTMLElement {
   );
 }
 
+const INJECT_STATES = [
+  ['accepted', 'Fired'],
+  ['delivered', 'Delivered'],
+  ['acknowledged', 'Acknowledged'],
+] as const;
+
+function inject(v: InjectView, input: PanelInput): HTMLElement {
+  const lang = input.station.lang;
+  const from = textAndLang(v.from, lang);
+  const subject = v.subject && textAndLang(v.subject, lang);
+  const body = textAndLang(v.body, lang);
+  const tplus = input.exerciseTime?.(v.states.accepted);
+  const list = h('ol', { class: 'states', 'aria-label': 'Inject states' });
+  for (const [s, label] of INJECT_STATES) {
+    const at = v.states[s];
+    list.append(
+      at
+        ? h(
+            'li',
+            { class: `state done state-${s}` },
+            h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'),
+            `${label} `,
+            h('time', { datetime: at }, zuluTime(at)),
+          )
+        : h(
+            'li',
+            { class: `state pending state-${s}` },
+            h('span', { class: 'tick', 'aria-hidden': 'true' }, '○'),
+            `${label}: pending`,
+          ),
+    );
+  }
+  return h(
+    'li',
+    {
+      class: `inject prec-border-${v.precedence.toLowerCase()}`,
+      'data-inject-id': v.id,
+      'data-inject': v.inject,
+      'data-idx': v.idx,
+    },
+    h(
+      'p',
+      { class: 'inject-banner' },
+      h('span', { class: 'inject-badge' }, 'EXERCISE INJECT'),
+      h('span', { class: 'inject-from' }, 'from ', h('span', { lang: from.lang }, from.text)),
+      h('span', { class: 'inject-id', title: 'The MSEL inject it fires' }, `MSEL ${v.inject}`),
+    ),
+    h(
+      'p',
+      { class: 'msg-head' },
+      h('span', { class: `prec ${precedenceClass(v.precedence)}` }, v.precedence),
+      h(
+        'time',
+        { class: 'dtg', datetime: v.states.accepted, title: 'Date-time group (when fired)' },
+        dtg(v.states.accepted),
+      ),
+      tplus && h('span', { class: 'tplus', title: 'Exercise time when fired' }, tplus),
+      h('span', { class: 'idx' }, `entry ${v.idx}`),
+    ),
+    subject && h('p', { class: 'subject', lang: subject.lang }, subject.text),
+    h('p', { class: 'body', lang: body.lang }, body.text),
+    list,
+    v.ackNote && h('p', { class: 'ack-note' }, 'Acknowledgement note: ', h('q', {}, v.ackNote)),
+  );
+}
+
+function marker(m: StateMarker): HTMLElement {
+  const rate = m.compression === undefined ? '' : ` · ${compressionText(m.compression)}`;
+  return h(
+    'li',
+    { class: `state-marker marker-${m.label.toLowerCase()}`, 'data-idx': m.idx },
+    h('span', { class: 'marker-label' }, m.label),
+    ' ',
+    h('time', { datetime: m.at }, zuluTime(m.at)),
+    `${rate} · ${m.by}`,
+  );
+}
+
 export function consolePanel(input: PanelInput): HTMLElement {
   const { station } = input;
   const titleId = `console-${station.id}-title`;
@@ -111,7 +199,16 @@ export function consolePanel(input: PanelInput): HTMLElement {
       : `Enrolled: ${input.operators.map((o) => `${o.operator} (${shortKid(o.kid)}${o.revokedAt === undefined ? '' : ', revoked'})`).join('; ')}`,
   );
   const list = h('ol', { class: 'messages', 'aria-label': `Messages at ${shortName(input.def, station.id)}` });
-  for (const v of input.messages) list.append(message(v, input));
+  const injects = input.injects ?? [];
+  // The console's own items not yet in the log come last, in the order given (the sort is stable).
+  const items: { idx: number; el: HTMLElement }[] = [
+    ...input.messages.map((v) => ({ idx: v.idx ?? Infinity, el: message(v, input) })),
+    ...injects.map((v) => ({ idx: v.idx, el: inject(v, input) })),
+    ...(input.markers ?? []).map((m) => ({ idx: m.idx, el: marker(m) })),
+  ].sort((a, b) => a.idx - b.idx);
+  for (const item of items) list.append(item.el);
+  const counts = [`${input.messages.length} message${input.messages.length === 1 ? '' : 's'}`];
+  if (injects.length > 0) counts.push(`${injects.length} inject${injects.length === 1 ? '' : 's'}`);
   return h(
     'section',
     { class: `console side-${input.side}`, 'aria-labelledby': titleId, 'data-station': station.id },
@@ -121,12 +218,13 @@ export function consolePanel(input: PanelInput): HTMLElement {
       h('h3', { id: titleId }, station.name),
       h('span', { class: 'lang' }, LANG_NAMES[station.lang]),
       presence,
-      h('span', { class: 'count' }, `${input.messages.length} message${input.messages.length === 1 ? '' : 's'}`),
+      h('span', { class: 'count' }, counts.join(' · ')),
     ),
     ops,
     active.length === 0 && input.operators.length > 0
       ? h('p', { class: 'warn' }, 'Every key of this station is revoked.')
       : undefined,
-    input.messages.length === 0 ? h('p', { class: 'empty' }, 'No messages yet.') : list,
+    input.messages.length === 0 && injects.length === 0 && h('p', { class: 'empty' }, 'No messages yet.'),
+    items.length > 0 && list,
   );
 }

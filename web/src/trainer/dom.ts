@@ -61,3 +61,19 @@ export function status(el: HTMLElement, text: string, kind: 'info' | 'ok' | 'err
   el.className = `status status-${kind}`;
   el.textContent = kind === 'error' ? `Error: ${text}` : text;
 }
+
+/** Fills `host` with a list of problems under a heading line (or empties it); an alert, so it is read out. */
+export function showProblems(host: HTMLElement, heading: string, problems: readonly string[]): void {
+  host.replaceChildren();
+  host.hidden = problems.length === 0;
+  if (problems.length === 0) return;
+  host.append(
+    h('p', { class: 'problems-title' }, heading),
+    h('ul', { class: 'problems-list' }, ...problems.map((p) => h('li', {}, p))),
+  );
+}
+
+/** The empty host for showProblems. */
+export function problemsBox(): HTMLElement {
+  return h('div', { class: 'problems', role: 'alert', hidden: true });
+}

@@ -1,5 +1,6 @@
-// One exercise: its classification banner, title and export, and the tabs Live, Replay, Response times,
-// Enrolment. The live feed (observer) runs for as long as the exercise is open, whichever tab shows.
+// One exercise: its classification banner, title and export, the state bar (phase, clock, lifecycle
+// controls), and the tabs Run, Live, Replay, Response times, Enrolment. The live feed (observer) and the
+// RunState run for as long as the exercise is open, whichever tab shows.
 import type { SocketLike } from '../../../client/connection.js';
 import type { TrainerApi } from '../../../client/trainer-api.js';
 import type { Session } from './auth.js';
@@ -10,11 +11,15 @@ import { classificationClass } from '../common/format.js';
 import { markingText, shortName } from './format.js';
 import { liveView } from './live.js';
 import { Observer } from './observer.js';
+import { runBar } from './run-bar.js';
+import { RunModel } from './run-model.js';
+import { runView } from './run-tab.js';
 import { exerciseReplayView } from './replay-screens.js';
 import { responseTimesView } from './response-view.js';
 import type { ExerciseContext, View } from './view.js';
 
 export const TABS = [
+  ['run', 'Run'],
   ['live', 'Live'],
   ['replay', 'Replay'],
   ['responses', 'Response times'],
@@ -65,11 +70,18 @@ export async function exercisePage(api: TrainerApi, session: Session, id: string
     location.origin,
     (url, p) => new WebSocket(url, p) as unknown as SocketLike,
   );
-  const ctx: ExerciseContext = { def, detail, api, session, observer };
+  const run = new RunModel(def.id, api);
+  const ctx: ExerciseContext = { def, detail, api, session, observer, run };
   observer.on('fatal', (err) => {
     if (err.code === 'UNAUTHORIZED') session.signOut('The relay refused the trainer token. Sign in again.');
   });
+  // A lifecycle, scenario or inject entry on the stream means the RunState changed: read it again.
+  observer.on('entry', ({ applied, caughtUp }) => {
+    if (caughtUp) run.sawEntry(applied.entry.kind);
+  });
   observer.start();
+  run.start();
+  const bar = runBar(ctx);
 
   const tabLinks = new Map<Tab, HTMLAnchorElement>();
   const nav = h('nav', { class: 'tabs', 'aria-label': 'Exercise views' });
@@ -96,8 +108,20 @@ export async function exercisePage(api: TrainerApi, session: Session, id: string
           `Exercise ${def.id} · ${def.stations.map((s) => `${shortName(def, s.id)} (${s.lang})`).join(' ⇄ ')}`,
         ),
       ),
-      exportButton(api, def.id),
+      // The exercise's own actions (the export; room for more, such as its report).
+      h(
+        'div',
+        { class: 'exercise-actions' },
+        exportButton(api, def.id),
+        // The report page (web/report.html) verifies the export in this tab, with this tab's session.
+        h(
+          'a',
+          { class: 'report-link', href: `/trainer/report?exercise=${encodeURIComponent(def.id)}` },
+          'After-action report',
+        ),
+      ),
     ),
+    bar.el,
     nav,
     body,
   );
@@ -116,18 +140,22 @@ export async function exercisePage(api: TrainerApi, session: Session, id: string
         else a.removeAttribute('aria-current');
       }
       current =
-        tab === 'live'
-          ? liveView(ctx)
-          : tab === 'replay'
-            ? exerciseReplayView(ctx, api)
-            : tab === 'responses'
-              ? responsesTab(ctx)
-              : enrolmentView(ctx);
+        tab === 'run'
+          ? runView(ctx)
+          : tab === 'live'
+            ? liveView(ctx)
+            : tab === 'replay'
+              ? exerciseReplayView(ctx, api)
+              : tab === 'responses'
+                ? responsesTab(ctx)
+                : enrolmentView(ctx);
       fill(body, current.el);
       document.title = `${TABS.find(([t]) => t === tab)![1]} · ${def.title} · Hotline trainer`;
     },
     destroy() {
       current?.destroy?.();
+      bar.destroy?.();
+      run.stop();
       observer.stop();
     },
   };

@@ -1,5 +1,6 @@
-// The exercises screen: every exercise on this relay, and the form to create one (title, classification
-// line, the two stations with their display names and languages).
+// The exercises screen: every exercise on this relay with its phase (planned, running, paused, ENDEX), and
+// the form to create one (title, classification line, the two stations with their display names and
+// languages).
 import { EXERCISE_MARKING } from '../../../shared/classification.js';
 import { LANGS, LIMITS, SLUG, type ExerciseDef, type Lang } from '../../../shared/items.js';
 import { DEFAULT_STATIONS } from '../../../shared/stations.js';
@@ -7,6 +8,7 @@ import type { TrainerApi } from '../../../client/trainer-api.js';
 import type { ExerciseSummary } from '../../../shared/http-api.js';
 import { h, field, fill, select, statusLine, status } from './dom.js';
 import { dtg } from './format.js';
+import { PHASE_LABEL } from './run-clock.js';
 import type { View } from './view.js';
 
 const LANG_LABEL: Record<Lang, string> = { zh: 'Chinese (zh)', en: 'English (en)' };
@@ -26,7 +28,7 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
         h(
           'tr',
           {},
-          ...['Exercise', 'ID', 'Classification', 'Stations', 'Created', 'Log entries', 'Open'].map((c) =>
+          ...['Exercise', 'ID', 'Phase', 'Classification', 'Stations', 'Created', 'Log entries', 'Open'].map((c) =>
             h('th', { scope: 'col' }, c),
           ),
         ),
@@ -40,6 +42,12 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
             {},
             h('th', { scope: 'row' }, e.title),
             h('td', { class: 'mono' }, e.id),
+            h(
+              'td',
+              {},
+              // An older relay lists no phase: say nothing rather than guess.
+              e.phase && h('span', { class: `phase-tag phase-${e.phase}` }, PHASE_LABEL[e.phase]),
+            ),
             h('td', {}, e.classification || '—'),
             h('td', {}, e.stations.map((s) => `${s.name} (${s.lang})`).join(' / ')),
             h('td', { class: 'mono' }, dtg(e.createdAt)),
@@ -47,6 +55,8 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
             h(
               'td',
               { class: 'open' },
+              h('a', { href: `#/exercises/${e.id}/run`, 'aria-label': `Run ${e.title}` }, 'Run'),
+              ' ',
               h('a', { href: `#/exercises/${e.id}/live`, 'aria-label': `Open ${e.title} live` }, 'Live'),
               ' ',
               h('a', { href: `#/exercises/${e.id}/replay`, 'aria-label': `Replay ${e.title}` }, 'Replay'),

@@ -1,12 +1,19 @@
 // The live view of an exercise: both consoles side by side as their operators see them right now,
-// presence, every message's states, alarms (verification failures, relay alarms, overdue acknowledgements
-// against the wall clock) and a running list of events, announced to screen readers as they happen.
+// presence, every message's states, the injects each station received (as EXERCISE INJECT from their
+// simulated originator, with the station's receipts), the exercise's lifecycle changes as markers, alarms
+// (verification failures, relay alarms, overdue acknowledgements against the wall clock), a running list
+// of events announced to screen readers as they happen, and the trainer notes (controller only).
 import type { Applied } from '../../../shared/chain.js';
+import { formatExerciseTime } from '../../../shared/exercise-clock.js';
+import { PRIVATE_KINDS } from '../../../shared/private.js';
 import { alarmsSection, announceAlarm } from './alarms-panel.js';
 import { consolePanel } from './console-panel.js';
 import { overdueAlarms } from './deadlines.js';
 import { announce, fill, h } from './dom.js';
-import { dataText, shortName, zuluTime } from './format.js';
+import { describeEntry } from './entry-text.js';
+import { shortName, zuluTime } from './format.js';
+import { notesPanel } from './notes-panel.js';
+import { stateMarkers } from './run-clock.js';
 import type { ExerciseContext, View } from './view.js';
 
 const MAX_EVENTS = 12;
@@ -18,6 +25,7 @@ export function liveView(ctx: ExerciseContext): View {
   const alarms = alarmsSection('live-alarms');
   const consoles = h('div', { class: 'consoles' });
   const events = h('ol', { class: 'events', reversed: true, 'aria-label': 'Latest log entries, newest first' });
+  const notes = notesPanel(ctx);
   const el = h(
     'section',
     { class: 'live', 'aria-labelledby': 'live-title' },
@@ -26,36 +34,52 @@ export function liveView(ctx: ExerciseContext): View {
     alarms.el,
     consoles,
     h(
-      'section',
-      { class: 'recent', 'aria-labelledby': 'recent-title' },
-      h('h3', { id: 'recent-title' }, 'Latest entries'),
-      events,
+      'div',
+      { class: 'live-lower' },
+      h(
+        'section',
+        { class: 'recent', 'aria-labelledby': 'recent-title' },
+        h('h3', { id: 'recent-title' }, 'Latest entries'),
+        events,
+      ),
+      notes.el,
     ),
   );
 
-  /** One line per log entry, as a trainer reads it. */
-  const describe = ({ entry, item }: Applied): string => {
-    if (item?.payload.type === 'message') {
-      const p = item.payload;
-      return `${p.precedence} message ${name(p.from)} → ${name(p.to)}${p.subject ? ` “${p.subject}”` : ''} (entry ${entry.idx})`;
-    }
-    if (item?.payload.type === 'receipt') {
-      const p = item.payload;
-      const ref = observer.conversations[0].messages.get(p.ref);
-      return `${name(p.from)} ${p.kind === 'acknowledged' ? 'acknowledged' : 'confirmed delivery of'} ${ref ? `${ref.precedence} ` : ''}message of entry ${ref?.idx ?? '?'}`;
-    }
-    const d = entry.data ?? {};
-    if (entry.kind === 'key-enrolled')
-      return `console enrolled for ${name(String(d['station']))}: ${String(d['operator'])} (entry ${entry.idx})`;
-    if (entry.kind === 'key-revoked') return `key ${String(d['kid'])} revoked (entry ${entry.idx})`;
-    if (entry.kind === 'exercise-created') return `exercise created (entry ${entry.idx})`;
-    if (entry.kind === 'alarm') return `relay alarm ${dataText(d, 'code')} (entry ${entry.idx})`;
-    return `${entry.kind} (entry ${entry.idx})`;
+  const describe = (applied: Applied): string => describeEntry(applied, observer.entryContext);
+  /** Exercise time of a moment, once the exercise had started by then. */
+  const exerciseTime = (at: string): string | undefined => {
+    const ms = observer.chain.clock.exerciseMs(Date.parse(at));
+    return ms === null ? undefined : formatExerciseTime(ms);
   };
 
   const eventLines: HTMLElement[] = [];
-  const addEvent = (text: string, at: string, kind: string) => {
-    eventLines.unshift(h('li', { class: `event event-${kind}` }, h('time', { datetime: at }, zuluTime(at)), ' ', text));
+  const addEvent = (text: string, at: string, kind: string, idx?: number) => {
+    const control = PRIVATE_KINDS[kind as keyof typeof PRIVATE_KINDS] === 'control';
+    const tplus = exerciseTime(at);
+    eventLines.unshift(
+      h(
+        'li',
+        { class: `event event-${kind}`, ...(idx === undefined ? {} : { 'data-idx': idx }) },
+        h('time', { datetime: at }, zuluTime(at)),
+        tplus && h('span', { class: 'tplus' }, ` ${tplus}`),
+        ' ',
+        control && h('span', { class: 'tag tag-control' }, 'CONTROL ONLY'),
+        control && ' ',
+        text,
+        idx !== undefined &&
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link attach-note',
+              'aria-label': `Write a note about entry ${idx}`,
+              onclick: () => notes.attach(idx),
+            },
+            'Note',
+          ),
+      ),
+    );
     eventLines.length = Math.min(eventLines.length, MAX_EVENTS);
     fill(events, ...eventLines);
   };
@@ -90,6 +114,7 @@ export function liveView(ctx: ExerciseContext): View {
     alarms.render([...observer.alarms, ...overdue].sort((x, y) => x.at - y.at));
     const ids = new Set(overdue.map((o) => o.messageId!));
     const ops = [...observer.operators.values()];
+    const markers = stateMarkers(observer.chain.clock.transitions);
     fill(
       consoles,
       ...def.stations.map((station, side) =>
@@ -101,6 +126,9 @@ export function liveView(ctx: ExerciseContext): View {
           online: observer.online.get(station.id) ?? false,
           operators: ops.filter((o) => o.station === station.id),
           overdue: ids,
+          injects: observer.injects[side]!.list(),
+          markers,
+          exerciseTime,
         }),
       ),
     );
@@ -120,7 +148,7 @@ export function liveView(ctx: ExerciseContext): View {
     observer.on('entry', ({ applied, caughtUp }) => {
       const { entry } = applied;
       const text = describe(applied);
-      addEvent(text, entry.at, entry.kind);
+      addEvent(text, entry.at, entry.kind, entry.idx);
       if (caughtUp) announce(text);
     }),
     observer.on('presence', ({ station, online }) => {
@@ -137,7 +165,7 @@ export function liveView(ctx: ExerciseContext): View {
     const fresh = overdueAlarms(sent, Date.now(), name);
     if (fresh.map((o) => o.id).join(',') !== overdueKey) render();
   }, 2_000);
-  for (const r of observer.records.slice(-MAX_EVENTS)) addEvent(describe(r), r.entry.at, r.entry.kind);
+  for (const r of observer.records.slice(-MAX_EVENTS)) addEvent(describe(r), r.entry.at, r.entry.kind, r.entry.idx);
   render();
 
   return {
@@ -146,6 +174,7 @@ export function liveView(ctx: ExerciseContext): View {
       for (const off of offs) off();
       clearInterval(timer);
       cancelAnimationFrame(frame);
+      notes.destroy?.();
     },
   };
 }

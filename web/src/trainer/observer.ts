@@ -1,6 +1,9 @@
 // The live feed of one exercise for a trainer: a read-only WebSocket (`observe` with the trainer token in
 // the first frame, never in the URL) that receives the whole log and then every new entry, verifies each
 // with a ChainVerifier (hash chain and signatures), and keeps both operators' conversations up to date.
+// Exercise control's stream carries the content (`reveal`) of every private entry, so the verifier reads as
+// audience 'control': it checks each commitment and requires every reveal. The observer also keeps each
+// station's injects with their receipts, the trainer notes and (in the verifier) the exercise clock.
 // No DOM: the page passes its origin and the browser WebSocket; tests pass a scripted socket.
 import { ChainVerifier, type Applied } from '../../../shared/chain.js';
 import { HotlineError } from '../../../shared/errors.js';
@@ -10,6 +13,11 @@ import type { ServerFrame } from '../../../shared/protocol.js';
 import { Connection, type LinkState, type SocketFactory } from '../../../client/connection.js';
 import { Conversation, type MessageView } from '../../../client/conversation.js';
 import { Emitter } from '../../../client/emitter.js';
+import { InjectBook } from '../../../client/injects.js';
+import type { EntryContext } from './entry-text.js';
+import { noteOf, type NoteView } from './trainer-notes.js';
+import { scenarioData } from '../../../shared/run-entries.js';
+import type { Scenario } from '../../../shared/scenario.js';
 import type { TrainerAlarm } from './deadlines.js';
 import { logAlarm, type OperatorInfo } from './replay-model.js';
 
@@ -25,9 +33,14 @@ export type ObserverEvents = {
 };
 
 export class Observer extends Emitter<ObserverEvents> {
-  readonly chain = new ChainVerifier();
+  readonly chain = new ChainVerifier({ audience: 'control' });
   readonly records: Applied[] = [];
   readonly conversations: [Conversation, Conversation];
+  /** Each station's injects, in the order of def.stations, with their receipts. */
+  readonly injects: [InjectBook, InjectBook];
+  readonly notes: NoteView[] = [];
+  /** The scenario loaded last, as the log holds it. */
+  scenario: Scenario | undefined;
   readonly online = new Map<string, boolean>();
   readonly operators = new Map<string, OperatorInfo>();
   readonly alarms: TrainerAlarm[] = [];
@@ -45,6 +58,10 @@ export class Observer extends Emitter<ObserverEvents> {
   ) {
     super();
     this.conversations = [new Conversation(def.stations[0].id), new Conversation(def.stations[1].id)];
+    this.injects = [
+      new InjectBook(def.stations[0].id, this.chain.clock),
+      new InjectBook(def.stations[1].id, this.chain.clock),
+    ];
     this.#conn = new Connection(baseUrl, socket, { baseMs: 500, maxMs: 15_000 });
     this.#conn.on('frame', (f) => this.#onFrame(f));
     this.#conn.on('link', (l) => {
@@ -63,6 +80,16 @@ export class Observer extends Emitter<ObserverEvents> {
 
   get lastIdx(): number {
     return this.chain.length - 1;
+  }
+
+  /** What describing an entry needs to look up: messages, injects and the lifecycle so far. */
+  get entryContext(): EntryContext {
+    return {
+      def: this.def,
+      message: (id) => this.conversations[0].messages.get(id) ?? this.conversations[1].messages.get(id),
+      inject: (hash) => this.chain.injects.get(hash),
+      transitions: this.chain.clock.transitions,
+    };
   }
 
   start(): void {
@@ -167,6 +194,10 @@ export class Observer extends Emitter<ObserverEvents> {
       this.alarms.push(logged);
       this.emit('alarm', logged);
     }
+    if (entry.kind === 'scenario' && entry.reveal) this.scenario = scenarioData.parse(entry.reveal.data).scenario;
+    const note = noteOf(entry, this.chain.clock);
+    if (note) this.notes.push(note);
+    for (const book of this.injects) book.apply(applied);
     let view: MessageView | undefined;
     for (const c of this.conversations) view = c.apply(applied) ?? view;
     this.emit('entry', { applied, caughtUp: entry.idx > this.headAtStart, ...(view ? { view } : {}) });

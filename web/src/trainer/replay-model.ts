@@ -1,24 +1,22 @@
-// The replay model: from a verified log, what each of the two consoles showed at any moment T, which
-// alarms stood, and the markers of the timeline. Pure (no DOM): the player renders what this computes.
+// The replay model: from a verified log, what each of the two consoles showed at any moment T (messages,
+// and the injects as that console received them), which alarms stood, the exercise clock then, and the
+// markers of the timeline. Pure (no DOM): the player renders what this computes.
 import type { Applied } from '../../../shared/chain.js';
-import type { ExerciseDef, Precedence, StationDef } from '../../../shared/items.js';
-import { ackDueAt, overdueAt } from '../../../shared/precedence.js';
+import type { ExerciseClock, Phase } from '../../../shared/exercise-clock.js';
+import type { ExerciseDef, StationDef } from '../../../shared/items.js';
+import { clockOf, logEvents, type LogEvent } from '../../../shared/replay-events.js';
 import { Conversation, type MessageView } from '../../../client/conversation.js';
-import { overdueAlarms, type TrainerAlarm } from './deadlines.js';
-import { dataText, shortName, zuluTime } from './format.js';
+import { InjectBook, type InjectView } from '../../../client/injects.js';
+import type { TrainerAlarm } from './deadlines.js';
+import { shortName } from './format.js';
+import { logAlarm, overdueAt, withDeadlines, type DeadlineItem } from './replay-alarms.js';
+import { PrivatePassages, type PrivatePassage } from './replay-private.js';
+import { buildMarkers, type Marker } from './replay-markers.js';
 import { Timeline, DEFAULT_TIMELINE, type TimelineOptions } from './timeline.js';
 
-export type MarkerKind =
-  'created' | 'enrolment' | 'revocation' | 'message' | 'delivered' | 'acknowledged' | 'alarm' | 'overdue' | 'note';
-
-export interface Marker {
-  t: number;
-  kind: MarkerKind;
-  label: string;
-  idx?: number;
-  precedence?: Precedence;
-  station?: string;
-}
+// The live view reads these from here; they live with the replay's alarms and markers.
+export { logAlarm };
+export type { Marker, MarkerKind } from './replay-markers.js';
 
 export interface OperatorInfo {
   kid: string;
@@ -32,6 +30,10 @@ export interface ConsoleSnapshot {
   station: StationDef;
   /** The messages as this console's operator saw them at T, in log order, with only the states reached by T. */
   messages: MessageView[];
+  /** The injects addressed to this station by T, with its receipts, as its console showed them. */
+  injects: InjectView[];
+  /** The injects addressed to the other station by T, as this console received them: without content. */
+  passages: PrivatePassage[];
   operators: OperatorInfo[];
 }
 
@@ -42,6 +44,11 @@ export interface ReplaySnapshot {
   lastIdx: number;
   consoles: [ConsoleSnapshot, ConsoleSnapshot];
   alarms: TrainerAlarm[];
+  /** The exercise's phase at T and its clock (null before STARTEX). */
+  phase: Phase;
+  exerciseMs: number | null;
+  /** Exercise seconds per real second at T (that of the last STARTEX or resume). */
+  compression: number;
 }
 
 const time = (iso: string) => Date.parse(iso);
@@ -54,132 +61,24 @@ function cloneView(v: MessageView): MessageView {
   return { ...v, states: { ...v.states }, ...(v.rejected ? { rejected: { ...v.rejected } } : {}) };
 }
 
-/** Relay-authored alarms found in the log itself: alarm entries and key revocations. */
-export function logAlarm(applied: Applied): TrainerAlarm | undefined {
-  const { entry } = applied;
-  const data = entry.data ?? {};
-  if (entry.kind === 'alarm') {
-    const code = typeof data['code'] === 'string' ? data['code'] : 'ALARM';
-    const detail = Object.entries(data)
-      .filter(([k]) => k !== 'code')
-      .map(([k]) => `${k} ${dataText(data, k)}`)
-      .join(', ');
-    return {
-      id: `log:${entry.idx}`,
-      at: time(entry.at),
-      kind: 'log',
-      code,
-      message: `Relay alarm at entry ${entry.idx}${detail ? `: ${detail}` : ''}`,
-      idx: entry.idx,
-    };
-  }
-  if (entry.kind === 'key-revoked') {
-    const reason = typeof data['reason'] === 'string' ? data['reason'] : '';
-    return {
-      id: `revoked:${entry.idx}`,
-      at: time(entry.at),
-      kind: 'revoked',
-      code: 'KEY_REVOKED',
-      message: `Key ${String(data['kid'])} revoked${reason ? `: ${reason}` : ''}`,
-      idx: entry.idx,
-    };
-  }
-  return undefined;
-}
-
-/** The timeline markers of a log: every entry, plus the moment each deadline was missed. */
-export function buildMarkers(def: ExerciseDef, records: readonly Applied[], times: readonly number[]): Marker[] {
-  const markers: Marker[] = [];
+/** Every message and inject that has an acknowledgement deadline, with when it was acknowledged. */
+function deadlineItems(def: ExerciseDef, events: readonly LogEvent[]): DeadlineItem[] {
+  const byId = new Map<string, DeadlineItem>();
   const name = (s: string) => shortName(def, s);
-  const messages = new Map<
-    string,
-    {
-      precedence: Precedence;
-      accepted: number;
-      acked?: number;
-      from: string;
-      to: string;
-      subject?: string;
-      idx: number;
+  for (const e of events) {
+    const accepted = time(e.at);
+    if (e.kind === 'message') {
+      const what = `${e.precedence} ${name(e.from)} → ${name(e.to)}${e.subject ? ` “${e.subject}”` : ''}`;
+      byId.set(e.id, { id: e.id, kind: 'message', idx: e.idx, precedence: e.precedence, what, to: e.to, accepted });
+    } else if (e.kind === 'inject' && !e.withheld) {
+      const what = `${e.precedence} exercise inject ${e.inject} for ${name(e.to)}`;
+      byId.set(e.id, { id: e.id, kind: 'inject', idx: e.idx, precedence: e.precedence, what, to: e.to, accepted });
+    } else if (e.kind === 'receipt' && e.receipt === 'acknowledged') {
+      const item = byId.get(e.ref);
+      if (item && item.to === e.from) item.acked ??= accepted;
     }
-  >();
-  records.forEach((r, i) => {
-    const t = times[i]!;
-    const { entry, item } = r;
-    const idx = entry.idx;
-    const at = zuluTime(entry.at);
-    switch (entry.kind) {
-      case 'exercise-created':
-        markers.push({ t, idx, kind: 'created', label: `${at} exercise created` });
-        return;
-      case 'key-enrolled': {
-        const station = String(entry.data?.['station']);
-        markers.push({
-          t,
-          idx,
-          kind: 'enrolment',
-          station,
-          label: `${at} console enrolled: ${name(station)} (${String(entry.data?.['operator'])})`,
-        });
-        return;
-      }
-      case 'key-revoked':
-        markers.push({ t, idx, kind: 'revocation', label: `${at} key revoked` });
-        return;
-      case 'alarm':
-        markers.push({ t, idx, kind: 'alarm', label: `${at} relay alarm ${dataText(entry.data, 'code')}` });
-        return;
-      case 'note':
-        markers.push({ t, idx, kind: 'note', label: `${at} note` });
-        return;
-      case 'message':
-      case 'receipt':
-        break;
-    }
-    if (!item) return;
-    const p = item.payload;
-    if (p.type === 'message') {
-      messages.set(p.id, {
-        precedence: p.precedence,
-        accepted: time(entry.at),
-        from: p.from,
-        to: p.to,
-        idx,
-        ...(p.subject ? { subject: p.subject } : {}),
-      });
-      markers.push({
-        t,
-        idx,
-        kind: 'message',
-        precedence: p.precedence,
-        station: p.from,
-        label: `${at} ${p.precedence} ${name(p.from)} → ${name(p.to)}${p.subject ? `: ${p.subject}` : ''}`,
-      });
-    } else {
-      const m = messages.get(p.ref);
-      if (p.kind === 'acknowledged' && m && m.acked === undefined) m.acked = time(entry.at);
-      markers.push({
-        t,
-        idx,
-        kind: p.kind,
-        station: p.from,
-        label: `${at} ${p.kind} by ${name(p.from)}${m ? ` (${m.precedence} of entry ${m.idx})` : ''}`,
-      });
-    }
-  });
-  const end = times[times.length - 1] ?? 0;
-  for (const m of messages.values()) {
-    const due = ackDueAt(m.precedence, m.accepted);
-    if (due === undefined || !overdueAt(m.precedence, m.accepted, m.acked, end)) continue;
-    markers.push({
-      t: due,
-      kind: 'overdue',
-      precedence: m.precedence,
-      station: m.to,
-      label: `${zuluTime(new Date(due))} ${m.precedence} of entry ${m.idx} overdue: no acknowledgement from ${name(m.to)}`,
-    });
   }
-  return markers.sort((a, b) => a.t - b.t || (a.idx ?? Infinity) - (b.idx ?? Infinity));
+  return [...byId.values()];
 }
 
 export class ReplayModel {
@@ -187,10 +86,17 @@ export class ReplayModel {
   readonly times: number[];
   readonly start: number;
   readonly end: number;
+  /** The exercise clock the log's own lifecycle entries make. */
+  readonly clock: ExerciseClock;
+  /** The log as exercise control reads it: every event, private contents included. */
+  readonly events: LogEvent[];
   readonly markers: Marker[];
   readonly timeline: Timeline;
+  readonly #deadlines: DeadlineItem[];
   #count = 0;
   #conversations!: [Conversation, Conversation];
+  #injects!: [InjectBook, InjectBook];
+  #passages = new PrivatePassages();
   #operators = new Map<string, OperatorInfo>();
   #logAlarms: TrainerAlarm[] = [];
 
@@ -204,7 +110,10 @@ export class ReplayModel {
     this.times = records.map((r) => (last = Math.max(last + TIE_MS, time(r.entry.at))));
     this.start = this.times[0]!;
     this.end = this.times[this.times.length - 1]!;
-    this.markers = buildMarkers(def, records, this.times);
+    this.clock = clockOf(records.map((r) => r.entry));
+    this.events = logEvents(records, { clock: this.clock });
+    this.#deadlines = withDeadlines(deadlineItems(def, this.events), this.clock);
+    this.markers = buildMarkers(def, this.events, this.times, this.#deadlines, (t) => this.exerciseAt(t));
     this.timeline = new Timeline(
       this.start,
       this.end,
@@ -217,6 +126,11 @@ export class ReplayModel {
   #reset(): void {
     this.#count = 0;
     this.#conversations = [new Conversation(this.def.stations[0].id), new Conversation(this.def.stations[1].id)];
+    this.#injects = [
+      new InjectBook(this.def.stations[0].id, this.clock),
+      new InjectBook(this.def.stations[1].id, this.clock),
+    ];
+    this.#passages = new PrivatePassages();
     this.#operators = new Map();
     this.#logAlarms = [];
   }
@@ -224,6 +138,11 @@ export class ReplayModel {
   /** The replay instant of the entry at position i of the log. */
   timeOf(i: number): number {
     return this.times[Math.min(Math.max(i, 0), this.times.length - 1)]!;
+  }
+
+  /** Exercise time at replay time t (null before STARTEX). */
+  exerciseAt(t: number): number | null {
+    return this.clock.exerciseMs(Math.floor(t));
   }
 
   /** How many entries had been logged by time t. */
@@ -244,6 +163,8 @@ export class ReplayModel {
       const r = this.records[this.#count]!;
       const t = this.times[this.#count]!;
       for (const c of this.#conversations) c.apply(r);
+      for (const book of this.#injects) book.apply(r);
+      this.#passages.apply(r);
       const data = r.entry.data ?? {};
       if (r.entry.kind === 'key-enrolled') {
         const kid = String(data['kid']);
@@ -266,24 +187,31 @@ export class ReplayModel {
   stateAt(t: number): ReplaySnapshot {
     const count = this.countAt(t);
     this.#applyUpTo(count);
-    const [a, b] = this.#conversations;
     const ops = [...this.#operators.values()].map((o) => ({ ...o }));
-    const consoles: [ConsoleSnapshot, ConsoleSnapshot] = [
-      {
-        station: this.def.stations[0],
-        messages: a.list().map(cloneView),
-        operators: ops.filter((o) => o.station === this.def.stations[0].id),
-      },
-      {
-        station: this.def.stations[1],
-        messages: b.list().map(cloneView),
-        operators: ops.filter((o) => o.station === this.def.stations[1].id),
-      },
-    ];
-    const sent = [...a.list(), ...b.list()].filter((v) => v.direction === 'out');
-    const alarms = [...this.#logAlarms, ...overdueAlarms(sent, t, (s) => shortName(this.def, s))].sort(
-      (x, y) => x.at - y.at,
+    const consoles = this.def.stations.map((station, i) => ({
+      station,
+      messages: this.#conversations[i]!.list().map(cloneView),
+      injects: this.#injects[i]!.list().map((v) => ({ ...v, states: { ...v.states } })),
+      passages: this.#passages.seenBy(station.id),
+      operators: ops.filter((o) => o.station === station.id),
+    })) as [ConsoleSnapshot, ConsoleSnapshot];
+    const overdue = overdueAt(
+      this.#deadlines,
+      t,
+      this.clock.transitions.some((x) => x.compression !== 1),
     );
-    return { t, count, lastIdx: count === 0 ? -1 : this.records[count - 1]!.entry.idx, consoles, alarms };
+    const alarms = [...this.#logAlarms, ...overdue].sort((x, y) => x.at - y.at);
+    const reading = this.clock.read(Math.floor(t));
+    const running = this.clock.transitions.filter((x) => x.at <= t && x.state === 'running').at(-1);
+    return {
+      t,
+      count,
+      lastIdx: count === 0 ? -1 : this.records[count - 1]!.entry.idx,
+      consoles,
+      alarms,
+      phase: reading.phase,
+      exerciseMs: reading.exerciseMs,
+      compression: running?.compression ?? 1,
+    };
   }
 }

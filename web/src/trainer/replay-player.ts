@@ -1,25 +1,29 @@
-// The replay player: plays a verified log on a timeline (play, pause, 1x to 64x, seek by dragging or by
+// The replay player: plays a verified log on a scrubber (play, pause, 1x to 64x, seek by dragging or by
 // clicking a marker, previous/next event, idle stretches collapsed or skipped) and shows both consoles
-// exactly as they looked at that moment, with the alarms that stood then. Keyboard: Space play/pause,
-// arrows seek (Shift: previous/next event), + and - change speed, Home/End, I toggles idle skipping.
-import { PRECEDENCES, type ExerciseDef } from '../../../shared/items.js';
+// exactly as they looked at that moment, injects included, with the exercise clock and the alarms that
+// stood then. The consoles come first; the verification statement, alarms and event list sit in a drawer.
+import './replay.css';
+import { formatExerciseTime } from '../../../shared/exercise-clock.js';
+import type { ExerciseDef } from '../../../shared/items.js';
 import { alarmsSection } from './alarms-panel.js';
-import { consolePanel } from './console-panel.js';
-import { h, fill, select, field } from './dom.js';
-import { dtg, elapsed, precedenceClass, zuluTime } from './format.js';
+import { h, fill } from './dom.js';
+import { zuluTime } from './format.js';
+import { playerKeys, shortcutsHelp } from './replay-keys.js';
+import { replayConsole, stateText } from './replay-console.js';
+import { replayLayout } from './replay-layout.js';
+import { legend } from './replay-legend.js';
 import { ReplayModel, type ReplaySnapshot } from './replay-model.js';
+import { replayToolbar, SPEEDS } from './replay-toolbar.js';
 import { timelineBar } from './timeline-bar.js';
 import type { VerifiedLog } from './verified-log.js';
 import type { View } from './view.js';
-
-export const SPEEDS = [1, 2, 4, 8, 16, 32, 64] as const;
-const STEP_MS = 10_000;
 
 function iso(t: number): string {
   return new Date(Math.floor(t)).toISOString();
 }
 
-export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
+/** `aside` goes into the drawer first: the screens pass the verification statement. */
+export function replayPlayer(def: ExerciseDef, log: VerifiedLog, aside: readonly Node[] = []): View {
   const model = new ReplayModel(def, log.records);
   const tl = model.timeline;
   let skipIdle = true;
@@ -30,15 +34,15 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
   let lastTs: number | undefined;
   let shownKey = '';
 
-  const playBtn = h('button', { type: 'button', class: 'primary play', 'aria-keyshortcuts': 'Space' }, 'Play');
-  const speedSel = select(
-    SPEEDS.map((s) => [String(s), `${s}x`] as [string, string]),
-    '1',
-    { id: 'replay-speed', 'aria-keyshortcuts': '+ -' },
-  );
-  const skipBox = h('input', { type: 'checkbox', id: 'replay-skip-idle', checked: true, 'aria-keyshortcuts': 'I' });
-  const readout = h('p', { class: 'readout', id: 'replay-clock' });
-  const stateLine = h('p', { class: 'replay-state', role: 'status', 'aria-live': 'polite' });
+  const toolbar = replayToolbar(tl.options.idleThresholdMs, {
+    start: () => seek(0),
+    jumpEvent: (dir) => jumpEvent(dir),
+    togglePlay: () => setPlaying(!playing),
+    skipStretch: () => skipStretch(),
+    speed: (idx) => setSpeed(idx),
+    skipIdle: (on) => setSkip(on),
+  });
+  const stateLine = h('p', { class: 'replay-state visually-hidden', role: 'status', 'aria-live': 'polite' });
   const bar = timelineBar(
     model,
     (p) => seek(p),
@@ -52,118 +56,93 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
       h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => seekTime(m.t) }, m.label)),
     );
   }
-
-  const controls = h(
-    'div',
-    { class: 'controls', role: 'group', 'aria-label': 'Replay controls' },
-    h('button', { type: 'button', onclick: () => seek(0), 'aria-keyshortcuts': 'Home' }, '⇤ Start'),
-    h(
-      'button',
-      { type: 'button', onclick: () => jumpEvent(-1), 'aria-keyshortcuts': 'Shift+ArrowLeft' },
-      '◀ Previous event',
-    ),
-    playBtn,
-    h(
-      'button',
-      { type: 'button', onclick: () => jumpEvent(1), 'aria-keyshortcuts': 'Shift+ArrowRight' },
-      'Next event ▶',
-    ),
-    h('button', { type: 'button', class: 'skip-idle', onclick: () => skipStretch() }, 'Skip idle stretch ⇥'),
-    field('Speed', speedSel),
-    h(
-      'div',
-      { class: 'check' },
-      skipBox,
-      h(
-        'label',
-        { for: 'replay-skip-idle' },
-        `Collapse idle stretches (> ${Math.round(tl.options.idleThresholdMs / 1000)} s)`,
-      ),
-    ),
-  );
-  const shortcuts = h(
-    'details',
-    { class: 'shortcuts' },
-    h('summary', {}, 'Keyboard shortcuts'),
-    h(
-      'dl',
-      {},
-      ...[
-        ['Space', 'play / pause'],
-        ['← / →', `seek ${STEP_MS / 1000} s back / forward`],
-        ['Shift + ← / →', 'previous / next event'],
-        ['+ / −', 'faster / slower (1x to 64x)'],
-        ['Home / End', 'start / end of the log'],
-        ['I', 'collapse idle stretches on / off'],
-      ].flatMap(([k, v]) => [h('dt', {}, h('kbd', {}, k!)), h('dd', {}, v!)]),
-    ),
-  );
-  const el = h(
-    'section',
-    { class: 'player', 'aria-labelledby': 'player-title', tabindex: -1, id: 'player' },
-    h('h3', { id: 'player-title' }, 'Player'),
-    controls,
-    readout,
-    bar.el,
-    h(
-      'p',
-      { class: 'legend', 'aria-hidden': 'true' },
-      ...PRECEDENCES.map((p) => h('span', { class: `key ${precedenceClass(p)}` }, p)),
-      h('span', { class: 'key kind-delivered' }, 'delivered'),
-      h('span', { class: 'key kind-acknowledged' }, 'acknowledged'),
-      h('span', { class: 'key kind-enrolment' }, 'enrolment'),
-      h('span', { class: 'key kind-overdue' }, 'alarm'),
-    ),
-    shortcuts,
-    stateLine,
+  const layout = replayLayout(consoles, [
+    ...aside,
     alarms.el,
-    h(
-      'p',
-      { class: 'muted note' },
-      'Each console is shown as its operator saw it at this moment: only entries logged by then, with their states. Presence is not logged, so the enrolled devices are shown instead.',
-    ),
-    consoles,
     h(
       'details',
       { class: 'event-details' },
       h('summary', {}, `All ${model.markers.length} events (select one to seek to it)`),
       eventsList,
     ),
+    legend(),
+    shortcutsHelp(),
+    h(
+      'p',
+      { class: 'muted note' },
+      'Each console is shown as its operator saw it at this moment: only entries logged by then, with their states; an inject in full on the console it was addressed to, and on the other only as the private entry it received. Trainer notes are on the timeline only. Presence is not logged, so the enrolled devices are shown instead.',
+    ),
+  ]);
+
+  const el = h(
+    'section',
+    { class: 'player', 'aria-labelledby': 'player-title', tabindex: -1, id: 'player' },
+    h(
+      'div',
+      { class: 'player-bar' },
+      h('div', { class: 'player-top' }, h('h3', { id: 'player-title' }, 'Player'), toolbar.controls, layout.toggle),
+      toolbar.readout,
+      bar.el,
+      stateLine,
+    ),
+    layout.body,
   );
 
   const now = () => tl.time(pos, skipIdle);
+  const exerciseTime = (at: string) => {
+    const ms = model.exerciseAt(Date.parse(at));
+    return ms === null ? undefined : formatExerciseTime(ms);
+  };
+  const clockText = (t: number) => {
+    const ms = model.exerciseAt(t);
+    return `${zuluTime(iso(t))}, ${ms === null ? 'before STARTEX' : `exercise time ${formatExerciseTime(ms)}`}`;
+  };
 
   function render(force = false): void {
     const t = now();
     const snap: ReplaySnapshot = model.stateAt(t);
-    const text = `${zuluTime(iso(t))}, ${elapsed(t - model.start)}`;
-    bar.show(pos, text);
-    const idle = tl.idleAt(t);
-    fill(
-      readout,
-      h('span', { class: 'dtg' }, dtg(iso(t))),
-      h('span', { class: 'zulu' }, zuluTime(iso(t))),
-      h('span', { class: 'elapsed' }, elapsed(t - model.start)),
-      h('span', { class: 'speed' }, `${SPEEDS[speedIdx]}x ${playing ? 'playing' : 'paused'}`),
-      h('span', { class: 'count' }, `${snap.count} of ${model.records.length} entries`),
-      idle ? h('span', { class: 'idle-note' }, 'idle stretch') : undefined,
-    );
-    const key = `${snap.count}|${snap.alarms.map((a) => a.id).join(',')}`;
-    if (!force && key === shownKey) return;
+    bar.show(pos, clockText(t));
+    toolbar.show(snap, {
+      total: model.records.length,
+      speed: SPEEDS[speedIdx]!,
+      playing,
+      idle: tl.idleAt(t) !== undefined,
+    });
+    const key = `${snap.count}|${snap.phase}|${snap.alarms.map((a) => a.id).join(',')}`;
+    if (!force && key === shownKey) {
+      for (const span of consoles.querySelectorAll('.ex-state'))
+        span.textContent = stateText(snap.phase, snap.exerciseMs);
+      return;
+    }
     shownKey = key;
     alarms.render(snap.alarms);
     const overdue = new Set(snap.alarms.filter((a) => a.kind === 'overdue').map((a) => a.messageId!));
     fill(
       consoles,
       ...snap.consoles.map((c, side) =>
-        consolePanel({ def, station: c.station, side, messages: c.messages, operators: c.operators, overdue }),
+        replayConsole({
+          def,
+          station: c.station,
+          side,
+          messages: c.messages,
+          injects: c.injects,
+          passages: c.passages,
+          operators: c.operators,
+          overdue,
+          transitions: model.clock.transitions.filter((x) => x.idx <= snap.lastIdx),
+          phase: snap.phase,
+          exerciseMs: snap.exerciseMs,
+          exerciseTime,
+        }),
       ),
     );
+    // Like a console, each shows its newest entry.
+    for (const list of consoles.querySelectorAll('ol.messages')) list.scrollTop = list.scrollHeight;
   }
 
   function announceState(): void {
     const t = now();
-    stateLine.textContent = `${playing ? 'Playing' : 'Paused'} at ${speedSel.value}x, ${zuluTime(iso(t))} (${elapsed(t - model.start)}), ${model.countAt(t)} of ${model.records.length} entries.`;
+    stateLine.textContent = `${playing ? 'Playing' : 'Paused'} at ${SPEEDS[speedIdx]}x, ${clockText(t)}, ${model.countAt(t)} of ${model.records.length} entries.`;
   }
 
   function tick(ts: number): void {
@@ -182,8 +161,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
   function setPlaying(on: boolean): void {
     if (on && pos >= tl.duration(skipIdle)) pos = 0;
     playing = on;
-    playBtn.textContent = on ? 'Pause' : 'Play';
-    playBtn.setAttribute('aria-pressed', String(on));
+    toolbar.setPlaying(on);
     el.classList.toggle('is-playing', on);
     cancelAnimationFrame(raf);
     lastTs = undefined;
@@ -218,7 +196,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
 
   function setSpeed(idx: number): void {
     speedIdx = Math.min(Math.max(0, idx), SPEEDS.length - 1);
-    speedSel.value = String(SPEEDS[speedIdx]);
+    toolbar.setSpeed(speedIdx);
     render();
     announceState();
   }
@@ -226,73 +204,35 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog): View {
   function setSkip(on: boolean): void {
     const t = now();
     skipIdle = on;
-    skipBox.checked = on;
+    toolbar.setSkipIdle(on);
     bar.layout(skipIdle);
     pos = tl.position(t, skipIdle);
     render();
   }
 
-  playBtn.addEventListener('click', () => setPlaying(!playing));
-  speedSel.addEventListener('change', () =>
-    setSpeed(SPEEDS.indexOf(Number(speedSel.value) as (typeof SPEEDS)[number])),
-  );
-  skipBox.addEventListener('change', () => setSkip(skipBox.checked));
-
-  const onKey = (ev: KeyboardEvent) => {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || !el.isConnected) return;
-    const target = ev.target as HTMLElement | null;
-    const tag = target?.tagName;
-    const typing =
-      tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && (target as HTMLInputElement).type !== 'range');
-    if (typing) return;
-    if (ev.key === ' ' && tag === 'BUTTON') return; // Space presses the focused button.
-    const step = ev.shiftKey ? 0 : STEP_MS;
-    switch (ev.key) {
-      case ' ':
-        setPlaying(!playing);
-        break;
-      case 'ArrowLeft':
-        if (ev.shiftKey) jumpEvent(-1);
-        else seekTime(now() - step);
-        break;
-      case 'ArrowRight':
-        if (ev.shiftKey) jumpEvent(1);
-        else seekTime(now() + step);
-        break;
-      case '+':
-      case '=':
-        setSpeed(speedIdx + 1);
-        break;
-      case '-':
-      case '_':
-        setSpeed(speedIdx - 1);
-        break;
-      case 'Home':
-        seek(0);
-        break;
-      case 'End':
-        seek(tl.duration(skipIdle));
-        break;
-      case 'i':
-      case 'I':
-        setSkip(!skipIdle);
-        break;
-      default:
-        return;
-    }
-    ev.preventDefault();
-  };
-  document.addEventListener('keydown', onKey);
+  const stopKeys = playerKeys(el, {
+    togglePlay: () => setPlaying(!playing),
+    seekBy: (ms) => seekTime(now() + ms),
+    jumpEvent,
+    speed: (d) => setSpeed(speedIdx + d),
+    home: () => seek(0),
+    end: () => seek(tl.duration(skipIdle)),
+    toggleIdle: () => setSkip(!skipIdle),
+    toggleDrawer: () => layout.setOpen(!layout.open),
+  });
 
   bar.layout(skipIdle);
   render(true);
   announceState();
+  // Sized once the player is in the page (the screens append it right after this returns).
+  requestAnimationFrame(() => layout.fit());
   return {
     el,
     destroy() {
       playing = false;
       cancelAnimationFrame(raf);
-      document.removeEventListener('keydown', onKey);
+      stopKeys();
+      layout.destroy();
     },
   };
 }

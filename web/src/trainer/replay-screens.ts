@@ -1,6 +1,7 @@
 // The two ways into the replay player: an exercise's current log fetched from the relay (the same export
 // file), or an exported file dropped onto the page or chosen with a file input. Either way the whole file
-// is verified before it plays; a file that fails verification never plays.
+// is verified before it plays; a file that fails verification never plays. Once it plays, the verification
+// statement moves into the player's drawer and the consoles take the page.
 import type { TrainerApi } from '../../../client/trainer-api.js';
 import { h, fill, statusLine, status } from './dom.js';
 import { replayPlayer } from './replay-player.js';
@@ -15,8 +16,8 @@ function playInto(host: HTMLElement, bytes: Uint8Array, source: string, withResp
   return panel.verify(bytes, source).then((log) => {
     const def = log.report.header?.exercise;
     if (!log.report.ok || !def || log.records.length === 0) return [];
-    const player = replayPlayer(def, log);
-    host.append(player.el);
+    const player = replayPlayer(def, log, [panel.el]);
+    fill(host, player.el);
     const views: View[] = [player];
     if (withResponses) {
       const end = Date.parse(log.records[log.records.length - 1]!.entry.at);
@@ -66,8 +67,7 @@ export function exerciseReplayView(ctx: ExerciseContext, api: TrainerApi): View 
   const el = h(
     'section',
     { class: 'replay-page', 'aria-labelledby': 'replay-title' },
-    h('h2', { id: 'replay-title' }, 'Replay'),
-    h('p', { class: 'actions' }, reload, ' ', msg),
+    h('div', { class: 'replay-head' }, h('h2', { id: 'replay-title' }, 'Replay'), reload, msg),
     host,
   );
   return { el, destroy: () => views.forEach((v) => v.destroy?.()) };
@@ -96,6 +96,8 @@ export function fileReplayView(): View {
         ).then((v) => {
           views = v;
           status(msg, `Loaded ${file.name}.`, 'ok');
+          // A file plays: the drop zone steps back to one line, so the consoles stay in view.
+          zone.classList.toggle('compact', v.length > 0);
         }),
       (err: Error) => status(msg, err.message, 'error'),
     );

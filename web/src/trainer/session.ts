@@ -1,9 +1,11 @@
-// The trainer's session: the trainer secret is exchanged once for a short-lived JWT, kept in a token store
+// The trainer's session: the trainer secret (with the trainer's display name, which the relay writes into the
+// token and into every entry the trainer causes) is exchanged once for a short-lived JWT, kept in a token store
 // (sessionStorage in the page: gone when the tab closes; never in a URL, never in localStorage). Every API
 // call and the live observer use it. Shortly before it expires the session swaps it for a fresh one
 // (POST /v1/auth/renew) without touching the page, so an open live view keeps running; the relay stops
 // renewing 12 h after the secret was used. No DOM: tests run it in Node against a real relay.
 import { TrainerApi } from '../../../client/trainer-api.js';
+import { fromBase64url, fromUtf8 } from '../../../shared/encoding.js';
 import { HotlineError } from '../../../shared/errors.js';
 import type { TrainerToken } from '../../../shared/http-api.js';
 
@@ -65,6 +67,22 @@ export class TrainerSession {
     return this.#read()?.expiresAt;
   }
 
+  /**
+   * The display name the token carries, which the relay records as `by` in every entry this trainer causes;
+   * read to show it, never trusted (the relay checks the token). Undefined when it names none.
+   */
+  get name(): string | undefined {
+    const payload = this.token?.split('.')[1];
+    const bytes = payload === undefined ? null : fromBase64url(payload);
+    if (!bytes) return undefined;
+    try {
+      const name = (JSON.parse(fromUtf8(bytes)) as { name?: unknown }).name;
+      return typeof name === 'string' && name.length > 0 ? name : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   onChange(fn: Listener): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
@@ -85,8 +103,10 @@ export class TrainerSession {
     });
   }
 
-  async signIn(secret: string): Promise<void> {
-    this.#write(await new TrainerApi(this.origin, { secret }).signIn());
+  /** Exchanges the secret for a token carrying `name`, the trainer's display name (1 to 80 characters). */
+  async signIn(secret: string, name?: string): Promise<void> {
+    const api = new TrainerApi(this.origin, name === undefined ? { secret } : { secret, name });
+    this.#write(await api.signIn());
     this.reason = '';
     this.#refused = '';
     this.#schedule();

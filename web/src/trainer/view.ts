@@ -4,6 +4,7 @@ import type { TrainerApi } from '../../../client/trainer-api.js';
 import type { ExerciseDetail } from '../../../shared/http-api.js';
 import type { Session } from './auth.js';
 import type { Observer } from './observer.js';
+import type { RunModel } from './run-model.js';
 
 export interface View {
   el: HTMLElement;
@@ -17,4 +18,6 @@ export interface ExerciseContext {
   session: Session;
   /** The live feed, running for as long as the exercise is open. */
   observer: Observer;
+  /** The exercise's lifecycle, clock and MSEL as the relay reports them, kept current. */
+  run: RunModel;
 }
