@@ -18,15 +18,9 @@ import {
 import { validate } from './protocol.js';
 import { verifyItem, type SignedItem } from './signed.js';
 import { ExerciseClock } from './exercise-clock.js';
-import { commitmentOf, PRIVATE_KINDS, type Audience } from './private.js';
-import {
-  exerciseStateData,
-  injectControlData,
-  injectData,
-  noteData,
-  scenarioData,
-  type InjectData,
-} from './run-entries.js';
+import { PRIVATE_KINDS, type Audience } from './private.js';
+import { openPrivate } from './private-check.js';
+import { exerciseStateData, type InjectData } from './run-entries.js';
 
 export const keyEnrolledData = z.strictObject({
   kid: utf16Text(64, 1),
@@ -218,53 +212,20 @@ export class ChainVerifier {
     }
   }
 
-  /** A private entry: the commitment always; the content when this reader may see it (and then it must be there). */
+  /** A private entry: the commitment always; the content when this reader may see it (private-check.ts). */
   async #checkPrivate(entry: Entry, reader: 'station' | 'control'): Promise<undefined> {
-    if (entry.jws !== undefined || entry.data !== undefined || entry.commit === undefined)
-      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry carries a commit and no data or jws`);
-    if (reader === 'station' && (!this.exercise || otherStation(this.exercise, entry.to ?? '') === undefined))
-      throw fault(entry, 'WRONG_STATION', `a ${entry.kind} entry names no station of the exercise in to`);
-    if (reader === 'control' && entry.to !== undefined)
-      throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry is for exercise control: no to`);
-    const mine = this.audience === 'control' || (reader === 'station' && entry.to === this.audience.station);
-    const r = entry.reveal;
-    if (r === undefined) {
-      if (mine) throw fault(entry, 'SCHEMA_INVALID', `the content of this ${entry.kind} entry is missing`);
+    const opened = await openPrivate(entry, reader, this.audience, this.exercise);
+    if (opened === undefined) {
       if (entry.kind === 'inject') this.injects.set(entry.hash, { idx: entry.idx, hash: entry.hash, to: entry.to! });
       return undefined;
     }
-    if ((await commitmentOf(r)) !== entry.commit)
-      throw fault(entry, 'COMMIT_MISMATCH', 'the content does not match the commitment in the hash');
-    switch (entry.kind) {
-      case 'inject': {
-        const data = validate(injectData, r.data);
-        if (this.#ids.has(data.id)) throw fault(entry, 'ID_CONFLICT', `id ${data.id} used twice`);
-        this.#ids.add(data.id);
-        this.injects.set(entry.hash, { idx: entry.idx, hash: entry.hash, to: entry.to!, data });
-        return undefined;
-      }
-      case 'note': {
-        const data = validate(noteData, r.data);
-        if (data.ref !== undefined && data.ref >= entry.idx)
-          throw fault(entry, 'SCHEMA_INVALID', `a note refers to entry ${data.ref}, not an earlier one`);
-        return undefined;
-      }
-      case 'scenario':
-        validate(scenarioData, r.data);
-        return undefined;
-      case 'inject-control':
-        validate(injectControlData, r.data);
-        return undefined;
-      case 'alarm':
-      case 'exercise-created':
-      case 'exercise-state':
-      case 'key-enrolled':
-      case 'key-revoked':
-      case 'message':
-      case 'receipt':
-        // Public kinds never reach here (PRIVATE_KINDS routed them).
-        throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry is not private`);
+    if (opened.kind === 'inject') {
+      const data = opened.data;
+      if (this.#ids.has(data.id)) throw fault(entry, 'ID_CONFLICT', `id ${data.id} used twice`);
+      this.#ids.add(data.id);
+      this.injects.set(entry.hash, { idx: entry.idx, hash: entry.hash, to: entry.to!, data });
     }
+    return undefined;
   }
 
   async #checkItem(entry: Entry, jws: string): Promise<SignedItem> {
