@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { HotlineClient, TrafficItem } from '../client/client.js';
 import type { MessageView } from '../client/conversation.js';
-import { lineDeadline } from '../client/deadlines.js';
+import { lineDeadline } from '../shared/deadlines.js';
 import { markingText } from '../shared/classification.js';
 import { HotlineError } from '../shared/errors.js';
 import { dtg, zuluTime } from '../shared/dtg.js';

@@ -7,9 +7,10 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /**
- * The acknowledgement deadline of each precedence, from the relay's acceptance of the message: the ACP 121
- * handling objectives. PRIORITY (3 h) and ROUTINE (6 h) have objectives too but raise no alarm yet; adding
- * them here is all it takes for every console (alarms, hints, overdue counts) to apply them.
+ * The acknowledgement deadline of each precedence, from the relay's acceptance of the message, in line time
+ * (shared/deadlines.ts counts it): the ACP 121 handling objectives. PRIORITY (3 h) and ROUTINE (6 h) have
+ * objectives too but raise no alarm yet; adding them here is all it takes for every console (alarms, hints,
+ * overdue counts) to apply them.
  */
 export const ACK_DEADLINE_MS: Readonly<Partial<Record<Precedence, number>>> = {
   FLASH: 10 * MINUTE,
@@ -50,30 +51,6 @@ export const PRECEDENCE_ZH: Readonly<Record<Precedence, string>> = {
 /** The label of a precedence: the prosign, followed in Chinese by its gloss ("FLASH 特急"). */
 export function precedenceLabel(p: Precedence, lang: Lang = 'en'): string {
   return lang === 'zh' ? `${p} ${PRECEDENCE_ZH[p]}` : p;
-}
-
-/** When a message of this precedence, accepted at `acceptedAt` (ms), must be acknowledged by; undefined if never. */
-export function ackDueAt(p: Precedence, acceptedAt: number): number | undefined {
-  const limit = ACK_DEADLINE_MS[p];
-  return limit === undefined ? undefined : acceptedAt + limit;
-}
-
-/**
- * The deadline of a message as a console holds it: from the relay's acceptance (its entry's `at`), never
- * from the sender's claimed sentAt; none before the message is in the log.
- */
-export function ackDueOf(m: { precedence: Precedence; states: { accepted?: string } }): number | undefined {
-  return m.states.accepted === undefined ? undefined : ackDueAt(m.precedence, Date.parse(m.states.accepted));
-}
-
-/**
- * Whether a message is overdue at `now`: it has a deadline, the deadline has passed, and it was not
- * acknowledged by then (acknowledged late counts: the objective was missed).
- */
-export function overdueAt(p: Precedence, acceptedAt: number, acknowledgedAt: number | undefined, now: number): boolean {
-  const due = ackDueAt(p, acceptedAt);
-  if (due === undefined || now < due) return false;
-  return acknowledgedAt === undefined || acknowledgedAt > due || acknowledgedAt > now;
 }
 
 /** A deadline in words: "10 min", "3 h" ("10 分钟", "3 小时"); whole hours are said in hours. */

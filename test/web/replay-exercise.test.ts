@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatExerciseTime } from '../../shared/exercise-clock.js';
 import { logEvents, recordsOf } from '../../shared/replay-events.js';
-import { lineDueAt } from '../../web/src/trainer/replay-alarms.js';
+import { lineDueAt } from '../../shared/deadlines.js';
 import { ReplayModel } from '../../web/src/trainer/replay-model.js';
 import { verifyLog, type VerifiedLog } from '../../web/src/trainer/verified-log.js';
 import { logKeys } from '../helpers/log-fixture.js';

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import type { MessageView } from '../../client/conversation.js';
-import { overdueAlarms } from '../../web/src/trainer/deadlines.js';
+import { liveOverdue } from '../../web/src/trainer/deadlines.js';
+import { ExerciseClock } from '../../shared/exercise-clock.js';
 import { duration, elapsed } from '../../web/src/trainer/format.js';
 import { Observer } from '../../web/src/trainer/observer.js';
 import type { SocketLike } from '../../client/connection.js';
@@ -59,11 +60,14 @@ describe('Timeline with idle skipping (hand-built times)', () => {
   });
 });
 
-// The deadline table and overdueAt itself are tested with the other shared rules (test/shared/precedence.test.ts).
+// The deadline table is tested with the other precedence rules (test/shared/precedence.test.ts), the line time
+// rule in test/shared/deadlines.test.ts; before STARTEX (a clock with no transitions) line time is real time.
 describe('overdue alarms, statistics and formatting', () => {
+  const planned = new ExerciseClock();
   it('raises one overdue alarm per message, at its deadline, late acknowledgements included', () => {
     const view = (id: string, precedence: MessageView['precedence'], acked?: number): MessageView => ({
       id,
+      idx: 0,
       direction: 'out',
       from: 'beijing',
       to: 'washington',
@@ -79,8 +83,10 @@ describe('overdue alarms, statistics and formatting', () => {
         ...(acked === undefined ? {} : { acknowledged: new Date(acked).toISOString() }),
       },
     });
-    const alarms = overdueAlarms(
+    const alarms = liveOverdue(
       [view('a', 'FLASH'), view('b', 'FLASH', 5 * MIN), view('c', 'FLASH', 12 * MIN), view('d', 'ROUTINE')],
+      [],
+      planned,
       15 * MIN,
     );
     expect(alarms.map((a) => [a.messageId, a.at, a.code])).toEqual([
@@ -90,7 +96,7 @@ describe('overdue alarms, statistics and formatting', () => {
     expect(alarms[0]!.message).toMatch(/not acknowledged within 10 min/);
     expect(alarms[1]!.message).toMatch(/acknowledged late/);
     // Before the late acknowledgement was logged, replay shows it as not acknowledged.
-    expect(overdueAlarms([view('c', 'FLASH', 12 * MIN)], 11 * MIN)[0]!.message).toMatch(/not acknowledged/);
+    expect(liveOverdue([view('c', 'FLASH', 12 * MIN)], [], planned, 11 * MIN)[0]!.message).toMatch(/not acknowledged/);
   });
 
   it('counts deadlines and response times from the entry time, not the sentAt the sender claims', () => {
@@ -142,6 +148,7 @@ describe('overdue alarms, statistics and formatting', () => {
     expect(rows[0]!.acceptMs).toBe(0);
     const view: MessageView = {
       id: msg.id,
+      idx: 0,
       direction: 'out',
       from: 'beijing',
       to: 'washington',
@@ -154,7 +161,7 @@ describe('overdue alarms, statistics and formatting', () => {
       verified: true,
       states: { accepted: iso(t0), acknowledged: iso(t0 + 12 * MIN) },
     };
-    expect(overdueAlarms([view], t0 + 20 * MIN).map((a) => a.at)).toEqual([t0 + 10 * MIN]);
+    expect(liveOverdue([view], [], planned, t0 + 20 * MIN).map((a) => a.at)).toEqual([t0 + 10 * MIN]);
   });
 
   it('computes medians and formats durations', () => {

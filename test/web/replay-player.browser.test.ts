@@ -2,7 +2,8 @@
 // both consoles and the scrubber are in the viewport without scrolling; the scrubber's markers (injects, the
 // lifecycle, the note) seek where they say; an inject shows in full on Beijing's console and only as a private
 // entry on Washington's; exercise time in the readout, the axis and the consoles' banners; the drawer opens and
-// closes. axe-core on the screen; screenshot test-artifacts/screenshots/replay-player.png.
+// closes; an exercise's own Replay tab fits under its header and run bar, and a shorter window gives the
+// player the window. axe-core on the screen; screenshot test-artifacts/screenshots/replay-player.png.
 // Needs the built pages: run `npm run build` first (npm test does).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -159,17 +160,38 @@ describe('replay player in Chromium at 1366x800', () => {
     await page.goto(`${relay.url}/trainer#/exercises/dtl/replay`);
     await page.getByRole('heading', { name: /Log verified: ready to play/ }).waitFor(WAIT);
     await page.locator('.player').waitFor(WAIT);
-    // The exercise's header, run bar and tabs leave too little room: the player brings itself into view.
-    await expect
-      .poll(async () => {
-        const box = await wa().boundingBox();
-        return box !== null && box.y >= 0 && box.y + box.height <= VIEWPORT.height;
-      }, WAIT)
-      .toBe(true);
-    await inViewport(bj(), 'Beijing console', 200);
-    await inViewport(wa(), 'Washington console', 200);
+    // The header (title, tabs, actions) and the run bar take a row each: all of it fits, nothing scrolls.
+    await expect.poll(async () => (await wa().boundingBox())?.height ?? 0, WAIT).toBeGreaterThan(250);
+    expect(await page.evaluate<number>('window.scrollY')).toBe(0);
+    await inViewport(page.locator('.run-bar'), 'run bar');
+    await inViewport(page.getByRole('navigation', { name: 'Exercise views' }), 'tabs');
+    await inViewport(bj(), 'Beijing console', 250);
+    await inViewport(wa(), 'Washington console', 250);
     await inViewport(page.locator('.player .timeline'), 'scrubber', 100);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'replay-player-tab.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('in a shorter window, brings the player into view and gives it the window', async () => {
+    const height = 620;
+    await page.setViewportSize({ width: VIEWPORT.width, height });
+    try {
+      await page.reload();
+      await page.locator('.player').waitFor(WAIT);
+      await expect
+        .poll(async () => {
+          const [b, w, t] = [
+            await bj().boundingBox(),
+            await wa().boundingBox(),
+            await page.locator('.player .timeline').boundingBox(),
+          ];
+          return [b, w, t].every((box) => box !== null && box.y >= 0 && box.y + box.height <= height);
+        }, WAIT)
+        .toBe(true);
+      expect(await page.evaluate<number>('window.scrollY')).toBeGreaterThan(0);
+    } finally {
+      await page.setViewportSize(VIEWPORT);
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 // Running an exercise from the trainer console alone, in real Chromium against a real relay: sign in with a
 // display name, load a scenario by file (an invalid one first: every problem listed, nothing sent), STARTEX
 // at 60x, a timed inject fires and shows in its station's column as an EXERCISE INJECT with the operator's
-// receipts, hold / release / skip / edit / fire a manual inject, an ad-hoc inject, a note with Ctrl+Enter,
-// pause (the clock stops), resume, ENDEX after confirming. After each step the page shows the relay's
-// RunState. Screenshots of each new screen; axe-core on each.
+// receipts, another left unacknowledged raises the overdue alarm when its console's deadline falls (line
+// time: 30 s at 60x for an IMMEDIATE), hold / release / skip / edit / fire a manual inject, an ad-hoc
+// inject, a note with Ctrl+Enter, pause (the clock stops), resume, ENDEX after confirming. After each step
+// the page shows the relay's RunState. Screenshots of each new screen; axe-core on each.
 // Needs the built pages: run `npm run build` first (npm test does).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import type { TrainerApi } from '../../client/trainer-api.js';
+import { lineDeadline } from '../../shared/deadlines.js';
 import { formatExerciseTime, parseOffset } from '../../shared/exercise-clock.js';
 import type { RunState } from '../../shared/http-api.js';
 import type { ExerciseDef } from '../../shared/items.js';
@@ -257,6 +259,10 @@ describe('running an exercise from the trainer console', () => {
     const started = await run();
     expect(started.transitions[0]).toMatchObject({ state: 'running', by: NAME, compression: 60 });
     await expect.poll(() => row('T-01').getAttribute('data-status'), WAIT).toBe('fired');
+    // The operator acknowledges it at once: at 60x a FLASH's 10 minutes of line time are 10 real seconds.
+    await until(() => beijing.injects.list().some((i) => i.inject === 'T-01'), 10_000, 'T-01 reaches Beijing');
+    const t01 = beijing.injects.list().find((i) => i.inject === 'T-01')!;
+    await beijing.acknowledge(t01.id, 'Calling Washington');
     await expect.poll(() => row('T-02').getAttribute('data-status'), WAIT).toBe('fired');
     // The far one is due in five exercise hours: five minutes from STARTEX at 60x.
     const due = new Date(Date.parse(started.startex!) + parseOffset('05:00:00')! / 60).toISOString().slice(11, 19);
@@ -265,10 +271,7 @@ describe('running an exercise from the trainer console', () => {
     await axe(page, 'run, running');
     shots.push(await screenshot(page, 'trainer-run-running'));
 
-    // The operator acknowledges it; the live view shows it in Beijing's column only, with both receipts.
-    await until(() => beijing.injects.list().some((i) => i.inject === 'T-01'), 10_000, 'T-01 reaches Beijing');
-    const t01 = beijing.injects.list().find((i) => i.inject === 'T-01')!;
-    await beijing.acknowledge(t01.id, 'Calling Washington');
+    // The live view shows it in Beijing's column only, with both receipts.
     await page.getByRole('link', { name: 'Live', exact: true }).click();
     const bj = page.locator('section.console[data-station="beijing"]');
     const wa = page.locator('section.console[data-station="washington"]');
@@ -288,7 +291,8 @@ describe('running an exercise from the trainer console', () => {
     );
     // Not a message from the other station.
     expect(await bj.locator('li.msg').count()).toBe(0);
-    // Every entry, private ones included, verified from its content: no alarm.
+    // Every entry, private ones included, verified from its content: no verification or relay alarm, and
+    // T-01 acknowledged within its deadline.
     await expect
       .poll(async () => {
         const shown = /(\d+) entries verified \(hash chain and every signature\)/.exec(
@@ -297,7 +301,8 @@ describe('running an exercise from the trainer console', () => {
         return Number(shown?.[1]) === (await api.exercise(DEF.id)).head.idx + 1;
       }, WAIT)
       .toBe(true);
-    await page.getByText('No alarms.').waitFor(WAIT);
+    expect(await page.locator('.alarm-verification, .alarm-log, .alarm-revoked').count()).toBe(0);
+    expect(await page.locator('.alarm').filter({ hasText: 'T-01' }).count()).toBe(0);
     // STARTEX as a marker across both columns, and in the list of entries.
     await bj.locator('li.state-marker .marker-label').filter({ hasText: 'STARTEX' }).waitFor(WAIT);
     await wa.locator('li.state-marker .marker-label').filter({ hasText: 'STARTEX' }).waitFor(WAIT);
@@ -309,6 +314,32 @@ describe('running an exercise from the trainer console', () => {
     await axe(page, 'live with injects');
     shots.push(await screenshot(page, 'trainer-run-live'));
   });
+
+  it('raises the overdue alarm of an unacknowledged inject when its console does: 30 line minutes, 30 s at 60x', async () => {
+    // Washington's operator leaves T-02 (IMMEDIATE) unacknowledged. Its console counts the deadline down on
+    // line time (shared/deadlines.ts, the countdown of web/src/console/alarms.ts and `hotline console`).
+    await until(() => washington.injects.list().some((i) => i.inject === 'T-02'), 10_000, 'T-02 reaches Washington');
+    const t02 = washington.injects.list().find((i) => i.inject === 'T-02')!;
+    const accepted = Date.parse(t02.states.accepted);
+    const due = lineDeadline(washington.chain.clock, t02.precedence, accepted, Date.now())!.dueAt!;
+    expect(due).toBe(accepted + (30 * 60_000) / 60);
+    // The trainer raises it at that moment (in real time it would take 30 minutes), with that time.
+    const alarm = page.locator('.alarm[data-code="ACK_OVERDUE"]').filter({ hasText: 'T-02' });
+    await alarm.waitFor({ timeout: Math.max(0, due - Date.now()) + 10_000 });
+    expect(Date.now()).toBeGreaterThanOrEqual(due);
+    expect(await alarm.locator('time').getAttribute('datetime')).toBe(new Date(due).toISOString());
+    expect(await alarm.locator('.alarm-msg').textContent()).toBe(
+      'IMMEDIATE exercise inject T-02 for Washington: not acknowledged within 30 min of line time',
+    );
+    // So does the console's own countdown, and Washington's column marks the inject.
+    expect(lineDeadline(washington.chain.clock, t02.precedence, accepted, Date.now())!.leftMs).toBeLessThanOrEqual(0);
+    const card = page.locator('section.console[data-station="washington"] li.inject.is-overdue[data-inject="T-02"]');
+    await card
+      .getByText(`OVERDUE: acknowledgement was due ${new Date(due).toISOString().slice(11, 19)}Z`)
+      .waitFor(WAIT);
+    shots.push(await screenshot(page, 'trainer-run-live-overdue'));
+    // Up to 30 s of it is waiting for the deadline.
+  }, 60_000);
 
   it('holds, releases and skips injects, edits one (problems first) and fires it', async () => {
     await page.getByRole('link', { name: 'Run', exact: true }).click();

@@ -2,10 +2,10 @@
 // shown as a message), (2) a fatal connection error, and (3) precedence alarms: every incoming message or
 // exercise inject whose precedence has an acknowledgement deadline (shared/precedence.ts) raises one until it
 // is acknowledged, counting down from the relay's acceptance time on the exercise's line time
-// (client/deadlines.ts: compressed while running, frozen while paused). After ENDEX nothing can be
+// (shared/deadlines.ts: compressed while running, frozen while paused). After ENDEX nothing can be
 // acknowledged, so no precedence alarm is raised.
 import type { Alarm, TrafficItem } from '../../../client/client.js';
-import { lineDeadline } from '../../../client/deadlines.js';
+import { lineDeadline } from '../../../shared/deadlines.js';
 import { dtg, zuluTime } from '../../../shared/dtg.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';

@@ -1,13 +1,14 @@
 // One operator console as its operator sees it: station banner, presence, enrolled devices, and every
-// message in log order with its precedence (label and colour), DTG, direction, verification and the time
-// of each state. Exercise injects addressed to the station sit among them in log order, unmistakably
-// marked as injects from their simulated originator (never as traffic from the other station), and the
+// message in log order with its precedence (label and colour), DTG, direction, verification, the time
+// of each state and its acknowledgement deadline on line time, as the console counts it. Exercise injects
+// addressed to the station sit among them in log order, unmistakably marked as injects from their
+// simulated originator (never as traffic from the other station), with their deadlines too, and the
 // exercise's lifecycle changes as markers across the column. Used by the live view and by the replay player.
 import type { MessageView, MessageState } from '../../../client/conversation.js';
 import { textAndLang, type InjectView } from '../../../client/injects.js';
 import type { ExerciseDef, StationDef } from '../../../shared/items.js';
-import { ackDueAt } from '../../../shared/precedence.js';
 import { LANG_NAMES } from '../../../shared/stations.js';
+import { deadlineNote, type DeadlineClock } from './deadline-note.js';
 import { h } from './dom.js';
 import { dtg, precedenceClass, shortKid, shortName, zuluTime } from './format.js';
 import type { OperatorInfo } from './replay-model.js';
@@ -22,7 +23,10 @@ export interface PanelInput {
   /** true/false when known (live); undefined in replay, where presence is not logged. */
   online?: boolean;
   operators: readonly OperatorInfo[];
+  /** The ids of the messages and injects whose acknowledgement deadline was missed. */
   overdue: ReadonlySet<string>;
+  /** What acknowledgement deadlines run on (line time); without it no deadline is shown. */
+  deadlines?: DeadlineClock;
   /** Injects fired to this station, with their receipts. */
   injects?: readonly InjectView[];
   /** The exercise's lifecycle changes, shown in both columns. */
@@ -70,8 +74,6 @@ function states(v: MessageView): HTMLElement {
 function message(v: MessageView, input: PanelInput): HTMLElement {
   const other = shortName(input.def, v.direction === 'out' ? v.to : v.from);
   const overdue = input.overdue.has(v.id);
-  const dueAt = v.states.accepted ? ackDueAt(v.precedence, Date.parse(v.states.accepted)) : undefined;
-  const due = dueAt === undefined ? undefined : new Date(dueAt).toISOString();
   const head = h(
     'p',
     { class: 'msg-head' },
@@ -89,14 +91,8 @@ function message(v: MessageView, input: PanelInput): HTMLElement {
     h('p', { class: 'body', lang: v.lang }, v.body),
     states(v),
     v.ackNote && h('p', { class: 'ack-note' }, 'Acknowledgement note: ', h('q', {}, v.ackNote)),
-    overdue
-      ? h(
-          'p',
-          { class: 'overdue-badge' },
-          h('span', { 'aria-hidden': 'true' }, '⚠ '),
-          `OVERDUE: acknowledgement was due ${due ? zuluTime(due) : ''}`,
-        )
-      : due && !v.states.acknowledged && h('p', { class: 'due' }, `Acknowledgement due by ${zuluTime(due)}`),
+    v.states.accepted &&
+      deadlineNote(v.precedence, v.states.accepted, overdue, !!v.states.acknowledged, input.deadlines),
   );
 }
 
@@ -112,6 +108,7 @@ function inject(v: InjectView, input: PanelInput): HTMLElement {
   const subject = v.subject && textAndLang(v.subject, lang);
   const body = textAndLang(v.body, lang);
   const tplus = input.exerciseTime?.(v.states.accepted);
+  const overdue = input.overdue.has(v.id);
   const list = h('ol', { class: 'states', 'aria-label': 'Inject states' });
   for (const [s, label] of INJECT_STATES) {
     const at = v.states[s];
@@ -135,7 +132,7 @@ function inject(v: InjectView, input: PanelInput): HTMLElement {
   return h(
     'li',
     {
-      class: `inject prec-border-${v.precedence.toLowerCase()}`,
+      class: `inject prec-border-${v.precedence.toLowerCase()}${overdue ? ' is-overdue' : ''}`,
       'data-inject-id': v.id,
       'data-inject': v.inject,
       'data-idx': v.idx,
@@ -163,6 +160,7 @@ function inject(v: InjectView, input: PanelInput): HTMLElement {
     h('p', { class: 'body', lang: body.lang }, body.text),
     list,
     v.ackNote && h('p', { class: 'ack-note' }, 'Acknowledgement note: ', h('q', {}, v.ackNote)),
+    deadlineNote(v.precedence, v.states.accepted, overdue, !!v.states.acknowledged, input.deadlines),
   );
 }
 

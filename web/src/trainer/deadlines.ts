@@ -1,7 +1,14 @@
-// The trainer's alarms, and the overdue alarms that the acknowledgement deadlines (shared/precedence.ts)
-// raise. Pure: used by the live view with the wall clock and by the replay player with the replay clock.
+// The trainer's alarms, and the overdue alarms that acknowledgement deadlines raise for station messages
+// and for injects alike, judged on line time (shared/deadlines.ts) exactly as the consoles count them: a
+// FLASH at 6x is overdue at the trainer when it is overdue at the console, 100 s after it was logged. Pure:
+// the live view feeds it the observer's views and clock and the wall clock; the replay model, the log's
+// events and clock and the replay's moment.
 import type { MessageView } from '../../../client/conversation.js';
-import { ACK_DEADLINE_MS, deadlineText, overdueAt } from '../../../shared/precedence.js';
+import type { InjectView } from '../../../client/injects.js';
+import { lineDueAt } from '../../../shared/deadlines.js';
+import type { ExerciseClock } from '../../../shared/exercise-clock.js';
+import type { Precedence } from '../../../shared/items.js';
+import { ACK_DEADLINE_MS, deadlineText } from '../../../shared/precedence.js';
 
 export type AlarmKind = 'overdue' | 'verification' | 'log' | 'revoked';
 
@@ -15,43 +22,120 @@ export interface TrainerAlarm {
   message: string;
   idx?: number;
   station?: string;
+  /** The message's or the inject's id (InjectData.id): what its receipts refer to. */
   messageId?: string;
+}
+
+/** A message or an inject that must be acknowledged: what the deadline alarms need to know of it. */
+export interface DeadlineItem {
+  id: string;
+  kind: 'message' | 'inject';
+  idx: number;
+  precedence: Precedence;
+  /** What the alarm calls it: "FLASH Beijing → Washington “Alpha”", "FLASH exercise inject INJ-03 for Beijing". */
+  what: string;
+  /** The station that must acknowledge it. */
+  to: string;
+  accepted: number;
+  /** When it was acknowledged, as far as the log goes. */
+  acked?: number;
+  /** When its deadline falls (line time), if it has one that falls within the clock's run. */
+  due?: number;
 }
 
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
 /**
- * Overdue alarms among sent messages (each message once: pass the sender side's `out` views) at `now`.
- * `name` turns a station id into its display name.
+ * The deadline items of the live view: each message once (pass the sender side's `out` views) and each
+ * inject, as far as they are in the log. `name` turns a station id into its display name.
  */
-export function overdueAlarms(
+export function viewItems(
   sent: Iterable<MessageView>,
-  now: number,
+  injects: Iterable<InjectView>,
   name: (station: string) => string = (s) => s,
-): TrainerAlarm[] {
-  const out: TrainerAlarm[] = [];
+): DeadlineItem[] {
+  const out: DeadlineItem[] = [];
   for (const v of sent) {
     const accepted = ms(v.states.accepted);
-    if (accepted === undefined) continue;
-    let acked = ms(v.states.acknowledged);
-    if (acked !== undefined && acked > now) acked = undefined;
-    if (!overdueAt(v.precedence, accepted, acked, now)) continue;
-    const limit = ACK_DEADLINE_MS[v.precedence]!;
-    const what = `${v.precedence} ${name(v.from)} → ${name(v.to)}${v.subject ? ` “${v.subject}”` : ''}`;
-    const objective = deadlineText(limit);
+    // Not in the log yet: no deadline (the sender's claimed sentAt is no stand-in for the acceptance).
+    if (accepted === undefined || v.idx === undefined) continue;
+    const acked = ms(v.states.acknowledged);
     out.push({
-      id: `overdue:${v.id}`,
-      at: accepted + limit,
+      id: v.id,
+      kind: 'message',
+      idx: v.idx,
+      precedence: v.precedence,
+      what: `${v.precedence} ${name(v.from)} → ${name(v.to)}${v.subject ? ` “${v.subject}”` : ''}`,
+      to: v.to,
+      accepted,
+      ...(acked === undefined ? {} : { acked }),
+    });
+  }
+  for (const v of injects) {
+    const acked = ms(v.states.acknowledged);
+    out.push({
+      id: v.id,
+      kind: 'inject',
+      idx: v.idx,
+      precedence: v.precedence,
+      what: `${v.precedence} exercise inject ${v.inject} for ${name(v.to)}`,
+      to: v.to,
+      accepted: Date.parse(v.states.accepted),
+      ...(acked === undefined ? {} : { acked }),
+    });
+  }
+  return out;
+}
+
+/** Fills in each item's due time from the exercise clock (on line time). */
+export function withDeadlines(items: DeadlineItem[], clock: ExerciseClock): DeadlineItem[] {
+  for (const item of items) {
+    const limit = ACK_DEADLINE_MS[item.precedence];
+    const due = limit === undefined ? undefined : lineDueAt(clock, item.accepted, limit);
+    if (due === undefined) delete item.due;
+    else item.due = due;
+  }
+  return items;
+}
+
+/**
+ * The overdue alarms standing at `now`: a deadline passed without (or before) an acknowledgement. Each
+ * arises at its deadline. Under a compression the objective is said to be line time, since the real
+ * minutes are fewer.
+ */
+export function overdueAlarms(items: readonly DeadlineItem[], now: number, clock: ExerciseClock): TrainerAlarm[] {
+  const compressed = clock.transitions.some((t) => t.state === 'running' && t.compression !== 1);
+  const out: TrainerAlarm[] = [];
+  for (const item of items) {
+    if (item.due === undefined || item.accepted > now || now < item.due) continue;
+    const acked = item.acked !== undefined && item.acked <= now ? item.acked : undefined;
+    if (acked !== undefined && acked <= item.due) continue;
+    const objective = `${deadlineText(ACK_DEADLINE_MS[item.precedence]!)}${compressed ? ' of line time' : ''}`;
+    const late = (at: number) => `${Math.round((at - item.accepted) / 60_000)} min${compressed ? ' real time' : ''}`;
+    out.push({
+      id: `overdue:${item.id}`,
+      at: item.due,
       kind: 'overdue',
       code: 'ACK_OVERDUE',
       message:
         acked === undefined
-          ? `${what}: not acknowledged within ${objective}`
-          : `${what}: acknowledged late, after ${Math.round((acked - accepted) / 60_000)} min (objective ${objective})`,
-      station: v.to,
-      messageId: v.id,
-      ...(v.idx === undefined ? {} : { idx: v.idx }),
+          ? `${item.what}: not acknowledged within ${objective}`
+          : `${item.what}: acknowledged late, after ${late(acked)} (objective ${objective})`,
+      station: item.to,
+      messageId: item.id,
+      idx: item.idx,
     });
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+/** The live view's overdue alarms at `now`: its messages and injects against the observer's clock. */
+export function liveOverdue(
+  sent: Iterable<MessageView>,
+  injects: Iterable<InjectView>,
+  clock: ExerciseClock,
+  now: number,
+  name?: (station: string) => string,
+): TrainerAlarm[] {
+  return overdueAlarms(withDeadlines(viewItems(sent, injects, name), clock), now, clock);
 }

@@ -1,6 +1,7 @@
-// One exercise: its classification banner, title and export, the state bar (phase, clock, lifecycle
-// controls), and the tabs Run, Live, Replay, Response times, Enrolment. The live feed (observer) and the
-// RunState run for as long as the exercise is open, whichever tab shows.
+// One exercise: its classification banner, a header row with its title, the tabs Run, Live, Replay,
+// Response times, Enrolment and its actions (export, after-action report), and the state bar (phase, clock,
+// lifecycle controls). The live feed (observer) and the RunState run for as long as the exercise is open,
+// whichever tab shows.
 import type { SocketLike } from '../../../client/connection.js';
 import type { TrainerApi } from '../../../client/trainer-api.js';
 import type { Session } from './auth.js';
@@ -42,6 +43,7 @@ function responsesTab(ctx: ExerciseContext): View {
       ctx.observer.records,
       Date.now(),
       `Live figures from the verified log so far (${ctx.observer.chain.length} entries); unacknowledged messages are judged against the current time.`,
+      ctx.observer.chain.clock,
     );
     fill(host, current.el);
   };
@@ -95,20 +97,22 @@ export async function exercisePage(api: TrainerApi, session: Session, id: string
     'div',
     { class: 'exercise-page' },
     h('p', { class: `classification ${classificationClass(def.classification)}` }, markingText(def.classification)),
+    // Title, tabs and the exercise's own actions share one row, and the state bar takes one more, so a tab
+    // keeps the window's height (the replay's consoles and scrubber fit at 1366x800 without scrolling).
     h(
       'header',
       { class: 'exercise-head' },
       h(
         'div',
-        {},
+        { class: 'exercise-title' },
         h('h1', { tabindex: -1 }, def.title),
         h(
           'p',
-          { class: 'muted' },
+          { class: 'exercise-meta muted' },
           `Exercise ${def.id} · ${def.stations.map((s) => `${shortName(def, s.id)} (${s.lang})`).join(' ⇄ ')}`,
         ),
       ),
-      // The exercise's own actions (the export; room for more, such as its report).
+      nav,
       h(
         'div',
         { class: 'exercise-actions' },
@@ -116,13 +120,13 @@ export async function exercisePage(api: TrainerApi, session: Session, id: string
         // The report page (web/report.html) verifies the export in this tab, with this tab's session.
         h(
           'a',
-          { class: 'report-link', href: `/trainer/report?exercise=${encodeURIComponent(def.id)}` },
+          { class: 'report-link button-link', href: `/trainer/report?exercise=${encodeURIComponent(def.id)}` },
+          h('span', { 'aria-hidden': 'true' }, '▤ '),
           'After-action report',
         ),
       ),
     ),
     bar.el,
-    nav,
     body,
   );
 

@@ -1,14 +1,15 @@
 // The live view of an exercise: both consoles side by side as their operators see them right now,
 // presence, every message's states, the injects each station received (as EXERCISE INJECT from their
 // simulated originator, with the station's receipts), the exercise's lifecycle changes as markers, alarms
-// (verification failures, relay alarms, overdue acknowledgements against the wall clock), a running list
-// of events announced to screen readers as they happen, and the trainer notes (controller only).
+// (verification failures, relay alarms, overdue acknowledgements of messages and injects on the exercise's
+// line time, as the consoles count them), a running list of events announced to screen readers as they
+// happen, and the trainer notes (controller only).
 import type { Applied } from '../../../shared/chain.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import { PRIVATE_KINDS } from '../../../shared/private.js';
 import { alarmsSection, announceAlarm } from './alarms-panel.js';
 import { consolePanel } from './console-panel.js';
-import { overdueAlarms } from './deadlines.js';
+import { liveOverdue } from './deadlines.js';
 import { announce, fill, h } from './dom.js';
 import { describeEntry } from './entry-text.js';
 import { shortName, zuluTime } from './format.js';
@@ -84,6 +85,14 @@ export function liveView(ctx: ExerciseContext): View {
     fill(events, ...eventLines);
   };
 
+  /** The deadlines missed by `now`, on the clock of the verified log (each message once: its sender's view). */
+  const overdueNow = (now: number) => {
+    const [a, b] = observer.conversations;
+    const sent = [...a.list(), ...b.list()].filter((v) => v.direction === 'out');
+    const injects = observer.injects.flatMap((book) => book.list());
+    return liveOverdue(sent, injects, observer.chain.clock, now, name);
+  };
+
   let overdueKey = '';
   const announced = new Set<string>();
   const render = () => {
@@ -102,9 +111,7 @@ export function liveView(ctx: ExerciseContext): View {
       : `${observer.chain.length} entries verified (hash chain and every signature)`;
     linkLine.className = `link-line link-${l.state}${observer.broken ? ' link-broken' : ''}`;
     linkLine.textContent = `${linkText} · ${verified}`;
-    const [a, b] = observer.conversations;
-    const sent = [...a.list(), ...b.list()].filter((v) => v.direction === 'out');
-    const overdue = overdueAlarms(sent, now, name);
+    const overdue = overdueNow(now);
     overdueKey = overdue.map((o) => o.id).join(',');
     for (const o of overdue) {
       if (announced.has(o.id)) continue;
@@ -126,6 +133,7 @@ export function liveView(ctx: ExerciseContext): View {
           online: observer.online.get(station.id) ?? false,
           operators: ops.filter((o) => o.station === station.id),
           overdue: ids,
+          deadlines: { clock: observer.chain.clock, now },
           injects: observer.injects[side]!.list(),
           markers,
           exerciseTime,
@@ -158,13 +166,12 @@ export function liveView(ctx: ExerciseContext): View {
     }),
     observer.on('alarm', (a) => announceAlarm(a)),
   ];
-  // Overdue alarms arise with the passing of time alone: look again every few seconds.
+  // Overdue alarms arise with the passing of time alone: look again every second (at 60x a FLASH is due
+  // 10 s after it was logged).
   const timer = setInterval(() => {
-    const [a, b] = observer.conversations;
-    const sent = [...a.list(), ...b.list()].filter((v) => v.direction === 'out');
-    const fresh = overdueAlarms(sent, Date.now(), name);
+    const fresh = overdueNow(Date.now());
     if (fresh.map((o) => o.id).join(',') !== overdueKey) render();
-  }, 2_000);
+  }, 1_000);
   for (const r of observer.records.slice(-MAX_EVENTS)) addEvent(describe(r), r.entry.at, r.entry.kind, r.entry.idx);
   render();
 

@@ -60,10 +60,16 @@ export function replayConsole(input: ReplayConsoleInput): HTMLElement {
     h('span', { class: `ex-state phase-tag phase-${input.phase}` }, stateText(input.phase, input.exerciseMs)),
     head.querySelector('.count'),
   );
+  // In the player each console scrolls inside itself: its list takes the keyboard focus to scroll by keys.
+  panel.querySelector('ol.messages')?.setAttribute('tabindex', '0');
   if (input.passages.length === 0) return panel;
   let list = panel.querySelector<HTMLOListElement>('ol.messages');
   if (!list) {
-    list = h('ol', { class: 'messages', 'aria-label': `Messages at ${shortName(input.def, input.station.id)}` });
+    list = h('ol', {
+      class: 'messages',
+      'aria-label': `Messages at ${shortName(input.def, input.station.id)}`,
+      tabindex: 0,
+    });
     panel.querySelector('.empty')?.remove();
     panel.append(list);
   }

@@ -58,8 +58,9 @@ export function replayLayout(consoles: HTMLElement, drawerContent: readonly Node
       const bodyTop = body.getBoundingClientRect().top + window.scrollY;
       const playerTop = player.getBoundingClientRect().top + window.scrollY;
       const below = window.innerHeight - bodyTop - BOTTOM_GAP;
-      // Where the page above leaves too little room (an exercise's header, run bar and tabs), the player
-      // takes the whole viewport and is brought into view once, as it opens, unless the trainer scrolled.
+      // Where the page above leaves too little room (a window shorter than 800 px under an exercise's header
+      // and run bar), the player takes the whole viewport and is brought into view once, as it opens, unless
+      // the trainer scrolled.
       const fill = below < COMFORTABLE;
       height = `${Math.floor(Math.max(MIN_HEIGHT, fill ? window.innerHeight - (bodyTop - playerTop) - 2 * BOTTOM_GAP : below))}px`;
       if (fill && !placed && window.scrollY === 0) window.scrollTo({ top: playerTop - BOTTOM_GAP });

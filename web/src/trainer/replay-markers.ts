@@ -5,7 +5,7 @@ import type { ExerciseDef, Precedence } from '../../../shared/items.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import type { LogEvent } from '../../../shared/replay-events.js';
 import { textIn } from '../../../shared/scenario.js';
-import type { DeadlineItem } from './replay-alarms.js';
+import type { DeadlineItem } from './deadlines.js';
 import { shortName, zuluTime } from './format.js';
 
 export type MarkerKind =

@@ -7,9 +7,9 @@ import type { ExerciseDef, StationDef } from '../../../shared/items.js';
 import { clockOf, logEvents, type LogEvent } from '../../../shared/replay-events.js';
 import { Conversation, type MessageView } from '../../../client/conversation.js';
 import { InjectBook, type InjectView } from '../../../client/injects.js';
-import type { TrainerAlarm } from './deadlines.js';
+import { overdueAlarms, withDeadlines, type DeadlineItem, type TrainerAlarm } from './deadlines.js';
 import { shortName } from './format.js';
-import { logAlarm, overdueAt, withDeadlines, type DeadlineItem } from './replay-alarms.js';
+import { logAlarm } from './replay-alarms.js';
 import { PrivatePassages, type PrivatePassage } from './replay-private.js';
 import { buildMarkers, type Marker } from './replay-markers.js';
 import { Timeline, DEFAULT_TIMELINE, type TimelineOptions } from './timeline.js';
@@ -195,11 +195,7 @@ export class ReplayModel {
       passages: this.#passages.seenBy(station.id),
       operators: ops.filter((o) => o.station === station.id),
     })) as [ConsoleSnapshot, ConsoleSnapshot];
-    const overdue = overdueAt(
-      this.#deadlines,
-      t,
-      this.clock.transitions.some((x) => x.compression !== 1),
-    );
+    const overdue = overdueAlarms(this.#deadlines, t, this.clock);
     const alarms = [...this.#logAlarms, ...overdue].sort((x, y) => x.at - y.at);
     const reading = this.clock.read(Math.floor(t));
     const running = this.clock.transitions.filter((x) => x.at <= t && x.state === 'running').at(-1);

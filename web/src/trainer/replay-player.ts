@@ -129,6 +129,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog, aside: readonly
           passages: c.passages,
           operators: c.operators,
           overdue,
+          deadlines: { clock: model.clock, now: t, asOf: t },
           transitions: model.clock.transitions.filter((x) => x.idx <= snap.lastIdx),
           phase: snap.phase,
           exerciseMs: snap.exerciseMs,

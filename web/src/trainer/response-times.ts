@@ -1,8 +1,13 @@
 // Response times from a verified log: per message, how long it took to be accepted by the relay, delivered
 // to (verified by) the other console, and acknowledged by its operator; and the after-action summary.
+// Delays are real time, as measured; whether an acknowledgement met its deadline is judged on line time
+// (shared/deadlines.ts), as the consoles count it.
 import type { Applied } from '../../../shared/chain.js';
+import { overdueOnLine } from '../../../shared/deadlines.js';
+import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import { PRECEDENCES, type Precedence } from '../../../shared/items.js';
-import { ACK_DEADLINE_MS, overdueAt } from '../../../shared/precedence.js';
+import { ACK_DEADLINE_MS } from '../../../shared/precedence.js';
+import { clockOf } from '../../../shared/replay-events.js';
 
 export interface ResponseRow {
   id: string;
@@ -27,8 +32,10 @@ export interface ResponseRow {
   deliverMs?: number;
   /** Accepted → acknowledged receipt logged. */
   ackMs?: number;
+  /** The same span in line time (what the deadline is measured against): more than ackMs under a compression. */
+  ackLineMs?: number;
   deadlineMs?: number;
-  /** The acknowledgement objective was missed (late, or still missing at `now`). */
+  /** The acknowledgement objective was missed in line time (late, or still missing at `now`). */
   overdue: boolean;
 }
 
@@ -85,8 +92,15 @@ export function stats(values: readonly number[]): Stats {
   return out;
 }
 
-/** One row per message, in log order. `now` decides whether a still-unacknowledged message is overdue. */
-export function responseRows(records: Iterable<Applied>, now: number): ResponseRow[] {
+/**
+ * One row per message, in log order. `now` decides whether a still-unacknowledged message is overdue, on the
+ * exercise clock (the live observer's; by default the one the records' own lifecycle entries make).
+ */
+export function responseRows(
+  records: readonly Applied[],
+  now: number,
+  clock: ExerciseClock = clockOf(records.map((r) => r.entry)),
+): ResponseRow[] {
   const rows = new Map<string, ResponseRow>();
   for (const { entry, item } of records) {
     if (!item) continue;
@@ -119,11 +133,19 @@ export function responseRows(records: Iterable<Applied>, now: number): ResponseR
     if (p.kind === 'acknowledged' && row.acknowledgedAt === undefined) {
       row.acknowledgedAt = at;
       row.ackMs = at - row.acceptedAt;
+      row.ackLineMs = clock.lineElapsed(row.acceptedAt, at);
     }
   }
   const out = [...rows.values()].sort((a, b) => a.idx - b.idx);
+  // A row carries its acknowledgement whenever it was logged: judged late or met by it, whatever `now` is.
   for (const r of out)
-    r.overdue = overdueAt(r.precedence, r.acceptedAt, r.acknowledgedAt, Math.max(now, r.acknowledgedAt ?? now));
+    r.overdue = overdueOnLine(
+      clock,
+      r.precedence,
+      r.acceptedAt,
+      r.acknowledgedAt,
+      Math.max(now, r.acknowledgedAt ?? now),
+    );
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The response-times screen: the after-action summary (counts by precedence and by responding station,
 // median and maximum acknowledgement times, overdue count), the chart, and the figures per message.
 import type { Applied } from '../../../shared/chain.js';
+import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
 import { ACK_DEADLINES, deadlineText } from '../../../shared/precedence.js';
 import { responseChart } from './charts.js';
@@ -62,8 +63,22 @@ export function summaryText(def: ExerciseDef, s: Summary): string {
   return lines.join('\n');
 }
 
-export function responseTimesView(def: ExerciseDef, records: readonly Applied[], now: number, context: string): View {
-  const rows = responseRows(records, now);
+/** Real time, and the line time beside it where the exercise clock made them differ. */
+function ackText(r: ResponseRow): string {
+  const real = duration(r.ackMs);
+  const line = duration(r.ackLineMs);
+  return real === line ? real : `${real} (${line} line time)`;
+}
+
+/** `clock`: the exercise clock to judge deadlines by (the live observer's); by default the records' own. */
+export function responseTimesView(
+  def: ExerciseDef,
+  records: readonly Applied[],
+  now: number,
+  context: string,
+  clock?: ExerciseClock,
+): View {
+  const rows = responseRows(records, now, clock);
   const s = summarize(
     rows,
     def.stations.map((st) => st.id),
@@ -103,6 +118,11 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
         figure('Max acknowledgement', duration(s.ack.max)),
         figure('Median delivery', duration(s.deliver.median)),
         figure('Median acceptance', duration(s.accept.median)),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        'Delays are real time. Deadlines are judged on line time, as the consoles count them: real time before STARTEX, exercise time after it (shorter under a compression), standing still while paused.',
       ),
       h('p', { class: 'actions' }, copy, ' ', copyMsg),
     ),
@@ -152,7 +172,7 @@ export function responseTimesView(def: ExerciseDef, records: readonly Applied[],
         r.subject ?? '—',
         duration(r.acceptMs),
         duration(r.deliverMs),
-        duration(r.ackMs),
+        ackText(r),
         status(r),
       ]),
       'per-message',

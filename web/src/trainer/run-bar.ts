@@ -1,7 +1,8 @@
 // The exercise's state bar, on every tab of an exercise: the phase in words (PLANNED, RUNNING, PAUSED,
 // ENDEX), exercise time ticking beside UTC, the compression, who made the last change, and the lifecycle
 // controls: STARTEX with a compression, pause, resume, and ENDEX, which asks first because it closes the
-// line for both consoles and seals the log for good.
+// line for both consoles and seals the log for good. One row at 1366 px (run.css), so a tab keeps the
+// height of the window for itself: the replay's consoles and scrubber fit at 1366x800.
 import type { Phase } from '../../../shared/exercise-clock.js';
 import { MAX_COMPRESSION, type ExerciseState } from '../../../shared/exercise-clock.js';
 import type { RunState } from '../../../shared/http-api.js';
@@ -84,7 +85,7 @@ export function runBar(ctx: ExerciseContext): View {
   const el = h(
     'section',
     { class: 'run-bar', 'aria-label': 'Exercise state and clock' },
-    h('div', { class: 'run-state' }, phaseEl, clocks, last),
+    h('div', { class: 'run-state' }, phaseEl, h('div', { class: 'run-readings' }, clocks, last)),
     controls,
     msg,
     dialog,
