@@ -14,6 +14,8 @@ COPY cli ./cli
 COPY bench ./bench
 COPY web ./web
 COPY client ./client
+# The trainer console bundles the shipped scenarios; the CLI reads them as files.
+COPY scenarios ./scenarios
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only what the relay needs, as an unprivileged user.
@@ -30,6 +32,7 @@ RUN groupadd --system hotline \
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/scenarios ./scenarios
 USER hotline
 VOLUME ["/data"]
 EXPOSE 8080
