@@ -74,12 +74,16 @@ Example:
       out(`revoked ${kid} at entry ${r.idx}`);
     });
 
-  withApi(program.command('export'))
+  withApi(program.command('export [id]'))
     .description('export an exercise log as self-contained JSON Lines (trainer)')
-    .option('-e, --exercise <id>', 'exercise', 'dtl')
+    .option('-e, --exercise <id>', 'exercise (or give it as the argument, like the exercise commands)', 'dtl')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .addHelpText('after', `\nExample:\n  $ hotline export -e dtl -o dtl.jsonl && hotline verify dtl.jsonl`)
-    .action(async (o: TrainerOptions & { exercise: string; output?: string }) => {
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ hotline export -e dtl -o dtl.jsonl && hotline verify dtl.jsonl\n  $ hotline export incident-at-sea -o sea.jsonl`,
+    )
+    .action(async (id: string | undefined, o: TrainerOptions & { exercise: string; output?: string }) => {
+      if (id !== undefined) o.exercise = id;
       const api = trainerApi(o);
       const info = await api.exercise(o.exercise);
       const stream = await api.exportStream(o.exercise);

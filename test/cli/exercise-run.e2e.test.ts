@@ -148,6 +148,14 @@ describe('hotline exercise: running an exercise from the CLI', () => {
     const late = await hotline('inject', 'fire', id, 'CON-02');
     expect(late.code).toBe(1);
     expect(late.stderr).toMatch(/INJECT_STATE: /);
+
+    // The export names its exercise like the other commands, and holds every private entry, opened.
+    const out = path.join(dir, 'sea.jsonl');
+    const exported = await hotline('export', id, '-o', out);
+    expect(exported.code, exported.stderr).toBe(0);
+    const verified = await runToEnd(['verify', out]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/exercise incident-at-sea, .* private entries opened .*ended \(ENDEX\) and sealed/);
   }, 60_000);
 
   it('refuses a bad scenario file, naming each inject and field, and creates nothing', async () => {
