@@ -13,6 +13,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2023',
     sourcemap: true,
+    // Fonts are always files, never data: URLs: the relay's CSP allows fonts from 'self' only, and Vite would
+    // otherwise inline the smallest slices of the Chinese web font (web/src/common/cjk-font.css).
+    assetsInlineLimit: (file) => (file.endsWith('.woff2') ? false : undefined),
     rollupOptions: {
       input: {
         index: resolve(root, 'index.html'),

@@ -8,6 +8,7 @@ import { latestState } from '../client/conversation.js';
 import { dtg, zuluTime } from '../shared/dtg.js';
 import { formatExerciseTime, type Phase } from '../shared/exercise-clock.js';
 import type { Lang, Precedence } from '../shared/items.js';
+import { stateWords } from './console-states.js';
 import { color } from './terminal.js';
 
 /** The mark of every inject, in both languages whatever the station's. */
@@ -39,7 +40,7 @@ export function renderInject(n: number, v: InjectView, lang: Lang): string {
   const head = `#${n}  ${PREC_COLOR[v.precedence](v.precedence.padEnd(9))} ${dtg(v.states.accepted)}${when}  ${color.bold(`${INJECT_MARK} from ${from} (simulated)`)}  ${color.green('[verified]')}`;
   const subject = v.subject ? `${color.bold(texts(v.subject, lang))}\n    ` : '';
   const states = (['accepted', 'delivered', 'acknowledged'] as const)
-    .map((s) => `${s === 'accepted' ? 'received' : s} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`)
+    .map((s) => `${stateWords(true, s)} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`)
     .join(' · ');
   return `${head}\n    ${subject}${texts(v.body, lang)}\n    ${states}${v.ackNote ? `  note: ${v.ackNote}` : ''}`;
 }

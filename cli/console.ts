@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { HotlineClient, TrafficItem } from '../client/client.js';
-import type { MessageView } from '../client/conversation.js';
+import type { MessageState, MessageView } from '../client/conversation.js';
 import { lineDeadline } from '../shared/deadlines.js';
 import { markingText } from '../shared/classification.js';
 import { HotlineError } from '../shared/errors.js';
@@ -15,6 +15,8 @@ import type { Precedence } from '../shared/items.js';
 import { interrupts, isPrecedence } from '../shared/precedence.js';
 import { stationName } from '../shared/stations.js';
 import { exerciseLine, itemState, phaseNotice, PREC_COLOR, renderInject, stationLang } from './console-exercise.js';
+import { overdueLine, OverdueWatch } from './console-overdue.js';
+import { stateWords } from './console-states.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { color, exitCodeFor, out } from './terminal.js';
 
@@ -22,16 +24,18 @@ const HELP = `Type a line and press Enter to send it (ROUTINE).
   /flash TEXT  /immediate TEXT  /priority TEXT  /routine TEXT   send with that precedence
   /subject TEXT      subject for the next message
   /ack [N] [NOTE]    acknowledge incoming message or exercise inject #N (default: the oldest unacknowledged)
-  /list              show the conversation        /status   link, peer and exercise clock
+  /list              show the conversation        /status   link, peer, exercise clock, overdue count
   /help              this help                    /quit     leave (queued messages stay in the outbox)`;
 
 function statesLine(v: MessageView): string {
-  if (v.rejected) return color.red(`rejected ${v.rejected.code}: ${v.rejected.message}`);
+  if (v.rejected) return color.red(`${stateWords(false, 'rejected')} ${v.rejected.code}: ${v.rejected.message}`);
   const states =
     v.direction === 'out'
       ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const)
       : (['accepted', 'delivered', 'acknowledged'] as const);
-  const parts = states.map((s) => `${s} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`);
+  const parts = states.map(
+    (s) => `${stateWords(v.direction === 'in', s)} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`,
+  );
   return parts.join(' · ');
 }
 
@@ -72,6 +76,14 @@ async function runConsole(client: HotlineClient): Promise<void> {
   let subject: string | undefined;
   const shown = new Map<string, string>();
   const number = (id: string) => client.traffic().findIndex((i) => i.view.id === id) + 1;
+  // Deadlines pass on the line clock with no event to mark them: look every second. Nothing is due after
+  // ENDEX (nothing can be acknowledged), as in the browser consoles.
+  const overdue = new OverdueWatch(client.chain.clock);
+  const sayOverdue = () => {
+    if (!caughtUp || client.lineClosed) return;
+    for (const o of overdue.fresh(client.traffic(), Date.now())) out(overdueLine(o, stationLang(client)));
+  };
+  const overdueTimer = setInterval(sayOverdue, 1_000);
 
   client.on('caughtUp', () => {
     caughtUp = true;
@@ -84,6 +96,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
     const count = `${items.length - injects} messages${injects > 0 ? `, ${injects} exercise injects` : ''}`;
     if (client.exercise.phase !== 'planned') out(phaseNotice(client, client.exercise));
     out(color.dim(`--- ${count}; live ---`));
+    sayOverdue();
   });
   const changed = (item: TrafficItem) => {
     if (!caughtUp) return;
@@ -105,13 +118,14 @@ async function runConsole(client: HotlineClient): Promise<void> {
         const what =
           item.kind === 'inject' ? `${v.precedence} exercise inject` : `${v.precedence} from ${item.view.from}`;
         const by = due.dueAt === undefined ? '(the exercise clock is stopped)' : `by ${zuluTime(new Date(due.dueAt))}`;
-        out(color.red(`${alert}${what}: acknowledge with /ack ${n} ${by}`));
+        out((alert ? color.red : color.yellow)(`${alert}${what}: acknowledge with /ack ${n} ${by}`));
       }
     } else if (before !== state) {
       const arrow = item.kind === 'message' && item.view.direction === 'out' ? '→' : '←';
       const code = item.kind === 'message' && state === 'rejected' ? ` ${item.view.rejected?.code}` : '';
       const at = (v.states as Partial<Record<string, string>>)[state];
-      out(`#${n} ${arrow} ${state}${code} ${zuluTime(at ?? new Date())}`);
+      const words = stateWords(arrow === '←', state as MessageState);
+      out(`#${n} ${arrow} ${state}${code}: ${words} ${zuluTime(at ?? new Date())}`);
     }
   };
   client.on('message', (view) => changed({ kind: 'message', view }));
@@ -152,6 +166,8 @@ async function runConsole(client: HotlineClient): Promise<void> {
         `link ${l.state}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`,
       );
       out(exerciseLine(client.exercise, client.exerciseTime()));
+      const late = overdue.count(client.traffic(), Date.now());
+      out(late === 0 ? 'overdue: none' : color.red(`overdue: ${late} awaiting acknowledgement past the deadline`));
     },
     subject: (arg) => {
       subject = arg || undefined;
@@ -198,6 +214,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
   });
   await new Promise<void>((resolve) => rl.on('close', resolve));
   await pending;
+  clearInterval(overdueTimer);
   // Give queued items a moment to be accepted before leaving; what is left stays in the outbox.
   const deadline = Date.now() + 5_000;
   while (client.outbox.items.length > 0 && client.link.state === 'open' && Date.now() < deadline)

@@ -25,7 +25,7 @@ export function reportStylesheet(): string {
     );
     const files = hrefs.map((h) => path.join(WEB_ROOT, h));
     if (files.length > 0 && files.every((f) => existsSync(f)))
-      return files.map((f) => readFileSync(f, 'utf8')).join('\n');
+      return withoutWebFonts(files.map((f) => readFileSync(f, 'utf8')).join('\n'));
   }
   for (const source of ['../../shared/report/report.css', '../shared/report/report.css']) {
     const file = path.resolve(here, source);
@@ -33,6 +33,14 @@ export function reportStylesheet(): string {
   }
   diag('hotline report: the report stylesheet was not found (run `npm run build`); the report is unstyled.');
   return '';
+}
+
+/**
+ * The page's @font-face rules (the Chinese web font's ~100 slices) name woff2 files on the relay that a
+ * self-contained file cannot reach: the offline report uses the reader's own fonts (docs/report.md).
+ */
+function withoutWebFonts(css: string): string {
+  return css.replace(/@font-face\s*\{[^}]*\}/g, '');
 }
 
 /** dtl.hotline.jsonl → dtl.hotline.report.html, beside the export. */

@@ -2,7 +2,13 @@
 // and what the relay said at enrolment. Enrolment posts only the public key and the one-time code.
 import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { HotlineError } from '../shared/errors.js';
-import { refusal, type Enrolled, type EnrolRequest } from '../shared/http-api.js';
+import {
+  refusal,
+  type Enrolled,
+  type EnrolPreview,
+  type EnrolPreviewRequest,
+  type EnrolRequest,
+} from '../shared/http-api.js';
 import { ALG, signJws, thumbprint } from '../shared/jws.js';
 import { TYP, type ExerciseDef, type PublicJwk } from '../shared/items.js';
 
@@ -33,6 +39,22 @@ export function codeFromLink(link: string): { url: string; code: string } {
   const code = new URLSearchParams(u.hash.slice(1)).get('code');
   if (!code) throw new HotlineError('BAD_REQUEST', 'The link has no #code=... fragment.');
   return { url: u.origin, code };
+}
+
+/** What a code would enrol (POST /v1/enrol/preview), without using it: the code travels in the body only. */
+export async function previewEnrolment(options: Pick<EnrolOptions, 'url' | 'code' | 'fetch'>): Promise<EnrolPreview> {
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(new URL('/v1/enrol/preview', options.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: options.code } satisfies EnrolPreviewRequest),
+    });
+  } catch (err) {
+    throw new HotlineError('RELAY_UNREACHABLE', `Cannot reach the relay at ${options.url}: ${(err as Error).message}`);
+  }
+  if (!res.ok) throw await refusal(res);
+  return (await res.json()) as EnrolPreview;
 }
 
 export async function enrol(options: EnrolOptions): Promise<Identity> {

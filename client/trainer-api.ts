@@ -4,6 +4,8 @@
 import { HotlineError } from '../shared/errors.js';
 import {
   refusal,
+  type EnrolPreview,
+  type EnrolPreviewRequest,
   type EnrolRequest,
   type Enrolled,
   type ExerciseCreated,
@@ -114,6 +116,11 @@ export class TrainerApi {
   /** POST /v1/enrol (the code is the auth): enrols a public key made elsewhere. */
   enrol(request: EnrolRequest): Promise<Enrolled> {
     return this.#json('POST', '/v1/enrol', request);
+  }
+
+  /** POST /v1/enrol/preview: what a code would enrol, without using it. */
+  previewEnrolment(code: string): Promise<EnrolPreview> {
+    return this.#json('POST', '/v1/enrol/preview', { code } satisfies EnrolPreviewRequest);
   }
 
   async listExercises(): Promise<ExerciseSummary[]> {

@@ -3,6 +3,8 @@ import { HotlineError } from '../shared/errors.js';
 import { exportLines, EXPORT_FORMAT, type ExportHeader } from '../shared/export.js';
 import { parsePublicJwk, thumbprint } from '../shared/jws.js';
 import type {
+  EnrolPreview,
+  EnrolPreviewRequest,
   EnrolRequest,
   Enrolled,
   ExerciseCreated,
@@ -128,6 +130,24 @@ export class Exercises {
       kid,
       idx: c.entry.idx,
       relay: { kid: this.#key.kid, publicJwk: this.#key.publicJwk },
+    };
+  }
+
+  /** What a code would enrol, refused as enrolment would refuse it (unknown, used, expired); changes nothing. */
+  async previewEnrolment(body: Unchecked<EnrolPreviewRequest>): Promise<EnrolPreview> {
+    if (typeof body.code !== 'string' || body.code.length > 64)
+      throw new HotlineError('BAD_REQUEST', 'code is required.');
+    const meta = await this.#store.findEnrolmentCode(hashEnrolmentCode(body.code));
+    if (!meta) throw new HotlineError('ENROLMENT_CODE_INVALID');
+    if (meta.used) throw new HotlineError('ENROLMENT_CODE_USED');
+    if (meta.expiresAt <= new Date().toISOString()) throw new HotlineError('ENROLMENT_CODE_EXPIRED');
+    const def = await this.#relay.exercise(meta.exercise);
+    const station = def.stations.find((s) => s.id === meta.station);
+    if (!station) throw new HotlineError('ENROLMENT_CODE_INVALID');
+    return {
+      exercise: { id: def.id, title: def.title, classification: def.classification },
+      station: { id: station.id, name: station.name, lang: station.lang },
+      expiresAt: meta.expiresAt,
     };
   }
 

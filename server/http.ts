@@ -4,6 +4,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { HotlineError, toHotlineError } from '../shared/errors.js';
 import type {
+  EnrolPreview,
+  EnrolPreviewRequest,
   EnrolRequest,
   Enrolled,
   ErrorBody,
@@ -45,7 +47,8 @@ export interface HttpDeps {
   log: Logger;
   tokenTtlSeconds: number;
   enrolmentTtlSeconds: number;
-  /** Failed requests per remote address and minute on each of POST /v1/auth/token and POST /v1/enrol. */
+  /** Failed requests per remote address and minute on POST /v1/auth/token, and on POST /v1/enrol and
+   * /v1/enrol/preview together. */
   authFailuresPerMinute: number;
 }
 
@@ -133,7 +136,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
     res.json((await key.renewToken(claims, deps.tokenTtlSeconds)) satisfies TrainerToken);
   });
-  app.post('/v1/enrol', failureLimit(), async (req, res) => {
+  // One limiter for both: a code guessed through the preview costs the address as much as one guessed by
+  // enrolling, so the look-up adds no guesses.
+  const codeGuesses = failureLimit();
+  app.post('/v1/enrol/preview', codeGuesses, async (req, res) => {
+    res.json((await exercises.previewEnrolment(fields<EnrolPreviewRequest>(req))) satisfies EnrolPreview);
+  });
+  app.post('/v1/enrol', codeGuesses, async (req, res) => {
     const enrolled = await exercises.enrol(fields<EnrolRequest>(req));
     log.info({ exercise: enrolled.exercise.id, station: enrolled.station, kid: enrolled.kid }, 'console enrolled');
     res.status(201).json(enrolled satisfies Enrolled);

@@ -1,7 +1,7 @@
 // The HTTP API's request bodies and answers (server/http.ts, docs/PROTOCOL.md "All routes"): the relay
 // types what it sends with these and every client reads the same shapes, so a change shows up in both.
 import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
-import type { ExerciseDef, PublicJwk } from './items.js';
+import type { ExerciseDef, Lang, PublicJwk } from './items.js';
 import type { ExerciseState, Phase } from './exercise-clock.js';
 import type { InjectDef } from './scenario.js';
 
@@ -47,6 +47,19 @@ export interface EnrolRequest {
   code: string;
   publicJwk: PublicJwk;
   operator: string;
+}
+
+/** POST /v1/enrol/preview: what a code would enrol, looked up without using it (the code is the auth). */
+export interface EnrolPreviewRequest {
+  code: string;
+}
+
+/** The answer to POST /v1/enrol/preview (200): the enrolment page names the exercise and station first. */
+export interface EnrolPreview {
+  exercise: { id: string; title: string; classification: string };
+  station: { id: string; name: string; lang: Lang };
+  /** When the code stops working (ISO 8601 UTC). */
+  expiresAt: string;
 }
 
 /** The answer to POST /v1/enrol (201). The console pins `relay.publicJwk` for checkpoints. */

@@ -8,13 +8,16 @@ const HOUR = 60 * MINUTE;
 
 /**
  * The acknowledgement deadline of each precedence, from the relay's acceptance of the message, in line time
- * (shared/deadlines.ts counts it): the ACP 121 handling objectives. PRIORITY (3 h) and ROUTINE (6 h) have
- * objectives too but raise no alarm yet; adding them here is all it takes for every console (alarms, hints,
- * overdue counts) to apply them.
+ * (shared/deadlines.ts counts it): the ACP 121 handling objectives. Every console, the trainer, the replay and
+ * the report read this one table. Typed Partial so that a precedence without a deadline stays expressible;
+ * today all four have one. Only FLASH and IMMEDIATE interrupt the operator when due (`interrupts`); a PRIORITY
+ * or ROUTINE past its deadline is shown overdue without a tone or an assertive announcement.
  */
 export const ACK_DEADLINE_MS: Readonly<Partial<Record<Precedence, number>>> = {
   FLASH: 10 * MINUTE,
   IMMEDIATE: 30 * MINUTE,
+  PRIORITY: 3 * HOUR,
+  ROUTINE: 6 * HOUR,
 };
 
 /** The precedences that have a deadline, with it, most urgent first (for hints and legends). */
@@ -33,8 +36,8 @@ export function byUrgency(a: Precedence, b: Precedence): number {
 }
 
 /**
- * FLASH and IMMEDIATE interrupt the operator (an assertive announcement, a tone, the terminal bell); PRIORITY
- * and ROUTINE wait their turn. Not the same as having a deadline: every precedence will have one.
+ * FLASH and IMMEDIATE interrupt the operator (an assertive announcement, a tone, the terminal bell), on arrival
+ * and when overdue; PRIORITY and ROUTINE wait their turn. Not the same as having a deadline: all four have one.
  */
 export function interrupts(p: Precedence): boolean {
   return byUrgency(p, 'IMMEDIATE') <= 0;

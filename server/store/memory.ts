@@ -9,6 +9,7 @@ import type {
   AppendResult,
   Committed,
   EnrolmentCode,
+  EnrolmentCodeState,
   ExerciseRecord,
   Head,
   ItemIndex,
@@ -132,9 +133,9 @@ export class MemoryStore implements Store {
     this.#codes.set(code.codeHash, { ...code });
   }
 
-  async findEnrolmentCode(codeHash: string): Promise<{ exercise: string; station: string } | undefined> {
+  async findEnrolmentCode(codeHash: string): Promise<EnrolmentCodeState | undefined> {
     const c = this.#codes.get(codeHash);
-    return c && { exercise: c.exercise, station: c.station };
+    return c && { exercise: c.exercise, station: c.station, expiresAt: c.expiresAt, used: c.usedAt !== undefined };
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -13,6 +13,7 @@ import type {
   AppendResult,
   Committed,
   EnrolmentCode,
+  EnrolmentCodeState,
   ExerciseRecord,
   Head,
   KeyRecord,
@@ -246,9 +247,16 @@ export class SqliteStore implements Store {
     this.#stmt.insertCode.run(c.codeHash, c.exercise, c.station, c.issuedAt, c.expiresAt);
   }
 
-  async findEnrolmentCode(codeHash: string): Promise<{ exercise: string; station: string } | undefined> {
+  async findEnrolmentCode(codeHash: string): Promise<EnrolmentCodeState | undefined> {
     const row = reading(() => this.#stmt.code.get(codeHash) as Row | undefined);
-    return row && { exercise: row['exercise'] as string, station: row['station'] as string };
+    return (
+      row && {
+        exercise: row['exercise'] as string,
+        station: row['station'] as string,
+        expiresAt: row['expires_at'] as string,
+        used: (row['used_at'] ?? null) !== null,
+      }
+    );
   }
 
   async getMeta(key: string): Promise<string | undefined> {

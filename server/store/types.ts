@@ -74,6 +74,13 @@ export interface EnrolmentCode {
   expiresAt: string;
 }
 
+export interface EnrolmentCodeState {
+  exercise: string;
+  station: string;
+  expiresAt: string;
+  used: boolean;
+}
+
 export interface Store {
   /** Appends in order, in one durable transaction; each request succeeds or fails on its own. */
   append(requests: AppendRequest[]): Promise<AppendResult[]>;
@@ -90,8 +97,9 @@ export interface Store {
   nextSeq(kid: string): Promise<number>;
   findMessage(exercise: string, id: string): Promise<MessageRecord | undefined>;
   addEnrolmentCode(code: EnrolmentCode): Promise<void>;
-  /** Where a code leads, used or not; the append checks use and expiry atomically. */
-  findEnrolmentCode(codeHash: string): Promise<{ exercise: string; station: string } | undefined>;
+  /** Where a code leads, used or not, and until when; the append checks use and expiry atomically, so these
+   * are for a look-up that changes nothing (POST /v1/enrol/preview). */
+  findEnrolmentCode(codeHash: string): Promise<EnrolmentCodeState | undefined>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
   /** Proves the store can still commit durably (used by /readyz). */

@@ -2,12 +2,13 @@
 // precedence, against the deadlines; and a strip of the whole exercise with a marker for every state change,
 // inject, message, acknowledgement, note and alarm. Every marker has a <title>; the same facts are in the
 // tables, so the charts are an overview, never the only record.
-import { PRECEDENCES } from '../items.js';
+import { PRECEDENCES, type Precedence } from '../items.js';
 import { ACK_DEADLINES, deadlineText } from '../precedence.js';
 import { shortName } from '../stations.js';
 import { durationText, utcText } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { ReportModel } from './model.js';
+import type { ItemTiming } from './timings.js';
 import { FONT, GRID, INK, marker, MUTED, PRECEDENCE_MARK, utcAxis, type Frame } from './svg-axis.js';
 
 const WIDTH = 760;
@@ -29,13 +30,32 @@ function niceStep(v: number): number {
   return ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
 }
 
+type DeadlineLine = readonly [Precedence, number];
+
+/**
+ * The deadlines drawn as lines: those of the precedences in the log, as far as they stay within four times
+ * the chart's reach (the slowest acknowledgement, or the shortest of those deadlines if slower): a 6 h
+ * ROUTINE line would flatten minutes of FLASH acknowledgements into the axis. The others are named below.
+ */
+function deadlineLines(model: ReportModel, acked: readonly ItemTiming[]): [DeadlineLine[], DeadlineLine[]] {
+  const inLog = ACK_DEADLINES.filter(([p]) => model.items.some((i) => i.precedence === p));
+  const reach = Math.max(...acked.map((i) => i.acknowledged!.lineMs), Math.min(...inLog.map(([, ms]) => ms)));
+  return [inLog.filter(([, ms]) => ms <= 4 * reach), inLog.filter(([, ms]) => ms > 4 * reach)];
+}
+
+/** The deadlines not drawn, named so that the chart never hides one. */
+function offScaleNote(lines: readonly DeadlineLine[]): SafeHtml {
+  const named = lines.map(([p, ms]) => `${p} deadline ${deadlineText(ms)}`).join(', ');
+  return html`<p class="note" data-testid="deadlines-off-scale">Off the scale: ${named}.</p>`;
+}
+
 export function ackChart(model: ReportModel): SafeHtml {
   const acked = model.items.filter((i) => i.acknowledged);
   const f: Frame = { width: WIDTH, height: 280, left: 64, right: 16, top: 16, bottom: 40 };
   if (acked.length === 0) return html`<p class="muted">No acknowledgements in this log: nothing to chart.</p>`;
   const from = Math.min(...model.items.map((i) => i.acceptedAt));
   const to = Math.max(...acked.map((i) => i.acceptedAt), from + 60_000);
-  const shown = ACK_DEADLINES.filter(([p]) => model.items.some((i) => i.precedence === p));
+  const [shown, offScale] = deadlineLines(model, acked);
   const largest = Math.max(...acked.map((i) => i.acknowledged!.lineMs), ...shown.map(([, ms]) => ms), 1000);
   const [unit, div] = delayUnit(largest);
   const step = niceStep((largest * 1.05) / div);
@@ -44,7 +64,7 @@ export function ackChart(model: ReportModel): SafeHtml {
   const y = scale(0, top, f.height - f.bottom, f.top);
   const yTicks = [0, 1, 2, 3, 4].map((k) => k * step);
   const label = `Line time to acknowledge, in ${unit}, of ${acked.length} acknowledged items by the UTC time they were logged`;
-  return html`<svg
+  const svg = html`<svg
     class="chart"
     viewBox="0 0 ${f.width} ${f.height}"
     width="100%"
@@ -115,6 +135,7 @@ export function ackChart(model: ReportModel): SafeHtml {
       )}
     </g>
   </svg>`;
+  return offScale.length === 0 ? svg : html`${svg}${offScaleNote(offScale)}`;
 }
 
 /** The legend of both charts: precedence shapes and colours; hollow for injects. */

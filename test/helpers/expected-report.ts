@@ -117,8 +117,13 @@ export const shortName = (x: ParsedExport, id: string) =>
 // ---- items: messages and injects -------------------------------------------------------------------------
 
 export const PRECEDENCES = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'] as const;
-/** docs/report.md: FLASH 10 min, IMMEDIATE 30 min; the others have none. */
-const DEADLINE: Record<string, number> = { FLASH: 10 * 60_000, IMMEDIATE: 30 * 60_000 };
+/** docs/report.md (ACP 121): FLASH 10 min, IMMEDIATE 30 min, PRIORITY 3 h, ROUTINE 6 h. */
+const DEADLINE: Record<string, number> = {
+  FLASH: 10 * 60_000,
+  IMMEDIATE: 30 * 60_000,
+  PRIORITY: 3 * 3_600_000,
+  ROUTINE: 6 * 3_600_000,
+};
 
 export interface Item {
   kind: 'message' | 'inject';
@@ -191,8 +196,12 @@ export function timesRow(all: Item[], group: Group, precedence: (typeof ROWS)[nu
   return [its.length, delivered.length, ...statTexts(delivered), acked.length, ...statTexts(acked)].map(String);
 }
 
-const deadlineText = (p: string) =>
-  DEADLINE[p] === undefined ? (p === 'all' ? '' : 'none') : `${DEADLINE[p]! / 60_000} min`;
+/** "10 min", "3 h": whole hours in hours, as docs/report.md shows them. */
+const deadlineText = (p: string) => {
+  const ms = DEADLINE[p];
+  if (ms === undefined) return p === 'all' ? '' : 'none';
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`;
+};
 
 /** One row of "Acknowledgement deadlines met and missed": deadline, met, late, never acknowledged, not yet due. */
 export function deadlineRow(all: Item[], group: Group, precedence: (typeof ROWS)[number]): string[] {

@@ -10,6 +10,7 @@ import type { Precedence } from '../../shared/items.js';
 import { reportFromExport } from '../../shared/report/from-export.js';
 import type { ReportModel } from '../../shared/report/model.js';
 import { logKeys, type LogKeys } from '../helpers/log-fixture.js';
+import { RunLog } from '../helpers/replay-log.js';
 import {
   CHEN,
   DIAZ,
@@ -22,7 +23,13 @@ import {
   type RunFacts,
 } from './report-run.js';
 
-const DEADLINE: Partial<Record<Precedence, number>> = { FLASH: 600_000, IMMEDIATE: 1_800_000 };
+/** docs/report.md (ACP 121): FLASH 10 min, IMMEDIATE 30 min, PRIORITY 3 h, ROUTINE 6 h, written out here. */
+const DEADLINE: Partial<Record<Precedence, number>> = {
+  FLASH: 600_000,
+  IMMEDIATE: 1_800_000,
+  PRIORITY: 10_800_000,
+  ROUTINE: 21_600_000,
+};
 
 /** Line time between two instants of this run, by hand: real time before STARTEX, 2x while running (0–300 s and
  * 900–1900 s after STARTEX), nothing while paused (300–900 s) or after ENDEX. */
@@ -173,6 +180,14 @@ describe('report model', () => {
     // INJ-02: acknowledged after exactly 30 min of line time (150 s + 750 s at 2x): on its deadline, so met.
     const injImmediate = model.figures.injects.find((r) => r.precedence === 'IMMEDIATE')!;
     expect([injImmediate.met, injImmediate.acknowledge.median]).toEqual([1, 1_500_000]);
+    // INJ-03 (PRIORITY, fired at 910 s: 33 min of line time by ENDEX) and the ROUTINE summary (1800 s: 200 s of
+    // line time) have deadlines too, of 3 h and 6 h, not yet due when the log ends.
+    const injPriority = model.figures.injects.find((r) => r.precedence === 'PRIORITY')!;
+    expect([injPriority.count, injPriority.deadlineMs, injPriority.open, injPriority.missed]).toEqual([
+      1, 10_800_000, 1, 0,
+    ]);
+    const routine = model.figures.messages.find((r) => r.precedence === 'ROUTINE')!;
+    expect([routine.count, routine.deadlineMs, routine.open, routine.missed]).toEqual([1, 21_600_000, 1, 0]);
   });
 
   it('judges each item in line time', () => {
@@ -264,5 +279,45 @@ describe('report model', () => {
     const built = await reportFromExport(utf8(bad), { verifiedBy: 't', verifiedAt: 0 });
     expect(built.model).toBeUndefined();
     expect(built.report.fault?.code).toBe('CHAIN_BROKEN');
+  });
+});
+
+describe('report model: PRIORITY (3 h) and ROUTINE (6 h) deadlines', () => {
+  // Before STARTEX line time is real time, so the hours are written as they are: a log of 6 h 05 min.
+  const T0 = Date.parse('2026-11-29T09:00:00.000Z');
+  const MIN = 60_000;
+  const H = 60 * MIN;
+  let model: ReportModel;
+  let idx: Record<string, number>;
+
+  beforeAll(async () => {
+    const log = await RunLog.start(await logKeys());
+    const metP = await log.at(T0 + 2 * MIN).message('beijing', { precedence: 'PRIORITY', subject: 'On time' });
+    const lateP = await log.at(T0 + 3 * MIN).message('washington', { precedence: 'PRIORITY', subject: 'Late' });
+    const missedR = await log.at(T0 + 4 * MIN).message('beijing', { precedence: 'ROUTINE', subject: 'Never' });
+    const openR = await log.at(T0 + 5 * H).message('washington', { precedence: 'ROUTINE', subject: 'Open' });
+    // Exactly on the 3 h deadline: met; 3 h and 1 s: late.
+    await log.at(T0 + 2 * MIN + 3 * H).receipt('washington', metP, 'acknowledged');
+    await log.at(T0 + 3 * MIN + 3 * H + 1000).receipt('beijing', lateP, 'acknowledged');
+    // The log ends 6 h 05 min after T0: the ROUTINE of 09:04 is 1 min past its 6 h, the one of 14:00 1 h 05 min in.
+    await log.at(T0 + 6 * H + 5 * MIN).receipt('beijing', openR, 'delivered');
+    idx = { metP: metP.entry.idx, lateP: lateP.entry.idx, missedR: missedR.entry.idx, openR: openR.entry.idx };
+    const built = await reportFromExport(utf8(await log.exportText()), { verifiedBy: 't', verifiedAt: 0 });
+    model = built.model!;
+  });
+
+  it('judges each by its own deadline: met on the deadline, late by a second, missed, not yet due', () => {
+    const outcome = (i: number) => model.items.find((t) => t.idx === i)?.outcome;
+    expect([outcome(idx['metP']!), outcome(idx['lateP']!), outcome(idx['missedR']!), outcome(idx['openR']!)]).toEqual([
+      'met',
+      'late',
+      'missed',
+      'open',
+    ]);
+    const row = (p: Precedence) => model.figures.messages.find((r) => r.precedence === p)!;
+    expect([row('PRIORITY').deadlineMs, row('PRIORITY').met, row('PRIORITY').late]).toEqual([3 * H, 1, 1]);
+    expect([row('ROUTINE').deadlineMs, row('ROUTINE').missed, row('ROUTINE').open]).toEqual([6 * H, 1, 1]);
+    const all = model.figures.messages.find((r) => r.precedence === 'all')!;
+    expect([all.met, all.late, all.missed, all.open]).toEqual([1, 1, 1, 1]);
   });
 });

@@ -75,6 +75,25 @@ describe('report HTML', () => {
     expect(svgs[1]!.match(/<(polygon|rect|circle)[^>]*>\s*<title>Entry \d+:/g)).toHaveLength(5);
     expect(svgs[1]).toContain('FLASH deadline 10 min');
     expect(svgs[1]).toContain('IMMEDIATE deadline 30 min');
+    // The run's PRIORITY inject and ROUTINE message have deadlines of hours: named under the chart, not drawn
+    // (acknowledgements of minutes would lie flat on the axis).
+    expect(svgs[1]).not.toMatch(/(PRIORITY|ROUTINE) deadline/);
+    expect(full).toMatch(/Off the scale: PRIORITY deadline 3 h, ROUTINE deadline 6 h\./);
+    // The deadline table gives every precedence its deadline, and the note lists all four.
+    const cells = (id: string) =>
+      [
+        ...(full.match(new RegExp(`<tr id="${id}">([\\s\\S]*?)</tr>`))?.[1] ?? '').matchAll(
+          /<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g,
+        ),
+      ].map((m) =>
+        m[1]!
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
+    expect(cells('deadlines-injects-PRIORITY').slice(0, 2)).toEqual(['PRIORITY', '3 h']);
+    expect(cells('deadlines-messages-ROUTINE').slice(0, 2)).toEqual(['ROUTINE', '6 h']);
+    expect(full).toContain('Deadlines (FLASH 10 min, IMMEDIATE 30 min, PRIORITY 3 h, ROUTINE 6 h from the entry)');
   });
 
   it('marks texts with their language for fonts and screen readers', () => {

@@ -22,11 +22,27 @@ describe('acknowledgement deadlines on the exercise clock', () => {
     const c = clock();
     expect(lineRate(c)).toBe(1);
     expect(lineDeadline(c, 'FLASH', T0, T0 + 4 * MIN)).toEqual({ leftMs: 6 * MIN, dueAt: T0 + 10 * MIN });
-    expect(lineDeadline(c, 'PRIORITY', T0, T0)).toBeUndefined();
+    expect(lineDeadline(c, 'PRIORITY', T0, T0 + MIN)).toEqual({ leftMs: 179 * MIN, dueAt: T0 + 180 * MIN });
     expect(ackDueAt(c, 'FLASH', T0)).toBe(T0 + 10 * MIN);
     expect(ackDueAt(c, 'IMMEDIATE', T0)).toBe(T0 + 30 * MIN);
+    expect(ackDueAt(c, 'PRIORITY', T0)).toBe(T0 + 3 * 60 * MIN);
+    expect(ackDueAt(c, 'ROUTINE', T0)).toBe(T0 + 6 * 60 * MIN);
+  });
+
+  it('give PRIORITY 3 h and ROUTINE 6 h of line time: at 6x, 30 and 60 real minutes, held by a pause', () => {
+    const c = clock([0, 'running', 6]);
+    expect(ackDueAt(c, 'PRIORITY', T0)).toBe(T0 + 30 * MIN);
+    expect(ackDueAt(c, 'ROUTINE', T0)).toBe(T0 + 60 * MIN);
+    expect(lineDeadline(c, 'ROUTINE', T0, T0 + 61 * MIN)).toEqual({ leftMs: -6 * MIN, dueAt: T0 + 60 * MIN });
+    // Paused after 20 real minutes (2 h of line time): 1 h of PRIORITY and 4 h of ROUTINE left, standing still.
+    c.apply({ at: T0 + 20 * MIN, idx: 1, state: 'paused', compression: 6, by: 'Trainer' });
+    expect(lineDeadline(c, 'PRIORITY', T0, T0 + 5 * 60 * MIN)).toEqual({ leftMs: 60 * MIN });
+    expect(lineDeadline(c, 'ROUTINE', T0, T0 + 5 * 60 * MIN)).toEqual({ leftMs: 4 * 60 * MIN });
     expect(ackDueAt(c, 'PRIORITY', T0)).toBeUndefined();
-    expect(ackDueAt(c, 'ROUTINE', T0)).toBeUndefined();
+    // Resumed at 1x after 2 real hours: the hour of PRIORITY left is a real hour now.
+    c.apply({ at: T0 + 140 * MIN, idx: 2, state: 'running', compression: 1, by: 'Trainer' });
+    expect(ackDueAt(c, 'PRIORITY', T0)).toBe(T0 + 200 * MIN);
+    expect(ackDueAt(c, 'ROUTINE', T0)).toBe(T0 + 380 * MIN);
   });
 
   it('run compressed while the exercise runs: a FLASH at 6x is due 100 real seconds after it arrived', () => {
@@ -83,8 +99,13 @@ describe('overdue on line time', () => {
     expect(overdueOnLine(c, 'FLASH', T0, T0 + 11 * MIN, T0 + 20 * MIN)).toBe(true);
     expect(overdueOnLine(c, 'IMMEDIATE', T0, undefined, T0 + 29 * MIN)).toBe(false);
     expect(overdueOnLine(c, 'IMMEDIATE', T0, undefined, T0 + 31 * MIN)).toBe(true);
-    expect(overdueOnLine(c, 'ROUTINE', T0, undefined, T0 + 1e9)).toBe(false);
-    expect(overdueOnLine(c, 'PRIORITY', T0, undefined, T0 + 1e9)).toBe(false);
+    expect(overdueOnLine(c, 'PRIORITY', T0, undefined, T0 + 180 * MIN - 1)).toBe(false);
+    expect(overdueOnLine(c, 'PRIORITY', T0, undefined, T0 + 180 * MIN)).toBe(true);
+    expect(overdueOnLine(c, 'PRIORITY', T0, T0 + 180 * MIN, T0 + 1e9)).toBe(false);
+    expect(overdueOnLine(c, 'PRIORITY', T0, T0 + 180 * MIN + 1, T0 + 1e9)).toBe(true);
+    expect(overdueOnLine(c, 'ROUTINE', T0, undefined, T0 + 360 * MIN - 1)).toBe(false);
+    expect(overdueOnLine(c, 'ROUTINE', T0, undefined, T0 + 360 * MIN)).toBe(true);
+    expect(overdueOnLine(c, 'ROUTINE', T0, T0 + 5 * 60 * MIN, T0 + 1e9)).toBe(false);
   });
 
   it('treats an acknowledgement after `now` as not yet made (a replay before it was logged)', () => {

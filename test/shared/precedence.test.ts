@@ -1,5 +1,5 @@
 // The precedence rules every console applies: urgency order, labels, and the ACP 121 acknowledgement
-// deadlines (FLASH 10 min, IMMEDIATE 30 min; PRIORITY and ROUTINE raise no alarm yet).
+// deadlines (FLASH 10 min, IMMEDIATE 30 min, PRIORITY 3 h, ROUTINE 6 h; only the first two interrupt).
 import { describe, expect, it } from 'vitest';
 import { PRECEDENCES } from '../../shared/items.js';
 import {
@@ -48,12 +48,16 @@ describe('precedence order and labels', () => {
 });
 
 describe('acknowledgement deadlines', () => {
-  it('applies the ACP 121 objectives: FLASH 10 min, IMMEDIATE 30 min, none for PRIORITY and ROUTINE', () => {
-    expect(ACK_DEADLINE_MS).toEqual({ FLASH: 10 * MIN, IMMEDIATE: 30 * MIN });
+  it('applies the ACP 121 objectives: FLASH 10 min, IMMEDIATE 30 min, PRIORITY 3 h, ROUTINE 6 h', () => {
+    expect(ACK_DEADLINE_MS).toEqual({ FLASH: 10 * MIN, IMMEDIATE: 30 * MIN, PRIORITY: 180 * MIN, ROUTINE: 360 * MIN });
     expect(ACK_DEADLINES).toEqual([
       ['FLASH', 10 * MIN],
       ['IMMEDIATE', 30 * MIN],
+      ['PRIORITY', 180 * MIN],
+      ['ROUTINE', 360 * MIN],
     ]);
+    // Every precedence has a deadline; only FLASH and IMMEDIATE interrupt when it passes.
+    expect(PRECEDENCES.filter(interrupts)).toEqual(['FLASH', 'IMMEDIATE']);
   });
 
   it('says a deadline in minutes, or in hours when it is whole hours, in both languages', () => {

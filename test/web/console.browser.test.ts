@@ -207,10 +207,10 @@ describe('operator console', () => {
     expect(await dc.locator('[data-testid="station-name"]').textContent()).toContain('Washington');
     // The shared domain rules, in each console's language: deadlines in the compose hint, the marking's colour.
     expect(await bj.locator('#prec-hint').textContent()).toBe(
-      'FLASH（特急）：10 分钟内确认。IMMEDIATE（加急）：30 分钟内确认。',
+      'FLASH（特急）：10 分钟内确认。IMMEDIATE（加急）：30 分钟内确认。PRIORITY（急）：3 小时内确认。ROUTINE（平）：6 小时内确认。',
     );
     expect(await dc.locator('#prec-hint').textContent()).toBe(
-      'FLASH: acknowledge within 10 min. IMMEDIATE: within 30 min.',
+      'FLASH: acknowledge within 10 min. IMMEDIATE: within 30 min. PRIORITY: within 3 h. ROUTINE: within 6 h.',
     );
     expect(await dc.locator('#classification').textContent()).toBe('UNCLASSIFIED // EXERCISE');
     expect(await dc.locator('#classification').getAttribute('class')).toBe('classification level-unclassified');

@@ -126,7 +126,39 @@ describe("the trainer's live overdue alarms fall due when the consoles' do", () 
     ]);
     const ended = clock([0, 'running', 6], [60 * S, 'ended']);
     expect(liveOverdue([], [inject('i1', 'FLASH', T0 + 30 * S)], ended, T0 + 24 * 3_600 * S)).toEqual([]);
-    // PRIORITY and ROUTINE have no deadline yet.
-    expect(liveOverdue([message('m2', 'ROUTINE', T0)], [], planned, T0 + 24 * 3_600 * S)).toEqual([]);
+  });
+
+  it('raises a quiet overdue alarm for a PRIORITY message at 3 h of line time (18 real minutes at 10x)', () => {
+    const c = clock([0, 'running', 10]);
+    const accepted = T0 + 60 * S;
+    const priority = message('m1', 'PRIORITY', accepted);
+    const flash = inject('i1', 'FLASH', accepted);
+    const due = consoleOverdueFrom(c, 'PRIORITY', accepted);
+    expect(due).toBe(accepted + 18 * MIN);
+    expect(liveOverdue([priority], [flash], c, due - 1).map((a) => a.messageId)).toEqual(['i1']);
+    const alarms = liveOverdue([priority], [flash], c, due);
+    expect(alarms.map((a) => [a.messageId, a.at, a.code, a.quiet])).toEqual([
+      ['i1', accepted + MIN, 'ACK_OVERDUE', undefined],
+      ['m1', due, 'ACK_OVERDUE', true],
+    ]);
+    expect(alarms[1]!.message).toBe('PRIORITY washington → beijing “Alpha”: not acknowledged within 3 h of line time');
+    // Acknowledged at 17 real minutes (2 h 50 min of line time): met, no alarm; at 19, late.
+    expect(liveOverdue([message('m1', 'PRIORITY', accepted, accepted + 17 * MIN)], [], c, due + MIN)).toEqual([]);
+    expect(liveOverdue([message('m1', 'PRIORITY', accepted, accepted + 19 * MIN)], [], c, due + MIN)).toMatchObject([
+      { quiet: true, message: /acknowledged late, after 19 min real time \(objective 3 h of line time\)/ },
+    ]);
+  });
+
+  it('gives a ROUTINE inject 6 h, in real time before STARTEX', () => {
+    const planned = clock();
+    const routine = inject('i2', 'ROUTINE', T0);
+    expect(liveOverdue([], [routine], planned, T0 + 6 * 60 * MIN - 1)).toEqual([]);
+    expect(liveOverdue([], [routine], planned, T0 + 6 * 60 * MIN)).toMatchObject([
+      {
+        at: T0 + 6 * 60 * MIN,
+        quiet: true,
+        message: 'ROUTINE exercise inject INJ-01 for washington: not acknowledged within 6 h',
+      },
+    ]);
   });
 });

@@ -347,7 +347,9 @@ describe('trainer console in Chromium', () => {
     expect(await figure('Messages').textContent()).toBe('3');
     expect(await figure('Acknowledged').textContent()).toBe('1 of 3');
     expect(await figure('Unacknowledged').textContent()).toBe('2');
-    expect(await figure('Overdue (FLASH > 10 min, IMMEDIATE > 30 min)').textContent()).toBe('0');
+    expect(
+      await figure('Overdue (FLASH > 10 min, IMMEDIATE > 30 min, PRIORITY > 3 h, ROUTINE > 6 h)').textContent(),
+    ).toBe('0');
     expect(await figure('Median acknowledgement').textContent()).toMatch(/ms|s$/);
     const byPrecedence = page.getByRole('table', { name: 'By precedence' });
     expect(await byPrecedence.locator('tbody tr').count()).toBe(4);
@@ -449,5 +451,20 @@ describe('trainer console in Chromium', () => {
     expect(await page.locator('#alarm-announcer').textContent()).toMatch(/^Alarm: Overdue acknowledgement/);
     await axe(page, 'live with alarm');
     shots.push(await screenshot(page, 'trainer-9-live-overdue-alarm'));
+
+    // Six hours on, the ROUTINE line check is overdue too (ACP 121: 6 h): listed as a quiet alarm, never
+    // announced, since ROUTINE does not interrupt; the announcer still carries the IMMEDIATE's.
+    await page.clock.setSystemTime(new Date(Date.now() + 6 * 3_600_000 + 60_000));
+    const routine = page.locator('.alarm.alarm-quiet[data-code="ACK_OVERDUE"]');
+    await routine.waitFor(WAIT);
+    expect(await routine.textContent()).toMatch(
+      /Overdue acknowledgement.*ROUTINE Beijing → Washington: not acknowledged within 6 h/,
+    );
+    expect(await page.locator('.alarm').count()).toBe(2);
+    expect(await page.locator('#alarm-announcer').textContent()).not.toMatch(/ROUTINE/);
+    await page
+      .locator('section.console[data-station="washington"] li.msg.is-overdue.prec-border-routine')
+      .getByText(/OVERDUE/)
+      .waitFor(WAIT);
   });
 });

@@ -3,15 +3,15 @@
 // exercise inject whose precedence has an acknowledgement deadline (shared/precedence.ts) raises one until it
 // is acknowledged, counting down from the relay's acceptance time on the exercise's line time
 // (shared/deadlines.ts: compressed while running, frozen while paused). After ENDEX nothing can be
-// acknowledged, so no precedence alarm is raised.
+// acknowledged, so no precedence alarm is raised. An alarm leads to its item, whose card has the one
+// Acknowledge button (Alt+A works from anywhere): one button per message, and the message is read first.
 import type { Alarm, TrafficItem } from '../../../client/client.js';
 import { lineDeadline } from '../../../shared/deadlines.js';
-import { dtg, zuluTime } from '../../../shared/dtg.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
 import { ACK_DEADLINE_MS, byUrgency } from '../../../shared/precedence.js';
 import { h, replaceChildren, setText } from '../common/dom.js';
-import { formatDuration } from '../common/format.js';
+import { formatDuration, utcTime } from '../common/format.js';
 import { errorText, precedenceLabel, stationShort, t } from './i18n.js';
 import { injectSubject, originatorOf } from './inject-card.js';
 import { INJECT_MARK } from './strings.js';
@@ -53,7 +53,8 @@ function seqAlarm(a: Alarm): boolean {
 }
 
 export interface AlarmActions {
-  acknowledge(id: string): void;
+  /** Brings the item's card into view and puts the keyboard on it. */
+  show(id: string): void;
   enrolAgain(): void;
 }
 
@@ -125,7 +126,7 @@ export class Alarms {
       if (!els || !d) continue;
       const left = d.leftMs;
       setText(els.countdown, left >= 0 ? formatDuration(left) : t('overdueBy', { t: formatDuration(-left) }));
-      setText(els.due, d.dueAt === undefined ? t('deadlineFrozen') : t('deadline', { dtg: dtg(new Date(d.dueAt)) }));
+      setText(els.due, d.dueAt === undefined ? t('deadlineFrozen') : t('deadline', { t: utcTime(d.dueAt) }));
       els.countdown.closest('.alarm')?.classList.toggle('alarm-overdue', left < 0);
     }
   }
@@ -136,18 +137,9 @@ export class Alarms {
     const due = h('span', { 'data-testid': 'deadline' });
     this.#countdowns.set(v.id, { countdown, due });
     const subject = a.item.kind === 'inject' ? injectSubject(a.item.view) : a.item.view.subject;
-    const button = a.ackQueued
-      ? h('span', { class: 'pill pill-warn' }, t('ackQueued'))
-      : h(
-          'button',
-          { type: 'button', class: 'btn btn-danger' },
-          t('acknowledge'),
-          ' ',
-          h('kbd', {}, 'Alt'),
-          '+',
-          h('kbd', {}, 'A'),
-        );
-    if (button instanceof HTMLButtonElement) button.addEventListener('click', () => this.actions.acknowledge(v.id));
+    const show = h('button', { type: 'button', class: 'btn', 'data-testid': 'alarm-show' }, t('showMessage'));
+    show.addEventListener('click', () => this.actions.show(v.id));
+    const queued = a.ackQueued ? h('span', { class: 'pill pill-warn' }, t('ackQueued')) : null;
     const title =
       a.item.kind === 'inject'
         ? t('injectAlarm', { prec: v.precedence, originator: originatorOf(a.item.view) })
@@ -169,7 +161,7 @@ export class Alarms {
         h('p', { class: 'alarm-title' }, title, ' ', countdown),
         h('p', { class: 'alarm-sub' }, subject ? `${subject} · ` : '', due),
       ),
-      button,
+      h('div', { class: 'alarm-actions' }, queued, show),
     );
   }
 
@@ -194,7 +186,7 @@ export class Alarms {
               'p',
               { class: 'alarm-sub' },
               a.idx === undefined ? '' : `${t('atEntry', { idx: a.idx })} · `,
-              zuluTime(a.at),
+              utcTime(a.at),
               ' · ',
               t(seqAlarm(a) ? 'seqAlarmHint' : 'verificationHint'),
             ),

@@ -1,9 +1,8 @@
 // Pieces both kinds of traffic card share (a message of either station, an exercise inject): the
 // acknowledge button, one step of the states list, the language tag of a text.
-import { zuluTime } from '../../../shared/dtg.js';
 import type { Lang } from '../../../shared/items.js';
 import { h } from '../common/dom.js';
-import { utcStamp } from '../common/format.js';
+import { utcStamp, utcTime } from '../common/format.js';
 import { t, type Key } from './i18n.js';
 
 /** The acknowledge button of a card; disabled while an acknowledgement is on its way. */
@@ -18,10 +17,7 @@ export function ackButton(disabled: boolean, onClick: () => void): HTMLButtonEle
       disabled,
     },
     t('acknowledge'),
-    ' ',
-    h('kbd', {}, 'Alt'),
-    '+',
-    h('kbd', {}, 'A'),
+    h('span', { class: 'kbd-hint' }, ' ', h('kbd', {}, 'Alt'), '+', h('kbd', {}, 'A')),
   );
   button.addEventListener('click', onClick);
   return button;
@@ -37,7 +33,7 @@ export function stateStep(label: Key, state: string, at: string | undefined, ext
     h('span', { class: 'state-name' }, t(label)),
     extra === undefined ? null : h('span', { class: 'state-extra mono' }, extra),
     done
-      ? h('time', { class: 'mono', datetime: at, title: utcStamp(at) }, zuluTime(at))
+      ? h('time', { class: 'mono', datetime: at, title: utcStamp(at) }, utcTime(at))
       : h('span', { class: 'state-when' }, t('statePending')),
   );
 }

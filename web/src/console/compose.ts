@@ -77,7 +77,7 @@ export class Compose {
     );
     this.element = h(
       'section',
-      { class: 'panel compose', 'aria-labelledby': 'compose-title' },
+      { id: 'compose', class: 'panel compose', 'aria-labelledby': 'compose-title' },
       this.#title,
       this.#closed,
       this.#form,
@@ -106,7 +106,7 @@ export class Compose {
     this.#precHint.textContent = precedenceHint();
     this.#subjectLabel.textContent = t('subject');
     this.#bodyLabel.textContent = t('body');
-    this.#hint.textContent = t('sendHint');
+    replaceChildren(this.#hint, h('span', { class: 'kbd-hint' }, t('sendKeyHint'), ' '), t('sendHint'));
     this.#sendLabel();
     if (!this.#closed.hidden) this.#fillClosed();
   }
@@ -153,10 +153,7 @@ export class Compose {
     replaceChildren(
       this.#send,
       this.#sending ? t('sending') : t('send'),
-      ' ',
-      h('kbd', {}, 'Ctrl'),
-      '+',
-      h('kbd', {}, 'Enter'),
+      h('span', { class: 'kbd-hint' }, ' ', h('kbd', {}, 'Ctrl'), '+', h('kbd', {}, 'Enter')),
     );
   }
 

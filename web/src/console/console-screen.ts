@@ -12,6 +12,7 @@ import { Banner, type Status } from './banner.js';
 import { Compose, type Draft } from './compose.js';
 import { errorText, lang, setLang, stationShort, t } from './i18n.js';
 import { KeyboardHelp, installShortcuts } from './keyboard.js';
+import { LinkBanner, LinkWatch } from './link-banner.js';
 import { Notices } from './notices.js';
 import { prefs } from './slots.js';
 import { Siren } from './sound.js';
@@ -31,6 +32,9 @@ export class ConsoleScreen {
   readonly #compose: Compose;
   readonly #alarms: Alarms;
   readonly #help = new KeyboardHelp();
+  readonly #linkBanner = new LinkBanner();
+  readonly #linkWatch = new LinkWatch();
+  readonly #composeJump = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'compose-jump' });
   readonly #notices: Notices;
   readonly #ack: Acknowledger;
   #halted = false;
@@ -55,7 +59,7 @@ export class ConsoleScreen {
     });
     this.#traffic = new Traffic(id.exercise, { acknowledge: (mid) => void this.acknowledge(mid) });
     this.#alarms = new Alarms(id.exercise, client.chain.clock, {
-      acknowledge: (mid) => void this.acknowledge(mid),
+      show: (mid) => this.#showCard(mid),
       enrolAgain: () => this.hooks.enrolAgain(),
     });
     this.#compose = new Compose((draft) => this.#send(draft));
@@ -71,6 +75,8 @@ export class ConsoleScreen {
   }
 
   mount(root: HTMLElement): void {
+    root.before(this.#linkBanner.element);
+    this.#composeJump.addEventListener('click', () => this.#compose.focus());
     replaceChildren(
       root,
       h(
@@ -83,6 +89,8 @@ export class ConsoleScreen {
           this.#traffic.element,
           h('div', { class: 'console-side' }, this.#compose.element, this.#help.element),
         ),
+        // Narrow screens only (console.css): the form is below all traffic there, this keeps it one tap away.
+        h('div', { class: 'compose-jump' }, this.#composeJump),
       ),
     );
     this.#relabel();
@@ -150,7 +158,13 @@ export class ConsoleScreen {
       this.announcer.say(t('announceLinkBack'));
     }
     this.#lastLink = link.state;
+    this.#linkWatch.observe(link);
     this.#banner.update(this.#status());
+    this.#showLink();
+  }
+
+  #showLink(): void {
+    this.#linkBanner.update({ since: this.#linkWatch.since, outbox: this.client.outbox.items });
   }
 
   #status(): Status {
@@ -186,11 +200,13 @@ export class ConsoleScreen {
     this.#alarms.update(precedenceAlarms(items, queued, closed));
     if (closed) this.#compose.closeLine();
     this.#banner.update(this.#status());
+    this.#showLink();
   }
 
   #tick(): void {
     this.#ticks += 1;
     this.#banner.update(this.#status());
+    this.#showLink();
     this.#alarms.tick();
     const loud = this.#alarms.active.find((a) => !a.ackQueued);
     if (loud && this.#ticks % BEEP_EVERY_S === 0) this.#siren.beep(loud.item.view.precedence);
@@ -210,6 +226,7 @@ export class ConsoleScreen {
     this.#compose.relabel();
     this.#alarms.relabel();
     this.#help.relabel();
+    this.#composeJump.textContent = t('composeJump');
     this.hooks.relabelPage();
     this.#render();
   }
@@ -229,6 +246,13 @@ export class ConsoleScreen {
     await this.client.send(draft);
     this.announcer.say(this.client.link.state === 'open' ? t('announceQueued') : t('queuedOffline'));
     this.#render();
+  }
+
+  #showCard(id: string): void {
+    const card = this.#traffic.card(id);
+    if (!card) return;
+    card.scrollIntoView({ block: 'center' });
+    card.focus({ preventScroll: true });
   }
 
   #focusTraffic(): void {

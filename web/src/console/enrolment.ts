@@ -1,12 +1,14 @@
 // Enrolment: read the one-time code from the link's #fragment (then drop it from the address bar), or let
-// the operator type one; ask for the operator's name; make a non-extractable Ed25519 key pair with
-// WebCrypto, keep it in IndexedDB and register the public key with the relay.
+// the operator type one; show what it enrols before it is used (enrol-preview.ts); ask for the operator's
+// name; make a non-extractable Ed25519 key pair with WebCrypto, keep it in IndexedDB and register the
+// public key with the relay.
 import { HotlineClient, type ClientOptions } from '../../../client/client.js';
 import { codeFromLink } from '../../../client/identity.js';
 import type { SavedState } from '../../../client/storage.js';
 import { HotlineError, isErrorCode } from '../../../shared/errors.js';
 import { LIMITS } from '../../../shared/items.js';
 import { h, replaceChildren } from '../common/dom.js';
+import { codeRefused, lookUp, previewPanel, type PreviewState } from './enrol-preview.js';
 import { errorText, stationName, t } from './i18n.js';
 import { SlotStorage, slotFor } from './slots.js';
 
@@ -43,15 +45,42 @@ export class EnrolmentScreen {
   #busy = false;
   #error: string | undefined;
   #values = { code: '', operator: '' };
+  #preview: PreviewState | undefined;
+  /** Stays in place across redraws, so a look-up that ends while the operator types moves no focus. */
+  readonly #previewSlot = h('div', { class: 'enrol-preview-slot' });
 
   constructor(private readonly o: EnrolmentOptions) {
     this.#code = o.code;
     this.#typeCode = o.code === undefined;
+    if (o.code !== undefined) void this.#check(o.code);
+  }
+
+  /** Looks the code up (it stays unused) and shows what it enrols; a refused link code can be retyped. */
+  async #check(code: string): Promise<void> {
+    if (!code || this.#preview?.code === code) return;
+    this.#preview = { status: 'looking', code };
+    this.#showPreview();
+    const found = await lookUp(code);
+    if (this.#preview?.code !== code) return; // another code was typed meanwhile
+    this.#preview = found;
+    this.#showPreview();
+    if (!this.#typeCode && codeRefused(found) && !this.#busy) {
+      // A link's code that cannot be used: show it in the field so another can be typed.
+      this.#typeCode = true;
+      this.#values.code = code;
+      this.render();
+      this.element.querySelector<HTMLInputElement>('#enrol-code')?.focus();
+    }
+  }
+
+  #showPreview(): void {
+    replaceChildren(this.#previewSlot, this.#preview ? previewPanel(this.#preview) : null);
   }
 
   /** (Re)draws the screen in the current language, keeping what was typed. */
   render(): void {
     this.#remember();
+    this.#showPreview(); // in the current language
     const codeField = this.#typeCode
       ? h(
           'div',
@@ -66,6 +95,7 @@ export class EnrolmentScreen {
             'aria-describedby': 'enrol-code-hint',
             value: this.#values.code,
             class: 'mono',
+            'data-testid': 'enrol-code',
           }),
           h('p', { id: 'enrol-code-hint', class: 'hint' }, t('codeHint')),
         )
@@ -107,6 +137,9 @@ export class EnrolmentScreen {
         h('span', { class: 'hint', role: 'status' }, this.#busy ? t('enrolWorking') : ''),
       ),
     );
+    form.querySelector('#enrol-code')?.addEventListener('change', (ev) => {
+      void this.#check((ev.target as HTMLInputElement).value.trim());
+    });
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void this.#submit();
@@ -115,6 +148,7 @@ export class EnrolmentScreen {
       this.element,
       h('h1', { id: 'enrol-title', tabindex: '-1' }, t('enrolTitle')),
       h('p', { class: 'lede' }, t('enrolIntro')),
+      this.#previewSlot,
       form,
       this.#knownList(),
     );
@@ -139,6 +173,8 @@ export class EnrolmentScreen {
     b.addEventListener('click', () => {
       this.#typeCode = true;
       this.#code = undefined;
+      this.#preview = undefined;
+      this.#showPreview();
       this.render();
       this.element.querySelector<HTMLInputElement>('#enrol-code')?.focus();
     });

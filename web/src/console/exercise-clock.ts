@@ -4,6 +4,7 @@
 import type { ExerciseStatus } from '../../../client/exercise-status.js';
 import { formatExerciseTime, type Phase } from '../../../shared/exercise-clock.js';
 import { h, replaceChildren, setText } from '../common/dom.js';
+import { utcTime } from '../common/format.js';
 import { t, type Key } from './i18n.js';
 
 export interface ClockReading {
@@ -19,11 +20,6 @@ const PHASE: Record<Phase, { label: Key; symbol: string }> = {
   paused: { label: 'phasePaused', symbol: '❚❚' },
   ended: { label: 'phaseEnded', symbol: '■' },
 };
-
-/** 09:12:03Z */
-function utcClock(now: number): string {
-  return `${new Date(now).toISOString().slice(11, 19)}Z`;
-}
 
 export class ExerciseClockView {
   readonly element = h('div', { class: 'exercise-clock', role: 'group', 'data-testid': 'exercise-clock' });
@@ -71,6 +67,6 @@ export class ExerciseClockView {
     this.#compression.hidden = n === 1 || r.exerciseMs === null;
     setText(this.#compression, `×${n}`);
     this.#compression.title = t('compression', { n });
-    setText(this.#utc, utcClock(r.now));
+    setText(this.#utc, utcTime(r.now));
   }
 }

@@ -123,9 +123,9 @@ export function fillInjectCard(
     h(
       'ol',
       { class: 'states', 'aria-label': t('injectStates'), 'data-testid': 'states' },
-      stateStep('stateReceived', 'accepted', view.states.accepted, t('entryNo', { idx: view.idx })),
-      stateStep('stateDelivered', 'delivered', view.states.delivered),
-      stateStep('stateAcknowledged', 'acknowledged', view.states.acknowledged),
+      stateStep('stateInLogged', 'accepted', view.states.accepted, t('entryNo', { idx: view.idx })),
+      stateStep('stateInDelivered', 'delivered', view.states.delivered),
+      stateStep('stateInAcknowledged', 'acknowledged', view.states.acknowledged),
     ),
     view.ackNote ? h('p', { class: 'msg-note' }, t('ackNote', { note: view.ackNote })) : null,
     canAck ? h('div', { class: 'msg-actions' }, ackButton(ctx.ackQueued, onAcknowledge)) : null,

@@ -1,6 +1,7 @@
 // The alarm tone: a short WebAudio beep. Browsers allow audio only after a user gesture, so the
 // AudioContext is created on the first key press or click; until then alarms are visual only.
 import type { Precedence } from '../../../shared/items.js';
+import { interrupts } from '../../../shared/precedence.js';
 
 export class Siren {
   #ctx: AudioContext | undefined;
@@ -36,10 +37,13 @@ export class Siren {
     }
   }
 
-  /** FLASH: three quick high tones; IMMEDIATE: one lower tone. Silent when off or not yet allowed. */
+  /**
+   * FLASH: three quick high tones; IMMEDIATE: one lower tone; PRIORITY and ROUTINE never sound, though they
+   * have deadlines and alarms too (shared/precedence.ts `interrupts`). Silent when off or not yet allowed.
+   */
   beep(precedence: Precedence): void {
     const ctx = this.#ctx;
-    if (!this.#enabled || !ctx || ctx.state !== 'running') return;
+    if (!interrupts(precedence) || !this.#enabled || !ctx || ctx.state !== 'running') return;
     const tones = precedence === 'FLASH' ? [0, 0.18, 0.36] : [0];
     const freq = precedence === 'FLASH' ? 1046 : 784;
     for (const offset of tones) {

@@ -5,9 +5,9 @@
 import type { TrafficItem } from '../../../client/client.js';
 import { latestState, type MessageView } from '../../../client/conversation.js';
 import type { ExerciseDef } from '../../../shared/items.js';
-import { dtg, zuluTime } from '../../../shared/dtg.js';
+import { dtg } from '../../../shared/dtg.js';
 import { h, replaceChildren } from '../common/dom.js';
-import { utcStamp } from '../common/format.js';
+import { utcStamp, utcTime } from '../common/format.js';
 import { ackButton, langTag, stateStep } from './card-parts.js';
 import { errorText, precedenceLabel, stationShort, t, type Key } from './i18n.js';
 import { fillInjectCard } from './inject-card.js';
@@ -198,9 +198,9 @@ export class Traffic {
             ['stateAcknowledged', 'acknowledged'],
           ]
         : [
-            ['stateReceived', 'accepted'],
-            ['stateDelivered', 'delivered'],
-            ['stateAcknowledged', 'acknowledged'],
+            ['stateInLogged', 'accepted'],
+            ['stateInDelivered', 'delivered'],
+            ['stateInAcknowledged', 'acknowledged'],
           ];
     const items = steps.flatMap(([label, state]) => {
       const at = view.states[state];
@@ -216,7 +216,7 @@ export class Traffic {
           { class: 'state state-rejected', 'data-state': 'rejected', 'data-done': 'true' },
           h('span', { class: 'state-mark', 'aria-hidden': 'true' }, '✖'),
           h('span', { class: 'state-name' }, t('stateRejected')),
-          h('time', { class: 'mono', datetime: r.at, title: utcStamp(r.at) }, zuluTime(r.at)),
+          h('time', { class: 'mono', datetime: r.at, title: utcStamp(r.at) }, utcTime(r.at)),
           h(
             'span',
             { class: 'state-reason' },

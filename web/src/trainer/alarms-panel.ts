@@ -35,7 +35,7 @@ export function alarmsSection(id: string): { el: HTMLElement; render(alarms: rea
         ul.append(
           h(
             'li',
-            { class: `alarm alarm-${a.kind}`, 'data-code': a.code },
+            { class: `alarm alarm-${a.kind}${a.quiet ? ' alarm-quiet' : ''}`, 'data-code': a.code },
             h('span', { class: 'alarm-kind' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), KIND_LABEL[a.kind]),
             h('time', { datetime: new Date(a.at).toISOString() }, zuluTime(new Date(a.at))),
             h('span', { class: 'alarm-code' }, a.code),
@@ -48,8 +48,9 @@ export function alarmsSection(id: string): { el: HTMLElement; render(alarms: rea
   };
 }
 
-/** Assertive announcement for alarms (role=alert region in the page shell). */
+/** Assertive announcement for alarms (role=alert region in the page shell); a quiet one is only shown. */
 export function announceAlarm(a: TrainerAlarm): void {
+  if (a.quiet) return;
   const region = document.getElementById('alarm-announcer');
   if (region) region.textContent = `Alarm: ${KIND_LABEL[a.kind]}. ${a.message}`;
 }

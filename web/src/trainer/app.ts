@@ -2,6 +2,7 @@
 // (#/exercises, #/exercises/ID/TAB, #/replay). The token never appears in a URL.
 import './trainer.css';
 import './run.css';
+import './phone.css';
 import { Session, signInView } from './auth.js';
 import { h, fill } from './dom.js';
 import { exercisePage, TABS, type ExercisePage, type Tab } from './exercise-page.js';

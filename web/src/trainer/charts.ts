@@ -1,8 +1,11 @@
 // The response-time chart (uPlot): for every message, at the time it was logged, how long until the relay
-// accepted it, until the other console confirmed delivery, and until its operator acknowledged it.
+// accepted it, until the other console confirmed delivery, and until its operator acknowledged it. Each
+// message is its own measurement, so the chart draws points and never a line from one message to the next;
+// the time axis is labelled in UTC (chart-axis.ts).
 // uPlot styles its elements through the CSSOM, which the CSP allows; its stylesheet is bundled by Vite.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { utcAxisLabels } from './chart-axis.js';
 import { h } from './dom.js';
 import type { ResponseRow } from './response-times.js';
 
@@ -42,6 +45,7 @@ export function responseChart(rows: readonly ResponseRow[], caption: string): Ch
     xs,
     ...SERIES.map((s) => rows.map((r) => (r[s.key] === undefined ? null : Math.max(0, r[s.key]!) / div))),
   ];
+  const span: [number, number] = [Math.min(...xs), Math.max(...xs)];
   const axis = { stroke: '#c9d1d9', grid: { stroke: '#30363d', width: 1 }, ticks: { stroke: '#30363d', width: 1 } };
   const opts: uPlot.Options = {
     width: 800,
@@ -51,7 +55,13 @@ export function responseChart(rows: readonly ResponseRow[], caption: string): Ch
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
     axes: [
-      { ...axis, label: 'Logged at (UTC)' },
+      {
+        ...axis,
+        label: 'Logged at (UTC)',
+        // Room for the widest label ("02 DEC 03:17Z", "03:17:10.600Z") and a gap.
+        space: 110,
+        values: (_u, splits, _axis, _space, incr) => utcAxisLabels(splits, incr, span),
+      },
       { ...axis, label: unit, size: 60 },
     ],
     series: [
@@ -60,14 +70,15 @@ export function responseChart(rows: readonly ResponseRow[], caption: string): Ch
         label: s.label,
         stroke: s.stroke,
         width: 1.5,
-        spanGaps: false,
+        // No path: points only (a line would join unrelated messages).
+        paths: () => null,
         points: { show: true, size: 9, stroke: s.stroke, fill: s.stroke },
       })),
     ],
   };
   const chart = new uPlot(opts, data, plot);
   const fit = () => {
-    const width = Math.max(320, plot.clientWidth);
+    const width = Math.max(240, plot.clientWidth);
     if (Math.abs(width - chart.width) > 2) chart.setSize({ width, height: 260 });
   };
   const observer = new ResizeObserver(fit);

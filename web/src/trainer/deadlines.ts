@@ -8,7 +8,7 @@ import type { InjectView } from '../../../client/injects.js';
 import { lineDueAt } from '../../../shared/deadlines.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { Precedence } from '../../../shared/items.js';
-import { ACK_DEADLINE_MS, deadlineText } from '../../../shared/precedence.js';
+import { ACK_DEADLINE_MS, deadlineText, interrupts } from '../../../shared/precedence.js';
 
 export type AlarmKind = 'overdue' | 'verification' | 'log' | 'revoked';
 
@@ -24,6 +24,11 @@ export interface TrainerAlarm {
   station?: string;
   /** The message's or the inject's id (InjectData.id): what its receipts refer to. */
   messageId?: string;
+  /**
+   * Shown, never announced: a PRIORITY or ROUTINE item overdue (shared/precedence.ts `interrupts`); FLASH and
+   * IMMEDIATE overdue alarms, like every other kind, are announced assertively.
+   */
+  quiet?: boolean;
 }
 
 /** A message or an inject that must be acknowledged: what the deadline alarms need to know of it. */
@@ -99,9 +104,9 @@ export function withDeadlines(items: DeadlineItem[], clock: ExerciseClock): Dead
 }
 
 /**
- * The overdue alarms standing at `now`: a deadline passed without (or before) an acknowledgement. Each
- * arises at its deadline. Under a compression the objective is said to be line time, since the real
- * minutes are fewer.
+ * The overdue alarms standing at `now`: a deadline passed without (or before) an acknowledgement, for every
+ * precedence (FLASH 10 min to ROUTINE 6 h); those of PRIORITY and ROUTINE are quiet. Each arises at its
+ * deadline. Under a compression the objective is said to be line time, since the real minutes are fewer.
  */
 export function overdueAlarms(items: readonly DeadlineItem[], now: number, clock: ExerciseClock): TrainerAlarm[] {
   const compressed = clock.transitions.some((t) => t.state === 'running' && t.compression !== 1);
@@ -124,6 +129,7 @@ export function overdueAlarms(items: readonly DeadlineItem[], now: number, clock
       station: item.to,
       messageId: item.id,
       idx: item.idx,
+      ...(interrupts(item.precedence) ? {} : { quiet: true }),
     });
   }
   return out.sort((a, b) => a.at - b.at);

@@ -2,8 +2,9 @@
 // and the keys enrolled in the exercise with their state and a revoke action.
 import type { StationDef } from '../../../shared/items.js';
 import type { KeyInfo } from '../../../shared/http-api.js';
+import { scrollRegion } from './scroll-region.js';
 import { h, field, fill, select, statusLine, status } from './dom.js';
-import { shortKid, shortName, zuluTime, dtg } from './format.js';
+import { shortKid, shortName, zuluDated } from './format.js';
 import type { ExerciseContext, View } from './view.js';
 
 const TTLS: [string, string][] = [
@@ -57,11 +58,7 @@ function stationCard(ctx: ExerciseContext, station: StationDef, side: number): H
             'Open it on the console device. Single use; the code is after # so no server logs it.',
           ),
           h('p', { class: 'actions' }, copyBtn, ' ', copied),
-          h(
-            'p',
-            { class: 'muted' },
-            `Code ${code.code} · expires ${dtg(code.expiresAt)} (${zuluTime(code.expiresAt)})`,
-          ),
+          h('p', { class: 'muted' }, `Code ${code.code} · expires ${zuluDated(code.expiresAt, Date.now())}`),
         );
         status(msg, `Link issued for ${station.name}.`, 'ok');
       },
@@ -85,9 +82,8 @@ function stationCard(ctx: ExerciseContext, station: StationDef, side: number): H
 function keysTable(ctx: ExerciseContext, keys: KeyInfo[], refresh: () => void, msg: HTMLElement): HTMLElement {
   if (keys.length === 0) return h('p', { class: 'muted' }, 'No console enrolled yet.');
   const name = (id: string) => ctx.def.stations.find((s) => s.id === id)?.name ?? id;
-  return h(
-    'div',
-    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Enrolled keys' },
+  return scrollRegion(
+    'Enrolled keys',
     h(
       'table',
       {},

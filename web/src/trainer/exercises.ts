@@ -6,18 +6,20 @@ import { LANGS, LIMITS, SLUG, type ExerciseDef, type Lang } from '../../../share
 import { DEFAULT_STATIONS } from '../../../shared/stations.js';
 import type { TrainerApi } from '../../../client/trainer-api.js';
 import type { ExerciseSummary } from '../../../shared/http-api.js';
+import { scrollRegion } from './scroll-region.js';
 import { h, field, fill, select, statusLine, status } from './dom.js';
-import { dtg } from './format.js';
+import { zuluDated } from './format.js';
 import { PHASE_LABEL } from './run-clock.js';
 import type { View } from './view.js';
 
 const LANG_LABEL: Record<Lang, string> = { zh: 'Chinese (zh)', en: 'English (en)' };
 
+/** The exercises as a table; on a phone each row reflows into a card (phone.css), its cells labelled by
+ * their data-label, so the links to open an exercise are never scrolled out of view. */
 function listTable(list: ExerciseSummary[]): HTMLElement {
   if (list.length === 0) return h('p', { class: 'muted' }, 'No exercises yet: create one below.');
-  return h(
-    'div',
-    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Exercises' },
+  return scrollRegion(
+    'Exercises',
     h(
       'table',
       { class: 'exercises' },
@@ -40,21 +42,21 @@ function listTable(list: ExerciseSummary[]): HTMLElement {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, e.title),
-            h('td', { class: 'mono' }, e.id),
+            h('th', { scope: 'row', 'data-label': 'Exercise' }, e.title),
+            h('td', { class: 'mono', 'data-label': 'ID' }, e.id),
             h(
               'td',
-              {},
+              { 'data-label': 'Phase' },
               // An older relay lists no phase: say nothing rather than guess.
               e.phase && h('span', { class: `phase-tag phase-${e.phase}` }, PHASE_LABEL[e.phase]),
             ),
-            h('td', {}, e.classification || '—'),
-            h('td', {}, e.stations.map((s) => `${s.name} (${s.lang})`).join(' / ')),
-            h('td', { class: 'mono' }, dtg(e.createdAt)),
-            h('td', { class: 'num' }, String(e.entries)),
+            h('td', { 'data-label': 'Classification' }, e.classification || '—'),
+            h('td', { 'data-label': 'Stations' }, e.stations.map((s) => `${s.name} (${s.lang})`).join(' / ')),
+            h('td', { class: 'mono', 'data-label': 'Created' }, zuluDated(e.createdAt)),
+            h('td', { class: 'num', 'data-label': 'Log entries' }, String(e.entries)),
             h(
               'td',
-              { class: 'open' },
+              { class: 'open', 'data-label': 'Open' },
               h('a', { href: `#/exercises/${e.id}/run`, 'aria-label': `Run ${e.title}` }, 'Run'),
               ' ',
               h('a', { href: `#/exercises/${e.id}/live`, 'aria-label': `Open ${e.title} live` }, 'Live'),

@@ -8,6 +8,18 @@ export { dtg, zuluTime };
 export { markingText } from '../../../shared/classification.js';
 export { shortName } from '../../../shared/stations.js';
 
+/**
+ * A time that may fall on another day than the one in view: HH:MM:SSZ when it is on the UTC day of `today`,
+ * else with its UTC date in front, "2026-12-02 03:13:34Z" (as the operator console's full stamps read).
+ * Without `today` the date is always given. Never a DTG: that is a message's date-time group.
+ */
+export function zuluDated(at: string | Date | number, today?: number): string {
+  const d = new Date(at);
+  const day = d.toISOString().slice(0, 10);
+  if (today !== undefined && new Date(today).toISOString().slice(0, 10) === day) return zuluTime(d);
+  return `${day} ${zuluTime(d)}`;
+}
+
 /** A delay as a trainer reads it: "850 ms", "12.4 s", "3 min 05 s", "1 h 02 min"; "—" when unknown. */
 export function duration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';

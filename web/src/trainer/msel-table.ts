@@ -4,6 +4,7 @@
 // change, so a poll never takes the focus or an open detail away from the trainer.
 import type { InjectStatus, RunState } from '../../../shared/http-api.js';
 import { textIn, type Texts } from '../../../shared/scenario.js';
+import { scrollRegion } from './scroll-region.js';
 import { h, fill, statusLine, status } from './dom.js';
 import { precedenceClass, shortName } from './format.js';
 import { allowedActions, dueText, mselOrder, offsetText, statusText, type InjectAction } from './msel-rows.js';
@@ -45,9 +46,8 @@ export function mselTable(ctx: ExerciseContext, onEdit: (inject: InjectStatus) =
   const msg = statusLine();
   const body = h('tbody', {});
   const empty = h('p', { class: 'muted' }, 'No scenario loaded yet: the MSEL is empty.');
-  const table = h(
-    'div',
-    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'MSEL' },
+  const table = scrollRegion(
+    'MSEL',
     h(
       'table',
       { class: 'msel' },

@@ -9,13 +9,21 @@ import { responseTimesView } from './response-view.js';
 import { verificationPanel } from './verification-panel.js';
 import type { ExerciseContext, View } from './view.js';
 
+/** What became of a file: it verified and plays (its views), it verified but holds nothing to play, or it
+ * failed verification (the panel in `host` names the fault). */
+interface Played {
+  views: View[];
+  outcome: 'playing' | 'empty' | 'refused';
+}
+
 /** Verifies the export's bytes, then mounts the player (and optionally the response times) into `host`. */
-function playInto(host: HTMLElement, bytes: Uint8Array, source: string, withResponses: boolean): Promise<View[]> {
+function playInto(host: HTMLElement, bytes: Uint8Array, source: string, withResponses: boolean): Promise<Played> {
   const panel = verificationPanel();
   fill(host, panel.el);
   return panel.verify(bytes, source).then((log) => {
     const def = log.report.header?.exercise;
-    if (!log.report.ok || !def || log.records.length === 0) return [];
+    if (!log.report.ok || !def) return { views: [], outcome: 'refused' };
+    if (log.records.length === 0) return { views: [], outcome: 'empty' };
     const player = replayPlayer(def, log, [panel.el]);
     fill(host, player.el);
     const views: View[] = [player];
@@ -30,7 +38,7 @@ function playInto(host: HTMLElement, bytes: Uint8Array, source: string, withResp
       host.append(responses.el);
       views.push(responses);
     }
-    return views;
+    return { views, outcome: 'playing' };
   });
 }
 
@@ -48,12 +56,17 @@ export function exerciseReplayView(ctx: ExerciseContext, api: TrainerApi): View 
       .exportBlob(ctx.def.id)
       .then((b) => b.arrayBuffer())
       .then((buffer) => {
-        status(msg, `Fetched the export (${Math.max(1, Math.round(buffer.byteLength / 1024))} KiB).`, 'ok');
-        return playInto(host, new Uint8Array(buffer), `relay export of ${ctx.def.id}`, false);
+        const size = `${Math.max(1, Math.round(buffer.byteLength / 1024))} KiB`;
+        status(msg, `Fetched the export (${size}).`);
+        return playInto(host, new Uint8Array(buffer), `relay export of ${ctx.def.id}`, false).then((played) => {
+          // Green only for a log that verified; a refused one is named by the verification panel.
+          if (played.outcome === 'playing') status(msg, `Fetched and verified the export (${size}).`, 'ok');
+          return played;
+        });
       })
       .then(
-        (v) => {
-          views = v;
+        (played) => {
+          views = played.views;
           reload.disabled = false;
         },
         (err: Error) => {
@@ -93,11 +106,14 @@ export function fileReplayView(): View {
           new Uint8Array(buffer),
           `file ${file.name} (${Math.max(1, Math.round(file.size / 1024))} KiB)`,
           true,
-        ).then((v) => {
-          views = v;
-          status(msg, `Loaded ${file.name}.`, 'ok');
+        ).then((played) => {
+          views = played.views;
+          // Only a file that verified is "loaded"; a refused one says so in the verification panel alone.
+          if (played.outcome === 'playing') status(msg, `Loaded ${file.name}: verified.`, 'ok');
+          else if (played.outcome === 'empty') status(msg, `${file.name} verified but holds no entries to play.`);
+          else status(msg, '');
           // A file plays: the drop zone steps back to one line, so the consoles stay in view.
-          zone.classList.toggle('compact', v.length > 0);
+          zone.classList.toggle('compact', played.outcome === 'playing');
         }),
       (err: Error) => status(msg, err.message, 'error'),
     );
@@ -131,7 +147,10 @@ export function fileReplayView(): View {
     ev.preventDefault();
     zone.classList.remove('dragging');
     const f = ev.dataTransfer?.files[0];
-    if (f) open(f);
+    if (!f) return;
+    // The field must not go on naming a file chosen earlier while the dropped one is shown.
+    input.value = '';
+    open(f);
   };
   document.addEventListener('dragover', onDragOver);
   document.addEventListener('dragleave', onDragLeave);

@@ -3,7 +3,7 @@
 // the exercise's phase, speed, entries shown, and the alarms standing.
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import { h, fill, select, field } from './dom.js';
-import { dtg, zuluTime } from './format.js';
+import { zuluDated } from './format.js';
 import type { ReplaySnapshot } from './replay-model.js';
 import { PHASE_LABEL } from './run-clock.js';
 
@@ -83,8 +83,8 @@ export function replayToolbar(idleThresholdMs: number, a: ToolbarActions): Toolb
       const standing = snap.alarms.length;
       fill(
         readout,
-        h('span', { class: 'dtg' }, dtg(iso(snap.t))),
-        h('span', { class: 'zulu', title: 'UTC' }, zuluTime(iso(snap.t))),
+        // The moment shown, dated: a replay may be of another day. (A DTG is for messages.)
+        h('span', { class: 'zulu', title: 'UTC' }, zuluDated(iso(snap.t))),
         h(
           'span',
           { class: 'extime', title: 'Exercise time' },

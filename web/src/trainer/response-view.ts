@@ -5,18 +5,19 @@ import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
 import { ACK_DEADLINES, deadlineText } from '../../../shared/precedence.js';
 import { responseChart } from './charts.js';
+import { scrollRegion } from './scroll-region.js';
 import { h } from './dom.js';
 import { dtg, duration, precedenceClass, shortName } from './format.js';
 import { responseRows, summarize, type ResponseRow, type Summary } from './response-times.js';
 import type { View } from './view.js';
 
-/** "Overdue (FLASH > 10 min, IMMEDIATE > 30 min)": the objectives the overdue count is measured against. */
+/** "Overdue (FLASH > 10 min, IMMEDIATE > 30 min, PRIORITY > 3 h, ROUTINE > 6 h)": the objectives (ACK_DEADLINES)
+ * the overdue count is measured against. */
 const OVERDUE_LABEL = `Overdue (${ACK_DEADLINES.map(([p, ms]) => `${p} > ${deadlineText(ms)}`).join(', ')})`;
 
 function table(caption: string, head: string[], rows: (string | Node)[][], cls = ''): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
+  return scrollRegion(
+    caption,
     h(
       'table',
       { class: cls },

@@ -1,7 +1,7 @@
 // Verifies a whole exported log before it may play, with a progress bar, and shows the result: what was
 // proven, or for a tampered or damaged file the first fault (line, entry, code, message).
 import { h, fill } from './dom.js';
-import { shortKid, zuluTime, dtg } from './format.js';
+import { shortKid, zuluDated } from './format.js';
 import { verifyLog, type VerifiedLog } from './verified-log.js';
 
 function row(term: string, value: string | Node): HTMLElement[] {
@@ -47,7 +47,7 @@ export function verificationPanel(): {
             ...row('Exercise', `${report.header.exercise.title} (${report.header.exercise.id})`),
             ...row(
               'Entries',
-              `${counts.entries} (0 to ${counts.entries - 1}), last at ${last ? `${dtg(last.at)} ${zuluTime(last.at)}` : '—'}`,
+              `${counts.entries} (0 to ${counts.entries - 1}), last at ${last ? zuluDated(last.at) : '—'}`,
             ),
             ...row('Hash chain', 'intact: every entry links to the one before it and matches its hash'),
             ...row(
