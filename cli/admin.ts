@@ -7,6 +7,7 @@ import { openSqliteStore } from '../server/store/sqlite.js';
 import { dataFilePath } from '../server/store/sqlite-check.js';
 import { resetTrainerSecret, trainerSecretShown } from '../server/trainer-secret.js';
 import { registerExerciseCreate } from './exercise-create.js';
+import { registerExerciseDeadlines } from './exercise-deadlines.js';
 import { registerExerciseRun } from './exercise-run.js';
 import { PHASE_LABELS } from './run-table.js';
 import { color, diag, out, progress } from './terminal.js';
@@ -43,6 +44,7 @@ Examples:
     });
   registerExerciseCreate(exercise);
   registerExerciseRun(exercise);
+  registerExerciseDeadlines(exercise);
 
   withApi(program.command('enrol-code'))
     .description('issue a one-time enrolment link for one station (trainer)')

@@ -8,7 +8,7 @@ import { textAndLang } from '../client/injects.js';
 import { lineDeadline } from '../shared/deadlines.js';
 import type { ExerciseClock } from '../shared/exercise-clock.js';
 import type { Lang } from '../shared/items.js';
-import { ACK_DEADLINE_MS, deadlineText, interrupts } from '../shared/precedence.js';
+import { deadlineText, interrupts } from '../shared/precedence.js';
 import { durationText } from '../shared/report/format.js';
 import { color } from './terminal.js';
 
@@ -18,6 +18,8 @@ export interface Overdue {
   n: number;
   /** Line time past the deadline at the reading (ms; 0 exactly at the deadline). */
   pastMs: number;
+  /** The exercise's deadline for its precedence (ms of line time). */
+  limitMs: number;
 }
 
 /** Incoming and not acknowledged: what has a deadline to meet. */
@@ -31,7 +33,10 @@ export function overdueItems(traffic: readonly TrafficItem[], clock: ExerciseClo
     const accepted = item.view.states.accepted;
     if (!awaiting(item) || accepted === undefined) return [];
     const d = lineDeadline(clock, item.view.precedence, Date.parse(accepted), now);
-    return d === undefined || d.leftMs > 0 ? [] : [{ item, n: i + 1, pastMs: -d.leftMs }];
+    const limitMs = clock.deadlines[item.view.precedence];
+    return d === undefined || d.leftMs > 0 || limitMs === undefined
+      ? []
+      : [{ item, n: i + 1, pastMs: -d.leftMs, limitMs }];
   });
 }
 
@@ -47,8 +52,7 @@ export function overdueLine(o: Overdue, lang: Lang): string {
     o.item.kind === 'inject' ? o.item.view.subject && textAndLang(o.item.view.subject, lang).text : o.item.view.subject;
   const alert = interrupts(v.precedence) ? '\u0007!!! ' : '';
   const past = durationText(Math.max(0, o.pastMs));
-  const limit = ACK_DEADLINE_MS[v.precedence];
-  const deadline = limit === undefined ? 'deadline' : `${deadlineText(limit)} deadline`;
+  const deadline = `${deadlineText(o.limitMs)} deadline`;
   return (interrupts(v.precedence) ? color.red : color.yellow)(
     `${alert}OVERDUE #${o.n} ${what}${subject ? ` “${subject}”` : ''}: not acknowledged, ${past} past its ${deadline} (line time); /ack ${o.n}`,
   );

@@ -4,6 +4,7 @@
 import { formatExerciseTime } from '../shared/exercise-clock.js';
 import type { ExerciseDef, Lang, Precedence } from '../shared/items.js';
 import type { LogEvent } from '../shared/replay-events.js';
+import { deadlinesSummary } from '../shared/precedence.js';
 import { textIn } from '../shared/scenario.js';
 import { shortName } from '../shared/stations.js';
 import { zuluTime } from '../shared/dtg.js';
@@ -90,6 +91,8 @@ function describe(def: ExerciseDef, e: LogEvent): { who: string; text: string; m
     case 'scenario':
       if (e.withheld) return { who: 'control', text: color.dim('private entry: scenario, content withheld'), more: [] };
       return { who: 'control', text: `scenario loaded by ${e.by}: ${e.title} (${e.injects} injects)`, more: [] };
+    case 'procedures':
+      return { who: 'control', text: `deadlines set by ${e.by}: ${deadlinesSummary(e.ackDeadlinesMs)}`, more: [] };
     case 'inject-control':
       if (e.withheld)
         return { who: 'control', text: color.dim('private entry: inject control, content withheld'), more: [] };

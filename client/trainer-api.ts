@@ -17,6 +17,7 @@ import {
   type IssuedCode,
   type NoteAdded,
   type NoteRequest,
+  type ProceduresRequest,
   type RunState,
   type ScenarioRequest,
   type StateRequest,
@@ -26,7 +27,7 @@ import {
   type TokenRequest,
   type TrainerToken,
 } from '../shared/http-api.js';
-import type { ExerciseDef } from '../shared/items.js';
+import type { ExerciseDef, Precedence } from '../shared/items.js';
 
 /** Why a supplied token could not be used: there was none (expired), or the relay refused it (401). */
 export type TokenTrouble = 'expired' | 'refused';
@@ -157,6 +158,12 @@ export class TrainerApi {
   }
 
   /** Loads (or, before STARTEX, replaces) the MSEL; refused SCENARIO_INVALID with `problems` naming each fault. */
+  /** Sets the exercise's acknowledgement deadlines (ms of line time, all four), before STARTEX only. */
+  setProcedures(id: string, ackDeadlinesMs: Record<Precedence, number>): Promise<RunState> {
+    const body: ProceduresRequest = { ackDeadlinesMs };
+    return this.#trainer('POST', `${at(id)}/procedures`, body);
+  }
+
   loadScenario(id: string, scenario: unknown): Promise<RunState> {
     const body: ScenarioRequest = { scenario };
     return this.#trainer('POST', `${at(id)}/scenario`, body);

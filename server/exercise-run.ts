@@ -8,6 +8,7 @@ import {
   exerciseStateData,
   injectControlData,
   injectData,
+  proceduresData,
   scenarioData,
   type ExerciseStateData,
 } from '../shared/run-entries.js';
@@ -55,6 +56,10 @@ export class ExerciseRun {
         });
         return;
       }
+      case 'procedures':
+        // The chain verifier refuses one after STARTEX; the runner never appends one then.
+        this.clock.deadlines = proceduresData.parse(entry.data).ackDeadlinesMs;
+        return;
       case 'scenario': {
         const d = scenarioData.parse(data);
         this.scenario = { value: d.scenario, idx: entry.idx, by: d.by };
@@ -126,6 +131,7 @@ export class ExerciseRun {
       at: new Date(now).toISOString(),
       exerciseMs: this.clock.exerciseMs(now),
       compression: this.clock.compression,
+      ackDeadlinesMs: { ...this.clock.deadlines },
       startex: iso(this.clock.startex),
       endex: iso(this.clock.endex),
       transitions: this.clock.transitions.map((t) => ({

@@ -11,8 +11,14 @@ import type { ExerciseState } from '../shared/exercise-clock.js';
 import type { RunState } from '../shared/http-api.js';
 import type { ExerciseDef } from '../shared/items.js';
 import { commitmentOf, newSalt, PRIVATE_KINDS } from '../shared/private.js';
-import type { InjectAction, InjectData } from '../shared/run-entries.js';
-import { injectDef, scenarioProblems, SCENARIO_FORMAT, type InjectDef } from '../shared/scenario.js';
+import { ackDeadlinesMs, type InjectAction, type InjectData } from '../shared/run-entries.js';
+import {
+  injectDef,
+  scenarioDeadlinesMs,
+  scenarioProblems,
+  SCENARIO_FORMAT,
+  type InjectDef,
+} from '../shared/scenario.js';
 import { ExerciseRun, type FiredInject } from './exercise-run.js';
 import type { AppendRequest, Committed, Store } from './store/types.js';
 
@@ -98,7 +104,29 @@ export class ExerciseRunner {
           problems,
         });
       await this.#private(exercise, 'scenario', { scenario: value, by });
+      // A scenario's own deadlines are its procedures, recorded where every reader sees them.
+      const deadlines = scenarioDeadlinesMs(value);
+      if (deadlines) await this.#procedures(exercise, by, deadlines);
     });
+  }
+
+  /** Sets the exercise's acknowledgement deadlines (ms of line time), before STARTEX only. */
+  setProcedures(exercise: string, by: string, value: unknown): Promise<RunState> {
+    return this.#serial(exercise, async (run) => {
+      if (run.clock.phase !== 'planned')
+        throw new HotlineError('BAD_TRANSITION', 'Deadlines are set before STARTEX only.');
+      const parsed = ackDeadlinesMs.safeParse(value);
+      if (!parsed.success)
+        throw new HotlineError(
+          'BAD_REQUEST',
+          'ackDeadlinesMs gives FLASH, IMMEDIATE, PRIORITY and ROUTINE, each whole milliseconds from 60000 (1 min) to 604800000 (7 days).',
+        );
+      await this.#procedures(exercise, by, parsed.data);
+    });
+  }
+
+  async #procedures(exercise: string, by: string, deadlines: Record<string, number>): Promise<void> {
+    await this.deps.append({ exercise, kind: 'procedures', at: this.#at(), data: { ackDeadlinesMs: deadlines, by } });
   }
 
   command(exercise: string, by: string, id: string, action: 'fire' | 'hold' | 'release' | 'skip'): Promise<RunState> {

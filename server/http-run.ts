@@ -9,6 +9,7 @@ import type {
   InjectRequest,
   NoteAdded,
   NoteRequest,
+  ProceduresRequest,
   RunState,
   ScenarioRequest,
   StateRequest,
@@ -51,6 +52,12 @@ export function registerRunRoutes(app: express.Express, deps: RunRouteDeps): voi
     const { scenario } = fields<ScenarioRequest>(req);
     const run = await runner.loadScenario(id(req), by(res), scenario);
     log.info({ exercise: run.exercise, injects: run.injects.length }, 'scenario loaded');
+    res.json(run satisfies RunState);
+  });
+  app.post(`${at}/procedures`, trainer, async (req, res) => {
+    const { ackDeadlinesMs } = fields<ProceduresRequest>(req);
+    const run = await runner.setProcedures(id(req), by(res), ackDeadlinesMs);
+    log.info({ exercise: run.exercise, ackDeadlinesMs: run.ackDeadlinesMs, by: by(res) }, 'deadlines set');
     res.json(run satisfies RunState);
   });
   app.post(`${at}/injects/:inject/:command`, trainer, async (req, res) => {

@@ -20,7 +20,7 @@ import { verifyItem, type SignedItem } from './signed.js';
 import { ExerciseClock } from './exercise-clock.js';
 import { PRIVATE_KINDS, type Audience } from './private.js';
 import { openPrivate } from './private-check.js';
-import { exerciseStateData, type InjectData } from './run-entries.js';
+import { exerciseStateData, proceduresData, type InjectData } from './run-entries.js';
 
 export const keyEnrolledData = z.strictObject({
   kid: utf16Text(64, 1),
@@ -199,6 +199,19 @@ export class ChainVerifier {
         });
         if (!ok)
           throw fault(entry, 'SCHEMA_INVALID', `the exercise cannot go from ${this.clock.phase} to ${data.state}`);
+        return undefined;
+      }
+      case 'procedures': {
+        const data = validate(proceduresData, entry.data);
+        // The deadlines are the exercise's rules of play: fixed before STARTEX, so that every deadline judged
+        // during the run is judged against one table.
+        if (this.clock.transitions.length > 0)
+          throw fault(
+            entry,
+            'SCHEMA_INVALID',
+            `procedures follow the exercise's start at entry ${this.clock.transitions[0]!.idx}`,
+          );
+        this.clock.deadlines = data.ackDeadlinesMs;
         return undefined;
       }
       // Relay alarms change no verification state: their hash in the chain is all there is to check. The

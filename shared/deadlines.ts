@@ -3,10 +3,10 @@
 // 100 real seconds), standing still while paused or ended. The one rule for every view that judges a
 // deadline: the consoles' countdowns and alarms, the trainer's live alarms and response times, the replay
 // and the report. Deadlines count from the relay's acceptance (the entry's `at`), never from a sender's
-// claimed sentAt.
+// claimed sentAt. The deadlines themselves are the exercise's (clock.deadlines: ACP 121's unless a
+// `procedures` entry set others before STARTEX).
 import type { ExerciseClock } from './exercise-clock.js';
 import type { Precedence } from './items.js';
-import { ACK_DEADLINE_MS } from './precedence.js';
 
 /** How fast line time runs now, per real millisecond: 1 before STARTEX, the compression while running, else 0. */
 export function lineRate(clock: ExerciseClock): number {
@@ -35,7 +35,7 @@ export function lineDeadline(
   acceptedAt: number,
   now: number,
 ): LineDeadline | undefined {
-  const limit = ACK_DEADLINE_MS[p];
+  const limit = clock.deadlines[p];
   if (limit === undefined) return undefined;
   const leftMs = limit - clock.lineElapsed(acceptedAt, now);
   const rate = lineRate(clock);
@@ -70,7 +70,7 @@ export function lineDueAt(clock: ExerciseClock, from: number, limit: number, asO
 
 /** When an item of precedence `p` accepted at `acceptedAt` is due, by lineDueAt; undefined if it has no deadline. */
 export function ackDueAt(clock: ExerciseClock, p: Precedence, acceptedAt: number, asOf?: number): number | undefined {
-  const limit = ACK_DEADLINE_MS[p];
+  const limit = clock.deadlines[p];
   return limit === undefined ? undefined : lineDueAt(clock, acceptedAt, limit, asOf);
 }
 
@@ -86,7 +86,7 @@ export function overdueOnLine(
   acknowledgedAt: number | undefined,
   now: number,
 ): boolean {
-  const limit = ACK_DEADLINE_MS[p];
+  const limit = clock.deadlines[p];
   if (limit === undefined || clock.lineElapsed(acceptedAt, now) < limit) return false;
   return acknowledgedAt === undefined || acknowledgedAt > now || clock.lineElapsed(acceptedAt, acknowledgedAt) > limit;
 }

@@ -11,6 +11,7 @@ export const ENTRY_KINDS = [
   'alarm',
   'exercise-state',
   'scenario',
+  'procedures',
   'inject-control',
   'inject',
   'note',

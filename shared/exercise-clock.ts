@@ -2,6 +2,8 @@
 // relay, both consoles, the trainer, the replay and the report all read the same time from the same log.
 // STARTEX (the first `running`) is exercise time zero; while running, exercise time advances `compression`
 // times as fast as UTC; while paused or after ENDEX it stands still.
+import { ACK_DEADLINE_MS, type AckDeadlines } from './precedence.js';
+
 export const EXERCISE_STATES = ['running', 'paused', 'ended'] as const;
 export type ExerciseState = (typeof EXERCISE_STATES)[number];
 /** `planned` is the state before any exercise-state entry: the line is open, the clock has not started. */
@@ -37,6 +39,12 @@ export interface ClockReading {
 
 export class ExerciseClock {
   readonly transitions: Transition[] = [];
+  /**
+   * The exercise's acknowledgement deadlines, which line time is measured against (shared/deadlines.ts): the
+   * defaults unless a `procedures` entry, before STARTEX, set others. Whoever applies the log's entries to
+   * the clock sets it (the chain verifier, the relay's ExerciseRun, clockOf).
+   */
+  deadlines: AckDeadlines = ACK_DEADLINE_MS;
 
   get phase(): Phase {
     return this.transitions[this.transitions.length - 1]?.state ?? 'planned';

@@ -1,7 +1,7 @@
 // The HTTP API's request bodies and answers (server/http.ts, docs/PROTOCOL.md "All routes"): the relay
 // types what it sends with these and every client reads the same shapes, so a change shows up in both.
 import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
-import type { ExerciseDef, Lang, PublicJwk } from './items.js';
+import type { ExerciseDef, Lang, Precedence, PublicJwk } from './items.js';
 import type { ExerciseState, Phase } from './exercise-clock.js';
 import type { InjectDef } from './scenario.js';
 
@@ -159,6 +159,8 @@ export interface RunState {
   at: string;
   exerciseMs: number | null;
   compression: number;
+  /** The exercise's acknowledgement deadlines (ms of line time): the defaults unless a `procedures` entry set them. */
+  ackDeadlinesMs: Partial<Record<Precedence, number>>;
   startex: string | null;
   endex: string | null;
   transitions: { idx: number; at: string; state: ExerciseState; by: string; compression?: number }[];
@@ -171,6 +173,11 @@ export interface StateRequest {
   state: ExerciseState;
   /** Exercise seconds per real second, 1 to 60; only with `running`. */
   compression?: number;
+}
+
+/** POST /v1/exercises/:id/procedures (planned exercises only): all four deadlines, ms of line time, 1 min to 7 days. */
+export interface ProceduresRequest {
+  ackDeadlinesMs: Record<Precedence, number>;
 }
 
 /** POST /v1/exercises/:id/scenario (planned exercises only): the scenario file's JSON as it is. */

@@ -6,25 +6,44 @@ import { PRECEDENCES, type Lang, type Precedence } from './items.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/** A table of acknowledgement deadlines (ms of line time) by precedence. */
+export type AckDeadlines = Readonly<Partial<Record<Precedence, number>>>;
+
+/** The bounds of a deadline an exercise may set (a `procedures` entry): one minute to seven days. */
+export const ACK_DEADLINE_BOUNDS_MS = { min: MINUTE, max: 7 * 24 * HOUR } as const;
+
 /**
- * The acknowledgement deadline of each precedence, from the relay's acceptance of the message, in line time
+ * The default acknowledgement deadline of each precedence, from the relay's acceptance of the message, in line time
  * (shared/deadlines.ts counts it): the ACP 121 handling objectives. Every console, the trainer, the replay and
- * the report read this one table. Typed Partial so that a precedence without a deadline stays expressible;
+ * the report read this table unless the exercise set its own before STARTEX (a `procedures` entry, which the
+ * exercise clock carries as `deadlines`: read that wherever an exercise is known). Typed Partial so that a precedence without a deadline stays expressible;
  * today all four have one. Only FLASH and IMMEDIATE interrupt the operator when due (`interrupts`); a PRIORITY
  * or ROUTINE past its deadline is shown overdue without a tone or an assertive announcement.
  */
-export const ACK_DEADLINE_MS: Readonly<Partial<Record<Precedence, number>>> = {
+export const ACK_DEADLINE_MS: AckDeadlines = {
   FLASH: 10 * MINUTE,
   IMMEDIATE: 30 * MINUTE,
   PRIORITY: 3 * HOUR,
   ROUTINE: 6 * HOUR,
 };
 
-/** The precedences that have a deadline, with it, most urgent first (for hints and legends). */
-export const ACK_DEADLINES: readonly (readonly [Precedence, number])[] = PRECEDENCES.flatMap((p) => {
-  const ms = ACK_DEADLINE_MS[p];
-  return ms === undefined ? [] : [[p, ms] as const];
-});
+/** The precedences that have a deadline in `table`, with it, most urgent first (for hints and legends). */
+export function deadlineList(table: AckDeadlines): readonly (readonly [Precedence, number])[] {
+  return PRECEDENCES.flatMap((p) => {
+    const ms = table[p];
+    return ms === undefined ? [] : [[p, ms] as const];
+  });
+}
+
+/** "FLASH 5 min, IMMEDIATE 15 min, PRIORITY 3 h, ROUTINE 6 h": a table in words (a `procedures` entry's). */
+export function deadlinesSummary(table: AckDeadlines): string {
+  return deadlineList(table)
+    .map(([p, ms]) => `${p} ${deadlineText(ms)}`)
+    .join(', ');
+}
+
+/** The default deadlines as a list (where no exercise is known, e.g. the landing page). */
+export const ACK_DEADLINES = deadlineList(ACK_DEADLINE_MS);
 
 export function isPrecedence(value: string): value is Precedence {
   return (PRECEDENCES as readonly string[]).includes(value);

@@ -68,6 +68,7 @@ export async function openPrivate(
     case 'alarm':
     case 'exercise-created':
     case 'exercise-state':
+    case 'procedures':
     case 'key-enrolled':
     case 'key-revoked':
     case 'message':

@@ -5,6 +5,7 @@
 // Isomorphic and pure: the trainer's replay player and `hotline replay` both read it.
 import type { Entry } from './entry.js';
 import { ExerciseClock, type ExerciseState, type Phase } from './exercise-clock.js';
+import type { AckDeadlines } from './precedence.js';
 import type { ItemPayload, Lang, Precedence } from './items.js';
 import { PRIVATE_KINDS, redactFor, type Audience } from './private.js';
 import type { InjectControlData, InjectData, NoteData, ScenarioData } from './run-entries.js';
@@ -56,6 +57,7 @@ export type ReadableEvent =
     }
   | { kind: 'alarm'; code: string; data: Record<string, unknown> }
   | { kind: 'state'; state: ExerciseState; label: StateLabel; by: string; compression?: number }
+  | { kind: 'procedures'; ackDeadlinesMs: Record<string, number>; by: string }
   | ({ kind: 'inject'; to: string; withheld: false } & InjectData)
   | ({ kind: 'note'; withheld: false } & NoteData)
   | { kind: 'scenario'; withheld: false; title: string; injects: number; by: string }
@@ -86,6 +88,7 @@ export function recordsOf(entries: readonly Entry[]): LogRecord[] {
 export function clockOf(entries: Iterable<Entry>): ExerciseClock {
   const clock = new ExerciseClock();
   for (const e of entries) {
+    if (e.kind === 'procedures' && e.data) clock.deadlines = e.data['ackDeadlinesMs'] as AckDeadlines;
     if (e.kind !== 'exercise-state' || !e.data) continue;
     const state = e.data['state'] as ExerciseState;
     const compression = typeof e.data['compression'] === 'number' ? e.data['compression'] : clock.compression;
@@ -188,6 +191,8 @@ function relayContent(entry: Entry, stations: Map<string, string>, before: Phase
         ...(typeof compression === 'number' ? { compression } : {}),
       };
     }
+    case 'procedures':
+      return { kind: 'procedures', ackDeadlinesMs: { ...(data?.['ackDeadlinesMs'] as object) }, by: str(data, 'by') };
     // Messages and receipts come with their item and private kinds with a commitment, so of these only
     // an alarm reaches here; whatever else the relay may log one day is shown as one.
     case 'alarm':

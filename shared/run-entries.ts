@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { EXERCISE_STATES, MAX_COMPRESSION } from './exercise-clock.js';
 import { LIMITS, PRECEDENCES, utf16Text } from './items.js';
+import { ACK_DEADLINE_BOUNDS_MS } from './precedence.js';
 import { INJECT_ID, injectDef, SCENARIO_LIMITS, scenarioSchema, texts } from './scenario.js';
 
 /** A trainer's display name, given at sign-in and carried in the token. */
@@ -59,3 +60,19 @@ export type NoteData = z.infer<typeof noteData>;
 
 export const scenarioData = z.strictObject({ scenario: scenarioSchema, by: trainerName });
 export type ScenarioData = z.infer<typeof scenarioData>;
+
+/** One acknowledgement deadline an exercise may set: whole milliseconds, one minute to seven days. */
+export const ackDeadlineMs = z.int().min(ACK_DEADLINE_BOUNDS_MS.min).max(ACK_DEADLINE_BOUNDS_MS.max);
+
+/** The exercise's deadline table: all four precedences, so that no reader has to fill one in from a default. */
+export const ackDeadlinesMs = z.strictObject({
+  FLASH: ackDeadlineMs,
+  IMMEDIATE: ackDeadlineMs,
+  PRIORITY: ackDeadlineMs,
+  ROUTINE: ackDeadlineMs,
+});
+export type AckDeadlinesMs = z.infer<typeof ackDeadlinesMs>;
+
+/** A public `procedures` entry: the exercise's own deadlines, set before STARTEX (a later one replaces it). */
+export const proceduresData = z.strictObject({ ackDeadlinesMs, by: trainerName });
+export type ProceduresData = z.infer<typeof proceduresData>;

@@ -4,7 +4,18 @@
 // documents the format; scenarios/ holds the shipped examples.
 import { z } from 'zod';
 import { MAX_COMPRESSION, parseOffset } from './exercise-clock.js';
-import { exerciseDef, LANGS, LIMITS, PRECEDENCES, SLUG, utf16Text, type ExerciseDef, type Lang } from './items.js';
+import {
+  exerciseDef,
+  LANGS,
+  LIMITS,
+  PRECEDENCES,
+  SLUG,
+  utf16Text,
+  type ExerciseDef,
+  type Lang,
+  type Precedence,
+} from './items.js';
+import { ACK_DEADLINE_BOUNDS_MS } from './precedence.js';
 
 export const SCENARIO_FORMAT = 'hotline-scenario';
 /** The largest scenario file, in UTF-8 bytes: it is one private log entry and must fit one entry frame. */
@@ -48,6 +59,13 @@ export const injectDef = z.strictObject({
 });
 export type InjectDef = z.infer<typeof injectDef>;
 
+const MINUTE = 60_000;
+/** One deadline in a scenario file: minutes of line time, 1 to 10080 (7 days), as `procedures` allows. */
+const deadlineMinutes = z
+  .number()
+  .min(ACK_DEADLINE_BOUNDS_MS.min / MINUTE)
+  .max(ACK_DEADLINE_BOUNDS_MS.max / MINUTE);
+
 export const scenarioSchema = z.strictObject({
   format: z.literal(SCENARIO_FORMAT),
   v: z.literal(1),
@@ -57,9 +75,29 @@ export const scenarioSchema = z.strictObject({
   exercise: exerciseDef.optional(),
   /** Exercise seconds per real second once running (1 to 60); the trainer may change it at STARTEX. */
   compression: z.number().min(1).max(MAX_COMPRESSION).optional(),
+  /**
+   * The exercise's acknowledgement deadlines in minutes, all four; loading the scenario records them as a
+   * `procedures` entry. Absent: the ACP 121 defaults (or what the trainer set).
+   */
+  deadlines: z
+    .strictObject({
+      FLASH: deadlineMinutes,
+      IMMEDIATE: deadlineMinutes,
+      PRIORITY: deadlineMinutes,
+      ROUTINE: deadlineMinutes,
+    })
+    .optional(),
   injects: z.array(injectDef).min(1).max(MAX_INJECTS),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
+
+/** A valid scenario's `deadlines` in ms (whole), the data of its `procedures` entry; undefined when it has none. */
+export function scenarioDeadlinesMs(value: unknown): Record<Precedence, number> | undefined {
+  const d = scenarioSchema.parse(value).deadlines;
+  if (!d) return undefined;
+  const ms = (min: number) => Math.round(min * MINUTE);
+  return { FLASH: ms(d.FLASH), IMMEDIATE: ms(d.IMMEDIATE), PRIORITY: ms(d.PRIORITY), ROUTINE: ms(d.ROUTINE) };
+}
 
 /** An inject's time in exercise ms, or undefined for a manual one. */
 export function injectOffset(inject: Pick<InjectDef, 'at'>): number | undefined {

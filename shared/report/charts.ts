@@ -3,7 +3,7 @@
 // inject, message, acknowledgement, note and alarm. Every marker has a <title>; the same facts are in the
 // tables, so the charts are an overview, never the only record.
 import { PRECEDENCES, type Precedence } from '../items.js';
-import { ACK_DEADLINES, deadlineText } from '../precedence.js';
+import { deadlineList, deadlineText } from '../precedence.js';
 import { shortName } from '../stations.js';
 import { durationText, utcText } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
@@ -38,7 +38,9 @@ type DeadlineLine = readonly [Precedence, number];
  * ROUTINE line would flatten minutes of FLASH acknowledgements into the axis. The others are named below.
  */
 function deadlineLines(model: ReportModel, acked: readonly ItemTiming[]): [DeadlineLine[], DeadlineLine[]] {
-  const inLog = ACK_DEADLINES.filter(([p]) => model.items.some((i) => i.precedence === p));
+  const inLog = deadlineList(model.deadlines.ackDeadlinesMs).filter(([p]) =>
+    model.items.some((i) => i.precedence === p),
+  );
   const reach = Math.max(...acked.map((i) => i.acknowledged!.lineMs), Math.min(...inLog.map(([, ms]) => ms)));
   return [inLog.filter(([, ms]) => ms <= 4 * reach), inLog.filter(([, ms]) => ms > 4 * reach)];
 }

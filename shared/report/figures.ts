@@ -1,7 +1,7 @@
 // The measured figures per precedence: how many items, how fast they were delivered and acknowledged
 // (count, median, p90, max of the real delays), and how many met or missed their acknowledgement deadline.
 import { PRECEDENCES, type Precedence } from '../items.js';
-import { ACK_DEADLINE_MS } from '../precedence.js';
+import type { AckDeadlines } from '../precedence.js';
 import { stats, type Stats } from './stats.js';
 import type { ItemTiming } from './timings.js';
 
@@ -22,8 +22,12 @@ export interface PrecedenceFigures {
   open: number;
 }
 
-function figuresOf(precedence: Precedence | 'all', items: readonly ItemTiming[]): PrecedenceFigures {
-  const deadlineMs = precedence === 'all' ? undefined : ACK_DEADLINE_MS[precedence];
+function figuresOf(
+  precedence: Precedence | 'all',
+  items: readonly ItemTiming[],
+  table: AckDeadlines,
+): PrecedenceFigures {
+  const deadlineMs = precedence === 'all' ? undefined : table[precedence];
   const count = (o: ItemTiming['outcome']) => items.filter((i) => i.outcome === o).length;
   return {
     precedence,
@@ -40,15 +44,16 @@ function figuresOf(precedence: Precedence | 'all', items: readonly ItemTiming[])
   };
 }
 
-/** A row per precedence, most urgent first, then the total. */
-export function precedenceFigures(items: readonly ItemTiming[]): PrecedenceFigures[] {
+/** A row per precedence, most urgent first, then the total; `table` is the exercise's deadlines (clock.deadlines). */
+export function precedenceFigures(items: readonly ItemTiming[], table: AckDeadlines): PrecedenceFigures[] {
   return [
     ...PRECEDENCES.map((p) =>
       figuresOf(
         p,
         items.filter((i) => i.precedence === p),
+        table,
       ),
     ),
-    figuresOf('all', items),
+    figuresOf('all', items, table),
   ];
 }

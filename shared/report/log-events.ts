@@ -10,11 +10,13 @@ import {
   injectControlData,
   injectData,
   noteData,
+  proceduresData,
   scenarioData,
   type ExerciseStateData,
   type InjectControlData,
   type InjectData,
   type NoteData,
+  type ProceduresData,
   type ScenarioData,
 } from '../run-entries.js';
 import { inspectItem } from '../signed.js';
@@ -34,6 +36,7 @@ export type LogEvent = Base &
     | { kind: 'receipt'; payload: ReceiptPayload }
     | { kind: 'exercise-state'; data: ExerciseStateData }
     | { kind: 'scenario'; data: ScenarioData }
+    | { kind: 'procedures'; data: ProceduresData }
     | { kind: 'inject-control'; data: InjectControlData }
     | { kind: 'inject'; to: string; data: InjectData }
     | { kind: 'note'; data: NoteData }
@@ -73,6 +76,8 @@ export function readEvent(entry: Entry): LogEvent {
       return { entry, at, kind: entry.kind, data: exerciseStateData.parse(entry.data) };
     case 'scenario':
       return { entry, at, kind: entry.kind, data: scenarioData.parse(revealed(entry)) };
+    case 'procedures':
+      return { entry, at, kind: entry.kind, data: proceduresData.parse(entry.data) };
     case 'inject-control':
       return { entry, at, kind: entry.kind, data: injectControlData.parse(revealed(entry)) };
     case 'inject':

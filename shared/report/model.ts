@@ -4,6 +4,7 @@
 import { HotlineError } from '../errors.js';
 import type { ExportReport } from '../export.js';
 import type { ExerciseDef, Lang, StationDef } from '../items.js';
+import type { AckDeadlines } from '../precedence.js';
 import { precedenceFigures, type PrecedenceFigures } from './figures.js';
 import { injectOutcomes, type InjectOutcome } from './injects.js';
 import { readEvent, type EventOf, type LogEvent } from './log-events.js';
@@ -45,6 +46,11 @@ export interface NoteReport {
 export interface ReportModel {
   exercise: ExerciseDef;
   scenario?: { title: string; summary?: string; idx: number; at: number; by: string; injects: number };
+  /**
+   * The acknowledgement deadlines every figure is judged against: the exercise's own if a `procedures` entry
+   * set them (`set`), else the defaults.
+   */
+  deadlines: { ackDeadlinesMs: AckDeadlines; set?: { idx: number; by: string } };
   /** Everyone named as exercise control in the log (lifecycle, scenario, inject commands, notes). */
   control: string[];
   period: {
@@ -119,14 +125,25 @@ export function reportModel(report: ExportReport, checkpoint: ClosingCheckpoint,
   const lineByIdx = new Map(line.map((t) => [t.idx, t]));
   const scenarios = events.filter((e): e is EventOf<'scenario'> => e.kind === 'scenario');
   const loaded = scenarios[scenarios.length - 1];
+  const procedures = events.filter((e): e is EventOf<'procedures'> => e.kind === 'procedures').at(-1);
   const control = new Set<string>();
   for (const ev of events)
-    if (ev.kind === 'exercise-state' || ev.kind === 'scenario' || ev.kind === 'inject-control' || ev.kind === 'note')
+    if (
+      ev.kind === 'exercise-state' ||
+      ev.kind === 'scenario' ||
+      ev.kind === 'procedures' ||
+      ev.kind === 'inject-control' ||
+      ev.kind === 'note'
+    )
       control.add(ev.data.by);
   const first = events[0]!;
   const last = events[events.length - 1]!;
   return {
     exercise: def,
+    deadlines: {
+      ackDeadlinesMs: clock.deadlines,
+      ...(procedures ? { set: { idx: procedures.entry.idx, by: procedures.data.by } } : {}),
+    },
     ...(loaded
       ? {
           scenario: {
@@ -153,8 +170,14 @@ export function reportModel(report: ExportReport, checkpoint: ClosingCheckpoint,
     timeline: line,
     items,
     figures: {
-      messages: precedenceFigures(items.filter((i) => i.kind === 'message')),
-      injects: precedenceFigures(items.filter((i) => i.kind === 'inject')),
+      messages: precedenceFigures(
+        items.filter((i) => i.kind === 'message'),
+        clock.deadlines,
+      ),
+      injects: precedenceFigures(
+        items.filter((i) => i.kind === 'inject'),
+        clock.deadlines,
+      ),
     },
     injects: injectOutcomes(events, clock, items),
     notes: events

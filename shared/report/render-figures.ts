@@ -1,7 +1,7 @@
 // The measured figures: per precedence, time to deliver and to acknowledge (count, median, p90, max) and
 // deadlines met and missed, for station messages and for injects; the acknowledgement chart; and every
 // item's own times, so each figure can be traced to the entries it came from.
-import { ACK_DEADLINES, deadlineText } from '../precedence.js';
+import { deadlinesSummary, deadlineText } from '../precedence.js';
 import { ackChart, precedenceLegend } from './charts.js';
 import type { PrecedenceFigures } from './figures.js';
 import { durationText } from './format.js';
@@ -80,8 +80,13 @@ function timesTable(model: ReportModel): SafeHtml {
   </table>`;
 }
 
-/** "FLASH 10 min, IMMEDIATE 30 min, PRIORITY 3 h, ROUTINE 6 h": the table every figure is judged against. */
-const DEADLINES = ACK_DEADLINES.map(([p, ms]) => `${p} ${deadlineText(ms)}`).join(', ');
+/** Where the deadlines every figure is judged against came from: the exercise's own, or the defaults. */
+function deadlinesSource(model: ReportModel): string {
+  const { set } = model.deadlines;
+  return set
+    ? `These deadlines were set for this exercise by ${set.by} (entry ${set.idx}).`
+    : 'These are the ACP 121 defaults.';
+}
 
 function deadlineTable(model: ReportModel): SafeHtml {
   const rows = groupRows(
@@ -165,9 +170,10 @@ export function figures(model: ReportModel): SafeHtml {
     html`<p class="note">
         Time to deliver runs from the item’s entry to the entry of the receiving console’s <em>delivered</em> receipt;
         time to acknowledge, to its <em>acknowledged</em> receipt. Both are real time between the relay’s own
-        timestamps. Deadlines (${DEADLINES} from the entry) are judged in <em>line time</em>, as the consoles count
-        them: exercise time while the exercise runs (so a compression shortens them in real time), nothing while it is
-        paused, real time before STARTEX. An acknowledgement exactly on the deadline meets it.
+        timestamps. Deadlines (${deadlinesSummary(model.deadlines.ackDeadlinesMs)} from the entry) are judged in
+        <em>line time</em>, as the consoles count them: exercise time while the exercise runs (so a compression shortens
+        them in real time), nothing while it is paused, real time before STARTEX. An acknowledgement exactly on the
+        deadline meets it. ${deadlinesSource(model)}
       </p>
       ${timesTable(model)} ${deadlineTable(model)}
       <figure class="chart-figure">

@@ -2,6 +2,7 @@
 // it was. Contents of messages, injects and notes are cut to an excerpt here; the transcript has them whole.
 import type { ExerciseClock } from '../exercise-clock.js';
 import type { ExerciseDef, Lang, Precedence } from '../items.js';
+import { deadlinesSummary } from '../precedence.js';
 import { textIn } from '../scenario.js';
 import { shortName } from '../stations.js';
 import { durationText, excerpt, shortHash } from './format.js';
@@ -92,6 +93,11 @@ function describe(ev: LogEvent, ctx: Context): Omit<TimelineEvent, 'idx' | 'at' 
       const s = ev.data.scenario;
       return { kind: 'scenario', text: `Scenario “${s.title}” loaded by ${ev.data.by} (${s.injects.length} injects)` };
     }
+    case 'procedures':
+      return {
+        kind: 'scenario',
+        text: `Acknowledgement deadlines set by ${ev.data.by}: ${deadlinesSummary(ev.data.ackDeadlinesMs)}`,
+      };
     case 'inject-control': {
       const d = ev.data;
       return { kind: 'inject-control', text: `${d.by}: ${d.action} inject ${d.inject}` };

@@ -5,7 +5,6 @@
 // compressed while the exercise runs, frozen while it is paused or ended, real time before STARTEX.
 import type { ExerciseClock } from '../exercise-clock.js';
 import type { Lang, Precedence } from '../items.js';
-import { ACK_DEADLINE_MS } from '../precedence.js';
 import { textIn } from '../scenario.js';
 import type { LogEvent } from './log-events.js';
 
@@ -50,7 +49,7 @@ export function itemTimings(
   for (const ev of events) {
     if (ev.kind === 'message' || ev.kind === 'inject') {
       const p = ev.kind === 'message' ? ev.payload : ev.data;
-      const deadlineMs = ACK_DEADLINE_MS[p.precedence];
+      const deadlineMs = clock.deadlines[p.precedence];
       const subject = ev.kind === 'message' ? ev.payload.subject : textIn(ev.data.subject, langOf(ev.to));
       byHash.set(ev.entry.hash, {
         kind: ev.kind,

@@ -57,6 +57,7 @@ function reading(over: Partial<RunState> = {}): RunState {
     at: '2026-01-01T10:00:00.000Z',
     exerciseMs: null,
     compression: 1,
+    ackDeadlinesMs: { FLASH: 600_000, IMMEDIATE: 1_800_000, PRIORITY: 10_800_000, ROUTINE: 21_600_000 },
     startex: null,
     endex: null,
     transitions: [],

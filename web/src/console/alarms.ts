@@ -9,7 +9,7 @@ import type { Alarm, TrafficItem } from '../../../client/client.js';
 import { lineDeadline } from '../../../shared/deadlines.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
-import { ACK_DEADLINE_MS, byUrgency } from '../../../shared/precedence.js';
+import { byUrgency, type AckDeadlines } from '../../../shared/precedence.js';
 import { h, replaceChildren, setText } from '../common/dom.js';
 import { formatDuration, utcTime } from '../common/format.js';
 import { errorText, precedenceLabel, stationShort, t } from './i18n.js';
@@ -38,11 +38,12 @@ export function precedenceAlarms(
   items: TrafficItem[],
   ackQueued: (id: string) => boolean,
   closed: boolean,
+  deadlines: AckDeadlines,
 ): PrecedenceAlarm[] {
   if (closed) return [];
   return awaitingAck(items).flatMap((item) => {
     const accepted = item.view.states.accepted;
-    if (accepted === undefined || ACK_DEADLINE_MS[item.view.precedence] === undefined) return [];
+    if (accepted === undefined || deadlines[item.view.precedence] === undefined) return [];
     return [{ item, acceptedAt: Date.parse(accepted), ackQueued: ackQueued(item.view.id) }];
   });
 }

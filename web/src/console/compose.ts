@@ -4,6 +4,7 @@
 // ENDEX the form gives way to a notice, in both languages, that the line is closed.
 import { HotlineError } from '../../../shared/errors.js';
 import { LIMITS, PRECEDENCES, type Precedence } from '../../../shared/items.js';
+import { ACK_DEADLINE_MS, type AckDeadlines } from '../../../shared/precedence.js';
 import { h, replaceChildren } from '../common/dom.js';
 import { errorText, lang, precedenceHint, precedenceLabel, t } from './i18n.js';
 import { LINE_CLOSED } from './strings.js';
@@ -47,6 +48,16 @@ export class Compose {
     'data-testid': 'line-closed',
   });
   #sending = false;
+
+  /** The exercise's deadlines, which the precedence hint states (the defaults until the log says otherwise). */
+  #deadlines: AckDeadlines = ACK_DEADLINE_MS;
+
+  /** The log set (or kept) the exercise's deadlines: the hint says them. */
+  showDeadlines(deadlines: AckDeadlines): void {
+    if (deadlines === this.#deadlines) return;
+    this.#deadlines = deadlines;
+    this.#precHint.textContent = precedenceHint(deadlines);
+  }
 
   constructor(private readonly onSend: (draft: Draft) => Promise<void>) {
     for (const p of PRECEDENCES) {
@@ -103,7 +114,7 @@ export class Compose {
       const name = this.#options.querySelector(`label[for="prec-${p}"] .prec-name`);
       if (name) name.textContent = precedenceLabel(p);
     }
-    this.#precHint.textContent = precedenceHint();
+    this.#precHint.textContent = precedenceHint(this.#deadlines);
     this.#subjectLabel.textContent = t('subject');
     this.#bodyLabel.textContent = t('body');
     replaceChildren(this.#hint, h('span', { class: 'kbd-hint' }, t('sendKeyHint'), ' '), t('sendHint'));

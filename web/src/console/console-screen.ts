@@ -197,7 +197,9 @@ export class ConsoleScreen {
     const closed = this.client.lineClosed;
     const queued = (id: string) => this.#ack.queued(id);
     this.#traffic.render(items, (id) => ({ ackQueued: queued(id), closed }));
-    this.#alarms.update(precedenceAlarms(items, queued, closed));
+    const deadlines = this.client.chain.clock.deadlines;
+    this.#alarms.update(precedenceAlarms(items, queued, closed, deadlines));
+    this.#compose.showDeadlines(deadlines);
     if (closed) this.#compose.closeLine();
     this.#banner.update(this.#status());
     this.#showLink();

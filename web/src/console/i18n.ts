@@ -2,7 +2,14 @@
 // operator may switch, and the choice is kept per console. Times stay UTC (Z) in both languages.
 import { ERRORS, type ErrorCode } from '../../../shared/errors.js';
 import type { ExerciseDef, Lang, Precedence } from '../../../shared/items.js';
-import { ACK_DEADLINES, deadlineText, PRECEDENCE_ZH, precedenceLabel as labelIn } from '../../../shared/precedence.js';
+import {
+  ACK_DEADLINE_MS,
+  deadlineList,
+  deadlineText,
+  type AckDeadlines,
+  PRECEDENCE_ZH,
+  precedenceLabel as labelIn,
+} from '../../../shared/precedence.js';
 import { shortName, stationName as nameIn } from '../../../shared/stations.js';
 import { ERRORS_ZH, TABLES, type Key } from './strings.js';
 
@@ -51,14 +58,16 @@ export function stationShort(def: ExerciseDef, id: string): string {
 }
 
 /** What the compose form says about deadlines: one sentence per precedence that has one. */
-export function precedenceHint(): string {
-  return ACK_DEADLINES.map(([p, ms], i) =>
-    t(i === 0 ? 'deadlineHintFirst' : 'deadlineHintNext', {
-      prec: p,
-      gloss: PRECEDENCE_ZH[p],
-      t: deadlineText(ms, current),
-    }),
-  ).join(current === 'zh' ? '' : ' ');
+export function precedenceHint(table: AckDeadlines = ACK_DEADLINE_MS): string {
+  return deadlineList(table)
+    .map(([p, ms], i) =>
+      t(i === 0 ? 'deadlineHintFirst' : 'deadlineHintNext', {
+        prec: p,
+        gloss: PRECEDENCE_ZH[p],
+        t: deadlineText(ms, current),
+      }),
+    )
+    .join(current === 'zh' ? '' : ' ');
 }
 
 /** An error code in words, in the current language. */

@@ -4,7 +4,6 @@
 import { ackDueAt } from '../../../shared/deadlines.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { Precedence } from '../../../shared/items.js';
-import { ACK_DEADLINE_MS } from '../../../shared/precedence.js';
 import { h } from './dom.js';
 import { duration, zuluTime } from './format.js';
 
@@ -30,7 +29,7 @@ export function deadlineNote(
   acknowledged: boolean,
   line: DeadlineClock | undefined,
 ): HTMLElement | undefined {
-  const limit = ACK_DEADLINE_MS[p];
+  const limit = line?.clock.deadlines[p];
   if (limit === undefined || !line || (acknowledged && !overdue)) return undefined;
   const at = Date.parse(accepted);
   const dueAt = ackDueAt(line.clock, p, at, line.asOf);

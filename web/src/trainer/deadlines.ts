@@ -8,7 +8,7 @@ import type { InjectView } from '../../../client/injects.js';
 import { lineDueAt } from '../../../shared/deadlines.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { Precedence } from '../../../shared/items.js';
-import { ACK_DEADLINE_MS, deadlineText, interrupts } from '../../../shared/precedence.js';
+import { deadlineText, interrupts } from '../../../shared/precedence.js';
 
 export type AlarmKind = 'overdue' | 'verification' | 'log' | 'revoked';
 
@@ -95,7 +95,7 @@ export function viewItems(
 /** Fills in each item's due time from the exercise clock (on line time). */
 export function withDeadlines(items: DeadlineItem[], clock: ExerciseClock): DeadlineItem[] {
   for (const item of items) {
-    const limit = ACK_DEADLINE_MS[item.precedence];
+    const limit = clock.deadlines[item.precedence];
     const due = limit === undefined ? undefined : lineDueAt(clock, item.accepted, limit);
     if (due === undefined) delete item.due;
     else item.due = due;
@@ -115,7 +115,7 @@ export function overdueAlarms(items: readonly DeadlineItem[], now: number, clock
     if (item.due === undefined || item.accepted > now || now < item.due) continue;
     const acked = item.acked !== undefined && item.acked <= now ? item.acked : undefined;
     if (acked !== undefined && acked <= item.due) continue;
-    const objective = `${deadlineText(ACK_DEADLINE_MS[item.precedence]!)}${compressed ? ' of line time' : ''}`;
+    const objective = `${deadlineText(clock.deadlines[item.precedence]!)}${compressed ? ' of line time' : ''}`;
     const late = (at: number) => `${Math.round((at - item.accepted) / 60_000)} min${compressed ? ' real time' : ''}`;
     out.push({
       id: `overdue:${item.id}`,

@@ -10,9 +10,11 @@ import {
   injectControlData,
   injectData,
   noteData,
+  proceduresData,
   scenarioData,
   type InjectAction,
 } from '../../../shared/run-entries.js';
+import { deadlinesSummary } from '../../../shared/precedence.js';
 import { textIn } from '../../../shared/scenario.js';
 import { dataText, shortName } from './format.js';
 import { compressionText, transitionLabel } from './run-clock.js';
@@ -103,6 +105,11 @@ export function describeEntry(applied: Applied, ctx: EntryContext): string {
       const rate = s.data.compression === undefined ? '' : ` at ${compressionText(s.data.compression)}`;
       const sealed = s.data.state === 'ended' ? ': the line is closed and the log sealed' : '';
       return `${label} by ${s.data.by}${rate}${sealed}${at}`;
+    }
+    case 'procedures': {
+      const p = proceduresData.safeParse(d);
+      if (!p.success) return `procedures${at}`;
+      return `acknowledgement deadlines set by ${p.data.by}: ${deadlinesSummary(p.data.ackDeadlinesMs)}${at}`;
     }
     case 'message':
     case 'receipt':

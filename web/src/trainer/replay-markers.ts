@@ -4,6 +4,7 @@
 import type { ExerciseDef, Precedence } from '../../../shared/items.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import type { LogEvent } from '../../../shared/replay-events.js';
+import { deadlinesSummary } from '../../../shared/precedence.js';
 import { textIn } from '../../../shared/scenario.js';
 import type { DeadlineItem } from './deadlines.js';
 import { shortName, zuluTime } from './format.js';
@@ -121,6 +122,8 @@ function describe(
         kind: 'scenario',
         text: e.withheld ? 'scenario (withheld)' : `scenario loaded by ${e.by}: ${e.title} (${e.injects} injects)`,
       };
+    case 'procedures':
+      return { kind: 'control', text: `deadlines set by ${e.by}: ${deadlinesSummary(e.ackDeadlinesMs)}` };
     case 'inject-control':
       return { kind: 'control', text: e.withheld ? 'inject control' : `inject ${e.inject}: ${e.action} by ${e.by}` };
   }

@@ -6,7 +6,6 @@ import type { Applied } from '../../../shared/chain.js';
 import { overdueOnLine } from '../../../shared/deadlines.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import { PRECEDENCES, type Precedence } from '../../../shared/items.js';
-import { ACK_DEADLINE_MS } from '../../../shared/precedence.js';
 import { clockOf } from '../../../shared/replay-events.js';
 
 export interface ResponseRow {
@@ -107,7 +106,7 @@ export function responseRows(
     const p = item.payload;
     const at = Date.parse(entry.at);
     if (p.type === 'message') {
-      const deadline = ACK_DEADLINE_MS[p.precedence];
+      const deadline = clock.deadlines[p.precedence];
       rows.set(p.id, {
         id: p.id,
         idx: entry.idx,

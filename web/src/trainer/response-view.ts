@@ -3,7 +3,8 @@
 import type { Applied } from '../../../shared/chain.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
-import { ACK_DEADLINES, deadlineText } from '../../../shared/precedence.js';
+import { clockOf } from '../../../shared/replay-events.js';
+import { deadlineList, deadlineText, type AckDeadlines } from '../../../shared/precedence.js';
 import { responseChart } from './charts.js';
 import { scrollRegion } from './scroll-region.js';
 import { h } from './dom.js';
@@ -11,9 +12,12 @@ import { dtg, duration, precedenceClass, shortName } from './format.js';
 import { responseRows, summarize, type ResponseRow, type Summary } from './response-times.js';
 import type { View } from './view.js';
 
-/** "Overdue (FLASH > 10 min, IMMEDIATE > 30 min, PRIORITY > 3 h, ROUTINE > 6 h)": the objectives (ACK_DEADLINES)
+/** "Overdue (FLASH > 10 min, IMMEDIATE > 30 min, PRIORITY > 3 h, ROUTINE > 6 h)": the exercise's objectives (clock.deadlines)
  * the overdue count is measured against. */
-const OVERDUE_LABEL = `Overdue (${ACK_DEADLINES.map(([p, ms]) => `${p} > ${deadlineText(ms)}`).join(', ')})`;
+const overdueLabel = (table: AckDeadlines) =>
+  `Overdue (${deadlineList(table)
+    .map(([p, ms]) => `${p} > ${deadlineText(ms)}`)
+    .join(', ')})`;
 
 function table(caption: string, head: string[], rows: (string | Node)[][], cls = ''): HTMLElement {
   return scrollRegion(
@@ -79,7 +83,8 @@ export function responseTimesView(
   context: string,
   clock?: ExerciseClock,
 ): View {
-  const rows = responseRows(records, now, clock);
+  const line = clock ?? clockOf(records.map((r) => r.entry));
+  const rows = responseRows(records, now, line);
   const s = summarize(
     rows,
     def.stations.map((st) => st.id),
@@ -114,7 +119,7 @@ export function responseTimesView(
         figure('Messages', String(s.total)),
         figure('Acknowledged', `${s.acknowledged} of ${s.total}`),
         figure('Unacknowledged', String(s.unacknowledged)),
-        figure(OVERDUE_LABEL, String(s.overdue), s.overdue > 0 ? 'bad' : ''),
+        figure(overdueLabel(line.deadlines), String(s.overdue), s.overdue > 0 ? 'bad' : ''),
         figure('Median acknowledgement', duration(s.ack.median)),
         figure('Max acknowledgement', duration(s.ack.max)),
         figure('Median delivery', duration(s.deliver.median)),

@@ -1,8 +1,9 @@
-// The Run tab: what a controller needs to run the exercise from the MSEL. The scenario (loaded before
-// STARTEX), the MSEL with each inject's status and the controller's buttons, the edit dialog, the ad-hoc
-// inject form and the trainer notes. The state bar above the tabs holds the lifecycle and the clock.
+// The Run tab: what a controller needs to run the exercise from the MSEL. The scenario and the
+// acknowledgement deadlines (set before STARTEX), the MSEL with each inject's status and the controller's
+// buttons, the edit dialog, the ad-hoc inject form and the trainer notes. The state bar above the tabs holds the lifecycle and the clock.
 import { fill, h } from './dom.js';
 import { adHocInject } from './adhoc-inject.js';
+import { deadlinesPanel } from './deadlines-panel.js';
 import { injectEditor } from './inject-editor.js';
 import { mselTable } from './msel-table.js';
 import { notesPanel } from './notes-panel.js';
@@ -12,6 +13,7 @@ import type { ExerciseContext, View } from './view.js';
 export function runView(ctx: ExerciseContext): View {
   const editor = injectEditor(ctx);
   const scenario = scenarioPanel(ctx);
+  const deadlines = deadlinesPanel(ctx);
   const msel = mselTable(ctx, (inject) => editor.open(inject));
   const adhoc = adHocInject(ctx);
   const notes = notesPanel(ctx);
@@ -21,6 +23,7 @@ export function runView(ctx: ExerciseContext): View {
     { class: 'run-view', 'aria-labelledby': 'run-title' },
     h('h2', { id: 'run-title', class: 'visually-hidden' }, 'Run the exercise'),
     scenario.el,
+    deadlines.el,
     h(
       'section',
       { class: 'card msel-panel', 'aria-labelledby': 'msel-title' },
@@ -37,6 +40,7 @@ export function runView(ctx: ExerciseContext): View {
     const state = ctx.run.state;
     if (!state) return;
     scenario.render(state);
+    deadlines.render(state);
     msel.render(state);
     adhoc.render(state);
     const by = (s: string) => state.injects.filter((i) => i.status === s).length;
