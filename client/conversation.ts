@@ -3,6 +3,7 @@
 import type { Applied } from '../shared/chain.js';
 import type { ErrorCode } from '../shared/errors.js';
 import type { MessagePayload, Precedence } from '../shared/items.js';
+import { receiptLogged } from './receipts.js';
 import type { OutboxItem } from './storage.js';
 
 export type MessageState = 'queued' | 'accepted' | 'delivered' | 'acknowledged' | 'rejected';
@@ -110,12 +111,7 @@ export class Conversation {
     const r = item.payload;
     const view = this.messages.get(r.ref);
     if (!view) return undefined;
-    if (r.kind === 'delivered') view.states.delivered ??= entry.at;
-    else {
-      view.states.delivered ??= entry.at;
-      view.states.acknowledged ??= entry.at;
-      if (r.note !== undefined) view.ackNote ??= r.note;
-    }
+    receiptLogged(view, r, entry.at);
     return view;
   }
 

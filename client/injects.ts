@@ -7,6 +7,7 @@ import type { Entry } from '../shared/entry.js';
 import type { ExerciseClock } from '../shared/exercise-clock.js';
 import type { Lang, Precedence } from '../shared/items.js';
 import { injectData, type InjectData } from '../shared/run-entries.js';
+import { receiptLogged } from './receipts.js';
 
 /** A text in one language or both (at least one). */
 export type InjectTexts = InjectData['body'];
@@ -76,12 +77,7 @@ export class InjectBook {
     // The verifier checked that ref and refHash name the same inject; a receipt of another station's inject
     // (whose id this console never learns) finds nothing here.
     if (!view || view.hash !== r.refHash || r.from !== this.station) return undefined;
-    if (r.kind === 'delivered') view.states.delivered ??= entry.at;
-    else {
-      view.states.delivered ??= entry.at;
-      view.states.acknowledged ??= entry.at;
-      if (r.note !== undefined) view.ackNote ??= r.note;
-    }
+    receiptLogged(view, r, entry.at);
     return view;
   }
 

@@ -1,7 +1,8 @@
 // The receipts a console signs for what it received: `delivered` by itself once it has verified an
 // incoming message or an inject addressed to it, `acknowledged` when the operator says so. Both go
 // through the outbox like messages; this keeps one receipt of each kind per item in flight, also across
-// a restart (receipts still in the saved outbox count as sent).
+// a restart (receipts still in the saved outbox count as sent). A logged receipt, whoever signed it, moves
+// the item it refers to on (receiptLogged).
 import type { ReceiptPayload } from '../shared/items.js';
 import type { Outbox } from './outbox.js';
 import type { OutboxItem } from './storage.js';
@@ -12,6 +13,25 @@ export type ReceiptKind = ReceiptPayload['kind'];
 export interface Receiptable {
   id: string;
   hash: string;
+}
+
+/** The states of a received item (a message or an inject) that receipts fill in. */
+export interface ReceiptStates {
+  states: { delivered?: string; acknowledged?: string };
+  ackNote?: string;
+}
+
+/**
+ * Records a logged receipt on its item, at the receipt's log time: an acknowledgement implies delivery. The
+ * first time of each state stands (a receipt that comes again changes nothing), as does the first note.
+ */
+export function receiptLogged(view: ReceiptStates, r: ReceiptPayload, at: string): void {
+  if (r.kind === 'delivered') view.states.delivered ??= at;
+  else {
+    view.states.delivered ??= at;
+    view.states.acknowledged ??= at;
+    if (r.note !== undefined) view.ackNote ??= r.note;
+  }
 }
 
 const key = (kind: ReceiptKind, ref: string) => `${kind}:${ref}`;

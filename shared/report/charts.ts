@@ -9,7 +9,7 @@ import { durationText, utcText } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
 import type { ReportModel } from './model.js';
 import type { ItemTiming } from './timings.js';
-import { FONT, GRID, INK, marker, MUTED, PRECEDENCE_MARK, utcAxis, type Frame } from './svg-axis.js';
+import { chartSvg, FONT, GRID, INK, marker, MUTED, PRECEDENCE_MARK, utcAxis, type Frame } from './svg-axis.js';
 
 const WIDTH = 760;
 
@@ -66,77 +66,70 @@ export function ackChart(model: ReportModel): SafeHtml {
   const y = scale(0, top, f.height - f.bottom, f.top);
   const yTicks = [0, 1, 2, 3, 4].map((k) => k * step);
   const label = `Line time to acknowledge, in ${unit}, of ${acked.length} acknowledged items by the UTC time they were logged`;
-  const svg = html`<svg
-    class="chart"
-    viewBox="0 0 ${f.width} ${f.height}"
-    width="100%"
-    role="img"
-    aria-label="${label}"
-    xmlns="http://www.w3.org/2000/svg"
-  >
-    <title>${label}</title>
-    <rect x="0" y="0" width="${f.width}" height="${f.height}" fill="#ffffff" />
-    <g font-family="${FONT}" font-size="11" fill="${MUTED}">
+  const svg = chartSvg(
+    f,
+    label,
+    html`<g font-family="${FONT}" font-size="11" fill="${MUTED}">
+        ${join(
+          yTicks.map(
+            (v) =>
+              html`<line
+                  x1="${f.left}"
+                  y1="${y(v).toFixed(1)}"
+                  x2="${f.width - f.right}"
+                  y2="${y(v).toFixed(1)}"
+                  stroke="${GRID}"
+                />
+                <text x="${f.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${+v.toFixed(2)}</text>`,
+          ),
+        )}
+        <text
+          x="14"
+          y="${(f.top + f.height - f.bottom) / 2}"
+          text-anchor="middle"
+          fill="${INK}"
+          transform="rotate(-90 14 ${(f.top + f.height - f.bottom) / 2})"
+        >
+          ${unit}
+        </text>
+      </g>
       ${join(
-        yTicks.map(
-          (v) =>
-            html`<line
-                x1="${f.left}"
-                y1="${y(v).toFixed(1)}"
-                x2="${f.width - f.right}"
-                y2="${y(v).toFixed(1)}"
-                stroke="${GRID}"
-              />
-              <text x="${f.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${+v.toFixed(2)}</text>`,
-        ),
-      )}
-      <text
-        x="14"
-        y="${(f.top + f.height - f.bottom) / 2}"
-        text-anchor="middle"
-        fill="${INK}"
-        transform="rotate(-90 14 ${(f.top + f.height - f.bottom) / 2})"
-      >
-        ${unit}
-      </text>
-    </g>
-    ${join(
-      shown.map(([p, ms]) => {
-        const yy = y(ms / div).toFixed(1);
-        return html`<g
-          ><line
-            x1="${f.left}"
-            y1="${yy}"
-            x2="${f.width - f.right}"
-            y2="${yy}"
-            stroke="${PRECEDENCE_MARK[p].colour}"
-            stroke-dasharray="6 4"
-            stroke-width="1.5"
-          />
-          <text
-            x="${f.width - f.right - 4}"
-            y="${(+yy - 4).toFixed(1)}"
-            text-anchor="end"
-            font-family="${FONT}"
-            font-size="11"
-            fill="${PRECEDENCE_MARK[p].colour}"
-            >${p} deadline ${deadlineText(ms)}</text
-          ></g
-        >`;
-      }),
-    )}
-    ${utcAxis(f, from, to, x)}
-    <g>
-      ${join(
-        acked.map((i) => {
-          const m = PRECEDENCE_MARK[i.precedence];
-          const a = i.acknowledged!;
-          const title = `Entry ${i.idx}: ${i.precedence} ${i.kind} logged ${utcText(i.acceptedAt)}, acknowledged after ${durationText(a.ms)} (line time ${durationText(a.lineMs)})`;
-          return marker(m.shape, x(i.acceptedAt), y(a.lineMs / div), m.colour, title, i.kind === 'inject');
+        shown.map(([p, ms]) => {
+          const yy = y(ms / div).toFixed(1);
+          return html`<g
+            ><line
+              x1="${f.left}"
+              y1="${yy}"
+              x2="${f.width - f.right}"
+              y2="${yy}"
+              stroke="${PRECEDENCE_MARK[p].colour}"
+              stroke-dasharray="6 4"
+              stroke-width="1.5"
+            />
+            <text
+              x="${f.width - f.right - 4}"
+              y="${(+yy - 4).toFixed(1)}"
+              text-anchor="end"
+              font-family="${FONT}"
+              font-size="11"
+              fill="${PRECEDENCE_MARK[p].colour}"
+              >${p} deadline ${deadlineText(ms)}</text
+            ></g
+          >`;
         }),
       )}
-    </g>
-  </svg>`;
+      ${utcAxis(f, from, to, x)}
+      <g>
+        ${join(
+          acked.map((i) => {
+            const m = PRECEDENCE_MARK[i.precedence];
+            const a = i.acknowledged!;
+            const title = `Entry ${i.idx}: ${i.precedence} ${i.kind} logged ${utcText(i.acceptedAt)}, acknowledged after ${durationText(a.ms)} (line time ${durationText(a.lineMs)})`;
+            return marker(m.shape, x(i.acceptedAt), y(a.lineMs / div), m.colour, title, i.kind === 'inject');
+          }),
+        )}
+      </g>`,
+  );
   return offScale.length === 0 ? svg : html`${svg}${offScaleNote(offScale)}`;
 }
 
@@ -252,26 +245,19 @@ export function timelineStrip(model: ReportModel): SafeHtml {
     return marker('square', cx, cy, e.kind === 'note' ? '#8250df' : MUTED, title, e.kind !== 'note');
   });
   const label = `Timeline of the exercise from ${utcText(from)} to ${utcText(to)}: state changes, injects, messages, receipts, notes and alarms`;
-  return html`<svg
-    class="chart"
-    viewBox="0 0 ${f.width} ${f.height}"
-    width="100%"
-    role="img"
-    aria-label="${label}"
-    xmlns="http://www.w3.org/2000/svg"
-  >
-    <title>${label}</title>
-    <rect x="0" y="0" width="${f.width}" height="${f.height}" fill="#ffffff" />
-    ${join(pauses)}
-    <g font-family="${FONT}" font-size="11" fill="${INK}">
-      ${join(
-        lanes.map(
-          ([, name], i) =>
-            html`<line x1="${f.left}" y1="${laneY(i)}" x2="${f.width - f.right}" y2="${laneY(i)}" stroke="${GRID}" />
-              <text x="${f.left - 8}" y="${laneY(i) + 4}" text-anchor="end">${name}</text>`,
-        ),
-      )}
-    </g>
-    ${utcAxis(f, from, to, x)} ${join(marks)}
-  </svg>`;
+  return chartSvg(
+    f,
+    label,
+    html`${join(pauses)}
+      <g font-family="${FONT}" font-size="11" fill="${INK}">
+        ${join(
+          lanes.map(
+            ([, name], i) =>
+              html`<line x1="${f.left}" y1="${laneY(i)}" x2="${f.width - f.right}" y2="${laneY(i)}" stroke="${GRID}" />
+                <text x="${f.left - 8}" y="${laneY(i) + 4}" text-anchor="end">${name}</text>`,
+          ),
+        )}
+      </g>
+      ${utcAxis(f, from, to, x)} ${join(marks)}`,
+  );
 }

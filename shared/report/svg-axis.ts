@@ -1,5 +1,6 @@
-// Axes of the report's SVG charts: a UTC time axis with round ticks, and a delay axis in one unit. Drawn with
-// SVG presentation attributes only (the trainer's pages allow no style attributes), in colours that print.
+// Frame and axes of the report's SVG charts: the titled, white-backed <svg>, a UTC time axis with round ticks,
+// and a delay axis in one unit. Drawn with SVG presentation attributes only (the trainer's pages allow no
+// style attributes), in colours that print.
 import type { Precedence } from '../items.js';
 import { html, join, type SafeHtml } from './html.js';
 
@@ -116,4 +117,20 @@ export function utcAxis(f: Frame, from: number, to: number, x: (t: number) => nu
       >${utcAxisTitle(from, to)}</text
     >
   </g>`;
+}
+
+/** A chart's <svg>, sized to its frame on a white ground, whose label is both its accessible name and its tooltip. */
+export function chartSvg(f: Frame, label: string, body: SafeHtml): SafeHtml {
+  return html`<svg
+    class="chart"
+    viewBox="0 0 ${f.width} ${f.height}"
+    width="100%"
+    role="img"
+    aria-label="${label}"
+    xmlns="http://www.w3.org/2000/svg"
+  >
+    <title>${label}</title>
+    <rect x="0" y="0" width="${f.width}" height="${f.height}" fill="#ffffff" />
+    ${body}
+  </svg>`;
 }

@@ -2,12 +2,11 @@
 // and time as they change, an inject at Beijing shown as an exercise inject from its simulated originator
 // (nothing of it at Washington) and acknowledged with /ack like a message, `hotline listen` printing an
 // inject as JSON, and ENDEX closing the line. Needs `npm run build` first (dist/cli).
-import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TrainerApi } from '../../client/trainer-api.js';
 import type { Scenario } from '../../shared/scenario.js';
-import { run, type Proc } from '../helpers/cli.js';
-import { startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
+import { run } from '../helpers/cli.js';
+import { until } from '../helpers/relay.js';
+import { terminalExercises } from '../helpers/terminal-exercise.js';
 
 const FROM_ZH = '南部战区海军';
 const BODY_ZH = '外国驱逐舰在 300 米内横越我舰艏，编号 4417。';
@@ -32,25 +31,13 @@ function scenario(): Scenario {
 }
 
 describe('terminal consoles during an exercise', () => {
-  let relay: TestRelay;
-  const dir = tempDir('hotline-cli-injects-');
-  const procs: Proc[] = [];
+  const exercises = terminalExercises('hotline-cli-injects-');
+  const { dir, procs } = exercises;
 
-  afterEach(async () => {
-    for (const p of procs.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGTERM');
-    await relay.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => exercises.stop());
 
   it('shows the exercise clock and injects, acknowledges them with /ack, and closes the line at ENDEX', async () => {
-    relay = await startTestRelay();
-    const trainer = new TrainerApi(relay.url, { secret: relay.newTrainerSecret!, name: 'Controller Zhao' });
-    const link = async (station: string) => `${relay.url}/console#code=${await relay.issueCode(station)}`;
-    const bj = run(['console', '--link', await link('beijing'), '--operator', 'Duty officer Li'], { cwd: dir });
-    const wa = run(['console', '--link', await link('washington'), '--operator', 'Watch officer Smith'], { cwd: dir });
-    procs.push(bj, wa);
-    await bj.waitFor(/live ---/);
-    await wa.waitFor(/live ---/);
+    const { trainer, link, bj, wa } = await exercises.start();
 
     await trainer.loadScenario('dtl', scenario());
     await trainer.setState('dtl', { state: 'running', compression: 6 });

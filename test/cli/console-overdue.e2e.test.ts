@@ -3,12 +3,9 @@
 // FLASH inject at Beijing go unacknowledged; Beijing's console says each is overdue once (precedence,
 // subject, how long past due in line time), /status counts them, and after /ack the count falls. Needs
 // `npm run build` first (dist/cli).
-import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TrainerApi } from '../../client/trainer-api.js';
 import type { Scenario } from '../../shared/scenario.js';
-import { run, type Proc } from '../helpers/cli.js';
-import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
+import { terminalExercises } from '../helpers/terminal-exercise.js';
 
 const scenario: Scenario = {
   format: 'hotline-scenario',
@@ -29,25 +26,12 @@ const scenario: Scenario = {
 };
 
 describe('terminal console: overdue acknowledgements', () => {
-  let relay: TestRelay;
-  const dir = tempDir('hotline-cli-overdue-');
-  const procs: Proc[] = [];
+  const exercises = terminalExercises('hotline-cli-overdue-');
 
-  afterEach(async () => {
-    for (const p of procs.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGTERM');
-    await relay.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => exercises.stop());
 
   it('says once that a FLASH message and a FLASH inject are overdue, and counts them in /status', async () => {
-    relay = await startTestRelay();
-    const trainer = new TrainerApi(relay.url, { secret: relay.newTrainerSecret!, name: 'Controller Zhao' });
-    const link = async (station: string) => `${relay.url}/console#code=${await relay.issueCode(station)}`;
-    const bj = run(['console', '--link', await link('beijing'), '--operator', 'Duty officer Li'], { cwd: dir });
-    const wa = run(['console', '--link', await link('washington'), '--operator', 'Watch officer Smith'], { cwd: dir });
-    procs.push(bj, wa);
-    await bj.waitFor(/live ---/);
-    await wa.waitFor(/live ---/);
+    const { trainer, bj, wa } = await exercises.start();
 
     await trainer.loadScenario('dtl', scenario);
     await trainer.setState('dtl', { state: 'running', compression: 60 });

@@ -1,8 +1,9 @@
 // Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, one fresh profile per context.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { WEB_ROOT } from '../../server/static.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve('test-artifacts/screenshots');
@@ -40,6 +41,13 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Beijing's and Washington's browsers for the operator console suites, once the console is known to be built. */
+export async function openStationBrowsers(): Promise<[Browser, Browser]> {
+  if (!existsSync(path.join(WEB_ROOT, 'console.html')))
+    throw new Error('dist/web is missing: run `npm run build` first.');
+  return Promise.all([openBrowser(), openBrowser()]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

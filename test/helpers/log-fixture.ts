@@ -20,6 +20,27 @@ export async function logKeys(): Promise<LogKeys> {
 
 const START = Date.parse('2026-11-29T09:00:00.000Z');
 
+/** An export file of `entries` as the relay writes it: header, entries, the relay's checkpoint of the last
+ * entry; each line ends in \n. */
+export async function exportFile(keys: LogKeys, entries: Entry[], exportedAt: string): Promise<string> {
+  const last = entries[entries.length - 1]!;
+  const relay = keys.relay;
+  const checkpoint = await signJws(
+    { exercise: 'dtl', idx: last.idx, hash: last.hash, at: last.at },
+    relay.privateKey,
+    relay.kid,
+    TYP.checkpoint,
+  );
+  const header: ExportHeader = {
+    format: EXPORT_FORMAT,
+    v: 1,
+    exportedAt,
+    exercise: DEFAULT_EXERCISE,
+    relay: { kid: relay.kid, publicJwk: relay.publicJwk },
+  };
+  return `${exportLines(header, entries, checkpoint).join('\n')}\n`;
+}
+
 /** Appends entries with correct idx, prev, at and hash. */
 export class LogBuilder {
   readonly entries: Entry[] = [];
@@ -81,23 +102,8 @@ export class LogBuilder {
   }
 
   /** The export file: header, entries, the relay's checkpoint of the last entry; each line ends in \n. */
-  async exportText(): Promise<string> {
-    const last = this.entries[this.entries.length - 1]!;
-    const relay = this.keys.relay;
-    const checkpoint = await signJws(
-      { exercise: 'dtl', idx: last.idx, hash: last.hash, at: last.at },
-      relay.privateKey,
-      relay.kid,
-      TYP.checkpoint,
-    );
-    const header: ExportHeader = {
-      format: EXPORT_FORMAT,
-      v: 1,
-      exportedAt: '2026-11-29T10:00:00.000Z',
-      exercise: DEFAULT_EXERCISE,
-      relay: { kid: relay.kid, publicJwk: relay.publicJwk },
-    };
-    return `${exportLines(header, this.entries, checkpoint).join('\n')}\n`;
+  exportText(): Promise<string> {
+    return exportFile(this.keys, this.entries, '2026-11-29T10:00:00.000Z');
   }
 }
 

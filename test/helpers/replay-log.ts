@@ -5,14 +5,12 @@
 // export verifies in full (test/web/replay-model.test.ts, test/cli/replay.e2e.test.ts, the replay browser test).
 import { v7 as uuidv7 } from 'uuid';
 import { GENESIS_PREV, hashEntry, type Entry, type EntryBody, type EntryKind } from '../../shared/entry.js';
-import { EXPORT_FORMAT, exportLines, type ExportHeader } from '../../shared/export.js';
 import { TYP, type MessagePayload } from '../../shared/items.js';
-import { signJws } from '../../shared/jws.js';
 import { commitmentOf, newSalt } from '../../shared/private.js';
 import type { InjectData } from '../../shared/run-entries.js';
 import { SCENARIO_FORMAT, type Scenario } from '../../shared/scenario.js';
 import { DEFAULT_EXERCISE } from '../../server/exercises.js';
-import type { LogKeys } from './log-fixture.js';
+import { exportFile, type LogKeys } from './log-fixture.js';
 import { message, receipt } from './raw-console.js';
 
 type Station = 'beijing' | 'washington';
@@ -120,23 +118,8 @@ export class RunLog {
   }
 
   /** The export file: header, entries (with their reveals), the relay's checkpoint of the last entry. */
-  async exportText(): Promise<string> {
-    const last = this.entries[this.entries.length - 1]!;
-    const relay = this.keys.relay;
-    const checkpoint = await signJws(
-      { exercise: 'dtl', idx: last.idx, hash: last.hash, at: last.at },
-      relay.privateKey,
-      relay.kid,
-      TYP.checkpoint,
-    );
-    const header: ExportHeader = {
-      format: EXPORT_FORMAT,
-      v: 1,
-      exportedAt: new Date(this.now).toISOString(),
-      exercise: DEFAULT_EXERCISE,
-      relay: { kid: relay.kid, publicJwk: relay.publicJwk },
-    };
-    return `${exportLines(header, this.entries, checkpoint).join('\n')}\n`;
+  exportText(): Promise<string> {
+    return exportFile(this.keys, this.entries, new Date(this.now).toISOString());
   }
 }
 

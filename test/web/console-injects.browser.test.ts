@@ -3,15 +3,12 @@
 // Beijing in Chinese, marked as an exercise inject from its simulated originator (never as Washington's
 // traffic), with its FLASH alarm, acknowledged with the keyboard; nothing of it at Washington; and after
 // ENDEX the closed line in both languages. Needs `npm run build` first (the relay serves dist/web).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerApi } from '../../client/trainer-api.js';
 import type { Scenario } from '../../shared/scenario.js';
-import { WEB_ROOT } from '../../server/static.js';
-import { backgroundOf, openBrowser, screenshot, type Browser } from '../helpers/browser.js';
+import { backgroundOf, openStationBrowsers, screenshot, type Browser } from '../helpers/browser.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
@@ -56,9 +53,7 @@ function watch(page: Page): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_ROOT, 'console.html')))
-    throw new Error('dist/web is missing: run `npm run build` first.');
-  [beijing, washington] = await Promise.all([openBrowser(), openBrowser()]);
+  [beijing, washington] = await openStationBrowsers();
   watch(beijing.page);
   watch(washington.page);
 });

@@ -2,14 +2,12 @@
 // enrolment by link and by typed code, a FLASH exchange with every state, the keyboard-only path,
 // reloads and relay restarts without loss or duplicates, a tampered log raising the verification alarm,
 // accessibility (axe-core), and a 390-wide screen. Needs `npm run build` first (the relay serves dist/web).
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_ROOT } from '../../server/static.js';
-import { backgroundOf, openBrowser, screenshot, type Browser } from '../helpers/browser.js';
+import { backgroundOf, openBrowser, openStationBrowsers, screenshot, type Browser } from '../helpers/browser.js';
 import { startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 // The page.evaluate callbacks below run in Chromium, but this file is type-checked without the DOM lib
@@ -87,9 +85,7 @@ async function restart(r: TestRelay, whileDown: () => Promise<void> = async () =
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(WEB_ROOT, 'console.html')))
-    throw new Error('dist/web is missing: run `npm run build` first.');
-  [beijing, washington] = await Promise.all([openBrowser(), openBrowser()]);
+  [beijing, washington] = await openStationBrowsers();
   watch(beijing.page);
   watch(washington.page);
 });

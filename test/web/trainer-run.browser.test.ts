@@ -9,7 +9,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
@@ -20,6 +19,7 @@ import type { RunState } from '../../shared/http-api.js';
 import type { ExerciseDef } from '../../shared/items.js';
 import { scenarioProblems, type InjectDef } from '../../shared/scenario.js';
 import { DEFAULT_STATIONS } from '../../shared/stations.js';
+import { axe } from '../helpers/a11y.js';
 import { openBrowser, screenshot, type Browser } from '../helpers/browser.js';
 import { enrolClient, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
@@ -69,15 +69,6 @@ const INVALID = {
     { ...SCENARIO.injects[2], precedence: 'URGENT' },
   ],
 };
-
-async function axe(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = bad.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-  expect(summary, `axe on the ${screen} screen`).toEqual([]);
-}
 
 describe('running an exercise from the trainer console', () => {
   let relay: TestRelay;

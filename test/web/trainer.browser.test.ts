@@ -5,31 +5,18 @@
 // Needs the built pages: run `npm run build` first (npm test does).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
+import { axe } from '../helpers/a11y.js';
 import { backgroundOf, openBrowser, screenshot, SCREENSHOTS, type Browser } from '../helpers/browser.js';
 import { enrolClient, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 import { nowSeconds, tokenForger } from '../helpers/trainer-tokens.js';
 
 const EXERCISE = 'ex-north';
 const WAIT = { timeout: 10_000 };
-
-async function axe(page: Page, screen: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = bad.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-  );
-  expect(summary, `axe on the ${screen} screen`).toEqual([]);
-}
 
 describe('trainer console in Chromium', () => {
   let relay: TestRelay;

@@ -3,12 +3,19 @@
 // own), with precedence, DTG and exercise time, subject and body in the console's language and, when given,
 // in the other one too, and the states received, delivered, acknowledged, with the acknowledge button.
 import { injectState, textAndLang, type InjectTexts, type InjectView } from '../../../client/injects.js';
-import { dtg } from '../../../shared/dtg.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import { h, replaceChildren } from '../common/dom.js';
-import { utcStamp } from '../common/format.js';
-import { ackButton, langTag, stateStep } from './card-parts.js';
-import { lang, precedenceLabel, t, tWith } from './i18n.js';
+import {
+  ackButton,
+  awaitingAckFlag,
+  dtgTime,
+  focusedKey,
+  langTag,
+  precedenceChip,
+  restoreFocus,
+  stateStep,
+} from './card-parts.js';
+import { lang, t, tWith } from './i18n.js';
 import { INJECT_MARK } from './strings.js';
 
 export interface InjectCardContext {
@@ -48,9 +55,7 @@ export function fillInjectCard(
   const canAck = unacked && !ctx.closed;
   const key = JSON.stringify([view, ctx, document.documentElement.lang]);
   if (li.dataset['key'] === key) return;
-  const hadFocus = li.contains(document.activeElement)
-    ? ((document.activeElement as HTMLElement).dataset['focusKey'] ?? 'card')
-    : undefined;
+  const hadFocus = focusedKey(li);
   li.dataset['key'] = key;
   li.dataset['id'] = view.id;
   li.dataset['kind'] = 'inject';
@@ -76,11 +81,7 @@ export function fillInjectCard(
     h(
       'div',
       { class: 'msg-head' },
-      h(
-        'span',
-        { class: `prec-chip prec-${view.precedence}`, 'data-testid': 'precedence' },
-        precedenceLabel(view.precedence),
-      ),
+      precedenceChip(view.precedence),
       h(
         'span',
         { class: 'msg-dir inject-from', id: titleId, 'data-testid': 'originator' },
@@ -88,12 +89,7 @@ export function fillInjectCard(
         ...tWith('injectFrom', 'originator', h('span', { lang: langTag(originator.lang) }, originator.text)),
         subject ? h('span', { class: 'visually-hidden' }, `: ${subject}`) : null,
       ),
-      h(
-        'time',
-        { class: 'msg-dtg mono', datetime: view.states.accepted, title: utcStamp(view.states.accepted) },
-        h('span', { class: 'visually-hidden' }, `${t('dtg')} `),
-        dtg(view.states.accepted),
-      ),
+      dtgTime(view.states.accepted),
       view.exerciseMs === null
         ? null
         : h(
@@ -110,14 +106,7 @@ export function fillInjectCard(
       h('span', { class: 'msg-idx mono' }, `#${view.idx}`),
     ),
     h('p', { class: 'inject-simulated' }, t('injectSimulated')),
-    canAck
-      ? h(
-          'p',
-          { class: 'msg-flag', 'data-testid': 'awaiting-ack' },
-          h('span', { 'aria-hidden': 'true' }, '▲ '),
-          t('awaitingAck'),
-        )
-      : null,
+    canAck ? awaitingAckFlag() : null,
     ...(view.subject ? bilingual(view.subject, 'h3', 'msg-subject') : []),
     ...bilingual(view.body, 'p', 'msg-body'),
     h(
@@ -130,8 +119,5 @@ export function fillInjectCard(
     view.ackNote ? h('p', { class: 'msg-note' }, t('ackNote', { note: view.ackNote })) : null,
     canAck ? h('div', { class: 'msg-actions' }, ackButton(ctx.ackQueued, onAcknowledge)) : null,
   );
-  if (hadFocus) {
-    const target = li.querySelector<HTMLElement>(`[data-focus-key="${hadFocus}"]:not([disabled])`) ?? li;
-    target.focus();
-  }
+  restoreFocus(li, hadFocus);
 }

@@ -5,11 +5,19 @@
 import type { TrafficItem } from '../../../client/client.js';
 import { latestState, type MessageView } from '../../../client/conversation.js';
 import type { ExerciseDef } from '../../../shared/items.js';
-import { dtg } from '../../../shared/dtg.js';
 import { h, replaceChildren } from '../common/dom.js';
 import { utcStamp, utcTime } from '../common/format.js';
-import { ackButton, langTag, stateStep } from './card-parts.js';
-import { errorText, precedenceLabel, stationShort, t, type Key } from './i18n.js';
+import {
+  ackButton,
+  awaitingAckFlag,
+  dtgTime,
+  focusedKey,
+  langTag,
+  precedenceChip,
+  restoreFocus,
+  stateStep,
+} from './card-parts.js';
+import { errorText, stationShort, t, type Key } from './i18n.js';
 import { fillInjectCard } from './inject-card.js';
 
 export interface TrafficActions {
@@ -95,9 +103,7 @@ export class Traffic {
     const unacked = view.direction === 'in' && !view.states.acknowledged && !ctx.closed;
     const key = JSON.stringify([view, ctx, document.documentElement.lang]);
     if (li.dataset['key'] === key) return;
-    const hadFocus = li.contains(document.activeElement)
-      ? ((document.activeElement as HTMLElement).dataset['focusKey'] ?? 'card')
-      : undefined;
+    const hadFocus = focusedKey(li);
     li.dataset['key'] = key;
     li.dataset['id'] = view.id;
     li.dataset['kind'] = 'message';
@@ -118,11 +124,7 @@ export class Traffic {
       h(
         'div',
         { class: 'msg-head' },
-        h(
-          'span',
-          { class: `prec-chip prec-${view.precedence}`, 'data-testid': 'precedence' },
-          precedenceLabel(view.precedence),
-        ),
+        precedenceChip(view.precedence),
         h(
           'span',
           { class: 'msg-dir', id: titleId },
@@ -130,33 +132,18 @@ export class Traffic {
           who,
           view.subject ? h('span', { class: 'visually-hidden' }, `: ${view.subject}`) : null,
         ),
-        h(
-          'time',
-          { class: 'msg-dtg mono', datetime: view.sentAt, title: utcStamp(view.sentAt) },
-          h('span', { class: 'visually-hidden' }, `${t('dtg')} `),
-          dtg(view.sentAt),
-        ),
+        dtgTime(view.sentAt),
         this.#badge(view),
         view.idx === undefined ? null : h('span', { class: 'msg-idx mono' }, `#${view.idx}`),
       ),
-      unacked
-        ? h(
-            'p',
-            { class: 'msg-flag', 'data-testid': 'awaiting-ack' },
-            h('span', { 'aria-hidden': 'true' }, '▲ '),
-            t('awaitingAck'),
-          )
-        : null,
+      unacked ? awaitingAckFlag() : null,
       view.subject ? h('h3', { class: 'msg-subject', lang: langTag(view.lang) }, view.subject) : null,
       h('p', { class: 'msg-body', lang: langTag(view.lang) }, view.body),
       h('ol', { class: 'states', 'aria-label': t('states'), 'data-testid': 'states' }, ...this.#states(view)),
       view.ackNote ? h('p', { class: 'msg-note' }, t('ackNote', { note: view.ackNote })) : null,
       ack ? h('div', { class: 'msg-actions' }, ack) : null,
     );
-    if (hadFocus) {
-      const target = li.querySelector<HTMLElement>(`[data-focus-key="${hadFocus}"]:not([disabled])`) ?? li;
-      target.focus();
-    }
+    restoreFocus(li, hadFocus);
   }
 
   /** True once this console verified the message's log entry itself (signature, chain, seq). */

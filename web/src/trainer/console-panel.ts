@@ -42,15 +42,10 @@ const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
   acknowledged: 'Acknowledged',
 };
 
-function states(v: MessageView): HTMLElement {
-  const order =
-    v.direction === 'out'
-      ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const)
-      : (['accepted', 'delivered', 'acknowledged'] as const);
-  const list = h('ol', { class: 'states', 'aria-label': 'Message states' });
-  for (const s of order) {
-    const at = v.states[s];
-    const label = v.direction === 'in' && s === 'accepted' ? 'Received' : STATE_LABEL[s];
+/** A receipt's steps in order, each ticked with its time once reached or marked pending. */
+function stateList(ariaLabel: string, steps: readonly (readonly [string, string, string | undefined])[]): HTMLElement {
+  const list = h('ol', { class: 'states', 'aria-label': ariaLabel });
+  for (const [s, label, at] of steps) {
     list.append(
       at
         ? h(
@@ -69,6 +64,17 @@ function states(v: MessageView): HTMLElement {
     );
   }
   return list;
+}
+
+function states(v: MessageView): HTMLElement {
+  const order =
+    v.direction === 'out'
+      ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const)
+      : (['accepted', 'delivered', 'acknowledged'] as const);
+  return stateList(
+    'Message states',
+    order.map((s) => [s, v.direction === 'in' && s === 'accepted' ? 'Received' : STATE_LABEL[s], v.states[s]] as const),
+  );
 }
 
 function message(v: MessageView, input: PanelInput): HTMLElement {
@@ -109,26 +115,10 @@ function inject(v: InjectView, input: PanelInput): HTMLElement {
   const body = textAndLang(v.body, lang);
   const tplus = input.exerciseTime?.(v.states.accepted);
   const overdue = input.overdue.has(v.id);
-  const list = h('ol', { class: 'states', 'aria-label': 'Inject states' });
-  for (const [s, label] of INJECT_STATES) {
-    const at = v.states[s];
-    list.append(
-      at
-        ? h(
-            'li',
-            { class: `state done state-${s}` },
-            h('span', { class: 'tick', 'aria-hidden': 'true' }, '✓'),
-            `${label} `,
-            h('time', { datetime: at }, zuluTime(at)),
-          )
-        : h(
-            'li',
-            { class: `state pending state-${s}` },
-            h('span', { class: 'tick', 'aria-hidden': 'true' }, '○'),
-            `${label}: pending`,
-          ),
-    );
-  }
+  const list = stateList(
+    'Inject states',
+    INJECT_STATES.map(([s, label]) => [s, label, v.states[s]] as const),
+  );
   return h(
     'li',
     {

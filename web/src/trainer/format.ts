@@ -1,12 +1,14 @@
 // Formatting shared by every trainer screen: durations, times, station names, and the CSS class of a
-// precedence (a classification marking's is in ../common/format.ts). Times and names are the shared rules,
-// re-exported here.
+// precedence (a classification marking's is in ../common/format.ts). Times, names and delays are the shared
+// rules, re-exported here (a delay reads as in the report).
 import { dtg, zuluTime } from '../../../shared/dtg.js';
 import type { Precedence } from '../../../shared/items.js';
 
 export { dtg, zuluTime };
 export { markingText } from '../../../shared/classification.js';
 export { shortName } from '../../../shared/stations.js';
+// A delay ("850 ms", "3 min 05 s"; "—" when unknown) reads the same on the trainer's screens as in the report.
+export { durationText as duration } from '../../../shared/report/format.js';
 
 /**
  * A time that may fall on another day than the one in view: HH:MM:SSZ when it is on the UTC day of `today`,
@@ -18,18 +20,6 @@ export function zuluDated(at: string | Date | number, today?: number): string {
   const day = d.toISOString().slice(0, 10);
   if (today !== undefined && new Date(today).toISOString().slice(0, 10) === day) return zuluTime(d);
   return `${day} ${zuluTime(d)}`;
-}
-
-/** A delay as a trainer reads it: "850 ms", "12.4 s", "3 min 05 s", "1 h 02 min"; "—" when unknown. */
-export function duration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '—';
-  const sign = ms < 0 ? '−' : '';
-  const a = Math.abs(ms);
-  if (a < 1000) return `${sign}${Math.round(a)} ms`;
-  if (a < 60_000) return `${sign}${(a / 1000).toFixed(a < 10_000 ? 2 : 1)} s`;
-  const s = Math.round(a / 1000);
-  if (s < 3600) return `${sign}${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${sign}${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
 /** Elapsed exercise time, T+HH:MM:SS. */
