@@ -1,36 +1,17 @@
 // Replays a log entry by entry and proves it: hash links, signatures against keys enrolled earlier in the
 // same log, per-key seq continuity, receipts that refer to real messages. Consoles run it on every entry
 // they receive; `hotline verify` and the replay player run it over whole exports.
-import { z } from 'zod';
 import { HotlineError } from './errors.js';
 import { GENESIS_PREV, hashEntry, type Entry } from './entry.js';
 import { KeyCache, thumbprint } from './jws.js';
-import {
-  exerciseDef,
-  LIMITS,
-  otherStation,
-  publicJwk,
-  utf16Text,
-  type ExerciseDef,
-  type PublicJwk,
-  SLUG,
-} from './items.js';
+import { otherStation, type ExerciseDef, type PublicJwk } from './items.js';
 import { validate } from './protocol.js';
 import { verifyItem, type SignedItem } from './signed.js';
 import { ExerciseClock } from './exercise-clock.js';
 import { PRIVATE_KINDS, type Audience } from './private.js';
 import { openPrivate } from './private-check.js';
 import { exerciseStateData, proceduresData, type InjectData } from './run-entries.js';
-
-export const keyEnrolledData = z.strictObject({
-  kid: utf16Text(64, 1),
-  station: z.string().regex(SLUG),
-  operator: utf16Text(LIMITS.operator),
-  publicJwk,
-});
-export type KeyEnrolledData = z.infer<typeof keyEnrolledData>;
-export const keyRevokedData = z.strictObject({ kid: z.string(), reason: utf16Text(LIMITS.revocationReason) });
-export const exerciseCreatedData = z.strictObject({ exercise: exerciseDef, relayKid: z.string() });
+import { exerciseCreatedData, keyEnrolledData, keyRevokedData } from './entry-data.js';
 
 export interface KnownKey {
   kid: string;

@@ -8,6 +8,7 @@ import { ChainLinker, isEndex } from './chain-linker.js';
 import { checkDatabase, isCorruption, type CheckLevel } from './sqlite-check.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { reading, toKey, type Row } from './sqlite-rows.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -20,33 +21,6 @@ import type {
   MessageRecord,
   Store,
 } from './types.js';
-
-type Row = Record<string, unknown>;
-
-function toKey(row: Row): KeyRecord {
-  return {
-    kid: row['kid'] as string,
-    exercise: row['exercise'] as string,
-    station: row['station'] as string,
-    operator: row['operator'] as string,
-    publicJwk: JSON.parse(row['jwk'] as string) as KeyRecord['publicJwk'],
-    enrolledIdx: row['enrolled_idx'] as number,
-    revokedIdx: (row['revoked_idx'] as number | null) ?? null,
-  };
-}
-
-/** A failed read (a damaged page, an I/O error) as STORE_UNAVAILABLE: the socket or request that asked for
- * it fails, and nothing else; /readyz reads the same way and says not ready. */
-function reading<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof HotlineError) throw err;
-    const code = (err as { code?: unknown }).code;
-    const what = typeof code === 'string' ? code : 'error';
-    throw new HotlineError('STORE_UNAVAILABLE', `The log store cannot be read (${what}).`);
-  }
-}
 
 /** Opens (and creates or migrates) the data file; `check` is the integrity check to run first
  * (sqlite-check.ts): a damaged file is refused with STORE_CORRUPT. */

@@ -3,7 +3,7 @@
 // payload is only decoded here, never trusted more than the verifier already proved it.
 import type { Entry } from '../entry.js';
 import { HotlineError } from '../errors.js';
-import { keyEnrolledData, keyRevokedData } from '../chain.js';
+import { keyEnrolledData, keyRevokedData } from '../entry-data.js';
 import type { MessagePayload, ReceiptPayload } from '../items.js';
 import {
   exerciseStateData,

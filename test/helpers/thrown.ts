@@ -8,3 +8,11 @@ export function thrown(fn: () => unknown): unknown {
   }
   return 'nothing was thrown';
 }
+
+/** The stable code a promise is refused with, or 'ok' when it resolves: one value for expect either way. */
+export function codeOf(p: Promise<unknown>): Promise<string> {
+  return p.then(
+    () => 'ok',
+    (e: { code?: unknown }) => String(e.code),
+  );
+}

@@ -1,10 +1,10 @@
 // Private entries in one chain, as each reader verifies them: exercise control with every reveal, a station
 // with its own injects' content and only commitments of the rest; tampered content, a missing reveal, a
 // receipt of an inject, and ENDEX sealing the log.
+import { codeOf } from '../helpers/thrown.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainVerifier } from '../../shared/chain.js';
 import { GENESIS_PREV, hashEntry, type Entry, type EntryBody, type EntryKind } from '../../shared/entry.js';
-import type { HotlineError } from '../../shared/errors.js';
 import { TYP } from '../../shared/items.js';
 import { commitmentOf, newSalt, redactFor, type Audience } from '../../shared/private.js';
 import { DEFAULT_EXERCISE } from '../../server/exercises.js';
@@ -41,12 +41,6 @@ async function verify(entries: Entry[], audience: Audience): Promise<ChainVerifi
   for (const e of entries) await v.apply(redactFor(e, audience));
   return v;
 }
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (e: HotlineError) => e.code,
-  );
 
 describe('private entries', () => {
   let keys: LogKeys;

@@ -1,13 +1,13 @@
 // An exercise's own acknowledgement deadlines (a public `procedures` entry before STARTEX): the chain verifier
 // puts them on its clock, so every deadline judged from the log uses them; one after STARTEX is refused, a
 // later one before it replaces an earlier one. Expected times are worked out by hand.
+import { codeOf } from '../helpers/thrown.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ChainVerifier } from '../../shared/chain.js';
 import { ackDueAt, lineDeadline, overdueOnLine } from '../../shared/deadlines.js';
 import { ACK_DEADLINE_MS } from '../../shared/precedence.js';
 import { clockOf } from '../../shared/replay-events.js';
 import { scenarioDeadlinesMs, scenarioProblems } from '../../shared/scenario.js';
-import type { HotlineError } from '../../shared/errors.js';
 import { LogBuilder, logKeys, type LogKeys } from '../helpers/log-fixture.js';
 
 const S = 1000;
@@ -19,12 +19,6 @@ async function verify(log: LogBuilder): Promise<ChainVerifier> {
   for (const e of log.entries) await v.apply(e);
   return v;
 }
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (e: HotlineError) => e.code,
-  );
 
 describe('an exercise sets its own acknowledgement deadlines', () => {
   let keys: LogKeys;

@@ -4,7 +4,8 @@
 // export cut mid-line.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChainVerifier, keyEnrolledData } from '../../shared/chain.js';
+import { ChainVerifier } from '../../shared/chain.js';
+import { keyEnrolledData } from '../../shared/entry-data.js';
 import { base64url, utf8 } from '../../shared/encoding.js';
 import type { Entry } from '../../shared/entry.js';
 import { verifyExport, verifyExportBytes } from '../../shared/export.js';

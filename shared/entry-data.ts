@@ -1,0 +1,15 @@
+// The `data` of the relay-authored entries that set an exercise up: its creation, and the enrolment and
+// revocation of console keys (docs/PROTOCOL.md section 8). The data of the entries that run an exercise is in
+// run-entries.ts.
+import { z } from 'zod';
+import { exerciseDef, LIMITS, publicJwk, SLUG, utf16Text } from './items.js';
+
+export const keyEnrolledData = z.strictObject({
+  kid: utf16Text(64, 1),
+  station: z.string().regex(SLUG),
+  operator: utf16Text(LIMITS.operator),
+  publicJwk,
+});
+export type KeyEnrolledData = z.infer<typeof keyEnrolledData>;
+export const keyRevokedData = z.strictObject({ kid: z.string(), reason: utf16Text(LIMITS.revocationReason) });
+export const exerciseCreatedData = z.strictObject({ exercise: exerciseDef, relayKid: z.string() });
