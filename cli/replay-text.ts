@@ -3,7 +3,7 @@
 // originator, notes, the lifecycle). Content a station never received is printed as withheld, never guessed.
 import { formatExerciseTime } from '../shared/exercise-clock.js';
 import type { ExerciseDef, Lang, Precedence } from '../shared/items.js';
-import type { LogEvent } from '../shared/replay-events.js';
+import type { LineEvent, LogEvent } from '../shared/replay-events.js';
 import { deadlinesSummary } from '../shared/precedence.js';
 import { textIn } from '../shared/scenario.js';
 import { shortName } from '../shared/stations.js';
@@ -97,6 +97,70 @@ function describe(def: ExerciseDef, e: LogEvent): { who: string; text: string; m
       if (e.withheld)
         return { who: 'control', text: color.dim('private entry: inject control, content withheld'), more: [] };
       return { who: 'control', text: `inject ${e.inject}: ${e.action} by ${e.by}`, more: [] };
+    case 'call':
+    case 'call-expired':
+    case 'translation':
+    case 'link-test':
+    case 'link-reply':
+    case 'link-missed':
+      return lineText(e, name);
+  }
+}
+
+/** The line's procedures: call requests, translations, link tests. */
+function lineText(e: LineEvent, name: (s: string) => string): { who: string; text: string; more: string[] } {
+  const ref = (i: number | undefined) => (i === undefined ? '' : ` #${i}`);
+  switch (e.kind) {
+    case 'call':
+      if (e.action === 'request')
+        return {
+          who: name(e.from),
+          text: `${color.bold('CALL REQUEST')} (${e.level}) for ${zuluTime(e.proposedAt)}: ${e.subject}`,
+          more: [],
+        };
+      if (e.action === 'accept')
+        return {
+          who: name(e.from),
+          text: color.green(`call${ref(e.refIdx)} accepted for ${zuluTime(e.callAt)}`),
+          more: [],
+        };
+      if (e.action === 'propose')
+        return {
+          who: name(e.from),
+          text: `call${ref(e.refIdx)}: proposes ${zuluTime(e.proposedAt)}${e.note ? ` “${e.note}”` : ''}`,
+          more: [],
+        };
+      return {
+        who: name(e.from),
+        text: color.red(`call${ref(e.refIdx)} declined${e.note ? ` “${e.note}”` : ''}`),
+        more: [],
+      };
+    case 'call-expired':
+      return {
+        who: 'relay',
+        text: color.red(`call${ref(e.refIdx)} expired: ${name(e.awaiting)} did not answer`),
+        more: [],
+      };
+    case 'translation':
+      return {
+        who: name(e.from),
+        text: `translation (${e.lang}) of message${ref(e.refIdx)}${e.subject ? `: ${color.bold(e.subject)}` : ''}`,
+        more: e.body.split('\n'),
+      };
+    case 'link-test':
+      return { who: 'relay', text: color.dim(`link test → ${name(e.to)}`), more: [] };
+    case 'link-reply':
+      return {
+        who: name(e.from),
+        text: color.dim(`link test${ref(e.refIdx)} answered${e.rttMs === undefined ? '' : ` in ${e.rttMs} ms`}`),
+        more: [],
+      };
+    case 'link-missed':
+      return {
+        who: 'relay',
+        text: color.red(`LINK TEST MISSED${ref(e.refIdx)}: ${name(e.to)} did not answer`),
+        more: [],
+      };
   }
 }
 

@@ -109,6 +109,7 @@ export class Conversation {
       return view;
     }
     const r = item.payload;
+    if (r.type !== 'receipt') return undefined;
     const view = this.messages.get(r.ref);
     if (!view) return undefined;
     receiptLogged(view, r, entry.at);

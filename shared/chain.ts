@@ -2,16 +2,19 @@
 // same log, per-key seq continuity, receipts that refer to real messages. Consoles run it on every entry
 // they receive; `hotline verify` and the replay player run it over whole exports.
 import { HotlineError } from './errors.js';
-import { GENESIS_PREV, hashEntry, type Entry } from './entry.js';
+import { GENESIS_PREV, hashEntry, isItemKind, type Entry } from './entry.js';
 import { KeyCache, thumbprint } from './jws.js';
-import { otherStation, type ExerciseDef, type PublicJwk } from './items.js';
+import { otherStation, type ExerciseDef, type Lang, type PublicJwk } from './items.js';
 import { validate } from './protocol.js';
 import { verifyItem, type SignedItem } from './signed.js';
+import type { ReceiptPayload } from './items.js';
 import { ExerciseClock } from './exercise-clock.js';
 import { PRIVATE_KINDS, type Audience } from './private.js';
 import { openPrivate } from './private-check.js';
 import { exerciseStateData, proceduresData, type InjectData } from './run-entries.js';
-import { exerciseCreatedData, keyEnrolledData, keyRevokedData } from './entry-data.js';
+import { exerciseCreatedData, keyEnrolledData, keyRevokedData, type KeyRole } from './entry-data.js';
+import { LineBook } from './line-book.js';
+import { callExpiredData, linkMissedData, linkTestData, withLineDefaults } from './line-entries.js';
 
 export interface KnownKey {
   kid: string;
@@ -20,13 +23,17 @@ export interface KnownKey {
   jwk: PublicJwk;
   enrolledIdx: number;
   revokedIdx?: number;
+  role: KeyRole;
 }
 
 export interface KnownMessage {
   idx: number;
   hash: string;
+  /** The entry's `at`, ms since the epoch. */
+  at: number;
   from: string;
   to: string;
+  lang: Lang;
 }
 
 /** An inject in the log: its id is known only to readers of its content. */
@@ -62,7 +69,8 @@ function fault(
     | 'REF_HASH_MISMATCH'
     | 'ID_CONFLICT'
     | 'EXERCISE_ENDED'
-    | 'COMMIT_MISMATCH',
+    | 'COMMIT_MISMATCH'
+    | 'WRONG_ROLE',
   message: string,
 ): HotlineError {
   return new HotlineError(code, `entry ${entry.idx}: ${message}`, { idx: entry.idx });
@@ -80,6 +88,8 @@ export class ChainVerifier {
   /** Injects by their entry hash, the one reference every reader can check. */
   readonly injects = new Map<string, KnownInject>();
   readonly clock = new ExerciseClock();
+  /** Call requests, link tests and translations, by the one set of rules the relay also checks. */
+  readonly line = new LineBook(this.clock);
   readonly audience: Audience;
 
   constructor(options: ChainOptions = {}) {
@@ -122,7 +132,7 @@ export class ChainVerifier {
         'EXERCISE_ENDED',
         `follows ENDEX at entry ${this.clock.transitions.at(-1)!.idx}: the log was sealed`,
       );
-    const hasJws = entry.kind === 'message' || entry.kind === 'receipt';
+    const hasJws = isItemKind(entry.kind);
     const reader = PRIVATE_KINDS[entry.kind];
     if (reader !== undefined) return this.#checkPrivate(entry, reader);
     if (entry.to !== undefined || entry.commit !== undefined || entry.reveal !== undefined)
@@ -154,6 +164,7 @@ export class ChainVerifier {
           operator: data.operator,
           jwk: data.publicJwk,
           enrolledIdx: entry.idx,
+          role: data.role ?? 'operator',
         });
         return undefined;
       }
@@ -166,7 +177,15 @@ export class ChainVerifier {
       }
       case 'message':
       case 'receipt':
+      case 'call':
+      case 'translation':
+      case 'link-reply':
         return this.#checkItem(entry, entry.jws!);
+      case 'link-test':
+      case 'link-missed':
+      case 'call-expired':
+        this.#checkLine(entry);
+        return undefined;
       case 'exercise-state': {
         const data = validate(exerciseStateData, entry.data);
         if (data.compression !== undefined && data.state !== 'running')
@@ -193,6 +212,7 @@ export class ChainVerifier {
             `procedures follow the exercise's start at entry ${this.clock.transitions[0]!.idx}`,
           );
         this.clock.deadlines = data.ackDeadlinesMs;
+        this.line.settings = withLineDefaults(data.line);
         return undefined;
       }
       // Relay alarms change no verification state: their hash in the chain is all there is to check. The
@@ -243,23 +263,79 @@ export class ChainVerifier {
     if (this.#ids.has(p.id)) throw fault(entry, 'ID_CONFLICT', `id ${p.id} used twice`);
     const want = this.nextSeq.get(key.kid) ?? 0;
     if (p.seq !== want) throw fault(entry, 'SEQ_GAP', `seq ${p.seq} of key ${key.kid} where ${want} was expected`);
-    if (p.type === 'receipt') {
-      const ref = this.messages.get(p.ref);
-      const inject = ref ? undefined : this.injects.get(p.refHash);
-      if (inject) {
-        // A receipt of an inject: every reader can match refHash to the inject's entry; only its readers
-        // know the inject's id, and they check it.
-        if (inject.to !== p.from || (inject.data !== undefined && inject.data.id !== p.ref))
-          throw fault(entry, 'UNKNOWN_REF', `receipt refers to no inject ${p.ref} addressed to ${p.from}`);
-      } else {
-        if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
-        if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
+    if (key.role === 'translator' && p.type !== 'translation' && p.type !== 'link-reply')
+      throw fault(entry, 'WRONG_ROLE', `a ${p.type} signed by translator key ${key.kid}`);
+    const at = Date.parse(entry.at);
+    const place = { idx: entry.idx, hash: entry.hash, at };
+    try {
+      switch (p.type) {
+        case 'receipt':
+          this.#checkReceipt(entry, p);
+          break;
+        case 'message':
+          this.messages.set(p.id, { ...place, from: p.from, to: p.to, lang: p.lang });
+          break;
+        case 'call':
+          this.line.checkCall(p, at);
+          this.line.applyCall(p, place);
+          break;
+        case 'translation': {
+          const message = this.line.checkTranslation(p, this.messages.get(p.ref));
+          this.line.applyTranslation(p, key.kid, message, place);
+          break;
+        }
+        case 'link-reply':
+          this.line.checkLinkReply(p, at);
+          this.line.applyLinkReply(p, key.kid, place);
+          break;
       }
-    } else {
-      this.messages.set(p.id, { idx: entry.idx, hash: entry.hash, from: p.from, to: p.to });
+    } catch (err) {
+      throw err instanceof HotlineError
+        ? new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx })
+        : err;
     }
     this.#ids.add(p.id);
     this.nextSeq.set(key.kid, want + 1);
     return item;
+  }
+
+  #checkReceipt(entry: Entry, p: ReceiptPayload): void {
+    const ref = this.messages.get(p.ref);
+    const inject = ref ? undefined : this.injects.get(p.refHash);
+    if (inject) {
+      // A receipt of an inject: every reader can match refHash to the inject's entry; only its readers
+      // know the inject's id, and they check it.
+      if (inject.to !== p.from || (inject.data !== undefined && inject.data.id !== p.ref))
+        throw fault(entry, 'UNKNOWN_REF', `receipt refers to no inject ${p.ref} addressed to ${p.from}`);
+    } else {
+      if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
+      if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
+    }
+  }
+
+  /** The relay's own procedure entries: a link test, a missed one, an expired call request. */
+  #checkLine(entry: Entry): void {
+    const place = { idx: entry.idx, hash: entry.hash, at: Date.parse(entry.at) };
+    try {
+      if (entry.kind === 'link-test') {
+        const d = validate(linkTestData, entry.data);
+        if (!this.exercise || otherStation(this.exercise, d.to) === undefined)
+          throw new HotlineError('WRONG_STATION', `no station ${d.to}`);
+        this.line.checkLinkTest(d);
+        this.line.applyLinkTest(d, place);
+      } else if (entry.kind === 'link-missed') {
+        const d = validate(linkMissedData, entry.data);
+        this.line.checkMissed(d, place.at);
+        this.line.applyMissed(d, place);
+      } else {
+        const d = validate(callExpiredData, entry.data);
+        this.line.checkExpiry(d, place.at);
+        this.line.applyExpiry(d, place);
+      }
+    } catch (err) {
+      throw err instanceof HotlineError
+        ? new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx })
+        : err;
+    }
   }
 }

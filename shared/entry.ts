@@ -15,8 +15,27 @@ export const ENTRY_KINDS = [
   'inject-control',
   'inject',
   'note',
+  'call',
+  'call-expired',
+  'translation',
+  'link-test',
+  'link-reply',
+  'link-missed',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+/** The kinds whose entry holds a console's signed item (`jws`, no `data`); every other kind is the relay's. */
+export const ITEM_KINDS = [
+  'message',
+  'receipt',
+  'call',
+  'translation',
+  'link-reply',
+] as const satisfies readonly EntryKind[];
+export type ItemKind = (typeof ITEM_KINDS)[number];
+export function isItemKind(kind: EntryKind): kind is ItemKind {
+  return (ITEM_KINDS as readonly string[]).includes(kind);
+}
 
 /** 32 zero bytes, base64url: the `prev` of entry 0. */
 export const GENESIS_PREV = base64url(new Uint8Array(32));

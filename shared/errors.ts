@@ -36,11 +36,15 @@ export const ERRORS = {
   SEQ_CONFLICT: { http: 409, close: null, message: 'This key already used this seq for a different item.' },
   ID_CONFLICT: { http: 409, close: null, message: 'An item with this id already exists in the exercise.' },
   CLOCK_SKEW: { http: 400, close: null, message: "The item's sentAt is too far from the relay's clock." },
-  UNKNOWN_REF: { http: 400, close: null, message: 'The receipt refers to no message addressed to its sender.' },
+  UNKNOWN_REF: {
+    http: 400,
+    close: null,
+    message: 'The item refers to nothing addressed to its sender (message, inject, call request or link test).',
+  },
   REF_HASH_MISMATCH: {
     http: 400,
     close: null,
-    message: 'The receipt refHash is not the log hash of the message it refers to.',
+    message: 'The refHash is not the log hash of the entry the item refers to.',
   },
   NOT_AUTHENTICATED: { http: 401, close: null, message: 'Send a valid hello before anything else.' },
   HELLO_INVALID: { http: 401, close: 4401, message: 'The hello does not prove possession of an enrolled key.' },
@@ -78,6 +82,12 @@ export const ERRORS = {
   BAD_TRANSITION: { http: 409, close: null, message: 'The exercise cannot go to that state from the one it is in.' },
   SCENARIO_INVALID: { http: 400, close: null, message: 'The scenario file is not valid.' },
   INJECT_STATE: { http: 409, close: null, message: 'The inject cannot do that in the state it is in.' },
+  PROCEDURE_STATE: {
+    http: 409,
+    close: null,
+    message: 'The call request, link test or message this item answers does not take that answer now.',
+  },
+  WRONG_ROLE: { http: 403, close: null, message: "This key's role (translator) may not sign that kind of item." },
   STORE_UNAVAILABLE: { http: 503, close: 1011, message: 'The log store cannot commit; nothing was accepted.' },
   // Raised at start only: the relay refuses a damaged data file (a damage found later is STORE_UNAVAILABLE).
   STORE_CORRUPT: { http: 503, close: 1011, message: 'The data file failed its integrity check.' },

@@ -27,6 +27,8 @@ export const LIMITS = {
   stationName: 60,
   /** How far a hello's `iat` or an item's `sentAt` may be from the relay's clock, either way. */
   clockSkewSeconds: 300,
+  /** Call requests a station may have open (awaiting an answer from either side) at once. */
+  openCalls: 4,
 } as const;
 
 /**
@@ -64,6 +66,9 @@ export const TYP = {
   message: 'hotline-msg+jws',
   receipt: 'hotline-rcpt+jws',
   checkpoint: 'hotline-checkpoint+jws',
+  call: 'hotline-call+jws',
+  translation: 'hotline-xlat+jws',
+  linkReply: 'hotline-link+jws',
 } as const;
 export type Typ = (typeof TYP)[keyof typeof TYP];
 
@@ -113,7 +118,71 @@ export const receiptPayload = z.strictObject({
   note: utf16Text(LIMITS.note).optional(),
 });
 export type ReceiptPayload = z.infer<typeof receiptPayload>;
-export type ItemPayload = MessagePayload | ReceiptPayload;
+
+/** Who a call request is for (docs/PROTOCOL.md section 16): the ministers, their deputies, or working level. */
+export const CALL_LEVELS = ['principal', 'deputy', 'working'] as const;
+export type CallLevel = (typeof CALL_LEVELS)[number];
+export const CALL_ACTIONS = ['request', 'accept', 'propose', 'decline'] as const;
+export type CallAction = (typeof CALL_ACTIONS)[number];
+
+const itemBase = { v: z.literal(1), id: uuid7, exercise: slug, from: slug, to: slug, seq, sentAt: instant } as const;
+/** An answer names the call request it answers: its id and its entry's log hash. */
+const callRef = { ref: uuid7, refHash: z.string().regex(B64URL_HASH) } as const;
+
+/**
+ * A call request and its answers (DTL practice): request (level, subject, proposed time); the awaited side
+ * accepts (with the agreed time), proposes another time (the other side is then awaited), or declines.
+ */
+export const callPayload = z.discriminatedUnion('action', [
+  z.strictObject({
+    ...itemBase,
+    type: z.literal('call'),
+    action: z.literal('request'),
+    level: z.enum(CALL_LEVELS),
+    subject: utf16Text(LIMITS.subject, 1),
+    proposedAt: instant,
+  }),
+  z.strictObject({ ...itemBase, type: z.literal('call'), action: z.literal('accept'), ...callRef, callAt: instant }),
+  z.strictObject({
+    ...itemBase,
+    type: z.literal('call'),
+    action: z.literal('propose'),
+    ...callRef,
+    proposedAt: instant,
+    note: utf16Text(LIMITS.note).optional(),
+  }),
+  z.strictObject({
+    ...itemBase,
+    type: z.literal('call'),
+    action: z.literal('decline'),
+    ...callRef,
+    note: utf16Text(LIMITS.note).optional(),
+  }),
+]);
+export type CallPayload = z.infer<typeof callPayload>;
+
+/** The receiving station's translation of a message into its own language (`lang`). */
+export const translationPayload = z.strictObject({
+  ...itemBase,
+  type: z.literal('translation'),
+  ref: uuid7,
+  refHash: z.string().regex(B64URL_HASH),
+  lang: z.enum(LANGS),
+  subject: utf16Text(LIMITS.subject, 1).optional(),
+  body: utf16Text(LIMITS.body, 1),
+});
+export type TranslationPayload = z.infer<typeof translationPayload>;
+
+/** A console's answer to the relay's link test: `ref` is the test's id, `refHash` its entry's log hash. */
+export const linkReplyPayload = z.strictObject({
+  ...itemBase,
+  type: z.literal('link-reply'),
+  ref: uuid7,
+  refHash: z.string().regex(B64URL_HASH),
+});
+export type LinkReplyPayload = z.infer<typeof linkReplyPayload>;
+
+export type ItemPayload = MessagePayload | ReceiptPayload | CallPayload | TranslationPayload | LinkReplyPayload;
 
 export const checkpointPayload = z.strictObject({
   exercise: slug,
@@ -149,7 +218,21 @@ export type PublicJwk = z.infer<typeof publicJwk>;
 export const ITEM_SCHEMAS = {
   [TYP.message]: messagePayload,
   [TYP.receipt]: receiptPayload,
+  [TYP.call]: callPayload,
+  [TYP.translation]: translationPayload,
+  [TYP.linkReply]: linkReplyPayload,
 } as const;
+
+/** The payload `type` each item typ carries: a different typ keeps one kind from passing as another. */
+export const ITEM_TYPES = {
+  [TYP.message]: 'message',
+  [TYP.receipt]: 'receipt',
+  [TYP.call]: 'call',
+  [TYP.translation]: 'translation',
+  [TYP.linkReply]: 'link-reply',
+} as const;
+export type ItemTyp = keyof typeof ITEM_TYPES;
+export type ItemType = (typeof ITEM_TYPES)[ItemTyp];
 
 export function otherStation(def: ExerciseDef, station: string): string | undefined {
   const [a, b] = def.stations;

@@ -73,6 +73,12 @@ export async function openPrivate(
     case 'key-revoked':
     case 'message':
     case 'receipt':
+    case 'call':
+    case 'call-expired':
+    case 'translation':
+    case 'link-test':
+    case 'link-reply':
+    case 'link-missed':
       throw fault(entry, 'SCHEMA_INVALID', `a ${entry.kind} entry is not private`);
   }
 }

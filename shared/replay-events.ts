@@ -6,10 +6,13 @@
 import type { Entry } from './entry.js';
 import { ExerciseClock, type ExerciseState, type Phase } from './exercise-clock.js';
 import type { AckDeadlines } from './precedence.js';
-import type { ItemPayload, Lang, Precedence } from './items.js';
+import type { ItemPayload, Lang, MessagePayload, Precedence, ReceiptPayload } from './items.js';
 import { PRIVATE_KINDS, redactFor, type Audience } from './private.js';
 import type { InjectControlData, InjectData, NoteData, ScenarioData } from './run-entries.js';
 import { inspectItem } from './signed.js';
+import { LineIndex, type LineEvent } from './replay-line.js';
+
+export type { LineEvent } from './replay-line.js';
 
 /** An entry with its signed item decoded: a verifier's `Applied`, or what `recordsOf` makes from entries. */
 export interface LogRecord {
@@ -61,7 +64,8 @@ export type ReadableEvent =
   | ({ kind: 'inject'; to: string; withheld: false } & InjectData)
   | ({ kind: 'note'; withheld: false } & NoteData)
   | { kind: 'scenario'; withheld: false; title: string; injects: number; by: string }
-  | ({ kind: 'inject-control'; withheld: false } & Omit<InjectControlData, 'def'>);
+  | ({ kind: 'inject-control'; withheld: false } & Omit<InjectControlData, 'def'>)
+  | LineEvent;
 
 /** A private entry this reader may not read: that it passed, for whom, and its commitment; nothing else. */
 export interface WithheldEvent {
@@ -127,7 +131,10 @@ function privateContent(kind: WithheldEvent['kind'], to: string, data: Record<st
 }
 
 /** A signed item: a console's message or receipt. Receipts say what they answer, a message or an inject. */
-function itemContent(p: ItemPayload, refIdx: (p: ItemPayload & { type: 'receipt' }) => [number | undefined, boolean]) {
+function itemContent(
+  p: MessagePayload | ReceiptPayload,
+  refIdx: (p: ReceiptPayload) => [number | undefined, boolean],
+): ReadableEvent {
   if (p.type === 'message') {
     const { id, from, to, precedence, lang, subject, body } = p;
     return {
@@ -193,11 +200,17 @@ function relayContent(entry: Entry, stations: Map<string, string>, before: Phase
     }
     case 'procedures':
       return { kind: 'procedures', ackDeadlinesMs: { ...(data?.['ackDeadlinesMs'] as object) }, by: str(data, 'by') };
-    // Messages and receipts come with their item and private kinds with a commitment, so of these only
-    // an alarm reaches here; whatever else the relay may log one day is shown as one.
+    // Items come with their item and private kinds with a commitment, so of these only an alarm reaches
+    // here; whatever else the relay may log one day is shown as one.
     case 'alarm':
     case 'message':
     case 'receipt':
+    case 'call':
+    case 'translation':
+    case 'link-reply':
+    case 'link-test':
+    case 'link-missed':
+    case 'call-expired':
     case 'inject':
     case 'note':
     case 'scenario':
@@ -206,6 +219,10 @@ function relayContent(entry: Entry, stations: Map<string, string>, before: Phase
       return { kind: 'alarm', code: typeof code === 'string' ? code : 'ALARM', data: rest };
     }
   }
+}
+
+function isLineItem(p: ItemPayload): p is Exclude<ItemPayload, MessagePayload | ReceiptPayload> {
+  return p.type === 'call' || p.type === 'translation' || p.type === 'link-reply';
 }
 
 /**
@@ -221,6 +238,7 @@ export function logEvents(
   const messages = new Map<string, number>();
   const injects = new Map<string, number>();
   const stations = new Map<string, string>();
+  const line = new LineIndex(messages);
   let phase: Phase = 'planned';
   return records.map((record): LogEvent => {
     const entry = redactFor(record.entry, audience);
@@ -231,8 +249,12 @@ export function logEvents(
       event = entry.reveal
         ? privateContent(kind, entry.to ?? '', entry.reveal.data)
         : { kind, withheld: true, commit: entry.commit ?? '', ...(entry.to === undefined ? {} : { to: entry.to }) };
+    } else if (record.item && isLineItem(record.item.payload)) {
+      event = line.item(record.item.payload, entry);
+    } else if (entry.kind === 'link-test' || entry.kind === 'link-missed' || entry.kind === 'call-expired') {
+      event = line.relay(entry);
     } else if (record.item) {
-      const p = record.item.payload;
+      const p = record.item.payload as MessagePayload | ReceiptPayload;
       if (p.type === 'message') messages.set(p.id, entry.idx);
       // refHash names an inject for every reader; a message is found by its id.
       event = itemContent(p, (r) => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { EXERCISE_STATES, MAX_COMPRESSION } from './exercise-clock.js';
 import { LIMITS, PRECEDENCES, utf16Text } from './items.js';
 import { ACK_DEADLINE_BOUNDS_MS } from './precedence.js';
+import { lineSettings } from './line-entries.js';
 import { INJECT_ID, injectDef, SCENARIO_LIMITS, scenarioSchema, texts } from './scenario.js';
 
 /** A trainer's display name, given at sign-in and carried in the token. */
@@ -73,6 +74,7 @@ export const ackDeadlinesMs = z.strictObject({
 });
 export type AckDeadlinesMs = z.infer<typeof ackDeadlinesMs>;
 
-/** A public `procedures` entry: the exercise's own deadlines, set before STARTEX (a later one replaces it). */
-export const proceduresData = z.strictObject({ ackDeadlinesMs, by: trainerName });
+/** A public `procedures` entry: the exercise's own deadlines and line settings (call window, link tests), set
+ * before STARTEX (a later one replaces it whole; settings it leaves out take their defaults). */
+export const proceduresData = z.strictObject({ ackDeadlinesMs, line: lineSettings.optional(), by: trainerName });
 export type ProceduresData = z.infer<typeof proceduresData>;

@@ -5,21 +5,28 @@ import { base64url, sha256 } from './encoding.js';
 import { decodeHeader, parseJsonPayload, payloadBytes, verifySignature } from './jws.js';
 import {
   TYP,
+  ITEM_SCHEMAS,
+  ITEM_TYPES,
   helloPayload,
-  messagePayload,
-  receiptPayload,
   checkpointPayload,
+  type CallPayload,
   type CheckpointPayload,
   type HelloPayload,
+  type ItemTyp,
+  type LinkReplyPayload,
   type MessagePayload,
   type ReceiptPayload,
+  type TranslationPayload,
   type Typ,
 } from './items.js';
 import { validate } from './protocol.js';
 
 export type SignedItem =
   | { typ: typeof TYP.message; kid: string; payload: MessagePayload; payloadHash: string }
-  | { typ: typeof TYP.receipt; kid: string; payload: ReceiptPayload; payloadHash: string };
+  | { typ: typeof TYP.receipt; kid: string; payload: ReceiptPayload; payloadHash: string }
+  | { typ: typeof TYP.call; kid: string; payload: CallPayload; payloadHash: string }
+  | { typ: typeof TYP.translation; kid: string; payload: TranslationPayload; payloadHash: string }
+  | { typ: typeof TYP.linkReply; kid: string; payload: LinkReplyPayload; payloadHash: string };
 
 export type KeyResolver = (kid: string) => Promise<CryptoKey | undefined> | CryptoKey | undefined;
 
@@ -38,26 +45,29 @@ export const WEB_CRYPTO: ItemCrypto = {
 
 export type InspectedItem = Omit<SignedItem, 'payloadHash'> & { bytes: Uint8Array };
 
-/** Parses a message or receipt without checking its signature: kid, typ and a schema-valid payload. */
+function isItemTyp(typ: string): typ is ItemTyp {
+  return Object.hasOwn(ITEM_TYPES, typ);
+}
+
+/** Parses a console's item without checking its signature: kid, typ and a schema-valid payload of that typ. */
 export function inspectItem(jws: string): InspectedItem {
   const header = decodeHeader(jws);
+  const typ = header.typ;
+  if (!isItemTyp(typ))
+    throw new HotlineError(
+      'BAD_TYPE',
+      `typ ${typ} cannot be submitted; use one of ${Object.keys(ITEM_TYPES).join(', ')}.`,
+    );
   const bytes = payloadBytes(jws);
   const value = parseJsonPayload(bytes);
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (header.typ === TYP.message) {
-    if (type !== 'message')
-      throw new HotlineError('BAD_TYPE', `typ ${TYP.message} carries a payload of type ${String(type)}.`);
-    return { typ: TYP.message, kid: header.kid, payload: validate(messagePayload, value), bytes };
-  }
-  if (header.typ === TYP.receipt) {
-    if (type !== 'receipt')
-      throw new HotlineError('BAD_TYPE', `typ ${TYP.receipt} carries a payload of type ${String(type)}.`);
-    return { typ: TYP.receipt, kid: header.kid, payload: validate(receiptPayload, value), bytes };
-  }
-  throw new HotlineError('BAD_TYPE', `typ ${header.typ} cannot be submitted; use ${TYP.message} or ${TYP.receipt}.`);
+  if (type !== ITEM_TYPES[typ])
+    throw new HotlineError('BAD_TYPE', `typ ${typ} carries a payload of type ${String(type)}.`);
+  const payload = validate(ITEM_SCHEMAS[typ] as Parameters<typeof validate>[0], value);
+  return { typ, kid: header.kid, payload, bytes } as InspectedItem;
 }
 
-/** Full check of a message or receipt. The payload hash is what deduplication compares. */
+/** Full check of a console's item. The payload hash is what deduplication compares. */
 export async function verifyItem(
   jws: string,
   resolve: KeyResolver,

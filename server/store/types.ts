@@ -4,13 +4,13 @@
 import type { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryKind, Reveal } from '../../shared/entry.js';
 import type { KeyInfo } from '../../shared/http-api.js';
-import type { ExerciseDef } from '../../shared/items.js';
+import type { ExerciseDef, ItemType } from '../../shared/items.js';
 
 export interface ItemIndex {
   kid: string;
   seq: number;
   id: string;
-  type: 'message' | 'receipt';
+  type: ItemType;
   payloadHash: string;
   from: string;
   to: string;

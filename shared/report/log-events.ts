@@ -4,7 +4,15 @@
 import type { Entry } from '../entry.js';
 import { HotlineError } from '../errors.js';
 import { keyEnrolledData, keyRevokedData } from '../entry-data.js';
-import type { MessagePayload, ReceiptPayload } from '../items.js';
+import type { CallPayload, LinkReplyPayload, MessagePayload, ReceiptPayload, TranslationPayload } from '../items.js';
+import {
+  callExpiredData,
+  linkMissedData,
+  linkTestData,
+  type CallExpiredData,
+  type LinkMissedData,
+  type LinkTestData,
+} from '../line-entries.js';
 import {
   exerciseStateData,
   injectControlData,
@@ -41,6 +49,12 @@ export type LogEvent = Base &
     | { kind: 'inject'; to: string; data: InjectData }
     | { kind: 'note'; data: NoteData }
     | { kind: 'alarm'; data: Record<string, unknown> }
+    | { kind: 'call'; payload: CallPayload }
+    | { kind: 'translation'; payload: TranslationPayload }
+    | { kind: 'link-reply'; payload: LinkReplyPayload }
+    | { kind: 'link-test'; data: LinkTestData }
+    | { kind: 'link-missed'; data: LinkMissedData }
+    | { kind: 'call-expired'; data: CallExpiredData }
   );
 
 export type EventOf<K extends LogEvent['kind']> = Extract<LogEvent, { kind: K }>;
@@ -66,12 +80,31 @@ export function readEvent(entry: Entry): LogEvent {
       return { entry, at, kind: entry.kind, kid: d.kid, reason: d.reason };
     }
     case 'message':
-    case 'receipt': {
-      const item = inspectItem(entry.jws ?? '');
-      return item.payload.type === 'message'
-        ? { entry, at, kind: 'message', payload: item.payload }
-        : { entry, at, kind: 'receipt', payload: item.payload };
+    case 'receipt':
+    case 'call':
+    case 'translation':
+    case 'link-reply': {
+      const p = inspectItem(entry.jws ?? '').payload;
+      switch (p.type) {
+        case 'message':
+          return { entry, at, kind: 'message', payload: p };
+        case 'receipt':
+          return { entry, at, kind: 'receipt', payload: p };
+        case 'call':
+          return { entry, at, kind: 'call', payload: p };
+        case 'translation':
+          return { entry, at, kind: 'translation', payload: p };
+        case 'link-reply':
+          return { entry, at, kind: 'link-reply', payload: p };
+      }
+      break;
     }
+    case 'link-test':
+      return { entry, at, kind: entry.kind, data: linkTestData.parse(entry.data) };
+    case 'link-missed':
+      return { entry, at, kind: entry.kind, data: linkMissedData.parse(entry.data) };
+    case 'call-expired':
+      return { entry, at, kind: entry.kind, data: callExpiredData.parse(entry.data) };
     case 'exercise-state':
       return { entry, at, kind: entry.kind, data: exerciseStateData.parse(entry.data) };
     case 'scenario':

@@ -1,5 +1,6 @@
 // The timeline: every entry of the log, in log order, with its UTC and exercise time and one line saying what
 // it was. Contents of messages, injects and notes are cut to an excerpt here; the transcript has them whole.
+import { zuluTime } from '../dtg.js';
 import type { ExerciseClock } from '../exercise-clock.js';
 import type { ExerciseDef, Lang, Precedence } from '../items.js';
 import { deadlinesSummary } from '../precedence.js';
@@ -24,7 +25,11 @@ export type TimelineKind =
   | 'inject-control'
   | 'inject'
   | 'note'
-  | 'alarm';
+  | 'alarm'
+  | 'call'
+  | 'translation'
+  | 'link-test'
+  | 'link-missed';
 
 export interface TimelineEvent {
   idx: number;
@@ -123,6 +128,32 @@ function describe(ev: LogEvent, ctx: Context): Omit<TimelineEvent, 'idx' | 'at' 
       const kid = typeof ev.data['kid'] === 'string' ? ` (key ${shortHash(ev.data['kid'])})` : '';
       return { kind: 'alarm', text: `Relay alarm ${code}${kid}` };
     }
+    case 'call': {
+      const p = ev.payload;
+      const what =
+        p.action === 'request'
+          ? `requests a call (${p.level}) for ${zuluTime(p.proposedAt)}: ${excerpt(p.subject, 60)}`
+          : p.action === 'accept'
+            ? `accepts the call for ${zuluTime(p.callAt)}`
+            : p.action === 'propose'
+              ? `proposes ${zuluTime(p.proposedAt)} for the call`
+              : 'declines the call';
+      return { kind: 'call', station: p.from, text: `${name(p.from)} ${what}` };
+    }
+    case 'call-expired':
+      return { kind: 'call', text: `Call request expired: ${name(ev.data.awaiting)} did not answer in time` };
+    case 'translation':
+      return {
+        kind: 'translation',
+        station: ev.payload.from,
+        text: `${name(ev.payload.from)} translated a message into ${ev.payload.lang}`,
+      };
+    case 'link-test':
+      return { kind: 'link-test', station: ev.data.to, text: `Link test to ${name(ev.data.to)}` };
+    case 'link-reply':
+      return { kind: 'link-test', station: ev.payload.from, text: `${name(ev.payload.from)} answered the link test` };
+    case 'link-missed':
+      return { kind: 'link-missed', station: ev.data.to, text: `Link test MISSED by ${name(ev.data.to)}` };
   }
 }
 

@@ -88,8 +88,15 @@ export function describeEntry(applied: Applied, ctx: EntryContext): string {
     const ref = ctx.message(p.ref);
     return `${name(p.from)} ${verb} ${ref ? `${ref.precedence} ` : ''}message of entry ${ref?.idx ?? '?'}`;
   }
+  if (item) return `${name(item.payload.from)}: ${item.payload.type}${at}`;
   const d = entry.data ?? {};
   switch (entry.kind) {
+    case 'link-test':
+      return `link test to ${name(String(d['to']))}${at}`;
+    case 'link-missed':
+      return `LINK TEST MISSED by ${name(String(d['to']))}${at}`;
+    case 'call-expired':
+      return `call request expired: ${name(String(d['awaiting']))} did not answer${at}`;
     case 'key-enrolled':
       return `console enrolled for ${name(String(d['station']))}: ${String(d['operator'])}${at}`;
     case 'key-revoked':
@@ -113,6 +120,9 @@ export function describeEntry(applied: Applied, ctx: EntryContext): string {
     }
     case 'message':
     case 'receipt':
+    case 'call':
+    case 'translation':
+    case 'link-reply':
       // Only when its item did not decode, which a verified entry always does.
       return `${entry.kind}${at}`;
     case 'inject':

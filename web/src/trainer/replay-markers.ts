@@ -1,6 +1,7 @@
 // The timeline's markers: one per log event that a trainer seeks to (messages, receipts, injects, the
 // lifecycle, notes, relay alarms) and one per missed deadline, each labelled with its UTC and exercise time,
 // and placed in a lane. Notes and control entries are the controller's own: the trainer reads them in full.
+import { lineEventText } from '../../../shared/line-text.js';
 import type { ExerciseDef, Precedence } from '../../../shared/items.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import type { LogEvent } from '../../../shared/replay-events.js';
@@ -22,7 +23,9 @@ export type MarkerKind =
   | 'inject'
   | 'state'
   | 'scenario'
-  | 'control';
+  | 'control'
+  | 'line'
+  | 'line-alarm';
 
 export type Lane = 'messages' | 'receipts' | 'injects' | 'control' | 'alarms';
 
@@ -62,6 +65,8 @@ const LANE_OF: Record<MarkerKind, Lane> = {
   revocation: 'alarms',
   alarm: 'alarms',
   overdue: 'alarms',
+  line: 'control',
+  'line-alarm': 'alarms',
 };
 
 function excerpt(text: string, max = 80): string {
@@ -126,6 +131,16 @@ function describe(
       return { kind: 'control', text: `deadlines set by ${e.by}: ${deadlinesSummary(e.ackDeadlinesMs)}` };
     case 'inject-control':
       return { kind: 'control', text: e.withheld ? 'inject control' : `inject ${e.inject}: ${e.action} by ${e.by}` };
+    case 'call':
+    case 'call-expired':
+    case 'translation':
+    case 'link-test':
+    case 'link-reply':
+    case 'link-missed':
+      return {
+        kind: e.kind === 'link-missed' || e.kind === 'call-expired' ? 'line-alarm' : 'line',
+        text: lineEventText(e, name),
+      };
   }
 }
 

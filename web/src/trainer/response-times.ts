@@ -122,6 +122,7 @@ export function responseRows(
       });
       continue;
     }
+    if (p.type !== 'receipt') continue;
     const row = rows.get(p.ref);
     if (!row) continue;
     // An acknowledgement implies delivery, as the consoles show it.
