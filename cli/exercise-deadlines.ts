@@ -50,7 +50,7 @@ Examples:
       let run = await api.run(id);
       if (given.length > 0) {
         const table = { ...ACK_DEADLINE_MS, ...run.ackDeadlinesMs, ...Object.fromEntries(given) };
-        run = await api.setProcedures(id, table as Record<Precedence, number>);
+        run = await api.setProcedures(id, { ackDeadlinesMs: table as Record<Precedence, number> });
       }
       out(o.json ? JSON.stringify(run, null, 2) : tableOf(run));
     });

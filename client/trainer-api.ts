@@ -27,7 +27,7 @@ import {
   type TokenRequest,
   type TrainerToken,
 } from '../shared/http-api.js';
-import type { ExerciseDef, Precedence } from '../shared/items.js';
+import type { ExerciseDef } from '../shared/items.js';
 
 /** Why a supplied token could not be used: there was none (expired), or the relay refused it (401). */
 export type TokenTrouble = 'expired' | 'refused';
@@ -159,8 +159,8 @@ export class TrainerApi {
 
   /** Loads (or, before STARTEX, replaces) the MSEL; refused SCENARIO_INVALID with `problems` naming each fault. */
   /** Sets the exercise's acknowledgement deadlines (ms of line time, all four), before STARTEX only. */
-  setProcedures(id: string, ackDeadlinesMs: Record<Precedence, number>): Promise<RunState> {
-    const body: ProceduresRequest = { ackDeadlinesMs };
+  /** Sets the exercise's deadlines and/or line settings before STARTEX; what is left out keeps its value. */
+  setProcedures(id: string, body: ProceduresRequest): Promise<RunState> {
     return this.#trainer('POST', `${at(id)}/procedures`, body);
   }
 

@@ -12,6 +12,8 @@ import {
   scenarioData,
   type ExerciseStateData,
 } from '../shared/run-entries.js';
+import { LineBook } from '../shared/line-book.js';
+import { withLineDefaults } from '../shared/line-entries.js';
 import { injectOffset, type InjectDef, type Scenario } from '../shared/scenario.js';
 
 export interface InjectState {
@@ -31,6 +33,8 @@ export interface FiredInject {
 
 export class ExerciseRun {
   readonly clock = new ExerciseClock();
+  /** Call requests, link tests and translations, by the rules every verifier applies (shared/line-book.ts). */
+  readonly line = new LineBook(this.clock);
   scenario: { value: Scenario; idx: number; by: string } | undefined;
   readonly injects = new Map<string, InjectState>();
   /** Fired injects by their UUID, for receipts. */
@@ -56,10 +60,13 @@ export class ExerciseRun {
         });
         return;
       }
-      case 'procedures':
-        // The chain verifier refuses one after STARTEX; the runner never appends one then.
-        this.clock.deadlines = proceduresData.parse(entry.data).ackDeadlinesMs;
+      case 'procedures': // The chain verifier refuses one after STARTEX; the runner never appends one then.
+      {
+        const d = proceduresData.parse(entry.data);
+        this.clock.deadlines = d.ackDeadlinesMs;
+        this.line.settings = withLineDefaults(d.line);
         return;
+      }
       case 'scenario': {
         const d = scenarioData.parse(data);
         this.scenario = { value: d.scenario, idx: entry.idx, by: d.by };
@@ -132,6 +139,7 @@ export class ExerciseRun {
       exerciseMs: this.clock.exerciseMs(now),
       compression: this.clock.compression,
       ackDeadlinesMs: { ...this.clock.deadlines },
+      line: { ...this.line.settings },
       startex: iso(this.clock.startex),
       endex: iso(this.clock.endex),
       transitions: this.clock.transitions.map((t) => ({

@@ -1,5 +1,6 @@
 // The HTTP API's request bodies and answers (server/http.ts, docs/PROTOCOL.md "All routes"): the relay
 // types what it sends with these and every client reads the same shapes, so a change shows up in both.
+import type { LineSettings } from './line-entries.js';
 import { HotlineError, isErrorCode, type ErrorCode } from './errors.js';
 import type { ExerciseDef, Lang, Precedence, PublicJwk } from './items.js';
 import type { ExerciseState, Phase } from './exercise-clock.js';
@@ -47,6 +48,8 @@ export interface EnrolRequest {
   code: string;
   publicJwk: PublicJwk;
   operator: string;
+  /** A device that only translates (docs/PROTOCOL.md section 16); absent for an operator console. */
+  role?: 'translator';
 }
 
 /** POST /v1/enrol/preview: what a code would enrol, looked up without using it (the code is the auth). */
@@ -161,6 +164,8 @@ export interface RunState {
   compression: number;
   /** The exercise's acknowledgement deadlines (ms of line time): the defaults unless a `procedures` entry set them. */
   ackDeadlinesMs: Partial<Record<Precedence, number>>;
+  /** The line's procedures settings (call window, link tests): the defaults unless a `procedures` entry set them. */
+  line: LineSettings;
   startex: string | null;
   endex: string | null;
   transitions: { idx: number; at: string; state: ExerciseState; by: string; compression?: number }[];
@@ -175,9 +180,14 @@ export interface StateRequest {
   compression?: number;
 }
 
-/** POST /v1/exercises/:id/procedures (planned exercises only): all four deadlines, ms of line time, 1 min to 7 days. */
+/**
+ * POST /v1/exercises/:id/procedures (planned exercises only): all four deadlines (ms of line time, 1 min to 7
+ * days) and/or line settings (shared/line-entries.ts bounds). What is left out keeps its current value; the entry
+ * records the whole table.
+ */
 export interface ProceduresRequest {
-  ackDeadlinesMs: Record<Precedence, number>;
+  ackDeadlinesMs?: Record<Precedence, number>;
+  line?: Partial<LineSettings>;
 }
 
 /** POST /v1/exercises/:id/scenario (planned exercises only): the scenario file's JSON as it is. */

@@ -47,14 +47,14 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
 
   it('sets them by route and by scenario, logs them publicly, and the export verifies with them', async () => {
     expect((await trainer.run('dtl')).ackDeadlinesMs).toEqual(ACK_DEADLINE_MS);
-    let run = await trainer.setProcedures('dtl', TABLE);
+    let run = await trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE });
     expect(run.ackDeadlinesMs).toEqual(TABLE);
     // A scenario with its own deadlines replaces them, in minutes.
     run = await trainer.loadScenario('dtl', scenario({ FLASH: 3, IMMEDIATE: 20, PRIORITY: 120, ROUTINE: 480 }));
     const fromScenario = { FLASH: 3 * MIN, IMMEDIATE: 20 * MIN, PRIORITY: 120 * MIN, ROUTINE: 480 * MIN };
     expect(run.ackDeadlinesMs).toEqual(fromScenario);
     await trainer.setState('dtl', { state: 'running', compression: 6 });
-    await expect(trainer.setProcedures('dtl', TABLE)).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
+    await expect(trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE })).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
     expect((await trainer.run('dtl')).ackDeadlinesMs).toEqual(fromScenario);
     await trainer.setState('dtl', { state: 'ended' });
 
@@ -73,7 +73,7 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
 
   it('reaches a console: its own verifier of the stream judges by the table', async () => {
     const wa = await RawConsole.open(relay, await enrolKey(relay, 'washington'));
-    await trainer.setProcedures('dtl', TABLE);
+    await trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE });
     const head = (await relay.store.head('dtl'))!;
     const seen = new ChainVerifier({ audience: { station: 'washington' } });
     for (let applied = 0; applied <= head.idx; applied++) {
@@ -84,7 +84,7 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
   });
 
   it('a scenario without deadlines leaves the table alone', async () => {
-    await trainer.setProcedures('dtl', TABLE);
+    await trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE });
     expect((await trainer.loadScenario('dtl', scenario())).ackDeadlinesMs).toEqual(TABLE);
   });
 
@@ -112,6 +112,6 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
     expect((await relay.api('POST', '/v1/exercises/dtl/procedures', { ackDeadlinesMs: TABLE })).status).toBe(401);
     expect((await trainer.run('dtl')).ackDeadlinesMs).toEqual(ACK_DEADLINE_MS);
     await trainer.setState('dtl', { state: 'ended' });
-    await expect(trainer.setProcedures('dtl', TABLE)).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
+    await expect(trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE })).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
   });
 });

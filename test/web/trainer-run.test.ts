@@ -1,6 +1,7 @@
 // The trainer console's run modules, in Node: the clock as the state bar shows it, the RunState model
 // (polling, ordering, reading again after stream entries), the scenario file checks, the inject form's
 // definition and problems, the MSEL rows, and how entries of the new kinds read in the live view.
+import { LINE_DEFAULTS } from '../../shared/line-entries.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Applied } from '../../shared/chain.js';
 import type { Entry } from '../../shared/entry.js';
@@ -58,6 +59,7 @@ function reading(over: Partial<RunState> = {}): RunState {
     exerciseMs: null,
     compression: 1,
     ackDeadlinesMs: { FLASH: 600_000, IMMEDIATE: 1_800_000, PRIORITY: 10_800_000, ROUTINE: 21_600_000 },
+    line: { ...LINE_DEFAULTS },
     startex: null,
     endex: null,
     transitions: [],

@@ -61,7 +61,7 @@ export function deadlinesPanel(ctx: ExerciseContext): DeadlinesPanel {
     }
     status(msg, 'Setting the deadlines…');
     ctx.run
-      .act(() => ctx.api.setProcedures(ctx.def.id, table))
+      .act(() => ctx.api.setProcedures(ctx.def.id, { ackDeadlinesMs: table }))
       .then(
         (state) => {
           status(msg, `Set: ${deadlinesSummary(state.ackDeadlinesMs)}.`, 'ok');
