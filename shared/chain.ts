@@ -280,7 +280,8 @@ export class ChainVerifier {
           this.line.applyCall(p, place);
           break;
         case 'translation': {
-          const message = this.line.checkTranslation(p, this.messages.get(p.ref));
+          const own = this.exercise?.stations.find((st) => st.id === p.from)?.lang ?? p.lang;
+          const message = this.line.checkTranslation(p, this.messages.get(p.ref), own);
           this.line.applyTranslation(p, key.kid, message, place);
           break;
         }

@@ -234,8 +234,10 @@ export class LineBook {
     this.tests.get(d.ref)!.missed = { idx: place.idx, at: place.at };
   }
 
-  /** Checks a translation against the message it translates (looked up by the caller). */
-  checkTranslation(p: TranslationPayload, message: MessageRef | undefined): MessageRef {
+  /** Checks a translation against the message it translates (looked up by the caller); a station translates
+   * into its own language, `ownLang`. */
+  checkTranslation(p: TranslationPayload, message: MessageRef | undefined, ownLang: Lang): MessageRef {
+    if (p.lang !== ownLang) throw state(`${p.from} translates into its own language, ${ownLang}, not ${p.lang}.`);
     if (!message || message.to !== p.from)
       throw new HotlineError('UNKNOWN_REF', `No message ${p.ref} addressed to ${p.from} to translate.`);
     if (message.hash !== p.refHash)
