@@ -26,6 +26,8 @@ export interface RunningRelay {
   config: Config;
   relay: Relay;
   exercises: Exercises;
+  /** The exercise runner: lifecycle, injects, and the line's procedures (their answers in flight too). */
+  runner: ExerciseRunner;
   /** The parts the relay was composed of, for the CLI, the load generator and tests that reach beside it. */
   store: Store;
   key: RelayKey;
@@ -164,5 +166,19 @@ async function compose(
       await store.close();
       log.info('relay stopped');
     })());
-  return { url, port, config, relay, exercises, store, key, log, server, newTrainerSecret, createdDefault, close };
+  return {
+    url,
+    port,
+    config,
+    relay,
+    exercises,
+    runner,
+    store,
+    key,
+    log,
+    server,
+    newTrainerSecret,
+    createdDefault,
+    close,
+  };
 }

@@ -14,6 +14,7 @@ import {
 } from '../shared/run-entries.js';
 import { LineBook } from '../shared/line-book.js';
 import { withLineDefaults } from '../shared/line-entries.js';
+import { RunLine } from './run-line.js';
 import { injectOffset, type InjectDef, type Scenario } from '../shared/scenario.js';
 
 export interface InjectState {
@@ -35,6 +36,8 @@ export class ExerciseRun {
   readonly clock = new ExerciseClock();
   /** Call requests, link tests and translations, by the rules every verifier applies (shared/line-book.ts). */
   readonly line = new LineBook(this.clock);
+  /** Keys (who is link-tested) and translations in flight, beside the LineBook (run-line.ts). */
+  readonly lineState = new RunLine(this.line);
   scenario: { value: Scenario; idx: number; by: string } | undefined;
   readonly injects = new Map<string, InjectState>();
   /** Fired injects by their UUID, for receipts. */
@@ -60,11 +63,12 @@ export class ExerciseRun {
         });
         return;
       }
-      case 'procedures': // The chain verifier refuses one after STARTEX; the runner never appends one then.
-      {
+      case 'procedures': {
+        // The chain verifier refuses one after STARTEX; the runner never appends one then.
         const d = proceduresData.parse(entry.data);
         this.clock.deadlines = d.ackDeadlinesMs;
         this.line.settings = withLineDefaults(d.line);
+        this.lineState.settingsAt = Date.parse(entry.at);
         return;
       }
       case 'scenario': {
@@ -94,9 +98,17 @@ export class ExerciseRun {
         if (inj) Object.assign(inj, { status: 'fired', fired: { idx: entry.idx, at: entry.at, id: d.id } });
         return;
       }
-      case 'exercise-created':
       case 'key-enrolled':
       case 'key-revoked':
+      case 'call':
+      case 'translation':
+      case 'link-reply':
+      case 'link-test':
+      case 'link-missed':
+      case 'call-expired':
+        this.lineState.apply(entry);
+        return;
+      case 'exercise-created':
       case 'message':
       case 'receipt':
       case 'alarm':

@@ -1,7 +1,8 @@
 // Runs exercises: lifecycle transitions, the scenario, controllers' inject commands, timed injects on the
-// exercise clock, and trainer notes. Every decision is a relay-authored entry; the state follows the log
-// (committed() is called by the relay core for each committed control entry, before it is streamed), so a
-// restarted relay rebuilds it from the store and fires whatever fell due while it was down.
+// exercise clock, trainer notes, and the line's procedures (call expiries and link tests: line-scheduler.ts).
+// Every decision is a relay-authored entry; the state follows the log (committed() is called by the relay
+// core for each committed control entry, before it is streamed), so a restarted relay rebuilds it from the
+// store and fires whatever fell due while it was down.
 // Commands on one exercise run one at a time: each checks the state its predecessors left.
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,7 +12,8 @@ import type { ExerciseState } from '../shared/exercise-clock.js';
 import type { RunState } from '../shared/http-api.js';
 import type { ExerciseDef } from '../shared/items.js';
 import { commitmentOf, newSalt, PRIVATE_KINDS } from '../shared/private.js';
-import { ackDeadlinesMs, type InjectAction, type InjectData } from '../shared/run-entries.js';
+import type { InjectAction, InjectData } from '../shared/run-entries.js';
+import type { LineSettings } from '../shared/line-entries.js';
 import {
   injectDef,
   scenarioDeadlinesMs,
@@ -20,6 +22,10 @@ import {
   type InjectDef,
 } from '../shared/scenario.js';
 import { ExerciseRun, type FiredInject } from './exercise-run.js';
+import { LineScheduler } from './line-scheduler.js';
+import { PendingAnswers } from './line-pending.js';
+import { mergeProcedures, type ProceduresInput } from './procedures-input.js';
+import type { RunLine } from './run-line.js';
 import type { AppendRequest, Committed, Store } from './store/types.js';
 
 export interface RunnerDeps {
@@ -39,8 +45,21 @@ export class ExerciseRunner {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #queues = new Map<string, Promise<unknown>>();
   #closed = false;
+  /** Answers to the line's procedures in flight: the relay's admission marks them, the scheduler waits. */
+  readonly pending: PendingAnswers;
+  readonly #line: LineScheduler;
 
-  constructor(private readonly deps: RunnerDeps) {}
+  constructor(private readonly deps: RunnerDeps) {
+    this.pending = new PendingAnswers(deps.now);
+    this.#line = new LineScheduler({
+      log: deps.log,
+      now: deps.now,
+      append: deps.append,
+      pending: this.pending,
+      run: (exercise) => this.#runs.get(exercise),
+      serial: (exercise, task) => this.#serial(exercise, task),
+    });
+  }
 
   /** Rebuilds every exercise's run from the log and arms the clocks of running ones. */
   async start(): Promise<void> {
@@ -49,6 +68,7 @@ export class ExerciseRunner {
       for (const c of await this.deps.store.readControl(def.id)) this.#apply(run, c);
       this.#runs.set(def.id, run);
       this.#arm(def.id);
+      this.#line.arm(def.id);
     }
   }
 
@@ -56,6 +76,7 @@ export class ExerciseRunner {
   committed(c: Committed): void {
     if (c.entry.kind === 'exercise-created') this.#runs.set(c.exercise, new ExerciseRun(c.exercise));
     this.#apply(this.#runs.get(c.exercise), c);
+    this.#line.arm(c.exercise);
   }
 
   /** Never throws: it runs inside the relay's commit callback. An entry the run cannot read (it was
@@ -71,6 +92,11 @@ export class ExerciseRunner {
   /** The inject an operator's receipt refers to, if it was fired in this exercise. */
   findInject(exercise: string, id: string): FiredInject | undefined {
     return this.#runs.get(exercise)?.fired.get(id);
+  }
+
+  /** The exercise's line as committed: what the relay checks a call, translation or link reply against. */
+  lineOf(exercise: string): RunLine | undefined {
+    return this.#runs.get(exercise)?.lineState;
   }
 
   view(exercise: string): RunState {
@@ -106,27 +132,30 @@ export class ExerciseRunner {
       await this.#private(exercise, 'scenario', { scenario: value, by });
       // A scenario's own deadlines are its procedures, recorded where every reader sees them.
       const deadlines = scenarioDeadlinesMs(value);
-      if (deadlines) await this.#procedures(exercise, by, deadlines);
+      if (deadlines) await this.#procedures(exercise, by, deadlines, run.line.settings);
     });
   }
 
-  /** Sets the exercise's acknowledgement deadlines (ms of line time), before STARTEX only. */
-  setProcedures(exercise: string, by: string, value: unknown): Promise<RunState> {
+  /** Sets the exercise's acknowledgement deadlines (ms of line time) and/or its line settings, before STARTEX
+   * only; what is not given keeps its current value, and the entry carries both in full. */
+  setProcedures(exercise: string, by: string, input: ProceduresInput): Promise<RunState> {
     return this.#serial(exercise, async (run) => {
       if (run.clock.phase !== 'planned')
-        throw new HotlineError('BAD_TRANSITION', 'Deadlines are set before STARTEX only.');
-      const parsed = ackDeadlinesMs.safeParse(value);
-      if (!parsed.success)
-        throw new HotlineError(
-          'BAD_REQUEST',
-          'ackDeadlinesMs gives FLASH, IMMEDIATE, PRIORITY and ROUTINE, each whole milliseconds from 60000 (1 min) to 604800000 (7 days).',
-        );
-      await this.#procedures(exercise, by, parsed.data);
+        throw new HotlineError('BAD_TRANSITION', 'Procedures are set before STARTEX only.');
+      const current = { ackDeadlinesMs: run.clock.deadlines, line: run.line.settings };
+      const next = mergeProcedures(input, current);
+      await this.#procedures(exercise, by, next.ackDeadlinesMs, next.line);
     });
   }
 
-  async #procedures(exercise: string, by: string, deadlines: Record<string, number>): Promise<void> {
-    await this.deps.append({ exercise, kind: 'procedures', at: this.#at(), data: { ackDeadlinesMs: deadlines, by } });
+  async #procedures(
+    exercise: string,
+    by: string,
+    deadlines: Record<string, number>,
+    line: LineSettings,
+  ): Promise<void> {
+    const data = { ackDeadlinesMs: deadlines, line, by };
+    await this.deps.append({ exercise, kind: 'procedures', at: this.#at(), data });
   }
 
   command(exercise: string, by: string, id: string, action: 'fire' | 'hold' | 'release' | 'skip'): Promise<RunState> {
@@ -180,6 +209,7 @@ export class ExerciseRunner {
 
   close(): void {
     this.#closed = true;
+    this.#line.close();
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
   }

@@ -31,6 +31,9 @@ export const DEFAULT_EXERCISE: ExerciseDef = {
   stations: DEFAULT_STATIONS,
 };
 
+/** The members of an enrolment body: anything else is refused rather than ignored. */
+const ENROL_FIELDS: ReadonlySet<string> = new Set(['code', 'publicJwk', 'operator', 'role']);
+
 export interface ExercisesDeps {
   /** Appends go through the relay core, so they share its commits, checks and fan-out. */
   relay: Pick<Relay, 'append' | 'exercise' | 'checkpoint'>;
@@ -108,6 +111,14 @@ export class Exercises {
   }
 
   async enrol(body: Unchecked<EnrolRequest>): Promise<Enrolled> {
+    const extra = Object.keys(body).find((k) => !ENROL_FIELDS.has(k));
+    if (extra !== undefined)
+      throw new HotlineError(
+        'BAD_REQUEST',
+        `Unknown field ${extra}; an enrolment takes ${[...ENROL_FIELDS].join(', ')}.`,
+      );
+    if (body.role !== undefined && body.role !== 'translator')
+      throw new HotlineError('BAD_REQUEST', 'role is "translator" or absent (an operator console).');
     if (typeof body.code !== 'string' || body.code.length > 64)
       throw new HotlineError('BAD_REQUEST', 'code is required.');
     const operator = typeof body.operator === 'string' ? body.operator.trim() : '';
@@ -121,7 +132,7 @@ export class Exercises {
       exercise: target.exercise,
       kind: 'key-enrolled',
       at: new Date().toISOString(),
-      data: { kid, station: target.station, operator, publicJwk: jwk },
+      data: { kid, station: target.station, operator, publicJwk: jwk, ...(body.role ? { role: body.role } : {}) },
       codeHash,
     });
     return {

@@ -55,9 +55,19 @@ export function registerRunRoutes(app: express.Express, deps: RunRouteDeps): voi
     res.json(run satisfies RunState);
   });
   app.post(`${at}/procedures`, trainer, async (req, res) => {
-    const { ackDeadlinesMs } = fields<ProceduresRequest>(req);
-    const run = await runner.setProcedures(id(req), by(res), ackDeadlinesMs);
-    log.info({ exercise: run.exercise, ackDeadlinesMs: run.ackDeadlinesMs, by: by(res) }, 'deadlines set');
+    const body = fields<ProceduresRequest>(req);
+    const extra = Object.keys(body).find((k) => k !== 'ackDeadlinesMs' && k !== 'line');
+    if (extra !== undefined)
+      throw new HotlineError('BAD_REQUEST', `Unknown field ${extra}; give ackDeadlinesMs and/or line.`);
+    const input = {
+      ...(body.ackDeadlinesMs === undefined ? {} : { ackDeadlinesMs: body.ackDeadlinesMs }),
+      ...(body.line === undefined ? {} : { line: body.line }),
+    };
+    const run = await runner.setProcedures(id(req), by(res), input);
+    log.info(
+      { exercise: run.exercise, ackDeadlinesMs: run.ackDeadlinesMs, line: run.line, by: by(res) },
+      'procedures set',
+    );
     res.json(run satisfies RunState);
   });
   app.post(`${at}/injects/:inject/:command`, trainer, async (req, res) => {

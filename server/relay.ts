@@ -14,11 +14,15 @@ import { Presence } from './presence.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
 import type { AppendRequest, Committed, Store } from './store/types.js';
+import type { LineLookup } from './line-admission.js';
+import type { PendingAnswers } from './line-pending.js';
 import { Verifier, type Identity, type InjectLookup } from './verifier.js';
 
-/** The exercise runner as the core sees it: it follows every committed control entry and knows fired injects. */
-export interface RunHooks extends InjectLookup {
+/** The exercise runner as the core sees it: it follows every committed control entry, knows fired injects and
+ * keeps each exercise's line, whose answers in flight it shares (pending) to time its expiries and misses. */
+export interface RunHooks extends InjectLookup, LineLookup {
   committed(c: Committed): void;
+  readonly pending: PendingAnswers;
 }
 
 /** The options the core reads; the rest of Config is for the adapters and the composition root. */
@@ -78,7 +82,12 @@ export class Relay implements SessionHost {
       drainGraceMs: options.slowConsumerGraceMs,
     });
     this.#runs = deps.runs;
-    this.#verifier = new Verifier({ store, now, ...(deps.runs ? { injects: deps.runs } : {}) });
+    const runs = deps.runs;
+    this.#verifier = new Verifier({
+      store,
+      now,
+      ...(runs ? { injects: runs, lines: runs, pending: runs.pending } : {}),
+    });
     this.#checkpoints = new Checkpoints({ store, key, now });
   }
 
@@ -138,10 +147,13 @@ export class Relay implements SessionHost {
 
   /** Commits a checked item; resolves with the accepted frame, encoded once. */
   async admit(req: AppendRequest): Promise<string> {
-    if (this.#closing) throw new HotlineError('SHUTTING_DOWN');
+    if (this.#closing) {
+      this.#verifier.settled(req);
+      throw new HotlineError('SHUTTING_DOWN');
+    }
     const item = req.item!;
     try {
-      const c = await this.#committer.append(req);
+      const c = await this.#committer.append(req).finally(() => this.#verifier.settled(req));
       const checkpoint = this.#checkpoints.held(req.exercise) ?? (await this.checkpoint(req.exercise));
       // A commit signs its checkpoint before it answers, so an empty log here is a bug.
       if (!checkpoint) throw new Error(`no checkpoint of ${req.exercise} after a commit`);

@@ -1,12 +1,15 @@
 // Who may say what: a hello proves possession of an enrolled, unrevoked key for the challenge of this
 // connection; a submit is checked against the connection that sends it. Every check that needs no log
-// position is here; the store checks seq, ids, sentAt and revocation order at commit (chain-linker.ts).
+// position is here, and the line's procedures against their committed state (line-admission.ts); the
+// store checks seq, ids, sentAt and revocation order at commit (chain-linker.ts).
 // Keys and exercise definitions are cached: they are read on every item, and only a revocation changes them
 // (see revoked()); the KEY_REVOKED check here is an early answer, the linker's is the one that orders.
 import { HotlineError } from '../shared/errors.js';
 import { KeyCache } from '../shared/jws.js';
 import { LIMITS, otherStation, type ExerciseDef } from '../shared/items.js';
 import { verifyHello, verifyItem, type InspectedItem } from '../shared/signed.js';
+import { LineAdmission, type LineLookup, type Release } from './line-admission.js';
+import { PendingAnswers } from './line-pending.js';
 import { NODE_CRYPTO } from './node-crypto.js';
 import type { AppendRequest, KeyRecord, Store } from './store/types.js';
 
@@ -26,14 +29,30 @@ export interface VerifierDeps {
   store: Store;
   now: () => number;
   injects?: InjectLookup;
+  /** Each exercise's line: call requests, link tests, translations (line-admission.ts). */
+  lines?: LineLookup;
+  /** Answers in flight, shared with the relay's own expiries and misses (line-scheduler.ts). */
+  pending?: PendingAnswers;
 }
 
 export class Verifier {
   readonly #keys = new Map<string, KeyRecord>();
   readonly #keyCache = new KeyCache();
   readonly #exercises = new Map<string, ExerciseDef>();
+  readonly #line: LineAdmission;
+  /** The pending marks of admitted line items, released when their admission settles. */
+  readonly #releases = new WeakMap<AppendRequest, Release>();
 
-  constructor(private readonly deps: VerifierDeps) {}
+  constructor(private readonly deps: VerifierDeps) {
+    const pending = deps.pending ?? new PendingAnswers(deps.now);
+    this.#line = new LineAdmission({ store: deps.store, pending, ...(deps.lines ? { lines: deps.lines } : {}) });
+  }
+
+  /** A submission's admission settled (committed or refused): its pending mark, if any, goes. */
+  settled(req: AppendRequest): void {
+    this.#releases.get(req)?.();
+    this.#releases.delete(req);
+  }
 
   async exercise(id: string): Promise<ExerciseDef> {
     let def = this.#exercises.get(id);
@@ -94,18 +113,24 @@ export class Verifier {
       throw new HotlineError('WRONG_STATION', 'The item is signed by a key of the other station.');
     if (item.kid !== who.kid) throw new HotlineError('KEY_MISMATCH');
     if (p.from !== who.station) throw new HotlineError('WRONG_STATION', `from must be ${who.station}.`);
-    if (p.to !== otherStation(await this.exercise(who.exercise), who.station))
-      throw new HotlineError('WRONG_RECIPIENT');
+    const def = await this.exercise(who.exercise);
+    if (p.to !== otherStation(def, who.station)) throw new HotlineError('WRONG_RECIPIENT');
+    LineAdmission.role(key, p.type);
     if (p.type === 'receipt') {
       const ref =
         (await this.deps.store.findMessage(who.exercise, p.ref)) ?? this.deps.injects?.findInject(who.exercise, p.ref);
       if (!ref || ref.to !== p.from) throw new HotlineError('UNKNOWN_REF');
       if (ref.hash !== p.refHash) throw new HotlineError('REF_HASH_MISMATCH');
     }
-    return {
+    // The entry's time is taken once, and the line's rules are checked at that very instant. Messages and
+    // receipts skip the line's check (and its awaits): they are the relay's hot path.
+    let at = this.deps.now();
+    const line = p.type === 'call' || p.type === 'translation' || p.type === 'link-reply';
+    const release = line ? await this.#line.check(def, item, () => (at = this.deps.now())) : undefined;
+    const req: AppendRequest = {
       exercise: who.exercise,
       kind: p.type,
-      at: new Date(this.deps.now()).toISOString(),
+      at: new Date(at).toISOString(),
       jws,
       item: {
         kid: item.kid,
@@ -118,5 +143,7 @@ export class Verifier {
         sentAt: p.sentAt,
       },
     };
+    if (release) this.#releases.set(req, release);
+    return req;
   }
 }

@@ -1,9 +1,11 @@
 // The line's procedures in one line of English each: what the report's timeline, the replay's markers and
 // the trainer's live log say of a call request, a translation or a link test.
 import { zuluTime } from './dtg.js';
+import { durationText } from './report/format.js';
 import type { LineEvent } from './replay-line.js';
 
 const LEVEL: Record<string, string> = { principal: 'principals', deputy: 'deputies', working: 'working level' };
+const LANGUAGE: Record<string, string> = { zh: 'Chinese', en: 'English' };
 
 export function lineEventText(e: LineEvent, name: (station: string) => string): string {
   const ref = (i: number | undefined) => (i === undefined ? '' : ` (entry ${i})`);
@@ -24,11 +26,11 @@ export function lineEventText(e: LineEvent, name: (station: string) => string): 
     case 'call-expired':
       return `Call request${ref(e.refIdx)} expired: ${name(e.awaiting)} did not answer in time`;
     case 'translation':
-      return `${name(e.from)} translated the message${ref(e.refIdx)} into ${e.lang}`;
+      return `${name(e.from)} translated the message${ref(e.refIdx)} into ${LANGUAGE[e.lang] ?? e.lang}`;
     case 'link-test':
       return `Link test to ${name(e.to)}`;
     case 'link-reply':
-      return `${name(e.from)} answered the link test${ref(e.refIdx)}${e.rttMs === undefined ? '' : ` in ${e.rttMs} ms`}`;
+      return `${name(e.from)} answered the link test${ref(e.refIdx)}${e.rttMs === undefined ? '' : ` in ${durationText(e.rttMs)}`}`;
     case 'link-missed':
       return `Link test${ref(e.refIdx)} MISSED: ${name(e.to)} did not answer`;
   }

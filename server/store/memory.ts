@@ -2,6 +2,7 @@
 // never written to disk. It exists to measure the relay without storage (`hotline bench --store volatile`)
 // and is never used by `hotline serve`: nothing it accepts survives the process.
 import type { Entry } from '../../shared/entry.js';
+import type { KeyRole } from '../../shared/entry-data.js';
 import type { ExerciseDef, PublicJwk } from '../../shared/items.js';
 import { ChainLinker, isEndex } from './chain-linker.js';
 import type {
@@ -71,8 +72,9 @@ export class MemoryStore implements Store {
       this.#lastSeq.set(item.kid, item.seq);
     }
     if (req.kind === 'key-enrolled') {
-      const d = req.data as { kid: string; station: string; operator: string; publicJwk: PublicJwk };
-      this.#keys.set(d.kid, { ...d, exercise: req.exercise, enrolledIdx: entry.idx, revokedIdx: null });
+      const d = req.data as { kid: string; station: string; operator: string; publicJwk: PublicJwk; role?: KeyRole };
+      const { role = 'operator', ...rest } = d;
+      this.#keys.set(d.kid, { ...rest, role, exercise: req.exercise, enrolledIdx: entry.idx, revokedIdx: null });
       const code = req.codeHash === undefined ? undefined : this.#codes.get(req.codeHash);
       if (code) code.usedAt = req.at;
     }

@@ -13,6 +13,7 @@ export function toKey(row: Row): KeyRecord {
     publicJwk: JSON.parse(row['jwk'] as string) as KeyRecord['publicJwk'],
     enrolledIdx: row['enrolled_idx'] as number,
     revokedIdx: (row['revoked_idx'] as number | null) ?? null,
+    role: row['role'] === 'translator' ? 'translator' : 'operator',
   };
 }
 

@@ -27,7 +27,9 @@ export function prepareStatements(db: Database.Database) {
     ),
     key: p('SELECT * FROM keys WHERE kid = ?'),
     keys: p('SELECT * FROM keys WHERE exercise = ? ORDER BY enrolled_idx'),
-    insertKey: p('INSERT INTO keys (kid, exercise, station, operator, jwk, enrolled_idx) VALUES (?, ?, ?, ?, ?, ?)'),
+    insertKey: p(
+      'INSERT INTO keys (kid, exercise, station, operator, jwk, enrolled_idx, role) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     keyRevoked: p('SELECT 1 FROM keys WHERE kid = ? AND revoked_idx IS NOT NULL'),
     revokeKey: p('UPDATE keys SET revoked_idx = ? WHERE kid = ? AND revoked_idx IS NULL'),
     code: p('SELECT * FROM enrolment_codes WHERE code_hash = ?'),

@@ -141,8 +141,9 @@ export class SqliteStore implements Store {
       s.insertItem.run(i.kid, i.seq, req.exercise, i.id, i.type, entry.idx, i.payloadHash, i.from, i.to);
     }
     if (req.kind === 'key-enrolled') {
-      const d = req.data as { kid: string; station: string; operator: string; publicJwk: unknown };
-      s.insertKey.run(d.kid, req.exercise, d.station, d.operator, JSON.stringify(d.publicJwk), entry.idx);
+      const d = req.data as { kid: string; station: string; operator: string; publicJwk: unknown; role?: string };
+      const role = d.role ?? 'operator';
+      s.insertKey.run(d.kid, req.exercise, d.station, d.operator, JSON.stringify(d.publicJwk), entry.idx, role);
       if (req.codeHash) s.useCode.run(req.at, req.codeHash);
     }
     if (req.kind === 'key-revoked') s.revokeKey.run(entry.idx, (req.data as { kid: string }).kid);

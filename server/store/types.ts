@@ -3,6 +3,7 @@
 // relays sharing one database still produce one linear chain.
 import type { HotlineError } from '../../shared/errors.js';
 import type { Entry, EntryKind, Reveal } from '../../shared/entry.js';
+import type { KeyRole } from '../../shared/entry-data.js';
 import type { KeyInfo } from '../../shared/http-api.js';
 import type { ExerciseDef, ItemType } from '../../shared/items.js';
 
@@ -50,8 +51,8 @@ export interface Head {
   hash: string;
 }
 
-/** A console key as stored; the trainer API answers with exactly this record. */
-export type KeyRecord = KeyInfo;
+/** A console key as stored; the trainer API answers with this record (its role too). */
+export type KeyRecord = KeyInfo & { role: KeyRole };
 
 export interface ExerciseRecord {
   def: ExerciseDef;
@@ -87,8 +88,9 @@ export interface Store {
   /** Entries from idx `from` on, at most `limit`, as stored JSON. */
   read(exercise: string, from: number, limit: number): Promise<Committed[]>;
   head(exercise: string): Promise<Head | null>;
-  /** Every entry of an exercise that is not a message or a receipt (lifecycle, scenario, injects, keys...), in
-   * idx order: what the exercise runner rebuilds its state from without reading the whole log. */
+  /** Every entry of an exercise that is not a message or a receipt (lifecycle, scenario, injects, keys, and
+   * the line's procedures: calls, translations, link tests and replies...), in idx order: what the exercise
+   * runner rebuilds its state from without reading the whole log. */
   readControl(exercise: string): Promise<Committed[]>;
   getExercise(id: string): Promise<ExerciseRecord | undefined>;
   listExercises(): Promise<ExerciseRecord[]>;

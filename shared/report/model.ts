@@ -7,6 +7,7 @@ import type { ExerciseDef, Lang, StationDef } from '../items.js';
 import type { AckDeadlines } from '../precedence.js';
 import { precedenceFigures, type PrecedenceFigures } from './figures.js';
 import { injectOutcomes, type InjectOutcome } from './injects.js';
+import { lineReport, type LineReport } from './line.js';
 import { readEvent, type EventOf, type LogEvent } from './log-events.js';
 import type { ClosingCheckpoint } from './seal.js';
 import { timeline, type TimelineEvent } from './timeline.js';
@@ -68,6 +69,8 @@ export interface ReportModel {
   /** Timings of every message and inject, in log order (the charts plot these). */
   items: ItemTiming[];
   figures: { messages: PrecedenceFigures[]; injects: PrecedenceFigures[] };
+  /** The line's procedures: call requests, link tests, translations. */
+  line: LineReport;
   injects: InjectOutcome[];
   notes: NoteReport[];
   transcript: TranscriptItem[];
@@ -179,6 +182,13 @@ export function reportModel(report: ExportReport, checkpoint: ClosingCheckpoint,
         clock.deadlines,
       ),
     },
+    line: lineReport(
+      report.verifier.line,
+      clock,
+      def,
+      (station) => [...report.verifier.messages.values()].filter((m) => m.to === station).length,
+      procedures?.data.line ? { idx: procedures.entry.idx, by: procedures.data.by } : undefined,
+    ),
     injects: injectOutcomes(events, clock, items),
     notes: events
       .filter((e): e is EventOf<'note'> => e.kind === 'note')

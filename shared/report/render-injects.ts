@@ -89,7 +89,7 @@ export function injectsSection(model: ReportModel): SafeHtml {
   const replies = fired.filter((i) => i.firstReply).length;
   return section(
     'injects',
-    '5. Injects: expected and observed',
+    '6. Injects: expected and observed',
     html`<p class="note">
         ${model.injects.length} injects: ${fired.length} fired,
         ${model.injects.filter((i) => i.status === 'skipped').length} skipped,

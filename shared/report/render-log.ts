@@ -69,7 +69,7 @@ export function notesSection(model: ReportModel): SafeHtml {
   );
   return section(
     'notes',
-    '6. Trainer notes',
+    '7. Trainer notes',
     table(
       'Notes written by exercise control during play (private to exercise control)',
       [{ head: 'Entry', cls: 'num' }, { head: 'Time' }, { head: 'By' }, { head: 'Note' }, { head: 'About' }],
@@ -137,7 +137,7 @@ function transcriptItem(model: ReportModel, t: TranscriptItem): SafeHtml {
 export function transcriptSection(model: ReportModel): SafeHtml {
   return section(
     'transcript',
-    '7. Transcript',
+    '8. Transcript',
     html`<p class="note">
         Every message and inject in log order, whole and in the language it was written in; an inject in both languages
         where the scenario gave both, the receiving station’s first; ${dayNote(model)}.

@@ -40,6 +40,20 @@ function pausedMs(model: ReportModel): number {
   return model.period.pauses.reduce((sum, p) => sum + ((p.until ?? model.verification.checkpoint.at) - p.at), 0);
 }
 
+/** Call requests, translations and link tests (with the missed ones), or nothing when the log has none. */
+function lineCounts(model: ReportModel): string[] {
+  const { line } = model;
+  const tests = line.links.reduce((n, l) => n + l.tests, 0);
+  const missed = line.links.reduce((n, l) => n + l.missed, 0);
+  const translations = line.translations.reduce((n, t) => n + t.count, 0);
+  if (line.calls.length + tests + translations === 0) return [];
+  return [
+    count(line.calls.length, 'call request'),
+    count(translations, 'translation'),
+    `${count(tests, 'link test')} (${missed} missed)`,
+  ];
+}
+
 export function overview(model: ReportModel): SafeHtml {
   const p = model.period;
   const fired = model.injects.filter((i) => i.status === 'fired').length;
@@ -85,6 +99,8 @@ export function overview(model: ReportModel): SafeHtml {
         `${fired} of ${count(model.injects.length, 'inject')} fired`,
         count(model.notes.length, 'note'),
         count(model.timeline.filter((t) => t.kind === 'alarm').length, 'relay alarm'),
+        // The line's procedures, when the log has any (section 5 has their figures).
+        ...lineCounts(model),
       ].join(', '),
     ),
     row('First and last entry', html`${utc(p.firstAt)} – ${utc(p.lastAt)}`),

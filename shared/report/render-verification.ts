@@ -14,13 +14,13 @@ export function verificationSection(model: ReportModel): SafeHtml {
     </div>`;
   return section(
     'verification',
-    '8. Verification',
+    '9. Verification',
     html`<p class="statement" id="verification-statement">
         This report was computed from the exported log alone, after the whole file verified: ${v.entries} entries
         verified (hash chain from entry 0 to entry ${v.head.idx}), ${v.signatures} console signatures verified
-        (${v.messages} messages, ${v.receipts} receipts) against ${v.keys} keys enrolled in the same log,
-        ${v.privateOpened} of ${v.privateEntries} private entries opened and matched to their commitments, and the
-        relay’s closing checkpoint verified.
+        (${v.messages} messages, ${v.receipts} receipts${v.lineItems ? `, ${v.lineItems} line procedure items` : ''})
+        against ${v.keys} keys enrolled in the same log, ${v.privateOpened} of ${v.privateEntries} private entries
+        opened and matched to their commitments, and the relay’s closing checkpoint verified.
       </p>
       <dl class="facts">
         ${row('Verified by', html`${v.verifiedBy}, at ${utc(v.verifiedAt)}`)} ${row('Exported', v.exportedAt)}

@@ -5,6 +5,7 @@ import { html, join, SafeHtml } from './html.js';
 import type { ReportModel } from './model.js';
 import { figures } from './render-figures.js';
 import { injectsSection } from './render-injects.js';
+import { lineSection } from './render-line.js';
 import { notesSection, timelineSection, transcriptSection } from './render-log.js';
 import { head, marking, overview, stations } from './render-overview.js';
 import { utc } from './render-parts.js';
@@ -15,6 +16,7 @@ const CONTENTS = [
   ['stations', 'Stations, operators and keys'],
   ['timeline', 'Timeline'],
   ['figures', 'Measured figures'],
+  ['line', 'Line procedures'],
   ['injects', 'Injects: expected and observed'],
   ['notes', 'Trainer notes'],
   ['transcript', 'Transcript'],
@@ -30,8 +32,8 @@ export function reportBody(model: ReportModel): SafeHtml {
         ${join(CONTENTS.map(([id, t]) => html`<li><a href="#${id}">${t}</a></li>`))}
       </ol>
     </nav>
-    ${overview(model)} ${stations(model)} ${timelineSection(model)} ${figures(model)} ${injectsSection(model)}
-    ${notesSection(model)} ${transcriptSection(model)} ${verificationSection(model)}
+    ${overview(model)} ${stations(model)} ${timelineSection(model)} ${figures(model)} ${lineSection(model)}
+    ${injectsSection(model)} ${notesSection(model)} ${transcriptSection(model)} ${verificationSection(model)}
     <footer class="report-foot">
       <p>
         Generated from exercise <code>${model.exercise.id}</code>’s verified log by ${model.verification.verifiedBy} at

@@ -12,10 +12,12 @@ export interface Verification {
   verifiedAt: number;
   exportedAt: string;
   entries: number;
-  /** Console signatures verified: one per message and receipt entry. */
+  /** Console signatures verified: one per signed item (message, receipt, call, translation, link reply). */
   signatures: number;
   messages: number;
   receipts: number;
+  /** Call requests and answers, translations and link replies: the line's signed items. */
+  lineItems: number;
   keys: number;
   /** Private entries (inject, note, scenario, inject-control) and how many were opened: content matched to
    * the commitment in the hash. */
@@ -46,9 +48,10 @@ export function verification(
     verifiedAt,
     exportedAt: report.header!.exportedAt,
     entries: entries.length,
-    signatures: count('message') + count('receipt'),
+    signatures: entries.filter((e) => e.jws !== undefined).length,
     messages: count('message'),
     receipts: count('receipt'),
+    lineItems: count('call') + count('translation') + count('link-reply'),
     keys: report.verifier.keys.size,
     privateEntries: priv.length,
     // The verifier reads an export as exercise control: it refuses a private entry without its content and

@@ -270,6 +270,20 @@ export function injectLines(x: ParsedExport, all: Item[], inject: string): strin
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const kinds = (x: ParsedExport, kind: string) => x.entries.filter((e) => e.kind === kind);
 
+/** The line's procedures in "In the log", when there are any: call requests, translations, link tests. */
+function lineCounts(x: ParsedExport): string[] {
+  const calls = kinds(x, 'call').filter((e) => payloadOf<{ action: string }>(e.jws!).action === 'request').length;
+  const translations = kinds(x, 'translation').length;
+  const tests = kinds(x, 'link-test').length;
+  if (calls + translations + tests === 0) return [];
+  const missed = kinds(x, 'link-missed').length;
+  return [
+    count(calls, 'call request'),
+    count(translations, 'translation'),
+    `${count(tests, 'link test')} (${missed} missed)`,
+  ];
+}
+
 /** "In the log": entries, messages, receipts, injects fired of the MSEL's, notes, relay alarms. */
 export function inTheLog(x: ParsedExport, mselSize: number): string {
   return [
@@ -279,6 +293,7 @@ export function inTheLog(x: ParsedExport, mselSize: number): string {
     `${kinds(x, 'inject').length} of ${count(mselSize, 'inject')} fired`,
     count(kinds(x, 'note').length, 'note'),
     count(kinds(x, 'alarm').length, 'relay alarm'),
+    ...lineCounts(x),
   ].join(', ');
 }
 
@@ -302,11 +317,14 @@ export function pausesLine(x: ParsedExport): string {
 export function verificationStatement(x: ParsedExport): string {
   const messages = kinds(x, 'message').length;
   const receipts = kinds(x, 'receipt').length;
+  // The line's signed items (calls, translations, link replies) are console signatures too, named when present.
+  const line = kinds(x, 'call').length + kinds(x, 'translation').length + kinds(x, 'link-reply').length;
   const priv = x.entries.filter((e) => e.commit !== undefined);
   return (
     `This report was computed from the exported log alone, after the whole file verified: ${x.entries.length} ` +
-    `entries verified (hash chain from entry 0 to entry ${x.entries.at(-1)!.idx}), ${messages + receipts} console ` +
-    `signatures verified (${messages} messages, ${receipts} receipts) against ${kinds(x, 'key-enrolled').length} ` +
+    `entries verified (hash chain from entry 0 to entry ${x.entries.at(-1)!.idx}), ${messages + receipts + line} console ` +
+    `signatures verified (${messages} messages, ${receipts} receipts${line ? `, ${line} line procedure items` : ''}) ` +
+    `against ${kinds(x, 'key-enrolled').length} ` +
     `keys enrolled in the same log, ${priv.filter((e) => e.reveal).length} of ${priv.length} private entries ` +
     `opened and matched to their commitments, and the relay’s closing checkpoint verified.`
   );

@@ -6,7 +6,15 @@ import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } fro
 import { v7 as uuidv7 } from 'uuid';
 import { base64url, utf8 } from '../../shared/encoding.js';
 import { ALG, thumbprint } from '../../shared/jws.js';
-import { TYP, type MessagePayload, type PublicJwk, type ReceiptPayload } from '../../shared/items.js';
+import {
+  TYP,
+  type CallPayload,
+  type LinkReplyPayload,
+  type MessagePayload,
+  type PublicJwk,
+  type ReceiptPayload,
+  type TranslationPayload,
+} from '../../shared/items.js';
 import { parseServerFrame, SUBPROTOCOL, WS_PATH, type ServerFrame, type WelcomeFrame } from '../../shared/protocol.js';
 
 type Api = <T = Record<string, unknown>>(
@@ -116,15 +124,42 @@ export function receipt(
   return { v: 1, type: 'receipt', id: uuidv7(), sentAt: new Date().toISOString(), kind: 'delivered', ...fields };
 }
 
+/** A line item (call, translation, link reply) without the fields every item has. */
+type Stamp = 'v' | 'id' | 'exercise' | 'from' | 'to' | 'seq' | 'sentAt';
+export type LineFields =
+  | (CallPayload extends infer C ? (C extends CallPayload ? Omit<C, Stamp> : never) : never)
+  | Omit<TranslationPayload, Stamp>
+  | Omit<LinkReplyPayload, Stamp>;
+
+/** The JWS typ of each line item type. */
+export const LINE_TYP = { call: TYP.call, translation: TYP.translation, 'link-reply': TYP.linkReply } as const;
+
 /** POST /v1/enrol as a console does; returns the raw answer so tests can check refusals. */
-export function postEnrol(relay: RelayLike, code: string, key: TestKey, operator = 'duty officer') {
-  return relay.api<Record<string, unknown>>('POST', '/v1/enrol', { code, publicJwk: key.publicJwk, operator });
+export function postEnrol(
+  relay: RelayLike,
+  code: string,
+  key: TestKey,
+  operator = 'duty officer',
+  extra: Record<string, unknown> = {},
+) {
+  return relay.api<Record<string, unknown>>('POST', '/v1/enrol', {
+    code,
+    publicJwk: key.publicJwk,
+    operator,
+    ...extra,
+  });
 }
 
-/** Makes a key and enrols it for a station with a fresh one-time code. */
-export async function enrolKey(relay: RelayLike, station: string, exercise = 'dtl'): Promise<TestKey> {
+/** Makes a key and enrols it for a station with a fresh one-time code (as a translator when asked). */
+export async function enrolKey(
+  relay: RelayLike,
+  station: string,
+  exercise = 'dtl',
+  role?: 'translator',
+): Promise<TestKey> {
   const key = await TestKey.generate();
-  const res = await postEnrol(relay, await relay.issueCode(station, exercise), key, `${station} operator`);
+  const extra = role ? { role } : {};
+  const res = await postEnrol(relay, await relay.issueCode(station, exercise), key, `${station} operator`, extra);
   if (res.status !== 201) throw new Error(`enrol ${station}: ${res.status} ${JSON.stringify(res.body)}`);
   key.station = station;
   key.exercise = exercise;
@@ -284,6 +319,32 @@ export class RawConsole {
       refHash,
       ...overrides,
     });
+  }
+
+  /** A line item (call, translation, link reply) from this console to its peer at its next seq. */
+  lineItem(fields: LineFields, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      v: 1,
+      id: uuidv7(),
+      exercise: this.exercise,
+      from: this.station,
+      to: this.peer,
+      seq: this.seq,
+      sentAt: new Date().toISOString(),
+      ...fields,
+      ...overrides,
+    };
+  }
+
+  /** Signs and submits a line item with its typ; advances seq when it is accepted. */
+  async submitLine(
+    fields: LineFields,
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ payload: Record<string, unknown>; answer: FrameOf<'accepted'> | FrameOf<'rejected'> }> {
+    const payload = this.lineItem(fields, overrides);
+    const answer = await this.submit(await this.sign(payload, { typ: LINE_TYP[fields.type] }));
+    if (answer.type === 'accepted') this.seq = answer.seq + 1;
+    return { payload, answer };
   }
 
   /** Signs a payload with this console's key (see TestKey.sign). */

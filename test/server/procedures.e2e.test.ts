@@ -8,6 +8,7 @@ import { parseEntry } from '../../shared/protocol.js';
 import { enrolKey, RawConsole, type FrameOf } from '../helpers/raw-console.js';
 import { verifyExport } from '../../shared/export.js';
 import { ACK_DEADLINE_MS } from '../../shared/precedence.js';
+import { LINE_DEFAULTS } from '../../shared/line-entries.js';
 import type { Scenario } from '../../shared/scenario.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 
@@ -54,7 +55,9 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
     const fromScenario = { FLASH: 3 * MIN, IMMEDIATE: 20 * MIN, PRIORITY: 120 * MIN, ROUTINE: 480 * MIN };
     expect(run.ackDeadlinesMs).toEqual(fromScenario);
     await trainer.setState('dtl', { state: 'running', compression: 6 });
-    await expect(trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE })).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
+    await expect(trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE })).rejects.toMatchObject({
+      code: 'BAD_TRANSITION',
+    });
     expect((await trainer.run('dtl')).ackDeadlinesMs).toEqual(fromScenario);
     await trainer.setState('dtl', { state: 'ended' });
 
@@ -63,8 +66,9 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
     expect(report.verifier.clock.deadlines).toEqual(fromScenario);
     const procedures = report.entries.filter((e) => e.kind === 'procedures');
     expect(procedures.map((e) => [e.data, e.reveal, e.commit])).toEqual([
-      [{ ackDeadlinesMs: TABLE, by: 'Controller Zhao' }, undefined, undefined],
-      [{ ackDeadlinesMs: fromScenario, by: 'Controller Zhao' }, undefined, undefined],
+      // Every procedures entry carries the line settings in force, in full (defaults here).
+      [{ ackDeadlinesMs: TABLE, line: LINE_DEFAULTS, by: 'Controller Zhao' }, undefined, undefined],
+      [{ ackDeadlinesMs: fromScenario, line: LINE_DEFAULTS, by: 'Controller Zhao' }, undefined, undefined],
     ]);
     // Recorded right after the scenario entry.
     const scenarioIdx = report.entries.findIndex((e) => e.kind === 'scenario');
@@ -112,6 +116,8 @@ describe('per-exercise acknowledgement deadlines on the relay', () => {
     expect((await relay.api('POST', '/v1/exercises/dtl/procedures', { ackDeadlinesMs: TABLE })).status).toBe(401);
     expect((await trainer.run('dtl')).ackDeadlinesMs).toEqual(ACK_DEADLINE_MS);
     await trainer.setState('dtl', { state: 'ended' });
-    await expect(trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE })).rejects.toMatchObject({ code: 'BAD_TRANSITION' });
+    await expect(trainer.setProcedures('dtl', { ackDeadlinesMs: TABLE })).rejects.toMatchObject({
+      code: 'BAD_TRANSITION',
+    });
   });
 });

@@ -9,6 +9,8 @@ const KIND_LABEL: Record<TrainerAlarm['kind'], string> = {
   verification: 'Verification failure',
   log: 'Relay alarm',
   revoked: 'Key revoked',
+  link: 'Link test missed',
+  call: 'Call request expired',
 };
 
 export function alarmsSection(id: string): { el: HTMLElement; render(alarms: readonly TrainerAlarm[]): void } {

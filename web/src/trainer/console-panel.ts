@@ -3,11 +3,14 @@
 // of each state and its acknowledgement deadline on line time, as the console counts it. Exercise injects
 // addressed to the station sit among them in log order, unmistakably marked as injects from their
 // simulated originator (never as traffic from the other station), with their deadlines too, and the
-// exercise's lifecycle changes as markers across the column. Used by the live view and by the replay player.
+// exercise's lifecycle changes as markers across the column, and the line's procedures (call requests, and
+// each message's translation: console-line.ts). Used by the live view and by the replay player.
 import type { MessageView, MessageState } from '../../../client/conversation.js';
 import { textAndLang, type InjectView } from '../../../client/injects.js';
 import type { ExerciseDef, StationDef } from '../../../shared/items.js';
 import { LANG_NAMES } from '../../../shared/stations.js';
+import type { LineBook } from '../../../shared/line-book.js';
+import { callCard, stationCalls, translationBlock } from './console-line.js';
 import { deadlineNote, type DeadlineClock } from './deadline-note.js';
 import { h } from './dom.js';
 import { dtg, precedenceClass, shortKid, shortName, zuluTime } from './format.js';
@@ -33,6 +36,8 @@ export interface PanelInput {
   markers?: readonly StateMarker[];
   /** The exercise time of a moment (ISO), when the exercise has started by then. */
   exerciseTime?: (at: string) => string | undefined;
+  /** The line's procedures as far as shown: call requests and translations. */
+  line?: LineBook;
 }
 
 const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
@@ -96,6 +101,7 @@ function message(v: MessageView, input: PanelInput): HTMLElement {
     v.subject && h('p', { class: 'subject', lang: v.lang }, v.subject),
     h('p', { class: 'body', lang: v.lang }, v.body),
     states(v),
+    translationBlock(input.def, v, input.line),
     v.ackNote && h('p', { class: 'ack-note' }, 'Acknowledgement note: ', h('q', {}, v.ackNote)),
     v.states.accepted &&
       deadlineNote(v.precedence, v.states.accepted, overdue, !!v.states.acknowledged, input.deadlines),
@@ -193,10 +199,13 @@ export function consolePanel(input: PanelInput): HTMLElement {
     ...input.messages.map((v) => ({ idx: v.idx ?? Infinity, el: message(v, input) })),
     ...injects.map((v) => ({ idx: v.idx, el: inject(v, input) })),
     ...(input.markers ?? []).map((m) => ({ idx: m.idx, el: marker(m) })),
+    ...stationCalls(input.line, station.id).map((c) => ({ idx: c.place.idx, el: callCard(input.def, station, c) })),
   ].sort((a, b) => a.idx - b.idx);
   for (const item of items) list.append(item.el);
   const counts = [`${input.messages.length} message${input.messages.length === 1 ? '' : 's'}`];
   if (injects.length > 0) counts.push(`${injects.length} inject${injects.length === 1 ? '' : 's'}`);
+  const calls = stationCalls(input.line, station.id).length;
+  if (calls > 0) counts.push(`${calls} call request${calls === 1 ? '' : 's'}`);
   return h(
     'section',
     { class: `console side-${input.side}`, 'aria-labelledby': titleId, 'data-station': station.id },
@@ -212,7 +221,10 @@ export function consolePanel(input: PanelInput): HTMLElement {
     active.length === 0 && input.operators.length > 0
       ? h('p', { class: 'warn' }, 'Every key of this station is revoked.')
       : undefined,
-    input.messages.length === 0 && injects.length === 0 && h('p', { class: 'empty' }, 'No messages yet.'),
+    input.messages.length === 0 &&
+      injects.length === 0 &&
+      calls === 0 &&
+      h('p', { class: 'empty' }, 'No messages yet.'),
     items.length > 0 && list,
   );
 }

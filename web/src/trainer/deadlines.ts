@@ -10,7 +10,8 @@ import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import type { Precedence } from '../../../shared/items.js';
 import { deadlineText, interrupts } from '../../../shared/precedence.js';
 
-export type AlarmKind = 'overdue' | 'verification' | 'log' | 'revoked';
+/** `link`: a link test the station did not answer in time; `call`: a call request left unanswered past its window. */
+export type AlarmKind = 'overdue' | 'verification' | 'log' | 'revoked' | 'link' | 'call';
 
 export interface TrainerAlarm {
   /** Stable identity, so a list can tell a new alarm from one it already shows. */

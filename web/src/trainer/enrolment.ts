@@ -1,10 +1,13 @@
-// Enrolment: a one-time link per station (the code travels in the #fragment), copyable with a button,
-// and the keys enrolled in the exercise with their state and a revoke action.
+// Enrolment: a one-time link per station (the code travels in the #fragment), copyable with a button, for
+// an operator console or for a translator device (the same code, with `&role=translator` in the fragment:
+// the console's enrolment page enrols that device as a translator, who may only translate and answer link
+// tests); and the keys enrolled in the exercise with their role, state and a revoke action.
 import type { StationDef } from '../../../shared/items.js';
 import type { KeyInfo } from '../../../shared/http-api.js';
 import { scrollRegion } from './scroll-region.js';
 import { h, field, fill, select, statusLine, status } from './dom.js';
 import { shortKid, shortName, zuluDated } from './format.js';
+import { translatorLink } from './line-words.js';
 import type { ExerciseContext, View } from './view.js';
 
 const TTLS: [string, string][] = [
@@ -27,53 +30,65 @@ async function copy(text: string, input: HTMLInputElement): Promise<boolean> {
 function stationCard(ctx: ExerciseContext, station: StationDef, side: number): HTMLElement {
   const ttl = select(TTLS, '900', { id: `ttl-${station.id}` });
   const issue = h('button', { type: 'button', class: 'primary' }, `Issue link for ${shortName(ctx.def, station.id)}`);
+  const issueTranslator = h(
+    'button',
+    { type: 'button', class: 'translator-issue' },
+    `Issue translator link for ${shortName(ctx.def, station.id)}`,
+  );
   const out = h('div', { class: 'issued' });
   const msg = statusLine();
-  issue.addEventListener('click', () => {
-    issue.disabled = true;
+  const issueLink = (translator: boolean) => {
+    issue.disabled = issueTranslator.disabled = true;
     status(msg, 'Issuing…');
+    const what = translator ? 'Translator enrolment link' : 'Enrolment link';
     ctx.api.issueCode(ctx.def.id, station.id, Number(ttl.value)).then(
       (code) => {
-        issue.disabled = false;
+        issue.disabled = issueTranslator.disabled = false;
+        const url = translator ? translatorLink(code.link) : code.link;
         const link = h('input', {
           type: 'text',
           readonly: true,
-          value: code.link,
+          value: url,
           class: 'link mono',
           'data-station': station.id,
+          'data-role': translator ? 'translator' : 'operator',
           spellcheck: 'false',
         });
         const copyBtn = h('button', { type: 'button' }, 'Copy link');
         const copied = h('span', { class: 'muted', role: 'status' });
         copyBtn.addEventListener('click', () => {
-          void copy(code.link, link).then(
+          void copy(url, link).then(
             (ok) => (copied.textContent = ok ? 'Copied to the clipboard.' : 'Selected: press Ctrl+C to copy.'),
           );
         });
         fill(
           out,
           field(
-            `Enrolment link for ${station.name}`,
+            `${what} for ${station.name}`,
             link,
-            'Open it on the console device. Single use; the code is after # so no server logs it.',
+            translator
+              ? 'Open it on the translator’s device: it may translate messages to this station and answer link tests, nothing else. Single use; the code is after # so no server logs it.'
+              : 'Open it on the console device. Single use; the code is after # so no server logs it.',
           ),
           h('p', { class: 'actions' }, copyBtn, ' ', copied),
           h('p', { class: 'muted' }, `Code ${code.code} · expires ${zuluDated(code.expiresAt, Date.now())}`),
         );
-        status(msg, `Link issued for ${station.name}.`, 'ok');
+        status(msg, `${what} issued for ${station.name}.`, 'ok');
       },
       (err: Error) => {
-        issue.disabled = false;
+        issue.disabled = issueTranslator.disabled = false;
         status(msg, err.message, 'error');
       },
     );
-  });
+  };
+  issue.addEventListener('click', () => issueLink(false));
+  issueTranslator.addEventListener('click', () => issueLink(true));
   return h(
     'section',
     { class: `card station-card side-${side}`, 'aria-labelledby': `enrol-${station.id}` },
     h('h3', { id: `enrol-${station.id}` }, station.name),
     h('p', { class: 'muted' }, `Station ID ${station.id} · console language ${station.lang}`),
-    h('div', { class: 'row' }, field('Link valid for', ttl), h('p', { class: 'actions' }, issue)),
+    h('div', { class: 'row' }, field('Link valid for', ttl), h('p', { class: 'actions' }, issue, ' ', issueTranslator)),
     out,
     msg,
   );
@@ -94,7 +109,7 @@ function keysTable(ctx: ExerciseContext, keys: KeyInfo[], refresh: () => void, m
         h(
           'tr',
           {},
-          ...['Operator', 'Station', 'Key ID', 'Enrolled at', 'Status', 'Action'].map((c) =>
+          ...['Operator', 'Station', 'Role', 'Key ID', 'Enrolled at', 'Status', 'Action'].map((c) =>
             h('th', { scope: 'col' }, c),
           ),
         ),
@@ -132,6 +147,7 @@ function keysTable(ctx: ExerciseContext, keys: KeyInfo[], refresh: () => void, m
             {},
             h('th', { scope: 'row' }, k.operator),
             h('td', {}, name(k.station)),
+            h('td', {}, ctx.observer.chain.keys.get(k.kid)?.role === 'translator' ? 'Translator' : 'Operator'),
             h('td', { class: 'mono', title: k.kid }, shortKid(k.kid)),
             h('td', {}, `entry ${k.enrolledIdx}`),
             h(

@@ -1,6 +1,7 @@
 // One line per log entry, as a trainer reads it in the live view's list and in the note composer's choice
 // of entries: messages and receipts, lifecycle changes, the scenario, controllers' inject actions, injects
-// (as EXERCISE INJECT from their simulated originator, never as traffic from a station) and notes. Private
+// (as EXERCISE INJECT from their simulated originator, never as traffic from a station), notes, and the
+// line's procedures (call requests, translations, link tests) in the words of shared/line-text.ts. Private
 // entries are described from their content, which exercise control's stream carries. Pure.
 import type { Applied, KnownInject } from '../../../shared/chain.js';
 import type { Transition } from '../../../shared/exercise-clock.js';
@@ -14,6 +15,10 @@ import {
   scenarioData,
   type InjectAction,
 } from '../../../shared/run-entries.js';
+import type { LineBook } from '../../../shared/line-book.js';
+import { lineSettingsText } from './line-words.js';
+import { lineEventText } from '../../../shared/line-text.js';
+import type { LineEvent } from '../../../shared/replay-line.js';
 import { deadlinesSummary } from '../../../shared/precedence.js';
 import { textIn } from '../../../shared/scenario.js';
 import { dataText, shortName } from './format.js';
@@ -26,6 +31,8 @@ export interface EntryContext {
   /** An inject by its entry hash (for a receipt of it). */
   inject(hash: string): KnownInject | undefined;
   transitions: readonly Transition[];
+  /** The line's procedures so far, to name the call request or link test an answer refers to. */
+  line?: LineBook;
 }
 
 const ACTION_TEXT: Readonly<Record<InjectAction, string>> = {
@@ -69,6 +76,42 @@ function describePrivate({ entry }: Applied, ctx: EntryContext): string | undefi
   return undefined;
 }
 
+/** A call, translation or link entry as the shared line text reads it, with the entry it refers to. */
+function lineEvent({ entry, item }: Applied, ctx: EntryContext): LineEvent | undefined {
+  const refIdx = (i: number | undefined) => (i === undefined ? {} : { refIdx: i });
+  const d = entry.data ?? {};
+  const p = item?.payload;
+  if (p?.type === 'call') {
+    const { v: _v, type: _t, exercise: _e, seq: _s, sentAt: _a, ...fields } = p;
+    const ref = p.action === 'request' ? undefined : ctx.line?.calls.get(p.ref)?.place.idx;
+    return { kind: 'call', ...fields, ...refIdx(ref) };
+  }
+  if (p?.type === 'translation') {
+    const { id, from, to, ref, lang, body } = p;
+    return { kind: 'translation', id, from, to, ref, lang, body, ...refIdx(ctx.message(ref)?.idx) };
+  }
+  if (p?.type === 'link-reply') {
+    const test = ctx.line?.tests.get(p.ref);
+    const rtt = test?.reply?.idx === entry.idx ? { rttMs: test.reply.rttMs } : {};
+    return { kind: 'link-reply', id: p.id, from: p.from, ref: p.ref, ...refIdx(test?.place.idx), ...rtt };
+  }
+  const ref = typeof d['ref'] === 'string' ? d['ref'] : '';
+  const str = (k: string) => (typeof d[k] === 'string' ? d[k] : '');
+  if (entry.kind === 'link-test')
+    return { kind: 'link-test', id: str('id'), to: str('to'), timeoutMs: Number(d['timeoutMs']) };
+  if (entry.kind === 'link-missed')
+    return { kind: 'link-missed', ref, to: str('to'), ...refIdx(ctx.line?.tests.get(ref)?.place.idx) };
+  if (entry.kind === 'call-expired')
+    return {
+      kind: 'call-expired',
+      ref,
+      awaiting: str('awaiting'),
+      windowMs: Number(d['windowMs']),
+      ...refIdx(ctx.line?.calls.get(ref)?.place.idx),
+    };
+  return undefined;
+}
+
 export function describeEntry(applied: Applied, ctx: EntryContext): string {
   const { entry, item } = applied;
   const name = (s: string) => shortName(ctx.def, s);
@@ -88,15 +131,14 @@ export function describeEntry(applied: Applied, ctx: EntryContext): string {
     const ref = ctx.message(p.ref);
     return `${name(p.from)} ${verb} ${ref ? `${ref.precedence} ` : ''}message of entry ${ref?.idx ?? '?'}`;
   }
-  if (item) return `${name(item.payload.from)}: ${item.payload.type}${at}`;
+  const line = lineEvent(applied, ctx);
+  if (line) return `${lineEventText(line, name)}${at}`;
   const d = entry.data ?? {};
   switch (entry.kind) {
     case 'link-test':
-      return `link test to ${name(String(d['to']))}${at}`;
     case 'link-missed':
-      return `LINK TEST MISSED by ${name(String(d['to']))}${at}`;
     case 'call-expired':
-      return `call request expired: ${name(String(d['awaiting']))} did not answer${at}`;
+      return `${entry.kind}${at}`;
     case 'key-enrolled':
       return `console enrolled for ${name(String(d['station']))}: ${String(d['operator'])}${at}`;
     case 'key-revoked':
@@ -116,7 +158,8 @@ export function describeEntry(applied: Applied, ctx: EntryContext): string {
     case 'procedures': {
       const p = proceduresData.safeParse(d);
       if (!p.success) return `procedures${at}`;
-      return `acknowledgement deadlines set by ${p.data.by}: ${deadlinesSummary(p.data.ackDeadlinesMs)}${at}`;
+      const line = p.data.line ? `; line: ${lineSettingsText(p.data.line)}` : '';
+      return `acknowledgement deadlines set by ${p.data.by}: ${deadlinesSummary(p.data.ackDeadlinesMs)}${line}${at}`;
     }
     case 'message':
     case 'receipt':

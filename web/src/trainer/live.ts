@@ -3,7 +3,8 @@
 // simulated originator, with the station's receipts), the exercise's lifecycle changes as markers, alarms
 // (verification failures, relay alarms, overdue acknowledgements of messages and injects on the exercise's
 // line time, as the consoles count them), a running list of events announced to screen readers as they
-// happen, and the trainer notes (controller only).
+// happen, the line's procedures (call requests, link health, translations: line-panel.ts) and the trainer
+// notes (controller only). Missed link tests and expired call requests are alarms too.
 import type { Applied } from '../../../shared/chain.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import { PRIVATE_KINDS } from '../../../shared/private.js';
@@ -11,6 +12,8 @@ import { alarmsSection, announceAlarm } from './alarms-panel.js';
 import { consolePanel } from './console-panel.js';
 import { liveOverdue } from './deadlines.js';
 import { announce, fill, h } from './dom.js';
+import { lineSummary } from './line-model.js';
+import { linePanel } from './line-panel.js';
 import { describeEntry } from './entry-text.js';
 import { shortName, zuluTime } from './format.js';
 import { notesPanel } from './notes-panel.js';
@@ -27,6 +30,7 @@ export function liveView(ctx: ExerciseContext): View {
   const consoles = h('div', { class: 'consoles' });
   const events = h('ol', { class: 'events', reversed: true, 'aria-label': 'Latest log entries, newest first' });
   const notes = notesPanel(ctx);
+  const line = linePanel(def, 'live-line');
   const el = h(
     'section',
     { class: 'live', 'aria-labelledby': 'live-title' },
@@ -34,6 +38,7 @@ export function liveView(ctx: ExerciseContext): View {
     linkLine,
     alarms.el,
     consoles,
+    line.el,
     h(
       'div',
       { class: 'live-lower' },
@@ -137,9 +142,11 @@ export function liveView(ctx: ExerciseContext): View {
           injects: observer.injects[side]!.list(),
           markers,
           exerciseTime,
+          line: observer.chain.line,
         }),
       ),
     );
+    line.render(lineSummary(observer.chain.line, def, now));
   };
 
   let frame = 0;
@@ -157,7 +164,9 @@ export function liveView(ctx: ExerciseContext): View {
       const { entry } = applied;
       const text = describe(applied);
       addEvent(text, entry.at, entry.kind, entry.idx);
-      if (caughtUp) announce(text);
+      // Link tests and their replies come every interval and say nothing new: shown, not read out (a miss is
+      // an alarm, announced as one).
+      if (caughtUp && entry.kind !== 'link-test' && entry.kind !== 'link-reply') announce(text);
     }),
     observer.on('presence', ({ station, online }) => {
       const text = `${name(station)} console ${online ? 'came online' : 'went offline'}`;
@@ -169,8 +178,11 @@ export function liveView(ctx: ExerciseContext): View {
   // Overdue alarms arise with the passing of time alone: look again every second (at 60x a FLASH is due
   // 10 s after it was logged).
   const timer = setInterval(() => {
-    const fresh = overdueNow(Date.now());
+    const now = Date.now();
+    const fresh = overdueNow(now);
     if (fresh.map((o) => o.id).join(',') !== overdueKey) render();
+    // The call windows count down on line time.
+    else line.render(lineSummary(observer.chain.line, def, now));
   }, 1_000);
   for (const r of observer.records.slice(-MAX_EVENTS)) addEvent(describe(r), r.entry.at, r.entry.kind, r.entry.idx);
   render();

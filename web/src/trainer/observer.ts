@@ -17,6 +17,7 @@ import { InjectBook } from '../../../client/injects.js';
 import type { EntryContext } from './entry-text.js';
 import { noteOf, type NoteView } from './trainer-notes.js';
 import { scenarioData } from '../../../shared/run-entries.js';
+import { shortName } from '../../../shared/stations.js';
 import type { Scenario } from '../../../shared/scenario.js';
 import type { TrainerAlarm } from './deadlines.js';
 import { logAlarm, type OperatorInfo } from './replay-model.js';
@@ -89,6 +90,7 @@ export class Observer extends Emitter<ObserverEvents> {
       message: (id) => this.conversations[0].messages.get(id) ?? this.conversations[1].messages.get(id),
       inject: (hash) => this.chain.injects.get(hash),
       transitions: this.chain.clock.transitions,
+      line: this.chain.line,
     };
   }
 
@@ -189,7 +191,12 @@ export class Observer extends Emitter<ObserverEvents> {
       const op = this.operators.get(String(data['kid']));
       if (op) op.revokedAt ??= Date.parse(entry.at);
     }
-    const logged = logAlarm(applied);
+    const line = this.chain.line;
+    const logged = logAlarm(
+      applied,
+      (s) => shortName(this.def, s),
+      (ref) => line.tests.get(ref)?.place.idx ?? line.calls.get(ref)?.place.idx,
+    );
     if (logged) {
       this.alarms.push(logged);
       this.emit('alarm', logged);

@@ -8,10 +8,11 @@ const KINDS: readonly (readonly [string, string])[] = [
   ['kind-delivered', 'delivered'],
   ['kind-acknowledged', 'acknowledged'],
   ['kind-inject', 'inject'],
+  ['kind-line', 'call request, translation, link test'],
   ['kind-state', 'STARTEX, pause, resume, ENDEX'],
   ['kind-note', 'trainer note'],
   ['kind-enrolment', 'enrolment, scenario, inject control'],
-  ['kind-overdue', 'alarm'],
+  ['kind-overdue', 'alarm (overdue, link test missed, call request expired)'],
   ['kind-paused', 'paused'],
 ];
 

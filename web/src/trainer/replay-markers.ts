@@ -1,5 +1,5 @@
 // The timeline's markers: one per log event that a trainer seeks to (messages, receipts, injects, the
-// lifecycle, notes, relay alarms) and one per missed deadline, each labelled with its UTC and exercise time,
+// line's procedures, the lifecycle, notes, relay alarms) and one per missed deadline, each labelled with its UTC and exercise time,
 // and placed in a lane. Notes and control entries are the controller's own: the trainer reads them in full.
 import { lineEventText } from '../../../shared/line-text.js';
 import type { ExerciseDef, Precedence } from '../../../shared/items.js';
@@ -27,12 +27,13 @@ export type MarkerKind =
   | 'line'
   | 'line-alarm';
 
-export type Lane = 'messages' | 'receipts' | 'injects' | 'control' | 'alarms';
+export type Lane = 'messages' | 'receipts' | 'injects' | 'line' | 'control' | 'alarms';
 
 export const LANES: readonly (readonly [Lane, string])[] = [
   ['messages', 'Messages'],
   ['receipts', 'Receipts'],
   ['injects', 'Injects'],
+  ['line', 'Line'],
   ['control', 'Control'],
   ['alarms', 'Alarms'],
 ];
@@ -65,7 +66,9 @@ const LANE_OF: Record<MarkerKind, Lane> = {
   revocation: 'alarms',
   alarm: 'alarms',
   overdue: 'alarms',
-  line: 'control',
+  // Call requests, translations and link tests have their own lane; a missed test or an expired call request
+  // is an alarm, in the alarms lane with the others.
+  line: 'line',
   'line-alarm': 'alarms',
 };
 

@@ -1,6 +1,7 @@
 // The replay model: from a verified log, what each of the two consoles showed at any moment T (messages,
-// and the injects as that console received them), which alarms stood, the exercise clock then, and the
-// markers of the timeline. Pure (no DOM): the player renders what this computes.
+// and the injects as that console received them), the line's procedures then (call requests, link health,
+// translations), which alarms stood, the exercise clock then, and the markers of the timeline. Pure (no
+// DOM): the player renders what this computes.
 import type { Applied } from '../../../shared/chain.js';
 import type { ExerciseClock, Phase } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef, StationDef } from '../../../shared/items.js';
@@ -9,6 +10,9 @@ import { Conversation, type MessageView } from '../../../client/conversation.js'
 import { InjectBook, type InjectView } from '../../../client/injects.js';
 import { overdueAlarms, withDeadlines, type DeadlineItem, type TrainerAlarm } from './deadlines.js';
 import { shortName } from './format.js';
+import type { LineBook } from '../../../shared/line-book.js';
+import { LineFollower } from './line-follow.js';
+import { lineSummary, type LineSummary } from './line-model.js';
 import { logAlarm } from './replay-alarms.js';
 import { PrivatePassages, type PrivatePassage } from './replay-private.js';
 import { buildMarkers, type Marker } from './replay-markers.js';
@@ -49,6 +53,9 @@ export interface ReplaySnapshot {
   exerciseMs: number | null;
   /** Exercise seconds per real second at T (that of the last STARTEX or resume). */
   compression: number;
+  /** The line's procedures at T, and the book they were read from (valid until the next stateAt). */
+  line: LineSummary;
+  lineBook: LineBook;
 }
 
 const time = (iso: string) => Date.parse(iso);
@@ -99,6 +106,7 @@ export class ReplayModel {
   #passages = new PrivatePassages();
   #operators = new Map<string, OperatorInfo>();
   #logAlarms: TrainerAlarm[] = [];
+  #line!: LineFollower;
 
   constructor(
     readonly def: ExerciseDef,
@@ -133,6 +141,7 @@ export class ReplayModel {
     this.#passages = new PrivatePassages();
     this.#operators = new Map();
     this.#logAlarms = [];
+    this.#line = new LineFollower(this.clock);
   }
 
   /** The replay instant of the entry at position i of the log. */
@@ -178,7 +187,13 @@ export class ReplayModel {
         const op = this.#operators.get(String(data['kid']));
         if (op) op.revokedAt ??= t;
       }
-      const alarm = logAlarm(r);
+      this.#line.apply(r);
+      const book = this.#line.book;
+      const alarm = logAlarm(
+        r,
+        (s) => shortName(this.def, s),
+        (ref) => book.tests.get(ref)?.place.idx ?? book.calls.get(ref)?.place.idx,
+      );
       if (alarm) this.#logAlarms.push(alarm);
     }
   }
@@ -208,6 +223,8 @@ export class ReplayModel {
       phase: reading.phase,
       exerciseMs: reading.exerciseMs,
       compression: running?.compression ?? 1,
+      line: lineSummary(this.#line.book, this.def, t, t),
+      lineBook: this.#line.book,
     };
   }
 }

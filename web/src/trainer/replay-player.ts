@@ -1,7 +1,8 @@
 // The replay player: plays a verified log on a scrubber (play, pause, 1x to 64x, seek by dragging or by
 // clicking a marker, previous/next event, idle stretches collapsed or skipped) and shows both consoles
-// exactly as they looked at that moment, injects included, with the exercise clock and the alarms that
-// stood then. The consoles come first; the verification statement, alarms and event list sit in a drawer.
+// exactly as they looked at that moment, injects, call requests and translations included, with the
+// exercise clock, the line's procedures and the alarms that stood then. The consoles come first; the
+// verification statement, alarms, line procedures and event list sit in a drawer.
 import './replay.css';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import type { ExerciseDef } from '../../../shared/items.js';
@@ -12,6 +13,7 @@ import { playerKeys, shortcutsHelp } from './replay-keys.js';
 import { replayConsole, stateText } from './replay-console.js';
 import { replayLayout } from './replay-layout.js';
 import { legend } from './replay-legend.js';
+import { linePanel } from './line-panel.js';
 import { ReplayModel, type ReplaySnapshot } from './replay-model.js';
 import { replayToolbar, SPEEDS } from './replay-toolbar.js';
 import { timelineBar } from './timeline-bar.js';
@@ -49,6 +51,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog, aside: readonly
     (m) => seekTime(m.t),
   );
   const alarms = alarmsSection('replay-alarms');
+  const line = linePanel(def, 'replay-line');
   const consoles = h('div', { class: 'consoles' });
   const eventsList = h('ol', { class: 'event-index' });
   for (const m of model.markers) {
@@ -59,6 +62,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog, aside: readonly
   const layout = replayLayout(consoles, [
     ...aside,
     alarms.el,
+    line.el,
     h(
       'details',
       { class: 'event-details' },
@@ -108,6 +112,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog, aside: readonly
       playing,
       idle: tl.idleAt(t) !== undefined,
     });
+    line.render(snap.line);
     const key = `${snap.count}|${snap.phase}|${snap.alarms.map((a) => a.id).join(',')}`;
     if (!force && key === shownKey) {
       for (const span of consoles.querySelectorAll('.ex-state'))
@@ -134,6 +139,7 @@ export function replayPlayer(def: ExerciseDef, log: VerifiedLog, aside: readonly
           phase: snap.phase,
           exerciseMs: snap.exerciseMs,
           exerciseTime,
+          line: snap.lineBook,
         }),
       ),
     );

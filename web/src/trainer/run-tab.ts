@@ -1,9 +1,11 @@
-// The Run tab: what a controller needs to run the exercise from the MSEL. The scenario and the
-// acknowledgement deadlines (set before STARTEX), the MSEL with each inject's status and the controller's
-// buttons, the edit dialog, the ad-hoc inject form and the trainer notes. The state bar above the tabs holds the lifecycle and the clock.
+// The Run tab: what a controller needs to run the exercise from the MSEL. The scenario, the
+// acknowledgement deadlines and the line settings side by side (set before STARTEX), the MSEL with each
+// inject's status and the controller's buttons, the edit dialog, the ad-hoc inject form and the trainer
+// notes. The state bar above the tabs holds the lifecycle and the clock.
 import { fill, h } from './dom.js';
 import { adHocInject } from './adhoc-inject.js';
 import { deadlinesPanel } from './deadlines-panel.js';
+import { lineSettingsPanel } from './line-settings-panel.js';
 import { injectEditor } from './inject-editor.js';
 import { mselTable } from './msel-table.js';
 import { notesPanel } from './notes-panel.js';
@@ -14,6 +16,7 @@ export function runView(ctx: ExerciseContext): View {
   const editor = injectEditor(ctx);
   const scenario = scenarioPanel(ctx);
   const deadlines = deadlinesPanel(ctx);
+  const line = lineSettingsPanel(ctx);
   const msel = mselTable(ctx, (inject) => editor.open(inject));
   const adhoc = adHocInject(ctx);
   const notes = notesPanel(ctx);
@@ -23,7 +26,7 @@ export function runView(ctx: ExerciseContext): View {
     { class: 'run-view', 'aria-labelledby': 'run-title' },
     h('h2', { id: 'run-title', class: 'visually-hidden' }, 'Run the exercise'),
     scenario.el,
-    deadlines.el,
+    h('div', { class: 'procedures-row' }, deadlines.el, line.el),
     h(
       'section',
       { class: 'card msel-panel', 'aria-labelledby': 'msel-title' },
@@ -41,6 +44,7 @@ export function runView(ctx: ExerciseContext): View {
     if (!state) return;
     scenario.render(state);
     deadlines.render(state);
+    line.render(state);
     msel.render(state);
     adhoc.render(state);
     const by = (s: string) => state.injects.filter((i) => i.status === s).length;

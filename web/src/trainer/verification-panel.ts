@@ -8,6 +8,12 @@ function row(term: string, value: string | Node): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 
+/** The line's signed items (calls, translations, link replies), when the log has any. */
+function lineItems(c: VerifiedLog['counts']): string {
+  const n = c.signatures - c.messages - c.receipts;
+  return n > 0 ? `, ${n} line procedure items` : '';
+}
+
 export function verificationPanel(): {
   el: HTMLElement;
   verify(bytes: Uint8Array, source: string): Promise<VerifiedLog>;
@@ -52,7 +58,7 @@ export function verificationPanel(): {
             ...row('Hash chain', 'intact: every entry links to the one before it and matches its hash'),
             ...row(
               'Signatures',
-              `${counts.signatures} console signatures verified (${counts.messages} messages, ${counts.receipts} receipts) against ${counts.keys} keys enrolled in this log`,
+              `${counts.signatures} console signatures verified (${counts.messages} messages, ${counts.receipts} receipts${lineItems(counts)}) against ${counts.keys} keys enrolled in this log`,
             ),
             ...row(
               'Relay checkpoint',

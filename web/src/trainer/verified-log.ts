@@ -45,7 +45,8 @@ export async function verifyLog(
       messages,
       receipts,
       keys: report.verifier.keys.size,
-      signatures: messages + receipts,
+      // Every signed item: messages and receipts, call requests and answers, translations, link replies.
+      signatures: report.entries.filter((e) => e.jws !== undefined).length,
     },
   };
 }
