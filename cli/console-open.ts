@@ -21,6 +21,7 @@ export interface ConsoleOptions {
   operator?: string;
   state?: string;
   station?: string;
+  role?: string;
 }
 
 export const withConsoleOptions = (cmd: Command) =>
@@ -33,7 +34,8 @@ export const withConsoleOptions = (cmd: Command) =>
     .option('-u, --url <url>', 'relay URL for --code (default HOTLINE_URL or http://127.0.0.1:8080)')
     .option('--operator <name>', 'operator name recorded at enrolment (default: your user name)')
     .option('--state <file>', 'console state file (default: hotline-<station>.json here)')
-    .option('--station <id>', 'reopen hotline-<id>.json here, when several consoles were enrolled in this folder');
+    .option('--station <id>', 'reopen hotline-<id>.json here, when several consoles were enrolled in this folder')
+    .option('--role <role>', 'enrol as "translator": a device that only translates (with --link or --code)');
 
 const STATE_FILE = /^hotline-([a-z0-9-]+)\.json$/;
 
@@ -46,6 +48,13 @@ export function checkConsoleOptions(o: ConsoleOptions): void {
       o.link
         ? '--url goes with --code; a link carries its relay URL.'
         : '--url goes with --code; an enrolled console uses the relay URL saved in its state file.',
+    );
+  if (o.role !== undefined && (o.role !== 'translator' || !enrolling))
+    throw new HotlineError(
+      'BAD_REQUEST',
+      o.role !== 'translator'
+        ? `--role: only "translator" (an operator console needs no --role), not "${o.role}".`
+        : '--role is chosen at enrolment: with --link or --code.',
     );
   if (o.station && (o.state || enrolling))
     throw new HotlineError(
@@ -109,12 +118,22 @@ export async function openConsole(o: ConsoleOptions): Promise<{ client: HotlineC
     const target = o.link ? codeFromLink(o.link) : { url: o.url ?? clientEnv().url ?? DEFAULT_URL, code: o.code! };
     if (o.state && existsSync(o.state))
       throw new HotlineError('BAD_REQUEST', `${o.state} already holds an enrolled console; choose another --state.`);
-    const identity = await enrol({ ...target, operator: o.operator ?? userInfo().username, extractable: true });
-    const stateFile = o.state ?? `hotline-${identity.station}.json`;
+    // The trainer's link may carry &role=translator; --role says the same from the command line.
+    const role = o.role === 'translator' ? o.role : 'role' in target ? target.role : undefined;
+    const identity = await enrol({
+      ...target,
+      operator: o.operator ?? userInfo().username,
+      extractable: true,
+      ...(role ? { role } : {}),
+    });
+    // A translator beside an operator console of the same station in one folder: a file of its own.
+    const stateFile = o.state ?? `hotline-${identity.station}${identity.role ? `-${identity.role}` : ''}.json`;
     if (existsSync(stateFile))
       throw new HotlineError('BAD_REQUEST', `${stateFile} already exists; pass --state for this console.`);
     await new FileStorage(stateFile).save({ identity, nextSeq: 0, outbox: [], checkpoint: null });
-    diag(`enrolled as ${identity.station} (key ${identity.kid}); state in ${stateFile}`);
+    diag(
+      `enrolled as ${identity.station}${identity.role ? ` ${identity.role}` : ''} (key ${identity.kid}); state in ${stateFile}`,
+    );
     return { client: await reopen(stateFile), stateFile };
   }
   const stateFile = o.state ?? (await findState(o.station));

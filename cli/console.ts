@@ -19,12 +19,15 @@ import { overdueLine, OverdueWatch } from './console-overdue.js';
 import { stateWords } from './console-states.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { color, exitCodeFor, out } from './terminal.js';
+import { followLine, lineCommands, LINE_HELP, TRANSLATOR_COMMANDS, TRANSLATOR_HELP } from './console-line-commands.js';
+import { callList, linkHealthLine, renderCall, translationLines } from './console-line.js';
 
 const HELP = `Type a line and press Enter to send it (ROUTINE).
   /flash TEXT  /immediate TEXT  /priority TEXT  /routine TEXT   send with that precedence
-  /subject TEXT      subject for the next message
+  /subject TEXT      subject for the next message (or translation)
   /ack [N] [NOTE]    acknowledge incoming message or exercise inject #N (default: the oldest unacknowledged)
   /list              show the conversation        /status   link, peer, exercise clock, overdue count
+${LINE_HELP}
   /help              this help                    /quit     leave (queued messages stay in the outbox)`;
 
 function statesLine(v: MessageView): string {
@@ -47,7 +50,10 @@ export function renderMessage(n: number, v: MessageView): string {
 
 /** One row of the traffic: a message of either station, or an exercise inject. */
 export function renderItem(n: number, item: TrafficItem, client: HotlineClient): string {
-  return item.kind === 'inject' ? renderInject(n, item.view, stationLang(client)) : renderMessage(n, item.view);
+  if (item.kind === 'inject') return renderInject(n, item.view, stationLang(client));
+  // A translated message shows its translation under it, on both sides.
+  const t = client.line.translations.get(item.view.id);
+  return `${renderMessage(n, item.view)}${t ? `\n${translationLines(t, n)}` : ''}`;
 }
 
 /** Incoming and not acknowledged yet: what /ack takes by default. */
@@ -71,7 +77,11 @@ export function registerConsole(program: Command): void {
 async function runConsole(client: HotlineClient): Promise<void> {
   const ex = client.identity.exercise;
   out(color.bold(`=== ${stationName(ex, client.station)} · ${ex.title} · ${markingText(ex.classification)} ===`));
-  out(`operator ${client.identity.operator}, key ${client.identity.kid.slice(0, 12)}…  Type /help for commands.`);
+  const translator = client.role === 'translator';
+  const role = translator ? color.bold('TRANSLATOR ') : '';
+  out(
+    `${role}operator ${client.identity.operator}, key ${client.identity.kid.slice(0, 12)}…  Type /help for commands.`,
+  );
   let caughtUp = false;
   let subject: string | undefined;
   const shown = new Map<string, string>();
@@ -95,9 +105,11 @@ async function runConsole(client: HotlineClient): Promise<void> {
     const injects = items.filter((i) => i.kind === 'inject').length;
     const count = `${items.length - injects} messages${injects > 0 ? `, ${injects} exercise injects` : ''}`;
     if (client.exercise.phase !== 'planned') out(phaseNotice(client, client.exercise));
+    for (const call of callList(client).filter((c) => c.awaiting === client.station)) out(renderCall(client, call));
     out(color.dim(`--- ${count}; live ---`));
     sayOverdue();
   });
+  followLine(client, () => caughtUp);
   const changed = (item: TrafficItem) => {
     if (!caughtUp) return;
     const v = item.view;
@@ -158,7 +170,14 @@ async function runConsole(client: HotlineClient): Promise<void> {
 
   const rl = createInterface({ input: process.stdin, terminal: Boolean(process.stdin.isTTY) });
   const commands: Record<string, (arg: string) => Promise<void> | void> = {
-    help: () => out(HELP),
+    ...lineCommands(client, {
+      takeSubject: () => {
+        const taken = subject;
+        subject = undefined;
+        return taken;
+      },
+    }),
+    help: () => out(translator ? TRANSLATOR_HELP : HELP),
     list: () => client.traffic().forEach((item, i) => out(renderItem(i + 1, item, client))),
     status: () => {
       const l = client.link;
@@ -168,6 +187,9 @@ async function runConsole(client: HotlineClient): Promise<void> {
       out(exerciseLine(client.exercise, client.exerciseTime()));
       const late = overdue.count(client.traffic(), Date.now());
       out(late === 0 ? 'overdue: none' : color.red(`overdue: ${late} awaiting acknowledgement past the deadline`));
+      for (const s of [client.station, client.peer]) out(linkHealthLine(client, s));
+      const open = client.line.openCalls().length;
+      if (open > 0) out(`calls open: ${open}; /calls`);
     },
     subject: (arg) => {
       subject = arg || undefined;
@@ -198,8 +220,10 @@ async function runConsole(client: HotlineClient): Promise<void> {
       try {
         const m = /^\/(\w+)\s*(.*)$/.exec(line);
         const stop = dead ?? (client.lineClosed ? new HotlineError('EXERCISE_ENDED') : undefined);
+        if (!m && translator) return refuseTranslator();
         if (!m) return stop ? refuse(stop) : await send('ROUTINE', line);
         const [, cmd = '', arg = ''] = m;
+        if (translator && !TRANSLATOR_COMMANDS.has(cmd)) return refuseTranslator();
         if (stop && !READ_ONLY.has(cmd)) return refuse(stop);
         const prec = cmd.toUpperCase();
         if (isPrecedence(prec)) return await send(prec, arg);
@@ -224,7 +248,13 @@ async function runConsole(client: HotlineClient): Promise<void> {
 }
 
 /** What a console whose link ended for good still does: nothing that would sign and queue an item. */
-const READ_ONLY = new Set(['help', 'list', 'status', 'quit']);
+const READ_ONLY = new Set(['help', 'list', 'status', 'quit', 'calls', 'link', 'subject']);
+
+function refuseTranslator(): void {
+  out(
+    color.red('refused: WRONG_ROLE: this console is enrolled as a translator; it only translates (/translate N TEXT).'),
+  );
+}
 
 function refuse(err: HotlineError): void {
   if (err.code === 'EXERCISE_ENDED')

@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { verifyExportBytes } from '../shared/export.js';
+import type { CallState, LineBook } from '../shared/line-book.js';
 import { color, diag, EXIT, out, progress } from './terminal.js';
 
 export function registerVerify(program: Command): void {
   program
     .command('verify <file>')
     .description(
-      'verify an exported log offline: hash chain, every signature, seq continuity, receipts, private entries against their commitments, relay checkpoint',
+      'verify an exported log offline: hash chain, every signature, seq continuity, receipts, the line procedures (calls, translations, link tests), private entries against their commitments, relay checkpoint',
     )
     .option('-c, --checkpoint <jws...>', 'checkpoints a console held; the log must cover each of them')
     .option('--json', 'print the report as JSON')
@@ -49,6 +50,10 @@ Examples:
         injects: v.injects.size,
         phase: v.clock.phase,
         checkpointIdx: report.checkpointIdx ?? null,
+        /** The line's procedures as the verifier followed them (the same rules the relay applied). */
+        calls: callCounts(v.line),
+        translations: v.line.translations.size,
+        linkTests: linkCounts(v.line),
       };
       if (o.json) {
         out(
@@ -61,7 +66,7 @@ Examples:
       } else if (report.ok) {
         out(
           color.green(
-            `OK  ${file}: exercise ${report.header!.exercise.id}, ${summary.entries} entries (${messages} messages, ${receipts} receipts, ${summary.keys} keys, ${opened} private entries opened and matched to their commitments), ${v.clock.phase === 'ended' ? 'ended (ENDEX) and ' : ''}sealed by relay checkpoint at entry ${summary.checkpointIdx}`,
+            `OK  ${file}: exercise ${report.header!.exercise.id}, ${summary.entries} entries (${messages} messages, ${receipts} receipts, ${summary.keys} keys, ${opened} private entries opened and matched to their commitments; ${lineSummary(summary)}), ${v.clock.phase === 'ended' ? 'ended (ENDEX) and ' : ''}sealed by relay checkpoint at entry ${summary.checkpointIdx}`,
           ),
         );
       } else {
@@ -75,4 +80,40 @@ Examples:
       }
       process.exitCode = report.ok ? EXIT.ok : EXIT.verifyFailed;
     });
+}
+
+function callCounts(line: LineBook): { total: number } & Record<CallState, number> {
+  const counts = { total: 0, awaiting: 0, accepted: 0, declined: 0, expired: 0 };
+  for (const c of line.calls.values()) {
+    counts.total++;
+    counts[c.state]++;
+  }
+  return counts;
+}
+
+function linkCounts(line: LineBook): { total: number; answered: number; missed: number; open: number } {
+  const counts = { total: 0, answered: 0, missed: 0, open: 0 };
+  for (const t of line.tests.values()) {
+    counts.total++;
+    if (t.reply) counts.answered++;
+    else if (t.missed) counts.missed++;
+    else counts.open++;
+  }
+  return counts;
+}
+
+/** "3 calls (1 accepted, 1 declined, 1 expired), 2 translations, 12 link tests (11 answered, 1 missed)" */
+function lineSummary(s: {
+  calls: ReturnType<typeof callCounts>;
+  translations: number;
+  linkTests: ReturnType<typeof linkCounts>;
+}): string {
+  const parts = (o: Record<string, number>, keys: string[]) =>
+    keys
+      .filter((k) => o[k]! > 0)
+      .map((k) => `${o[k]} ${k}`)
+      .join(', ');
+  const calls = parts(s.calls, ['awaiting', 'accepted', 'declined', 'expired']);
+  const tests = parts(s.linkTests, ['answered', 'missed', 'open']);
+  return `${s.calls.total} calls${calls ? ` (${calls})` : ''}, ${s.translations} translations, ${s.linkTests.total} link tests${tests ? ` (${tests})` : ''}`;
 }

@@ -1,6 +1,7 @@
 // The console client every console uses (terminal, browser, benchmarks): enrol, connect, resume, send
 // from a durable outbox, verify every entry (with its own station as the audience of private entries),
-// answer messages and injects with receipts, track each one's states, and follow the exercise's clock.
+// answer messages and injects with receipts, track each one's states, and follow the exercise's clock and
+// the line's procedures (call requests, translations, link tests answered by themselves: line-actions.ts).
 import type { ChainVerifier } from '../shared/chain.js';
 import { HotlineError, type ErrorCode } from '../shared/errors.js';
 import type { Entry } from '../shared/entry.js';
@@ -10,15 +11,19 @@ import { Connection, type LinkState } from './connection.js';
 import type { Conversation, MessageView } from './conversation.js';
 import { Emitter } from './emitter.js';
 import type { ExerciseStatus } from './exercise-status.js';
-import { enrol, peerStation, signHello, type EnrolOptions, type Identity } from './identity.js';
+import { enrol, peerStation, roleOf, signHello, type EnrolOptions, type Identity } from './identity.js';
+import { LineActions, type CallAnswer, type CallRequest, type TranslationDraft } from './line-actions.js';
 import type { InjectBook } from './injects.js';
 import { Outbox } from './outbox.js';
 import { Sender, type Draft } from './sender.js';
 import { StationLog, type AppliedHere } from './station-log.js';
 import type { OutboxItem } from './storage.js';
 import type { ClientEvents, ClientOptions, TrafficItem } from './events.js';
+import type { LineBook } from '../shared/line-book.js';
 
-export type { Alarm, ClientEvents, ClientOptions, TrafficItem } from './events.js';
+export type { Alarm, ClientEvents, ClientOptions, ItemRefusal, TrafficItem } from './events.js';
+export type { CallAnswer, CallRequest, TranslationDraft } from './line-actions.js';
+export type { LineChange } from './line-changes.js';
 
 /** Connection errors after which reconnecting cannot help. */
 const FATAL = new Set<ErrorCode>(['KEY_REVOKED', 'UNKNOWN_KEY', 'WRONG_EXERCISE', 'WRONG_STATION']);
@@ -35,6 +40,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
   #applying: Promise<void> = Promise.resolve();
   readonly #checkpoints: CheckpointGuard;
   readonly #sender: Sender;
+  readonly #lineActions: LineActions;
 
   private constructor(
     readonly identity: Identity,
@@ -49,7 +55,12 @@ export class HotlineClient extends Emitter<ClientEvents> {
       closed: () => this.emit('exercise', this.exercise),
       alarm: (code, message) => this.#alarm(code, message),
       reconnect: (reason) => this.#conn.drop(reason),
+      refusedItem: (item, code, message) => {
+        const refusal = this.#lineActions.refused(item, code, message);
+        if (refusal) this.emit('refused', refusal);
+      },
     });
+    this.#lineActions = new LineActions(identity, outbox, this.log, (item) => this.#submit(item));
     this.#conn = new Connection(identity.url, options.socket, options.backoff, options.pingMs);
     this.#conn.on('link', (link) => this.emit('link', link));
     this.#conn.on('frame', (frame) => this.#onFrame(frame));
@@ -98,6 +109,16 @@ export class HotlineClient extends Emitter<ClientEvents> {
 
   get station(): string {
     return this.identity.station;
+  }
+
+  /** A translator device translates and answers link tests; it sends, acknowledges and calls nothing. */
+  get role(): 'operator' | 'translator' {
+    return roleOf(this.identity);
+  }
+
+  /** Call requests, link tests and translations as verified from the log (read them; never change them). */
+  get line(): LineBook {
+    return this.chain.line;
   }
 
   get peer(): string {
@@ -164,6 +185,26 @@ export class HotlineClient extends Emitter<ClientEvents> {
     return this.#sender.ackInFlight(id);
   }
 
+  /** Signs and queues a call request to the other station; resolves with its id once it is queued. */
+  requestCall(request: CallRequest): Promise<string> {
+    return this.#lineActions.requestCall(request);
+  }
+
+  /** Answers a call request awaiting this station: accept, propose another time, or decline. */
+  answerCall(callId: string, answer: CallAnswer): Promise<void> {
+    return this.#lineActions.answerCall(callId, answer);
+  }
+
+  /** Signs this station's translation of an incoming message, in this station's language. */
+  translate(messageId: string, draft: TranslationDraft): Promise<void> {
+    return this.#lineActions.translate(messageId, draft);
+  }
+
+  /** Whether an answer to this call, a translation of this message, or a reply to this test is on its way. */
+  lineInFlight(ref: string): boolean {
+    return this.#lineActions.inFlight(ref);
+  }
+
   #submit(item: OutboxItem): void {
     if (this.#open) this.#conn.send({ type: 'submit', jws: item.jws });
   }
@@ -207,7 +248,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
         }
         return;
       case 'rejected':
-        this.emit('rejected', frame as RejectedFrame);
+        if (!this.#lineActions.beaten(frame as RejectedFrame)) this.emit('rejected', frame as RejectedFrame);
         return void this.#sender.rejected(frame as RejectedFrame);
       case 'presence':
         if (frame.station === this.peer) this.peerOnline = frame.online;
@@ -259,6 +300,9 @@ export class HotlineClient extends Emitter<ClientEvents> {
     }
     this.#checkpoints.entry(entry);
     this.emit('entry', here.applied);
+    if (here.applied.item) this.#lineActions.logged(here.applied.item.payload);
+    if (here.line) this.emit('line', here.line);
+    if (here.line?.kind === 'link' && this.#caughtUp) await this.#lineActions.answerOpenTest(this.options);
     if (here.message) this.emit('message', here.message);
     if (here.inject) this.emit('inject', here.inject);
     if (here.exercise) this.emit('exercise', this.exercise);
@@ -272,5 +316,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
     this.#caughtUp = true;
     this.emit('caughtUp', { idx: this.lastIdx });
     if (this.options.autoDeliver !== false) await this.#sender.deliverAll();
+    // Link tests are answered once caught up: an old test is answered or missed further on in the log.
+    await this.#lineActions.answerOpenTest(this.options);
   }
 }

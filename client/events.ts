@@ -1,6 +1,7 @@
 // The options a console client takes and the events it emits.
 import type { Applied } from '../shared/chain.js';
 import type { ErrorCode, HotlineError } from '../shared/errors.js';
+import type { LineChange, LineItem } from './line-changes.js';
 import type { RejectedFrame, WelcomeFrame } from '../shared/protocol.js';
 import type { BackoffOptions, LinkState, SocketFactory } from './connection.js';
 import type { MessageView } from './conversation.js';
@@ -13,6 +14,8 @@ export interface ClientOptions {
   socket: SocketFactory;
   /** Send `delivered` receipts by itself after verifying an incoming message (default true). */
   autoDeliver?: boolean;
+  /** Answer the relay's link tests addressed to this station by itself (default true). */
+  autoLinkReply?: boolean;
   backoff?: BackoffOptions;
   pingMs?: number;
 }
@@ -27,6 +30,15 @@ export interface Alarm {
   at: string;
 }
 
+/** The relay refused a call request or answer, a translation, or a link reply of this console for good. */
+export interface ItemRefusal {
+  id: string;
+  payload: LineItem;
+  code: ErrorCode;
+  message: string;
+  at: string;
+}
+
 export type ClientEvents = {
   link: LinkState;
   presence: { station: string; online: boolean };
@@ -36,6 +48,10 @@ export type ClientEvents = {
   /** The exercise changed state (STARTEX, pause, resume, ENDEX), or the relay said the line is closed. */
   exercise: ExerciseStatus;
   alarm: Alarm;
+  /** A call request, a link test or a translation changed (an entry about it was verified and applied). */
+  line: LineChange;
+  /** Not for a link reply another device of this station beat (that refusal is dropped silently). */
+  refused: ItemRefusal;
   welcome: WelcomeFrame;
   caughtUp: { idx: number };
   entry: Applied;

@@ -22,6 +22,8 @@ export interface Identity {
   publicJwk: PublicJwk;
   privateKey: CryptoKey;
   relay: { kid: string; publicJwk: PublicJwk };
+  /** A device enrolled only to translate (and answer link tests); absent for an operator console. */
+  role?: 'translator';
 }
 
 export interface EnrolOptions {
@@ -31,14 +33,21 @@ export interface EnrolOptions {
   /** Browsers keep keys non-extractable in IndexedDB; a Node console must write its key to a file. */
   extractable?: boolean;
   fetch?: typeof fetch;
+  /** Enrol as a translator: the device chooses, since a translator can do less than an operator. */
+  role?: 'translator';
 }
 
-/** Reads the one-time code from an enrolment link's #fragment (never from its path or query). */
-export function codeFromLink(link: string): { url: string; code: string } {
+/** Reads the one-time code (and `role=translator`, if the trainer asked for one) from an enrolment link's
+ * #fragment (never from its path or query). */
+export function codeFromLink(link: string): { url: string; code: string; role?: 'translator' } {
   const u = new URL(link);
-  const code = new URLSearchParams(u.hash.slice(1)).get('code');
+  const fragment = new URLSearchParams(u.hash.slice(1));
+  const code = fragment.get('code');
   if (!code) throw new HotlineError('BAD_REQUEST', 'The link has no #code=... fragment.');
-  return { url: u.origin, code };
+  const role = fragment.get('role');
+  if (role !== null && role !== 'translator')
+    throw new HotlineError('BAD_REQUEST', `The link asks for role ${role}; only role=translator exists.`);
+  return { url: u.origin, code, ...(role ? { role } : {}) };
 }
 
 /** What a code would enrol (POST /v1/enrol/preview), without using it: the code travels in the body only. */
@@ -66,7 +75,12 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
     res = await (options.fetch ?? fetch)(new URL('/v1/enrol', options.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: options.code, publicJwk, operator: options.operator } satisfies EnrolRequest),
+      body: JSON.stringify({
+        code: options.code,
+        publicJwk,
+        operator: options.operator,
+        ...(options.role ? { role: options.role } : {}),
+      } satisfies EnrolRequest),
     });
   } catch (err) {
     throw new HotlineError('RELAY_UNREACHABLE', `Cannot reach the relay at ${options.url}: ${(err as Error).message}`);
@@ -84,6 +98,7 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
     publicJwk,
     privateKey: pair.privateKey,
     relay: { kid: body.relay.kid, publicJwk: body.relay.publicJwk },
+    ...(options.role ? { role: options.role } : {}),
   };
 }
 
@@ -95,4 +110,14 @@ export function signHello(id: Identity, nonce: string): Promise<string> {
 export function peerStation(id: Identity): string {
   const [a, b] = id.exercise.stations;
   return a.id === id.station ? b.id : a.id;
+}
+
+export function roleOf(id: Identity): 'operator' | 'translator' {
+  return id.role ?? 'operator';
+}
+
+/** A translator device signs translations and link replies only: refuse the rest here, before a seq is spent. */
+export function requireOperator(id: Identity, what: string): void {
+  if (id.role === 'translator')
+    throw new HotlineError('WRONG_ROLE', `This console is enrolled as a translator: it cannot ${what}.`);
 }

@@ -5,21 +5,24 @@ import { v7 as uuidv7 } from 'uuid';
 import { signJws } from '../shared/jws.js';
 import { HotlineError } from '../shared/errors.js';
 import { utf8 } from '../shared/encoding.js';
-import {
-  LIMITS,
-  TYP,
-  messagePayload,
-  receiptPayload,
-  type MessagePayload,
-  type ReceiptPayload,
-} from '../shared/items.js';
+import { ITEM_SCHEMAS, LIMITS, TYP, type ItemPayload, type ItemType, type Typ } from '../shared/items.js';
 import { validate } from '../shared/protocol.js';
 import type { Identity } from './identity.js';
 import type { ClientStorage, OutboxItem, SavedState } from './storage.js';
 
-type Draft =
-  | Omit<MessagePayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'>
-  | Omit<ReceiptPayload, 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from'>;
+type Stamped = 'id' | 'seq' | 'sentAt' | 'v' | 'exercise' | 'from';
+/** An item as its author writes it; the outbox stamps the rest. Distributive: each kind keeps its own fields. */
+type Unstamped<P> = P extends unknown ? Omit<P, Stamped> : never;
+export type ItemDraft = Unstamped<ItemPayload>;
+
+/** The typ each item type is signed with (the inverse of ITEM_TYPES). */
+const TYP_OF: Record<ItemType, Typ & keyof typeof ITEM_SCHEMAS> = {
+  message: TYP.message,
+  receipt: TYP.receipt,
+  call: TYP.call,
+  translation: TYP.translation,
+  'link-reply': TYP.linkReply,
+};
 
 export class Outbox {
   items: OutboxItem[];
@@ -58,13 +61,12 @@ export class Outbox {
     });
   }
 
-  async #sign(payload: MessagePayload | ReceiptPayload): Promise<string> {
-    const typ = payload.type === 'message' ? TYP.message : TYP.receipt;
-    return signJws(payload, this.identity.privateKey, this.identity.kid, typ);
+  async #sign(payload: ItemPayload): Promise<string> {
+    return signJws(payload, this.identity.privateKey, this.identity.kid, TYP_OF[payload.type]);
   }
 
   /** Signs a new item with the next seq and stores it durably before anyone sees it as queued. */
-  add(draft: Draft): Promise<OutboxItem> {
+  add(draft: ItemDraft): Promise<OutboxItem> {
     return this.#exclusive(async () => {
       const payload = {
         v: 1,
@@ -74,10 +76,9 @@ export class Outbox {
         from: this.identity.station,
         seq: this.nextSeq,
         sentAt: new Date().toISOString(),
-      } as MessagePayload | ReceiptPayload;
+      } as ItemPayload;
       // Never sign what the relay would refuse: the console reports the problem before it costs a seq.
-      if (payload.type === 'message') validate(messagePayload, payload);
-      else validate(receiptPayload, payload);
+      validate<unknown>(ITEM_SCHEMAS[TYP_OF[payload.type]], payload);
       const jws = await this.#sign(payload);
       // JSON escaping can make a body within the character limit too large on the wire: refuse it here,
       // before it takes a seq, rather than have the relay refuse a frame it cannot even attribute.

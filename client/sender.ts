@@ -5,7 +5,7 @@ import { HotlineError, type ErrorCode } from '../shared/errors.js';
 import type { Precedence } from '../shared/items.js';
 import type { RejectedFrame } from '../shared/protocol.js';
 import type { MessageView } from './conversation.js';
-import { peerStation, type Identity } from './identity.js';
+import { peerStation, requireOperator, type Identity } from './identity.js';
 import type { Outbox } from './outbox.js';
 import { Receipts } from './receipts.js';
 import { handleRefusal } from './refusals.js';
@@ -21,6 +21,9 @@ export interface SenderHooks {
   alarm(code: ErrorCode, message: string): void;
   /** Drop the socket and reconnect: the refusal said nothing about the item. */
   reconnect(reason: string): void;
+  /** The relay refused an item that is neither a message nor a receipt (a call item, a translation, a link
+   * reply) for good. */
+  refusedItem(item: OutboxItem, code: ErrorCode, message: string): void;
 }
 
 export interface Draft {
@@ -52,6 +55,7 @@ export class Sender {
 
   /** Signs and queues a message durably, then sends it; resolves once it is queued. */
   async send(draft: Draft): Promise<MessageView> {
+    requireOperator(this.identity, 'send messages');
     this.#refuseWhenClosed();
     const ex = this.identity.exercise;
     const me = ex.stations.find((s) => s.id === this.identity.station)!;
@@ -73,6 +77,7 @@ export class Sender {
 
   /** The operator has read an incoming message or an inject: a signed `acknowledged` receipt. */
   async acknowledge(id: string, note?: string): Promise<void> {
+    requireOperator(this.identity, 'acknowledge messages');
     const target = this.log.incoming(id);
     if (!target) throw new HotlineError('UNKNOWN_REF', `No incoming message or inject ${id}.`);
     if (target.states.acknowledged) return;
@@ -86,8 +91,9 @@ export class Sender {
 
   /** One `delivered` receipt for every verified incoming message and inject that has none yet. */
   async deliverAll(): Promise<void> {
-    // After ENDEX the log is sealed: a receipt could only be refused.
-    if (this.log.lineClosed) return;
+    // After ENDEX the log is sealed: a receipt could only be refused. A translator signs no receipts: they
+    // tell the sender the operator's console has the message.
+    if (this.log.lineClosed || this.identity.role === 'translator') return;
     for (const item of this.log.undelivered()) await this.#receipts.send('delivered', item);
   }
 
@@ -101,6 +107,7 @@ export class Sender {
       const view = this.log.conversation.rejected(item.id, frame.code, frame.message);
       if (view) this.hooks.message(view);
       if (item.payload.type === 'receipt') this.#receipts.refused(item.payload);
+      else if (item.payload.type !== 'message') this.hooks.refusedItem(item, frame.code, frame.message);
     }
     if (r.action === 'closed' && this.log.refusedEnded()) this.hooks.closed();
     for (const changed of r.items) {

@@ -8,6 +8,7 @@ import { Conversation, type MessageView } from './conversation.js';
 import type { TrafficItem } from './events.js';
 import { exerciseStatus, type ExerciseStatus } from './exercise-status.js';
 import { InjectBook, type InjectView } from './injects.js';
+import { lineChange, type LineChange } from './line-changes.js';
 
 /** An incoming message (in the log) or an inject: what a receipt can refer to, with its states. */
 export type Incoming = (MessageView & { hash: string }) | InjectView;
@@ -16,6 +17,8 @@ export interface AppliedHere {
   applied: Applied;
   message?: MessageView;
   inject?: InjectView;
+  /** A call request, a link test or a translation this entry changed. */
+  line?: LineChange;
   /** An exercise-state entry: the phase or clock changed. */
   exercise: boolean;
 }
@@ -35,12 +38,17 @@ export class StationLog {
   /** Verifies and applies one entry; throws the verifier's HotlineError and changes nothing on failure. */
   async apply(entry: Entry): Promise<AppliedHere> {
     const applied = await this.chain.apply(entry);
-    const message = this.conversation.apply(applied);
+    const line = lineChange(applied, this.chain.line);
+    // A translated message changes too: its card shows the translation (the LineBook holds it by message id).
+    const message =
+      this.conversation.apply(applied) ??
+      (line?.kind === 'translation' ? this.conversation.messages.get(line.translation.ref) : undefined);
     const inject = this.injects.apply(applied);
     return {
       applied,
       ...(message ? { message } : {}),
       ...(inject ? { inject } : {}),
+      ...(line ? { line } : {}),
       exercise: entry.kind === 'exercise-state',
     };
   }

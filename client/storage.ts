@@ -1,12 +1,13 @@
 // What a console keeps between runs: identity, its seq counter, the outbox of unaccepted items and the
 // newest relay checkpoint it saw. Pluggable: a file in Node, IndexedDB in the browser, memory in tests.
-import type { MessagePayload, ReceiptPayload } from '../shared/items.js';
+import type { ItemPayload } from '../shared/items.js';
 import type { Identity } from './identity.js';
 
 export interface OutboxItem {
   id: string;
   seq: number;
-  payload: MessagePayload | ReceiptPayload;
+  /** Any signed item: a message, a receipt, a call request or answer, a translation, a link reply. */
+  payload: ItemPayload;
   jws: string;
   queuedAt: string;
 }
