@@ -8,6 +8,7 @@ import { deadlinesSummary } from '../shared/precedence.js';
 import { textIn } from '../shared/scenario.js';
 import { shortName } from '../shared/stations.js';
 import { zuluTime } from '../shared/dtg.js';
+import { lineSettingsText } from '../shared/line-text.js';
 import { color } from './terminal.js';
 
 const WHO = 12;
@@ -92,7 +93,11 @@ function describe(def: ExerciseDef, e: LogEvent): { who: string; text: string; m
       if (e.withheld) return { who: 'control', text: color.dim('private entry: scenario, content withheld'), more: [] };
       return { who: 'control', text: `scenario loaded by ${e.by}: ${e.title} (${e.injects} injects)`, more: [] };
     case 'procedures':
-      return { who: 'control', text: `deadlines set by ${e.by}: ${deadlinesSummary(e.ackDeadlinesMs)}`, more: [] };
+      return {
+        who: 'control',
+        text: `procedures set by ${e.by}: deadlines ${deadlinesSummary(e.ackDeadlinesMs)}; ${lineSettingsText(e.line)}`,
+        more: [],
+      };
     case 'inject-control':
       if (e.withheld)
         return { who: 'control', text: color.dim('private entry: inject control, content withheld'), more: [] };

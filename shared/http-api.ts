@@ -103,6 +103,8 @@ export interface KeyInfo {
   publicJwk: PublicJwk;
   enrolledIdx: number;
   revokedIdx: number | null;
+  /** What the device may sign: everything (operator), or translations and link replies only (translator). */
+  role: 'operator' | 'translator';
 }
 
 /** GET /v1/exercises/:id */

@@ -2,6 +2,7 @@
 // the trainer's live log say of a call request, a translation or a link test.
 import { zuluTime } from './dtg.js';
 import { durationText } from './report/format.js';
+import { withLineDefaults, type LineSettingsInput } from './line-entries.js';
 import type { LineEvent } from './replay-line.js';
 
 const LEVEL: Record<string, string> = { principal: 'principals', deputy: 'deputies', working: 'working level' };
@@ -34,4 +35,21 @@ export function lineEventText(e: LineEvent, name: (station: string) => string): 
     case 'link-missed':
       return `Link test${ref(e.refIdx)} MISSED: ${name(e.to)} did not answer`;
   }
+}
+
+/** A setting in its largest whole unit: "48 h", "90 min", "5 s", "500 ms". */
+export function settingText(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1_000],
+  ] as const)
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  return `${ms} ms`;
+}
+
+/** "call window 48 h, link test every 1 h, answered within 1 min": any subset, the rest at their defaults. */
+export function lineSettingsText(s: LineSettingsInput | undefined): string {
+  const l = withLineDefaults(s);
+  return `call window ${settingText(l.callWindowMs)}, link test every ${settingText(l.linkTestIntervalMs)}, answered within ${settingText(l.linkTestTimeoutMs)}`;
 }

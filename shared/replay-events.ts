@@ -10,6 +10,7 @@ import type { ItemPayload, Lang, MessagePayload, Precedence, ReceiptPayload } fr
 import { PRIVATE_KINDS, redactFor, type Audience } from './private.js';
 import type { InjectControlData, InjectData, NoteData, ScenarioData } from './run-entries.js';
 import { inspectItem } from './signed.js';
+import { withLineDefaults, type LineSettings, type LineSettingsInput } from './line-entries.js';
 import { LineIndex, type LineEvent } from './replay-line.js';
 
 export type { LineEvent } from './replay-line.js';
@@ -60,7 +61,7 @@ export type ReadableEvent =
     }
   | { kind: 'alarm'; code: string; data: Record<string, unknown> }
   | { kind: 'state'; state: ExerciseState; label: StateLabel; by: string; compression?: number }
-  | { kind: 'procedures'; ackDeadlinesMs: Record<string, number>; by: string }
+  | { kind: 'procedures'; ackDeadlinesMs: Record<string, number>; line: LineSettings; by: string }
   | ({ kind: 'inject'; to: string; withheld: false } & InjectData)
   | ({ kind: 'note'; withheld: false } & NoteData)
   | { kind: 'scenario'; withheld: false; title: string; injects: number; by: string }
@@ -199,7 +200,12 @@ function relayContent(entry: Entry, stations: Map<string, string>, before: Phase
       };
     }
     case 'procedures':
-      return { kind: 'procedures', ackDeadlinesMs: { ...(data?.['ackDeadlinesMs'] as object) }, by: str(data, 'by') };
+      return {
+        kind: 'procedures',
+        ackDeadlinesMs: { ...(data?.['ackDeadlinesMs'] as object) },
+        line: withLineDefaults(data?.['line'] as LineSettingsInput | undefined),
+        by: str(data, 'by'),
+      };
     // Items come with their item and private kinds with a commitment, so of these only an alarm reaches
     // here; whatever else the relay may log one day is shown as one.
     case 'alarm':

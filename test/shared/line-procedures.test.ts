@@ -48,7 +48,15 @@ class LineLog {
 
   async item(key: TestKey, from: Station, kind: 'message' | 'call' | 'translation' | 'link-reply', fields: object) {
     const seq = this.seq.get(key.kid) ?? 0;
-    const base = { v: 1 as const, id: uuidv7(), exercise: 'dtl', from, to: other(from), seq, sentAt: new Date().toISOString() };
+    const base = {
+      v: 1 as const,
+      id: uuidv7(),
+      exercise: 'dtl',
+      from,
+      to: other(from),
+      seq,
+      sentAt: new Date().toISOString(),
+    };
     const payload = (kind === 'message' ? message({ ...base, ...fields }) : { ...base, type: kind, ...fields }) as
       ItemPayload | CallPayload;
     const typ = { message: TYP.message, call: TYP.call, translation: TYP.translation, 'link-reply': TYP.linkReply }[
@@ -225,7 +233,7 @@ describe('the line procedures in a verified log', () => {
     });
     expect((await refusal(l.log.entries)).code).toBe('PROCEDURE_STATE');
 
-    ({ l, msg } = await setup());
+    ({ l } = await setup());
     const own = await l.item(keys.washington, 'washington', 'message', { lang: 'en' });
     await l.item(keys.washington, 'washington', 'translation', {
       ref: own.payload.id,

@@ -1,11 +1,12 @@
-// Boot of the operator console: an enrolment link (#code=) always leads to enrolment; otherwise the
-// console remembered as active in this browser is opened from IndexedDB; failing that, enrolment.
+// Boot of the operator console: an enrolment link (#code=, maybe with &role=translator) always leads to
+// enrolment; otherwise the console remembered as active in this browser is opened from IndexedDB; failing
+// that, enrolment.
 import { HotlineClient, type ClientOptions } from '../../../client/client.js';
 import type { SocketLike } from '../../../client/connection.js';
 import { Announcer, byId, h, replaceChildren } from '../common/dom.js';
 import { brand, languageButton } from './banner.js';
 import { ConsoleScreen } from './console-screen.js';
-import { EnrolmentScreen, takeCodeFromFragment, type KnownConsole } from './enrolment.js';
+import { EnrolmentScreen, takeCodeFromFragment, type KnownConsole, type LinkCode } from './enrolment.js';
 import { browserLang, lang, setLang, t } from './i18n.js';
 import { SlotStorage, activeSlot, enrolledSlots, prefs, setActiveSlot } from './slots.js';
 
@@ -19,14 +20,14 @@ let announcer: Announcer;
 
 export async function boot(): Promise<void> {
   announcer = new Announcer();
-  const code = takeCodeFromFragment();
+  const link = takeCodeFromFragment();
   const active = activeSlot();
-  if (code === undefined && active !== undefined) {
+  if (link === undefined && active !== undefined) {
     const client = await openSlot(active);
     if (client) return showConsole(client, active);
     setActiveSlot(undefined);
   }
-  await showEnrolment(code);
+  await showEnrolment(link);
 }
 
 async function openSlot(slot: string): Promise<HotlineClient | undefined> {
@@ -46,10 +47,11 @@ async function knownConsoles(): Promise<KnownConsole[]> {
   return out;
 }
 
-async function showEnrolment(code: string | undefined): Promise<void> {
+async function showEnrolment(link: LinkCode | undefined): Promise<void> {
   setLang(prefs.lang() ?? browserLang());
   const screen = new EnrolmentScreen({
-    code,
+    code: link?.code,
+    ...(link?.role ? { role: link.role } : {}),
     known: await knownConsoles(),
     client: CLIENT,
     onEnrolled: (client, slot) => {

@@ -1,6 +1,7 @@
-// The station banner (classification line, station, operator, exercise state and time next to UTC,
-// language and sound switches) and the status strip under it: link state with RTT or the reconnect
-// countdown, peer presence, log and outbox.
+// The station banner (classification line, station, operator and, for a translator's device, its role,
+// exercise state and time next to UTC, language and sound switches) and the status strip under it: link
+// state with RTT or the reconnect countdown, peer presence, log and outbox, and the groups the screen adds
+// (the link tests' health).
 import type { LinkState } from '../../../client/connection.js';
 import type { Identity } from '../../../client/identity.js';
 import { markingText } from '../../../shared/classification.js';
@@ -61,7 +62,12 @@ export class Banner {
   readonly #clock = new ExerciseClockView();
   readonly #status = h('div', { class: 'statusbar', 'data-testid': 'status' });
 
-  constructor(identity: Identity, actions: BannerActions) {
+  /** `extra`: status groups kept at the end of the strip (they update themselves). */
+  constructor(
+    identity: Identity,
+    actions: BannerActions,
+    private readonly extra: HTMLElement[] = [],
+  ) {
     this.#identity = identity;
     this.#actions = actions;
     const top = byId('topbar');
@@ -88,6 +94,9 @@ export class Banner {
           'h1',
           { id: 'station-title', tabindex: '-1', 'data-testid': 'station-name' },
           stationName(id.exercise, id.station),
+          id.role === 'translator'
+            ? h('span', { class: 'role-pill', 'data-testid': 'role' }, ' · ', t('roleTranslator'))
+            : null,
         ),
         h(
           'p',
@@ -172,6 +181,7 @@ export class Banner {
       group(`${t('peer')} · ${peer}`, els.peer),
       group(t('log'), els.log),
       group(t('outbox'), els.outbox),
+      ...this.extra,
     );
     this.#els = els;
     return els;

@@ -21,13 +21,9 @@ export function dtgTime(at: string): HTMLElement {
   );
 }
 
-export function awaitingAckFlag(): HTMLElement {
-  return h(
-    'p',
-    { class: 'msg-flag', 'data-testid': 'awaiting-ack' },
-    h('span', { 'aria-hidden': 'true' }, '▲ '),
-    t('awaitingAck'),
-  );
+/** The flag of an item that awaits this console: its acknowledgement, or (a translator's) its translation. */
+export function awaitingAckFlag(text = t('awaitingAck')): HTMLElement {
+  return h('p', { class: 'msg-flag', 'data-testid': 'awaiting-ack' }, h('span', { 'aria-hidden': 'true' }, '▲ '), text);
 }
 
 /** Which control of the card has focus ('card' for the card itself), so a redraw can give it back. */

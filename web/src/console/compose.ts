@@ -1,7 +1,8 @@
 // The compose form: precedence (radio group, colour and label), subject, body. Ctrl+Enter (or Cmd+Enter)
 // sends. Sending signs the message and stores it in the IndexedDB outbox before anything else, so a
 // reload or a relay restart loses nothing; the form locks while signing so nothing is sent twice. After
-// ENDEX the form gives way to a notice, in both languages, that the line is closed.
+// ENDEX the form gives way to a notice, in both languages, that the line is closed; at a translator's
+// console there is no form at all, only what the device may do.
 import { HotlineError } from '../../../shared/errors.js';
 import { LIMITS, PRECEDENCES, type Precedence } from '../../../shared/items.js';
 import { ACK_DEADLINE_MS, type AckDeadlines } from '../../../shared/precedence.js';
@@ -47,7 +48,9 @@ export class Compose {
     hidden: true,
     'data-testid': 'line-closed',
   });
+  readonly #translatorNote = h('p', { class: 'translator-notice', hidden: true, 'data-testid': 'translator-notice' });
   #sending = false;
+  #translator = false;
 
   /** The exercise's deadlines, which the precedence hint states (the defaults until the log says otherwise). */
   #deadlines: AckDeadlines = ACK_DEADLINE_MS;
@@ -90,6 +93,7 @@ export class Compose {
       'section',
       { id: 'compose', class: 'panel compose', 'aria-labelledby': 'compose-title' },
       this.#title,
+      this.#translatorNote,
       this.#closed,
       this.#form,
     );
@@ -108,7 +112,8 @@ export class Compose {
   }
 
   relabel(): void {
-    this.#title.textContent = t('compose');
+    this.#title.textContent = this.#translator ? t('roleTranslator') : t('compose');
+    this.#translatorNote.textContent = t('translatorNotice');
     this.#legend.textContent = t('precedence');
     for (const p of PRECEDENCES) {
       const name = this.#options.querySelector(`label[for="prec-${p}"] .prec-name`);
@@ -122,13 +127,21 @@ export class Compose {
     if (!this.#closed.hidden) this.#fillClosed();
   }
 
+  /** A translator's console: the form goes for good, a notice says what this device does instead. */
+  translatorOnly(): void {
+    this.#translator = true;
+    this.#form.hidden = true;
+    this.#translatorNote.hidden = false;
+    this.relabel();
+  }
+
   get closed(): boolean {
     return !this.#closed.hidden;
   }
 
   /** ENDEX: nothing more can be sent. The form goes (with what was typed: it could never be sent). */
   closeLine(): void {
-    if (this.closed) return;
+    if (this.closed || this.#translator) return;
     this.#form.hidden = true;
     this.#closed.hidden = false;
     this.#fillClosed();

@@ -1,7 +1,8 @@
 // The operator console once enrolled: wires the HotlineClient's events to the banner (with the exercise
-// clock), alarms, traffic and compose panels; runs the one-second tick (clock, countdowns, alarm tone);
-// handles language and sound switches and the keyboard shortcuts. Announcements are notices.ts's,
-// acknowledgements acknowledger.ts's.
+// clock), alarms, traffic, compose and calls panels; runs the one-second tick (clock, countdowns, alarm
+// tone); handles language and sound switches and the keyboard shortcuts. Announcements are notices.ts's,
+// acknowledgements acknowledger.ts's, the line's procedures line-view.ts's. A translator's console has no
+// compose form and acknowledges nothing: it translates.
 import type { HotlineClient } from '../../../client/client.js';
 import type { LinkState } from '../../../client/connection.js';
 import type { Lang } from '../../../shared/items.js';
@@ -12,7 +13,8 @@ import { Banner, type Status } from './banner.js';
 import { Compose, type Draft } from './compose.js';
 import { errorText, lang, setLang, stationShort, t } from './i18n.js';
 import { KeyboardHelp, installShortcuts } from './keyboard.js';
-import { LinkBanner, LinkWatch } from './link-banner.js';
+import { LinkLoss } from './link-banner.js';
+import { LineView } from './line-view.js';
 import { Notices } from './notices.js';
 import { prefs } from './slots.js';
 import { Siren } from './sound.js';
@@ -31,15 +33,16 @@ export class ConsoleScreen {
   readonly #traffic: Traffic;
   readonly #compose: Compose;
   readonly #alarms: Alarms;
-  readonly #help = new KeyboardHelp();
-  readonly #linkBanner = new LinkBanner();
-  readonly #linkWatch = new LinkWatch();
+  readonly #help: KeyboardHelp;
+  readonly #linkLoss = new LinkLoss();
   readonly #composeJump = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'compose-jump' });
   readonly #notices: Notices;
   readonly #ack: Acknowledger;
+  readonly #line: LineView;
+  readonly #translator: boolean;
+  // Focusable: on a desk it scrolls on its own, and after ENDEX nothing in it may take the keyboard.
+  readonly #side = h('div', { class: 'console-side', role: 'region', tabindex: '0', 'data-testid': 'side' });
   #halted = false;
-  #lastLink: LinkState['state'] = 'offline';
-  #lostLink = false;
   #scheduled = false;
   #ticks = 0;
 
@@ -52,17 +55,34 @@ export class ConsoleScreen {
     const id = client.identity;
     const me = id.exercise.stations.find((s) => s.id === id.station);
     setLang(prefs.lang(slot) ?? me?.lang ?? 'en');
-    this.#banner = new Banner(id, {
-      switchLanguage: () => this.switchLanguage(),
-      toggleSound: () => this.#toggleSound(),
-      retryNow: () => this.#retry(),
+    this.#translator = client.role === 'translator';
+    this.#help = new KeyboardHelp(this.#translator);
+    this.#line = new LineView(client, slot, announcer, {
+      render: () => this.#schedule(),
+      showCall: (card) => this.#focusCard(card),
+      live: () => this.#notices.live,
     });
-    this.#traffic = new Traffic(id.exercise, { acknowledge: (mid) => void this.acknowledge(mid) });
+    this.#banner = new Banner(
+      id,
+      {
+        switchLanguage: () => this.switchLanguage(),
+        toggleSound: () => this.#toggleSound(),
+        retryNow: () => this.#retry(),
+      },
+      [this.#line.health.element],
+    );
+    this.#traffic = new Traffic(
+      id.exercise,
+      { acknowledge: (mid) => void this.acknowledge(mid) },
+      this.#line.translations,
+      this.#translator,
+    );
     this.#alarms = new Alarms(id.exercise, client.chain.clock, {
       show: (mid) => this.#showCard(mid),
       enrolAgain: () => this.hooks.enrolAgain(),
     });
     this.#compose = new Compose((draft) => this.#send(draft));
+    if (this.#translator) this.#compose.translatorOnly();
     this.#notices = new Notices(client, announcer, this.#siren);
     this.#ack = new Acknowledger(client, announcer, {
       card: (mid) => this.#traffic.card(mid),
@@ -75,29 +95,26 @@ export class ConsoleScreen {
   }
 
   mount(root: HTMLElement): void {
-    root.before(this.#linkBanner.element);
+    root.before(this.#linkLoss.banner.element);
     this.#composeJump.addEventListener('click', () => this.#compose.focus());
+    this.#alarms.element.append(this.#line.alarms.links, this.#line.alarms.calls);
+    replaceChildren(this.#side, this.#compose.element, this.#line.calls.element, this.#help.element);
     replaceChildren(
       root,
       h(
         'div',
-        { class: 'console', 'data-testid': 'console' },
+        { class: 'console', 'data-testid': 'console', 'data-role': this.client.role },
         this.#alarms.element,
-        h(
-          'div',
-          { class: 'console-main' },
-          this.#traffic.element,
-          h('div', { class: 'console-side' }, this.#compose.element, this.#help.element),
-        ),
+        h('div', { class: 'console-main' }, this.#traffic.element, this.#side),
         // Narrow screens only (console.css): the form is below all traffic there, this keeps it one tap away.
-        h('div', { class: 'compose-jump' }, this.#composeJump),
+        this.#translator ? null : h('div', { class: 'compose-jump' }, this.#composeJump),
       ),
     );
     this.#relabel();
     this.#wire();
     installShortcuts({
-      acknowledge: () => void this.#ack.focusedOrMostUrgent(),
-      compose: () => this.#compose.focus(),
+      acknowledge: () => (this.#translator ? undefined : void this.#ack.focusedOrMostUrgent()),
+      compose: () => (this.#translator ? undefined : this.#compose.focus()),
       traffic: () => this.#focusTraffic(),
       switchLanguage: () => this.switchLanguage(),
     });
@@ -125,10 +142,12 @@ export class ConsoleScreen {
       this.#schedule();
     });
     c.on('entry', () => this.#schedule());
+    c.on('line', () => this.#schedule());
     c.on('presence', () => this.#schedule());
     c.on('link', (link) => this.#onLink(link));
     c.on('caughtUp', () => {
       this.#notices.caughtUp();
+      this.#line.caughtUp();
       this.#schedule();
     });
     c.on('alarm', (alarm) => {
@@ -149,22 +168,14 @@ export class ConsoleScreen {
   }
 
   #onLink(link: LinkState): void {
-    if (this.#lastLink === 'open' && link.state === 'reconnecting') {
-      this.#lostLink = true;
-      this.announcer.say(t('announceLinkLost'));
-    }
-    if (link.state === 'open' && this.#lostLink) {
-      this.#lostLink = false;
-      this.announcer.say(t('announceLinkBack'));
-    }
-    this.#lastLink = link.state;
-    this.#linkWatch.observe(link);
+    const said = this.#linkLoss.observe(link);
+    if (said) this.announcer.say(t(said));
     this.#banner.update(this.#status());
     this.#showLink();
   }
 
   #showLink(): void {
-    this.#linkBanner.update({ since: this.#linkWatch.since, outbox: this.client.outbox.items });
+    this.#linkLoss.show(this.client.outbox.items);
   }
 
   #status(): Status {
@@ -196,9 +207,15 @@ export class ConsoleScreen {
     const items = this.client.traffic();
     const closed = this.client.lineClosed;
     const queued = (id: string) => this.#ack.queued(id);
-    this.#traffic.render(items, (id) => ({ ackQueued: queued(id), closed }));
+    const none = { translation: undefined, queued: false };
+    this.#traffic.render(items, (id) => {
+      const view = this.client.conversation.messages.get(id);
+      return { ackQueued: queued(id), closed, translation: view ? this.#line.translationOf(view) : none };
+    });
     const deadlines = this.client.chain.clock.deadlines;
-    this.#alarms.update(precedenceAlarms(items, queued, closed, deadlines));
+    // A translator acknowledges nothing: no deadline is its to meet.
+    this.#alarms.update(this.#translator ? [] : precedenceAlarms(items, queued, closed, deadlines));
+    this.#line.update();
     this.#compose.showDeadlines(deadlines);
     if (closed) this.#compose.closeLine();
     this.#banner.update(this.#status());
@@ -210,6 +227,7 @@ export class ConsoleScreen {
     this.#banner.update(this.#status());
     this.#showLink();
     this.#alarms.tick();
+    this.#line.tick();
     const loud = this.#alarms.active.find((a) => !a.ackQueued);
     if (loud && this.#ticks % BEEP_EVERY_S === 0) this.#siren.beep(loud.item.view.precedence);
   }
@@ -228,6 +246,8 @@ export class ConsoleScreen {
     this.#compose.relabel();
     this.#alarms.relabel();
     this.#help.relabel();
+    this.#line.relabel();
+    this.#side.setAttribute('aria-label', t('sideColumn'));
     this.#composeJump.textContent = t('composeJump');
     this.hooks.relabelPage();
     this.#render();
@@ -252,7 +272,10 @@ export class ConsoleScreen {
 
   #showCard(id: string): void {
     const card = this.#traffic.card(id);
-    if (!card) return;
+    if (card) this.#focusCard(card);
+  }
+
+  #focusCard(card: HTMLElement): void {
     card.scrollIntoView({ block: 'center' });
     card.focus({ preventScroll: true });
   }

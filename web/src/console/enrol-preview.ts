@@ -1,5 +1,6 @@
 // What an enrolment code enrols, shown before it is used: the exercise (title, id, classification), the
-// station (its name in the console's language, its working language) and until when the code is valid.
+// station (its name in the console's language, its working language), until when the code is valid, and,
+// when the link asks for it, that the device enrols as a translator.
 // The look-up (POST /v1/enrol/preview) does not use the code; the code goes in the POST body, never a URL.
 import { previewEnrolment } from '../../../client/identity.js';
 import { markingText } from '../../../shared/classification.js';
@@ -31,7 +32,7 @@ export function codeRefused(state: PreviewState): boolean {
   );
 }
 
-export function previewPanel(state: PreviewState): HTMLElement {
+export function previewPanel(state: PreviewState, role?: 'translator'): HTMLElement {
   const box = (...content: (Node | string | null)[]) =>
     h(
       'section',
@@ -77,6 +78,8 @@ export function previewPanel(state: PreviewState): HTMLElement {
         { 'data-testid': 'preview-expires' },
         h('time', { class: 'mono', datetime: p.expiresAt }, expiry(p.expiresAt)),
       ),
+      role ? h('dt', {}, t('previewRole')) : null,
+      role ? h('dd', { 'data-testid': 'preview-role' }, h('strong', {}, t('previewTranslator'))) : null,
     ),
   );
 }

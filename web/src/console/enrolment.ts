@@ -1,7 +1,8 @@
-// Enrolment: read the one-time code from the link's #fragment (then drop it from the address bar), or let
-// the operator type one; show what it enrols before it is used (enrol-preview.ts); ask for the operator's
-// name; make a non-extractable Ed25519 key pair with WebCrypto, keep it in IndexedDB and register the
-// public key with the relay.
+// Enrolment: read the one-time code (and `role=translator`, when the trainer's link asks for a translator's
+// device) from the link's #fragment, then drop it from the address bar, or let the operator type a code;
+// show what it enrols before it is used (enrol-preview.ts); ask for the operator's name; make a
+// non-extractable Ed25519 key pair with WebCrypto, keep it in IndexedDB and register the public key (and
+// the role) with the relay.
 import { HotlineClient, type ClientOptions } from '../../../client/client.js';
 import { codeFromLink } from '../../../client/identity.js';
 import type { SavedState } from '../../../client/storage.js';
@@ -12,17 +13,23 @@ import { codeRefused, lookUp, previewPanel, type PreviewState } from './enrol-pr
 import { errorText, stationName, t } from './i18n.js';
 import { SlotStorage, slotFor } from './slots.js';
 
-/** The code in `#code=...`, removed from the address bar at once so it is not bookmarked or shared. */
-export function takeCodeFromFragment(): string | undefined {
+export interface LinkCode {
+  code: string;
+  role?: 'translator';
+}
+
+/** The code in `#code=...` (with its role), removed from the address bar at once so it is not bookmarked or shared. */
+export function takeCodeFromFragment(): LinkCode | undefined {
   if (!/[#&]code=/.test(location.hash)) return undefined;
-  let code: string | undefined;
+  let link: LinkCode | undefined;
   try {
-    code = codeFromLink(location.href).code;
+    const { code, role } = codeFromLink(location.href);
+    link = { code, ...(role ? { role } : {}) };
   } catch {
-    code = undefined;
+    link = undefined;
   }
   history.replaceState(history.state, '', `${location.pathname}${location.search}`);
-  return code;
+  return link;
 }
 
 export interface KnownConsole {
@@ -32,6 +39,8 @@ export interface KnownConsole {
 
 export interface EnrolmentOptions {
   code: string | undefined;
+  /** The link asked for a translator's device. */
+  role?: 'translator';
   known: KnownConsole[];
   client: Omit<ClientOptions, 'storage'>;
   onEnrolled(client: HotlineClient, slot: string): void;
@@ -74,7 +83,7 @@ export class EnrolmentScreen {
   }
 
   #showPreview(): void {
-    replaceChildren(this.#previewSlot, this.#preview ? previewPanel(this.#preview) : null);
+    replaceChildren(this.#previewSlot, this.#preview ? previewPanel(this.#preview, this.o.role) : null);
   }
 
   /** (Re)draws the screen in the current language, keeping what was typed. */
@@ -226,7 +235,7 @@ export class EnrolmentScreen {
     this.render();
     try {
       const client = await HotlineClient.enrol(
-        { url: location.origin, code, operator, extractable: false },
+        { url: location.origin, code, operator, extractable: false, ...(this.o.role ? { role: this.o.role } : {}) },
         { ...this.o.client, storage: new SlotStorage() },
       );
       this.o.onEnrolled(client, slotFor(client.identity));

@@ -1,6 +1,6 @@
 // Labels of the operator console in English and Chinese. Beijing starts in zh, Washington in en; the
 // operator may switch, and the choice is kept per console. Times stay UTC (Z) in both languages.
-import { ERRORS, type ErrorCode } from '../../../shared/errors.js';
+import { ERRORS, HotlineError, isErrorCode, type ErrorCode } from '../../../shared/errors.js';
 import type { ExerciseDef, Lang, Precedence } from '../../../shared/items.js';
 import {
   ACK_DEADLINE_MS,
@@ -73,6 +73,13 @@ export function precedenceHint(table: AckDeadlines = ACK_DEADLINE_MS): string {
 /** An error code in words, in the current language. */
 export function errorText(code: ErrorCode): string {
   return (current === 'zh' ? ERRORS_ZH[code] : undefined) ?? ERRORS[code].message;
+}
+
+/** Why a client action (a call request or answer, a translation) was refused, in the current language. */
+export function refusalText(err: unknown): string {
+  if (err instanceof HotlineError && isErrorCode(err.code))
+    return t('callRefused', { why: `${errorText(err.code)} (${err.code})` });
+  return t('callRefused', { why: (err as Error).message });
 }
 
 export function browserLang(): Lang {

@@ -10,10 +10,10 @@ export interface ShortcutActions {
   switchLanguage(): void;
 }
 
-const SHORTCUTS: { keys: string[]; label: Key }[] = [
-  { keys: ['Ctrl', 'Enter'], label: 'keySend' },
-  { keys: ['Alt', 'A'], label: 'keyAck' },
-  { keys: ['Alt', 'N'], label: 'keyCompose' },
+const SHORTCUTS: { keys: string[]; label: Key; operator?: true }[] = [
+  { keys: ['Ctrl', 'Enter'], label: 'keySend', operator: true },
+  { keys: ['Alt', 'A'], label: 'keyAck', operator: true },
+  { keys: ['Alt', 'N'], label: 'keyCompose', operator: true },
   { keys: ['Alt', 'T'], label: 'keyTraffic' },
   { keys: ['Alt', 'L'], label: 'keyLang' },
 ];
@@ -43,7 +43,8 @@ export class KeyboardHelp {
     'data-testid': 'keyboard-help',
   });
 
-  constructor() {
+  /** `translator`: a translator's console, which neither sends nor acknowledges, lists only what it can do. */
+  constructor(private readonly translator = false) {
     this.relabel();
   }
 
@@ -54,7 +55,7 @@ export class KeyboardHelp {
       h(
         'dl',
         { class: 'shortcuts' },
-        ...SHORTCUTS.flatMap(({ keys, label }) => [
+        ...SHORTCUTS.filter((s) => !(this.translator && s.operator)).flatMap(({ keys, label }) => [
           h('dt', {}, ...keys.flatMap((k, i) => (i === 0 ? [h('kbd', {}, k)] : ['+', h('kbd', {}, k)]))),
           h('dd', {}, t(label)),
         ]),

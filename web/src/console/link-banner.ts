@@ -1,12 +1,13 @@
 // The lost-link banner: full width under the status strip, impossible to miss, while the link is down. It
 // says since when (the moment the link was lost, UTC) and what this console holds back meanwhile (messages
 // and receipts in its outbox), so no one believes a message sent now has reached the other station. The
-// status strip's link chip stays as the detail (countdown, attempt, Retry now).
+// status strip's link chip stays as the detail (countdown, attempt, Retry now). LinkLoss puts the banner,
+// its clock and the lost/restored announcements together for the screen.
 import type { LinkState } from '../../../client/connection.js';
 import type { OutboxItem } from '../../../client/storage.js';
 import { h, replaceChildren } from '../common/dom.js';
 import { utcTime } from '../common/format.js';
-import { t } from './i18n.js';
+import { t, type Key } from './i18n.js';
 
 export interface LinkDown {
   /** When the link was lost (ms), or undefined while it is up. */
@@ -68,5 +69,33 @@ export class LinkBanner {
         ),
       ),
     );
+  }
+}
+
+/** The banner with its clock, and what to announce when the link is lost or comes back. */
+export class LinkLoss {
+  readonly banner = new LinkBanner();
+  readonly #watch = new LinkWatch();
+  #last: LinkState['state'] = 'offline';
+  #lost = false;
+
+  /** Follows a link change; returns what to announce, if anything. */
+  observe(link: LinkState): Key | undefined {
+    let say: Key | undefined;
+    if (this.#last === 'open' && link.state === 'reconnecting') {
+      this.#lost = true;
+      say = 'announceLinkLost';
+    }
+    if (link.state === 'open' && this.#lost) {
+      this.#lost = false;
+      say = 'announceLinkBack';
+    }
+    this.#last = link.state;
+    this.#watch.observe(link);
+    return say;
+  }
+
+  show(outbox: readonly OutboxItem[]): void {
+    this.banner.update({ since: this.#watch.since, outbox });
   }
 }

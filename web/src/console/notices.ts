@@ -42,7 +42,8 @@ export class Notices {
     for (const item of this.client.traffic())
       this.#said.add(item.kind === 'inject' ? `${item.view.id}:seen` : messageKey(item.view));
     const waiting = awaitingAck(this.client.traffic()).length;
-    if (waiting > 0) this.announcer.say(`${t('awaitingAck')}: ${waiting}`);
+    // A translator acknowledges nothing: the count is the operator's.
+    if (waiting > 0 && this.client.role !== 'translator') this.announcer.say(`${t('awaitingAck')}: ${waiting}`);
     if (this.client.lineClosed) this.#closedSaid = true;
   }
 

@@ -73,7 +73,8 @@ function write(key: string, value: string): void {
   }
 }
 
-/** Operator preferences kept in localStorage: language per console (or for enrolment), alarm sound. */
+/** Operator preferences kept in localStorage: language per console (or for enrolment), alarm sound, and the
+ * link-test alarms the operator cleared. */
 export const prefs = {
   lang(slot?: string): Lang | undefined {
     const v = read(slot === undefined ? 'hotline.console.lang' : `hotline.console.lang:${slot}`);
@@ -87,5 +88,17 @@ export const prefs = {
   },
   setSound(on: boolean): void {
     write('hotline.console.sound', on ? 'on' : 'off');
+  },
+  /** Per console: for each station, the log index of the last missed link test whose alarm was cleared. */
+  linkCleared(slot: string): Record<string, number> {
+    try {
+      const parsed: unknown = JSON.parse(read(`hotline.console.link-cleared:${slot}`) ?? '{}');
+      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, number>) : {};
+    } catch {
+      return {};
+    }
+  },
+  setLinkCleared(slot: string, cleared: Record<string, number>): void {
+    write(`hotline.console.link-cleared:${slot}`, JSON.stringify(cleared));
   },
 };

@@ -2,6 +2,7 @@
 // compile. Error texts have Chinese forms here too; station names and precedence glosses are in shared/.
 import type { ErrorCode } from '../../../shared/errors.js';
 import type { Lang } from '../../../shared/items.js';
+import { LINE_EN, LINE_ZH } from './line-strings.js';
 
 export const en = {
   appTitle: 'Hotline operator console',
@@ -159,6 +160,7 @@ export const en = {
   announceYouAckedInject: 'Acknowledged the {prec} exercise inject from {originator}',
   announcePhase: 'Exercise {phase}',
   deadlineFrozen: 'exercise clock stopped',
+  ...LINE_EN,
 };
 
 export type Key = keyof typeof en;
@@ -302,6 +304,7 @@ export const zh: Record<Key, string> = {
   announceYouAckedInject: '已确认来自{originator}的{prec}演习导调情况',
   announcePhase: '演习状态：{phase}',
   deadlineFrozen: '演习时钟已停',
+  ...LINE_ZH,
 };
 
 export const TABLES: Record<Lang, Record<Key, string>> = { en, zh };
@@ -330,8 +333,8 @@ export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   KEY_REVOKED: '此密钥已被吊销。',
   SEQ_GAP: '序号不连续。',
   SEQ_CONFLICT: '此密钥的该序号已用于另一条目。',
-  UNKNOWN_REF: '回执指向不存在的电文。',
-  REF_HASH_MISMATCH: '回执的哈希与所指电文不符。',
+  UNKNOWN_REF: '所引用的电文、通话请求或线路测试不存在。',
+  REF_HASH_MISMATCH: '引用的哈希与所指条目不符。',
   WRONG_STATION: '发送方与密钥所属站点不符。',
   WRONG_RECIPIENT: '电文必须发往演练的另一站点。',
   ENROLMENT_CODE_INVALID: '登记码无效。',
@@ -346,4 +349,6 @@ export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   SLOW_CONSUMER: '连接积压过多，已断开；将重新连接并续传。',
   EXERCISE_ENDED: '演习已结束（ENDEX）：线路已关闭，日志已封存，中继不再接收任何电文。',
   COMMIT_MISMATCH: '私有条目的内容与其哈希所承诺的不符。',
+  PROCEDURE_STATE: '此通话请求、线路测试或电文现在不接受该操作（已结束、未轮到本台、时限已过或已翻译）。',
+  WRONG_ROLE: '本设备的角色不能签署此类条目（译员只能翻译）。',
 };

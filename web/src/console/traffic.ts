@@ -1,7 +1,9 @@
 // The traffic list: both stations' messages and the exercise injects addressed to this station, in log
 // order, each with its precedence (colour and label), DTG, verification badge and every state with its
-// time. Incoming items not yet acknowledged stand out and carry the acknowledge button (until ENDEX). Cards
-// are updated in place so keyboard focus survives updates; inject cards are drawn by inject-card.ts.
+// time. Incoming items not yet acknowledged stand out and carry the acknowledge button (until ENDEX; never
+// at a translator's console). A message in the other station's language carries its translation, or the
+// Translate form (translation-part.ts). Cards are updated in place so keyboard focus survives updates;
+// inject cards are drawn by inject-card.ts.
 import type { TrafficItem } from '../../../client/client.js';
 import { latestState, type MessageView } from '../../../client/conversation.js';
 import type { ExerciseDef } from '../../../shared/items.js';
@@ -12,13 +14,13 @@ import {
   awaitingAckFlag,
   dtgTime,
   focusedKey,
-  langTag,
   precedenceChip,
   restoreFocus,
   stateStep,
 } from './card-parts.js';
 import { errorText, stationShort, t, type Key } from './i18n.js';
 import { fillInjectCard } from './inject-card.js';
+import { needsTranslation, type TranslationContext, type TranslationParts } from './translation-part.js';
 
 export interface TrafficActions {
   acknowledge(id: string): void;
@@ -28,6 +30,7 @@ export interface TrafficActions {
 export interface CardContext {
   ackQueued: boolean;
   closed: boolean;
+  translation: TranslationContext;
 }
 
 export class Traffic {
@@ -38,9 +41,12 @@ export class Traffic {
   readonly #title = h('h2', { id: 'traffic-title', class: 'panel-title' });
   readonly #summary = h('p', { class: 'traffic-summary', 'data-testid': 'traffic-summary' });
 
+  /** `translator`: a translator's console, which acknowledges nothing and counts what awaits translation. */
   constructor(
     private readonly exercise: ExerciseDef,
     private readonly actions: TrafficActions,
+    private readonly translations: TranslationParts,
+    private readonly translator = false,
   ) {
     this.#empty = h('p', { class: 'empty' });
     this.element = h(
@@ -79,18 +85,26 @@ export class Traffic {
     });
     this.#empty.hidden = items.length > 0;
     const injects = items.filter((i) => i.kind === 'inject').length;
-    const waiting = items.filter(
-      (i) => !i.view.states.acknowledged && (i.kind === 'inject' || i.view.direction === 'in'),
-    ).length;
+    const waiting = this.translator
+      ? items.filter((i) => i.kind === 'message' && this.#untranslated(i.view, context(i.view.id))).length
+      : items.filter((i) => !i.view.states.acknowledged && (i.kind === 'inject' || i.view.direction === 'in')).length;
     const n = items.length - injects;
-    const summary =
-      injects > 0 ? t('trafficSummaryInjects', { n, injects, waiting }) : t('trafficSummary', { n, waiting });
+    const summary = this.translator
+      ? t('trafficSummaryTranslator', { n, waiting })
+      : injects > 0
+        ? t('trafficSummaryInjects', { n, injects, waiting })
+        : t('trafficSummary', { n, waiting });
     if (this.#summary.textContent !== summary) this.#summary.textContent = summary;
     this.#summary.classList.toggle('traffic-waiting', waiting > 0);
     if (focused instanceof HTMLElement && focused !== document.activeElement && document.contains(focused))
       focused.focus();
     // Only the list scrolls (desktop layout); on narrow screens the page scrolls and this is a no-op.
     if (stick) this.#list.scrollTop = this.#list.scrollHeight;
+  }
+
+  /** An incoming message in the other language with no translation yet. */
+  #untranslated(view: MessageView, ctx: CardContext): boolean {
+    return view.direction === 'in' && needsTranslation(this.exercise, view) && !ctx.translation.translation;
   }
 
   #nearBottom(): boolean {
@@ -100,7 +114,8 @@ export class Traffic {
 
   #fill(li: HTMLLIElement, view: MessageView, ctx: CardContext): void {
     const state = latestState(view);
-    const unacked = view.direction === 'in' && !view.states.acknowledged && !ctx.closed;
+    const unacked = !this.translator && view.direction === 'in' && !view.states.acknowledged && !ctx.closed;
+    const toTranslate = this.translator && this.#untranslated(view, ctx) && !ctx.closed;
     const key = JSON.stringify([view, ctx, document.documentElement.lang]);
     if (li.dataset['key'] === key) return;
     const hadFocus = focusedKey(li);
@@ -111,6 +126,7 @@ export class Traffic {
     li.dataset['precedence'] = view.precedence;
     li.dataset['state'] = state;
     li.dataset['verified'] = String(this.#inLog(view));
+    li.dataset['translated'] = String(ctx.translation.translation !== undefined);
     li.className = `msg msg-${view.direction} prec-${view.precedence}${unacked ? ' msg-unacked' : ''}${view.rejected ? ' msg-rejected' : ''}`;
     const titleId = `msg-${view.id}-title`;
     li.setAttribute('aria-labelledby', titleId);
@@ -118,6 +134,7 @@ export class Traffic {
     const who = t(view.direction === 'in' ? 'from' : 'to', { station: stationShort(this.exercise, other) });
 
     const ack = unacked ? ackButton(ctx.ackQueued, () => this.actions.acknowledge(view.id)) : null;
+    const translate = this.translations.action(view, ctx.translation, ctx.closed);
 
     replaceChildren(
       li,
@@ -137,11 +154,16 @@ export class Traffic {
         view.idx === undefined ? null : h('span', { class: 'msg-idx mono' }, `#${view.idx}`),
       ),
       unacked ? awaitingAckFlag() : null,
-      view.subject ? h('h3', { class: 'msg-subject', lang: langTag(view.lang) }, view.subject) : null,
-      h('p', { class: 'msg-body', lang: langTag(view.lang) }, view.body),
-      h('ol', { class: 'states', 'aria-label': t('states'), 'data-testid': 'states' }, ...this.#states(view)),
+      toTranslate ? awaitingAckFlag(t('awaitingTranslation')) : null,
+      ...this.translations.texts(view, ctx.translation),
+      h(
+        'ol',
+        { class: 'states', 'aria-label': t('states'), 'data-testid': 'states' },
+        ...this.#states(view),
+        this.translations.step(view, ctx.translation),
+      ),
       view.ackNote ? h('p', { class: 'msg-note' }, t('ackNote', { note: view.ackNote })) : null,
-      ack ? h('div', { class: 'msg-actions' }, ack) : null,
+      ack || translate ? h('div', { class: 'msg-actions' }, ack, translate) : null,
     );
     restoreFocus(li, hadFocus);
   }

@@ -16,7 +16,7 @@ import {
   type InjectAction,
 } from '../../../shared/run-entries.js';
 import type { LineBook } from '../../../shared/line-book.js';
-import { lineSettingsText } from './line-words.js';
+import { lineSettingsText } from '../../../shared/line-text.js';
 import { lineEventText } from '../../../shared/line-text.js';
 import type { LineEvent } from '../../../shared/replay-line.js';
 import { deadlinesSummary } from '../../../shared/precedence.js';

@@ -7,7 +7,8 @@ import './line.css';
 import { h, fill } from './dom.js';
 import { duration, shortName, zuluTime } from './format.js';
 import type { CallRow, LineSummary, LinkHealthRow, TranslationRow } from './line-model.js';
-import { CALL_ACTION, CALL_LEVEL, CALL_STATE, lineSettingsText } from './line-words.js';
+import { lineSettingsText } from '../../../shared/line-text.js';
+import { CALL_ACTION, CALL_LEVEL, CALL_STATE } from './line-words.js';
 import { scrollRegion } from './scroll-region.js';
 import type { ExerciseDef } from '../../../shared/items.js';
 

@@ -6,7 +6,7 @@ import type { RunState } from '../../../shared/http-api.js';
 import './line.css';
 import { LINE_BOUNDS, LINE_DEFAULTS, type LineSettings } from '../../../shared/line-entries.js';
 import { field, fill, h, statusLine, status } from './dom.js';
-import { lineSettingsText } from './line-words.js';
+import { lineSettingsText } from '../../../shared/line-text.js';
 import type { ExerciseContext, View } from './view.js';
 
 /** Each setting in the unit a trainer thinks in: the call window in minutes, the link tests in seconds. */

@@ -1,7 +1,7 @@
 // The timeline's markers: one per log event that a trainer seeks to (messages, receipts, injects, the
 // line's procedures, the lifecycle, notes, relay alarms) and one per missed deadline, each labelled with its UTC and exercise time,
 // and placed in a lane. Notes and control entries are the controller's own: the trainer reads them in full.
-import { lineEventText } from '../../../shared/line-text.js';
+import { lineEventText, lineSettingsText } from '../../../shared/line-text.js';
 import type { ExerciseDef, Precedence } from '../../../shared/items.js';
 import { formatExerciseTime } from '../../../shared/exercise-clock.js';
 import type { LogEvent } from '../../../shared/replay-events.js';
@@ -131,7 +131,10 @@ function describe(
         text: e.withheld ? 'scenario (withheld)' : `scenario loaded by ${e.by}: ${e.title} (${e.injects} injects)`,
       };
     case 'procedures':
-      return { kind: 'control', text: `deadlines set by ${e.by}: ${deadlinesSummary(e.ackDeadlinesMs)}` };
+      return {
+        kind: 'control',
+        text: `procedures set by ${e.by}: deadlines ${deadlinesSummary(e.ackDeadlinesMs)}; ${lineSettingsText(e.line)}`,
+      };
     case 'inject-control':
       return { kind: 'control', text: e.withheld ? 'inject control' : `inject ${e.inject}: ${e.action} by ${e.by}` };
     case 'call':
