@@ -6,33 +6,11 @@
 // expired and whom it waited for. Screens at 1366 and 390 px in both languages, axe on each.
 // Needs `npm run build` first (the relay serves dist/web).
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStationBrowsers, type Browser } from '../helpers/browser.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
-import { announced, capture, dayFromNow, enrol, watch } from './console-line-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { startTestRelay } from '../helpers/relay.js';
+import { announced, capture, dayFromNow, enrol, useDesk } from './console-line-helpers.js';
 
-let bj: Browser;
-let dc: Browser;
-let relay: TestRelay | undefined;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  [bj, dc] = await openStationBrowsers();
-  for (const b of [bj, dc]) await b.page.setViewportSize({ width: 1366, height: 800 });
-  watch(bj.page, problems);
-  watch(dc.page, problems);
-});
-
-afterEach(async () => {
-  expect(problems.splice(0), 'CSP violations or page errors').toEqual([]);
-  for (const b of [bj, dc]) await b.page.goto('about:blank');
-  await relay?.cleanup();
-  relay = undefined;
-});
-
-afterAll(async () => {
-  await Promise.all([bj?.close(), dc?.close()]);
-});
+const desk = useDesk();
 
 const MONTH = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** `15:00Z 3 Dec` and `12月3日 15:00Z` for a date and HH:MM. */
@@ -62,11 +40,11 @@ const steps = (page: Page, subject: string) =>
 
 describe('call requests at the operator consoles', () => {
   it('request → accept, request → propose → accept, and decline, each state in words both sides read right', async () => {
-    relay = await startTestRelay();
-    const b = bj.page;
-    const d = dc.page;
-    await enrol(b, relay, 'beijing', 'Duty officer Li');
-    await enrol(d, relay, 'washington', 'Watch officer Smith');
+    desk.relay = await startTestRelay();
+    const b = desk.bj.page;
+    const d = desk.dc.page;
+    await enrol(b, desk.relay, 'beijing', 'Duty officer Li');
+    await enrol(d, desk.relay, 'washington', 'Watch officer Smith');
     expect(await b.locator('[data-testid="calls-empty"]').textContent()).toContain('48 小时');
     expect(await d.locator('[data-testid="calls-empty"]').textContent()).toContain('48 h');
 
@@ -179,14 +157,14 @@ describe('call requests at the operator consoles', () => {
   });
 
   it('stands still while paused, then expires unanswered at a short window: both sides say so', async () => {
-    relay = await startTestRelay();
-    const trainer = await relay.trainer();
+    desk.relay = await startTestRelay();
+    const trainer = await desk.relay.trainer();
     // One minute of line time; at compression 60 that is one real second once the exercise runs.
     await trainer.setProcedures('dtl', { line: { callWindowMs: 60_000 } });
-    const b = bj.page;
-    const d = dc.page;
-    await enrol(b, relay, 'beijing', 'Duty officer Wang');
-    await enrol(d, relay, 'washington', 'Watch officer Brown');
+    const b = desk.bj.page;
+    const d = desk.dc.page;
+    await enrol(b, desk.relay, 'beijing', 'Duty officer Wang');
+    await enrol(d, desk.relay, 'washington', 'Watch officer Brown');
     await trainer.setState('dtl', { state: 'running', compression: 60 });
     await trainer.setState('dtl', { state: 'paused' });
     for (const p of [b, d]) await p.waitForSelector('[data-testid="exercise-clock"][data-phase="paused"]');

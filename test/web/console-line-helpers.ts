@@ -2,9 +2,9 @@
 // watched for CSP violations and page errors, enrolment (as an operator or a translator), the width check
 // and the screenshots at a desk's and a phone's width, each with axe.
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { axe } from '../helpers/a11y.js';
-import { screenshot } from '../helpers/browser.js';
+import { openStationBrowsers, screenshot, type Browser } from '../helpers/browser.js';
 import type { TestRelay } from '../helpers/relay.js';
 
 // page.evaluate callbacks run in Chromium; this file is type-checked without the DOM lib.
@@ -90,4 +90,37 @@ async function glyphsLoaded(page: Page): Promise<void> {
 /** The date (YYYY-MM-DD, UTC) `days` from now. */
 export function dayFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The two station browsers of a test file (1366 px, watched for CSP violations and page errors) and the relay
+ * of the running test, which is cleaned up after it. */
+export interface Desk {
+  bj: Browser;
+  dc: Browser;
+  relay?: TestRelay;
+  /** Watches one more page (a third browser) for the same problems. */
+  watch(page: Page): void;
+}
+
+/** Opens the desk's browsers for the file, checks each test left no page problem, and closes them after. */
+export function useDesk(): Desk {
+  const problems: string[] = [];
+  const desk = { watch: (page: Page) => watch(page, problems) } as Desk;
+  beforeAll(async () => {
+    [desk.bj, desk.dc] = await openStationBrowsers();
+    for (const b of [desk.bj, desk.dc]) {
+      await b.page.setViewportSize({ width: 1366, height: 800 });
+      watch(b.page, problems);
+    }
+  });
+  afterEach(async () => {
+    expect(problems.splice(0), 'CSP violations or page errors').toEqual([]);
+    for (const b of [desk.bj, desk.dc]) await b.page.goto('about:blank');
+    await desk.relay?.cleanup();
+    delete desk.relay;
+  });
+  afterAll(async () => {
+    await Promise.all([desk.bj?.close(), desk.dc?.close()]);
+  });
+  return desk;
 }

@@ -5,33 +5,11 @@
 // station; each operator clears it, and a cleared alarm stays cleared after a reload. Screens at 1366 and 390
 // px in both languages, axe on each. Needs `npm run build` first (the relay serves dist/web).
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openStationBrowsers, type Browser } from '../helpers/browser.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
-import { capture, enrol, watch } from './console-line-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { startTestRelay } from '../helpers/relay.js';
+import { capture, enrol, useDesk } from './console-line-helpers.js';
 
-let bj: Browser;
-let dc: Browser;
-let relay: TestRelay | undefined;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  [bj, dc] = await openStationBrowsers();
-  for (const b of [bj, dc]) await b.page.setViewportSize({ width: 1366, height: 800 });
-  watch(bj.page, problems);
-  watch(dc.page, problems);
-});
-
-afterEach(async () => {
-  expect(problems.splice(0), 'CSP violations or page errors').toEqual([]);
-  for (const b of [bj, dc]) await b.page.goto('about:blank');
-  await relay?.cleanup();
-  relay = undefined;
-});
-
-afterAll(async () => {
-  await Promise.all([bj?.close(), dc?.close()]);
-});
+const desk = useDesk();
 
 const alarmFor = (page: Page, station: string) => page.locator(`[data-testid="link-alarm"][data-station="${station}"]`);
 
@@ -60,12 +38,14 @@ async function answered(page: Page, after = 0): Promise<void> {
 
 describe('link tests at the operator consoles', () => {
   it('answers them by itself, shows the link health, and raises a missed test at both consoles', async () => {
-    relay = await startTestRelay();
-    await (await relay.trainer()).setProcedures('dtl', { line: { linkTestIntervalMs: 1_500, linkTestTimeoutMs: 500 } });
-    const b = bj.page;
-    const d = dc.page;
-    await enrol(b, relay, 'beijing', 'Duty officer Li');
-    await enrol(d, relay, 'washington', 'Watch officer Smith');
+    desk.relay = await startTestRelay();
+    await (
+      await desk.relay.trainer()
+    ).setProcedures('dtl', { line: { linkTestIntervalMs: 1_500, linkTestTimeoutMs: 500 } });
+    const b = desk.bj.page;
+    const d = desk.dc.page;
+    await enrol(b, desk.relay, 'beijing', 'Duty officer Li');
+    await enrol(d, desk.relay, 'washington', 'Watch officer Smith');
 
     // Both consoles answer: the last test's time and round trip, in each language.
     await answered(b);
@@ -89,7 +69,7 @@ describe('link tests at the operator consoles', () => {
     await capture(b, 'console-link-missed', 'zh');
 
     // Washington, opened again from this browser's store, shows the alarm for its own station.
-    await d.goto(`${relay.url}/console`);
+    await d.goto(`${desk.relay.url}/console`);
     await d.locator('[data-testid="status"][data-link="open"]').waitFor();
     const atWashington = alarmFor(d, 'washington');
     await atWashington.waitFor();

@@ -6,34 +6,13 @@
 // then shows incoming messages with the Translate form only: no compose, no acknowledge, no call actions.
 // Screens at 1366 and 390 px in both languages, axe on each. Needs `npm run build` first.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, openStationBrowsers, screenshot, type Browser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { openBrowser, screenshot } from '../helpers/browser.js';
 import { axe } from '../helpers/a11y.js';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
-import { announced, capture, enrol, watch } from './console-line-helpers.js';
+import { startTestRelay } from '../helpers/relay.js';
+import { announced, capture, enrol, useDesk } from './console-line-helpers.js';
 
-let bj: Browser;
-let dc: Browser;
-let relay: TestRelay | undefined;
-const problems: string[] = [];
-
-beforeAll(async () => {
-  [bj, dc] = await openStationBrowsers();
-  for (const b of [bj, dc]) await b.page.setViewportSize({ width: 1366, height: 800 });
-  watch(bj.page, problems);
-  watch(dc.page, problems);
-});
-
-afterEach(async () => {
-  expect(problems.splice(0), 'CSP violations or page errors').toEqual([]);
-  for (const b of [bj, dc]) await b.page.goto('about:blank');
-  await relay?.cleanup();
-  relay = undefined;
-});
-
-afterAll(async () => {
-  await Promise.all([bj?.close(), dc?.close()]);
-});
+const desk = useDesk();
 
 const card = (page: Page, text: string) => page.locator('li.msg', { hasText: text });
 
@@ -76,11 +55,11 @@ const ZH_BODY = '我方舰艇于今日凌晨在南海与贵方驱逐舰近距离
 
 describe('translation at the operator consoles', () => {
   it('translates a message at the receiving station; both sides see it, with who, when and how long', async () => {
-    relay = await startTestRelay();
-    const b = bj.page;
-    const d = dc.page;
-    await enrol(b, relay, 'beijing', 'Duty officer Li');
-    await enrol(d, relay, 'washington', 'Watch officer Smith');
+    desk.relay = await startTestRelay();
+    const b = desk.bj.page;
+    const d = desk.dc.page;
+    await enrol(b, desk.relay, 'beijing', 'Duty officer Li');
+    await enrol(d, desk.relay, 'washington', 'Watch officer Smith');
 
     // Washington writes in English to Beijing, whose language is Chinese: a translation is due.
     await send(d, 'PRIORITY', EN_SUBJECT, EN_BODY);
@@ -144,18 +123,18 @@ describe('translation at the operator consoles', () => {
   });
 
   it('enrols a translator device from its link; it translates and does nothing else', async () => {
-    relay = await startTestRelay();
-    const b = bj.page;
-    const d = dc.page;
-    await enrol(b, relay, 'beijing', 'Duty officer Li');
-    await enrol(d, relay, 'washington', 'Watch officer Smith');
+    desk.relay = await startTestRelay();
+    const b = desk.bj.page;
+    const d = desk.dc.page;
+    await enrol(b, desk.relay, 'beijing', 'Duty officer Li');
+    await enrol(d, desk.relay, 'washington', 'Watch officer Smith');
     const tr = await openBrowser({ width: 1366, height: 800 });
     try {
       const p = tr.page;
-      watch(p, problems);
+      desk.watch(p);
       // The preview says what the link enrols, role included, before the code is used.
-      const code = await relay.issueCode('beijing');
-      await p.goto(`${relay.url}/console#code=${code}&role=translator`);
+      const code = await desk.relay.issueCode('beijing');
+      await p.goto(`${desk.relay.url}/console#code=${code}&role=translator`);
       await p.locator('[data-testid="enrol-preview"][data-status="found"]').waitFor();
       expect(await p.locator('[data-testid="preview-role"]').textContent()).toBe(
         'This device will enrol as a translator: it can translate incoming messages, nothing else.',

@@ -172,7 +172,9 @@ describe('trainer console in Chromium', () => {
     expect(await flashOut.locator('.prec').textContent()).toBe('FLASH');
     expect(await flashOut.locator('.dir').textContent()).toBe('OUT → Washington');
     expect(await flashOut.locator('.dtg').textContent()).toMatch(/^\d{6}Z [A-Z]{3} \d{2}$/);
-    expect(await flashOut.locator('.state-acknowledged').textContent()).toMatch(/Acknowledged \d{2}:\d{2}:\d{2}Z/);
+    expect(await flashOut.locator('.state-acknowledged').textContent()).toMatch(
+      /^✓Their operator acknowledged it \d{2}:\d{2}:\d{2}Z$/,
+    );
     expect(await flashOut.textContent()).toContain('Received, calling back');
     const immIn = bj.locator(`li.msg[data-message-id="${imm.id}"]`);
     expect(await immIn.locator('.dir').textContent()).toBe('IN ← Washington');

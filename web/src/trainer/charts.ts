@@ -8,11 +8,23 @@ import 'uplot/dist/uPlot.min.css';
 import { utcAxisLabels } from './chart-axis.js';
 import { h } from './dom.js';
 import type { ResponseRow } from './response-times.js';
+import { OUT_STATE } from './state-words.js';
 
+// Each delay named by the state it reaches, in the consoles' words (state-words.ts).
 const SERIES = [
-  { key: 'acceptMs', label: 'Accepted (signed → logged)', stroke: '#d2a8ff', cls: 'series-accepted' },
-  { key: 'deliverMs', label: 'Delivered (logged → delivery receipt)', stroke: '#58a6ff', cls: 'series-delivered' },
-  { key: 'ackMs', label: 'Acknowledged (logged → acknowledgement)', stroke: '#56d364', cls: 'series-acknowledged' },
+  { key: 'acceptMs', label: `${OUT_STATE.accepted} (after signing)`, stroke: '#d2a8ff', cls: 'series-accepted' },
+  {
+    key: 'deliverMs',
+    label: `${OUT_STATE.delivered} (after logging)`,
+    stroke: '#58a6ff',
+    cls: 'series-delivered',
+  },
+  {
+    key: 'ackMs',
+    label: `${OUT_STATE.acknowledged} (after logging)`,
+    stroke: '#56d364',
+    cls: 'series-acknowledged',
+  },
 ] as const;
 
 export interface Chart {

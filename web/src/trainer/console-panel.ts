@@ -1,11 +1,12 @@
 // One operator console as its operator sees it: station banner, presence, enrolled devices, and every
-// message in log order with its precedence (label and colour), DTG, direction, verification, the time
-// of each state and its acknowledgement deadline on line time, as the console counts it. Exercise injects
-// addressed to the station sit among them in log order, unmistakably marked as injects from their
-// simulated originator (never as traffic from the other station), with their deadlines too, and the
-// exercise's lifecycle changes as markers across the column, and the line's procedures (call requests, and
-// each message's translation: console-line.ts). Used by the live view and by the replay player.
-import type { MessageView, MessageState } from '../../../client/conversation.js';
+// message in log order with its precedence (label and colour), DTG, direction, verification, the time of
+// each state in the consoles' own words (state-words.ts) and its acknowledgement deadline on line time, as
+// the console counts it. Exercise injects addressed to the station sit among them in log order,
+// unmistakably marked as injects from their simulated originator (never as traffic from the other station),
+// with their deadlines too, and the exercise's lifecycle changes as markers across the column, and the
+// line's procedures (call requests, and each message's translation: console-line.ts). Used by the live view
+// and by the replay player.
+import type { MessageView } from '../../../client/conversation.js';
 import { textAndLang, type InjectView } from '../../../client/injects.js';
 import type { ExerciseDef, StationDef } from '../../../shared/items.js';
 import { LANG_NAMES } from '../../../shared/stations.js';
@@ -16,6 +17,7 @@ import { h } from './dom.js';
 import { dtg, precedenceClass, shortKid, shortName, zuluTime } from './format.js';
 import type { OperatorInfo } from './replay-model.js';
 import { compressionText, type StateMarker } from './run-clock.js';
+import { IN_STATE, OUT_STATE } from './state-words.js';
 
 export interface PanelInput {
   def: ExerciseDef;
@@ -39,13 +41,6 @@ export interface PanelInput {
   /** The line's procedures as far as shown: call requests and translations. */
   line?: LineBook;
 }
-
-const STATE_LABEL: Record<Exclude<MessageState, 'rejected'>, string> = {
-  queued: 'Queued',
-  accepted: 'Accepted',
-  delivered: 'Delivered',
-  acknowledged: 'Acknowledged',
-};
 
 /** A receipt's steps in order, each ticked with its time once reached or marked pending. */
 function stateList(ariaLabel: string, steps: readonly (readonly [string, string, string | undefined])[]): HTMLElement {
@@ -78,7 +73,7 @@ function states(v: MessageView): HTMLElement {
       : (['accepted', 'delivered', 'acknowledged'] as const);
   return stateList(
     'Message states',
-    order.map((s) => [s, v.direction === 'in' && s === 'accepted' ? 'Received' : STATE_LABEL[s], v.states[s]] as const),
+    order.map((s) => [s, s !== 'queued' && v.direction === 'in' ? IN_STATE[s] : OUT_STATE[s], v.states[s]] as const),
   );
 }
 
@@ -108,10 +103,11 @@ function message(v: MessageView, input: PanelInput): HTMLElement {
   );
 }
 
+// Logging an inject is firing it: the trainer's word for it (as in the MSEL); the station's receipts in its own.
 const INJECT_STATES = [
   ['accepted', 'Fired'],
-  ['delivered', 'Delivered'],
-  ['acknowledged', 'Acknowledged'],
+  ['delivered', IN_STATE.delivered],
+  ['acknowledged', IN_STATE.acknowledged],
 ] as const;
 
 function inject(v: InjectView, input: PanelInput): HTMLElement {

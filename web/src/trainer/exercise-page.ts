@@ -16,7 +16,7 @@ import { runBar } from './run-bar.js';
 import { RunModel } from './run-model.js';
 import { runView } from './run-tab.js';
 import { exerciseReplayView } from './replay-screens.js';
-import { responseTimesView } from './response-view.js';
+import { responsesTab } from './response-tab.js';
 import type { ExerciseContext, View } from './view.js';
 
 export const TABS = [
@@ -31,36 +31,6 @@ export type Tab = (typeof TABS)[number][0];
 export interface ExercisePage extends View {
   id: string;
   show(tab: Tab): void;
-}
-
-function responsesTab(ctx: ExerciseContext): View {
-  const host = h('div', {});
-  let current: View | undefined;
-  const render = () => {
-    current?.destroy?.();
-    current = responseTimesView(
-      ctx.def,
-      ctx.observer.records,
-      Date.now(),
-      `Live figures from the verified log so far (${ctx.observer.chain.length} entries); unacknowledged messages are judged against the current time.`,
-      ctx.observer.chain.clock,
-    );
-    fill(host, current.el);
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const off = ctx.observer.on('entry', () => {
-    clearTimeout(timer);
-    timer = setTimeout(render, 400);
-  });
-  render();
-  return {
-    el: host,
-    destroy() {
-      off();
-      clearTimeout(timer);
-      current?.destroy?.();
-    },
-  };
 }
 
 export async function exercisePage(api: TrainerApi, session: Session, id: string): Promise<ExercisePage> {

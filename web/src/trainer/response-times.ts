@@ -3,7 +3,7 @@
 // Delays are real time, as measured; whether an acknowledgement met its deadline is judged on line time
 // (shared/deadlines.ts), as the consoles count it.
 import type { Applied } from '../../../shared/chain.js';
-import { overdueOnLine } from '../../../shared/deadlines.js';
+import { ackDueAt, overdueOnLine } from '../../../shared/deadlines.js';
 import type { ExerciseClock } from '../../../shared/exercise-clock.js';
 import { PRECEDENCES, type Precedence } from '../../../shared/items.js';
 import { clockOf } from '../../../shared/replay-events.js';
@@ -147,6 +147,21 @@ export function responseRows(
       Math.max(now, r.acknowledgedAt ?? now),
     );
   return out;
+}
+
+/**
+ * The real time at which the next of these rows, still unacknowledged and not overdue, becomes overdue if the
+ * clock keeps its pace (shared/deadlines.ts ackDueAt); undefined when none will (all acknowledged or overdue,
+ * or the line stands still). A pause, a resume or an acknowledgement is an entry, which recomputes this.
+ */
+export function nextOverdueAt(rows: readonly ResponseRow[], clock: ExerciseClock): number | undefined {
+  let next: number | undefined;
+  for (const r of rows) {
+    if (r.overdue || r.acknowledgedAt !== undefined) continue;
+    const due = ackDueAt(clock, r.precedence, r.acceptedAt);
+    if (due !== undefined && (next === undefined || due < next)) next = due;
+  }
+  return next;
 }
 
 function values(rows: readonly ResponseRow[], key: 'acceptMs' | 'deliverMs' | 'ackMs'): number[] {

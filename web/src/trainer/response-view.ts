@@ -10,6 +10,7 @@ import { scrollRegion } from './scroll-region.js';
 import { h } from './dom.js';
 import { dtg, duration, precedenceClass, shortName } from './format.js';
 import { responseRows, summarize, type ResponseRow, type Summary } from './response-times.js';
+import { OUT_STATE } from './state-words.js';
 import type { View } from './view.js';
 
 /** "Overdue (FLASH > 10 min, IMMEDIATE > 30 min, PRIORITY > 3 h, ROUTINE > 6 h)": the exercise's objectives (clock.deadlines)
@@ -43,9 +44,10 @@ function status(r: ResponseRow): HTMLElement {
       { class: 'tag tag-bad' },
       r.acknowledgedAt === undefined ? '⚠ OVERDUE, not acknowledged' : '⚠ Acknowledged late',
     );
-  if (r.acknowledgedAt !== undefined) return h('span', { class: 'tag tag-ok' }, '✓ Acknowledged');
-  if (r.deliveredAt !== undefined) return h('span', { class: 'tag tag-wait' }, '○ Delivered, awaiting ack');
-  return h('span', { class: 'tag tag-wait' }, '○ Accepted, not delivered');
+  if (r.acknowledgedAt !== undefined) return h('span', { class: 'tag tag-ok' }, `✓ ${OUT_STATE.acknowledged}`);
+  if (r.deliveredAt !== undefined)
+    return h('span', { class: 'tag tag-wait' }, `○ ${OUT_STATE.delivered}; not acknowledged yet`);
+  return h('span', { class: 'tag tag-wait' }, `○ ${OUT_STATE.accepted}; their console has not verified it yet`);
 }
 
 /** The summary in plain text, as a trainer pastes it into an after-action report. */
@@ -75,6 +77,11 @@ function ackText(r: ResponseRow): string {
   return real === line ? real : `${real} (${line} line time)`;
 }
 
+/** The screen, and the rows it shows (the live tab reads when the next of them falls due). */
+export interface ResponseTimesView extends View {
+  rows: readonly ResponseRow[];
+}
+
 /** `clock`: the exercise clock to judge deadlines by (the live observer's); by default the records' own. */
 export function responseTimesView(
   def: ExerciseDef,
@@ -82,7 +89,7 @@ export function responseTimesView(
   now: number,
   context: string,
   clock?: ExerciseClock,
-): View {
+): ResponseTimesView {
   const line = clock ?? clockOf(records.map((r) => r.entry));
   const rows = responseRows(records, now, line);
   const s = summarize(
@@ -165,9 +172,9 @@ export function responseTimesView(
         'Precedence',
         'From → to',
         'Subject',
-        'Accepted after',
-        'Delivered after',
-        'Acknowledged after',
+        `${OUT_STATE.accepted} after`,
+        `${OUT_STATE.delivered} after`,
+        `${OUT_STATE.acknowledged} after`,
         'Status',
       ],
       rows.map((r) => [
@@ -184,5 +191,5 @@ export function responseTimesView(
       'per-message',
     ),
   );
-  return { el, destroy: () => chart.destroy() };
+  return { el, rows, destroy: () => chart.destroy() };
 }
