@@ -1,6 +1,7 @@
 // The report's "Line procedures" section: the settings the exercise ran with; every call request with its
 // answers, outcome and the line time each answer took; link tests per station (answered, missed, round trip
 // median, p90, max); translations per translating station (count, median and max time to translate).
+import { settingText } from '../line-text.js';
 import type { CallStep } from '../line-book.js';
 import { durationText, utcClock } from './format.js';
 import { html, join, type SafeHtml } from './html.js';
@@ -26,17 +27,6 @@ const ACTION: Readonly<Record<CallStep['action'], string>> = {
   decline: 'declined',
   expired: 'expired (relay)',
 };
-
-/** A setting in its largest whole unit, as the trainer's Run tab shows it. */
-function setting(ms: number): string {
-  for (const [unit, size] of [
-    ['h', 3_600_000],
-    ['min', 60_000],
-    ['s', 1_000],
-  ] as const)
-    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
-  return `${ms} ms`;
-}
 
 /** An ISO instant (a proposed or agreed time) as the consoles show it: HH:MM:SSZ. */
 const zulu = (iso: string) => utcClock(Date.parse(iso));
@@ -109,11 +99,11 @@ export function lineSection(model: ReportModel): SafeHtml {
     'line',
     '5. Line procedures',
     html`<p class="note">
-        Call request window ${setting(line.settings.callWindowMs)} of line time; a link test every
-        ${setting(line.settings.linkTestIntervalMs)} of real time, to be answered within
-        ${setting(line.settings.linkTestTimeoutMs)}: ${source}. Times to answer a call request are line time, from the
-        request or the latest counter-proposal to the answer; round trips and times to translate are real time between
-        the relay’s timestamps.
+        Call request window ${settingText(line.settings.callWindowMs)} of line time; a link test every
+        ${settingText(line.settings.linkTestIntervalMs)} of real time, to be answered within
+        ${settingText(line.settings.linkTestTimeoutMs)}: ${source}. Times to answer a call request are line time, from
+        the request or the latest counter-proposal to the answer; round trips and times to translate are real time
+        between the relay’s timestamps.
       </p>
       <p class="note" id="call-totals">
         ${t.requests} call requests: ${t.accepted} accepted, ${t.declined} declined, ${t.expired} expired, ${t.open}
