@@ -2,25 +2,22 @@
 // commands acknowledge, list and quit. Works the same when driven through a pipe (tests, scripts).
 // Exercise injects addressed to the station appear among the messages, marked as injects from their
 // simulated originator, and are acknowledged the same way; the exercise's state and time are printed as
-// they change, and after ENDEX the line is closed.
+// they change (the rows: console-traffic.ts), and after ENDEX the line is closed.
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { HotlineClient, TrafficItem } from '../client/client.js';
-import type { MessageState, MessageView } from '../client/conversation.js';
-import { lineDeadline } from '../shared/deadlines.js';
 import { markingText } from '../shared/classification.js';
 import { HotlineError } from '../shared/errors.js';
-import { dtg, zuluTime } from '../shared/dtg.js';
 import type { Precedence } from '../shared/items.js';
-import { interrupts, isPrecedence } from '../shared/precedence.js';
+import { isPrecedence } from '../shared/precedence.js';
 import { stationName } from '../shared/stations.js';
-import { exerciseLine, itemState, phaseNotice, PREC_COLOR, renderInject, stationLang } from './console-exercise.js';
+import { exerciseLine, phaseNotice, stationLang } from './console-exercise.js';
 import { overdueLine, OverdueWatch } from './console-overdue.js';
-import { stateWords } from './console-states.js';
 import { openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { color, exitCodeFor, out } from './terminal.js';
 import { followLine, lineCommands, LINE_HELP, TRANSLATOR_COMMANDS, TRANSLATOR_HELP } from './console-line-commands.js';
-import { callList, linkHealthLine, renderCall, translationLines } from './console-line.js';
+import { callList, linkHealthLine, renderCall } from './console-line.js';
+import { renderItem, TrafficPrinter } from './console-traffic.js';
 
 const HELP = `Type a line and press Enter to send it (ROUTINE).
   /flash TEXT  /immediate TEXT  /priority TEXT  /routine TEXT   send with that precedence
@@ -29,32 +26,6 @@ const HELP = `Type a line and press Enter to send it (ROUTINE).
   /list              show the conversation        /status   link, peer, exercise clock, overdue count
 ${LINE_HELP}
   /help              this help                    /quit     leave (queued messages stay in the outbox)`;
-
-function statesLine(v: MessageView): string {
-  if (v.rejected) return color.red(`${stateWords(false, 'rejected')} ${v.rejected.code}: ${v.rejected.message}`);
-  const states =
-    v.direction === 'out'
-      ? (['queued', 'accepted', 'delivered', 'acknowledged'] as const)
-      : (['accepted', 'delivered', 'acknowledged'] as const);
-  const parts = states.map(
-    (s) => `${stateWords(v.direction === 'in', s)} ${v.states[s] ? zuluTime(v.states[s]) : '—'}`,
-  );
-  return parts.join(' · ');
-}
-
-export function renderMessage(n: number, v: MessageView): string {
-  const head = `#${n}  ${PREC_COLOR[v.precedence](v.precedence.padEnd(9))} ${dtg(v.sentAt)}  ${v.from} → ${v.to}  ${v.verified ? color.green('[verified]') : color.yellow('[unverified]')}`;
-  const subject = v.subject ? `${color.bold(v.subject)}: ` : '';
-  return `${head}\n    ${subject}${v.body}\n    ${statesLine(v)}${v.ackNote ? `  note: ${v.ackNote}` : ''}`;
-}
-
-/** One row of the traffic: a message of either station, or an exercise inject. */
-export function renderItem(n: number, item: TrafficItem, client: HotlineClient): string {
-  if (item.kind === 'inject') return renderInject(n, item.view, stationLang(client));
-  // A translated message shows its translation under it, on both sides.
-  const t = client.line.translations.get(item.view.id);
-  return `${renderMessage(n, item.view)}${t ? `\n${translationLines(t, n)}` : ''}`;
-}
 
 /** Incoming and not acknowledged yet: what /ack takes by default. */
 function awaitsAck(item: TrafficItem): boolean {
@@ -84,8 +55,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
   );
   let caughtUp = false;
   let subject: string | undefined;
-  const shown = new Map<string, string>();
-  const number = (id: string) => client.traffic().findIndex((i) => i.view.id === id) + 1;
+  const traffic = new TrafficPrinter(client);
   // Deadlines pass on the line clock with no event to mark them: look every second. Nothing is due after
   // ENDEX (nothing can be acknowledged), as in the browser consoles.
   const overdue = new OverdueWatch(client.chain.clock);
@@ -97,11 +67,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
 
   client.on('caughtUp', () => {
     caughtUp = true;
-    const items = client.traffic();
-    for (const [i, item] of items.entries()) {
-      out(renderItem(i + 1, item, client));
-      shown.set(item.view.id, itemState(item));
-    }
+    const items = traffic.printAll();
     const injects = items.filter((i) => i.kind === 'inject').length;
     const count = `${items.length - injects} messages${injects > 0 ? `, ${injects} exercise injects` : ''}`;
     if (client.exercise.phase !== 'planned') out(phaseNotice(client, client.exercise));
@@ -111,34 +77,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
   });
   followLine(client, () => caughtUp);
   const changed = (item: TrafficItem) => {
-    if (!caughtUp) return;
-    const v = item.view;
-    const state = itemState(item);
-    const before = shown.get(v.id);
-    shown.set(v.id, state);
-    const n = number(v.id);
-    if (before === undefined) {
-      out(renderItem(n, item, client));
-      const incoming = item.kind === 'inject' || item.view.direction === 'in';
-      const accepted = v.states.accepted;
-      const due =
-        incoming && accepted && !client.lineClosed
-          ? lineDeadline(client.chain.clock, v.precedence, Date.parse(accepted), Date.now())
-          : undefined;
-      if (due !== undefined) {
-        const alert = interrupts(v.precedence) ? '\u0007!!! ' : '';
-        const what =
-          item.kind === 'inject' ? `${v.precedence} exercise inject` : `${v.precedence} from ${item.view.from}`;
-        const by = due.dueAt === undefined ? '(the exercise clock is stopped)' : `by ${zuluTime(new Date(due.dueAt))}`;
-        out((alert ? color.red : color.yellow)(`${alert}${what}: acknowledge with /ack ${n} ${by}`));
-      }
-    } else if (before !== state) {
-      const arrow = item.kind === 'message' && item.view.direction === 'out' ? '→' : '←';
-      const code = item.kind === 'message' && state === 'rejected' ? ` ${item.view.rejected?.code}` : '';
-      const at = (v.states as Partial<Record<string, string>>)[state];
-      const words = stateWords(arrow === '←', state as MessageState);
-      out(`#${n} ${arrow} ${state}${code}: ${words} ${zuluTime(at ?? new Date())}`);
-    }
+    if (caughtUp) traffic.changed(item);
   };
   client.on('message', (view) => changed({ kind: 'message', view }));
   client.on('inject', (view) => changed({ kind: 'inject', view }));

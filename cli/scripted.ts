@@ -9,7 +9,7 @@ import { PRECEDENCES } from '../shared/items.js';
 import { isPrecedence } from '../shared/precedence.js';
 import { checkConsoleOptions, openConsole, withConsoleOptions, type ConsoleOptions } from './console-open.js';
 import { fatal, untilLive, within } from './console-live.js';
-import { renderItem } from './console.js';
+import { renderItem } from './console-traffic.js';
 import { diag, EXIT, out } from './terminal.js';
 
 const ORDER: MessageState[] = ['queued', 'accepted', 'delivered', 'acknowledged'];

@@ -2,22 +2,22 @@
 // from a durable outbox, verify every entry (with its own station as the audience of private entries),
 // answer messages and injects with receipts, track each one's states, and follow the exercise's clock and
 // the line's procedures (call requests, translations, link tests answered by themselves: line-actions.ts).
+// The session with the relay and its frames: relay-session.ts; entries taken in, in order: entry-stream.ts.
 import type { ChainVerifier } from '../shared/chain.js';
 import { HotlineError, type ErrorCode } from '../shared/errors.js';
-import type { Entry } from '../shared/entry.js';
-import type { RejectedFrame, ServerFrame, WelcomeFrame } from '../shared/protocol.js';
 import { CheckpointGuard } from './checkpoints.js';
-import { Connection, type LinkState } from './connection.js';
+import type { LinkState } from './connection.js';
 import type { Conversation, MessageView } from './conversation.js';
 import { Emitter } from './emitter.js';
+import { EntryStream } from './entry-stream.js';
 import type { ExerciseStatus } from './exercise-status.js';
-import { enrol, peerStation, roleOf, signHello, type EnrolOptions, type Identity } from './identity.js';
+import { enrol, peerStation, roleOf, type EnrolOptions, type Identity } from './identity.js';
 import { LineActions, type CallAnswer, type CallRequest, type TranslationDraft } from './line-actions.js';
 import type { InjectBook } from './injects.js';
 import { Outbox } from './outbox.js';
+import { RelaySession } from './relay-session.js';
 import { Sender, type Draft } from './sender.js';
 import { StationLog, type AppliedHere } from './station-log.js';
-import type { OutboxItem } from './storage.js';
 import type { ClientEvents, ClientOptions, TrafficItem } from './events.js';
 import type { LineBook } from '../shared/line-book.js';
 
@@ -25,20 +25,13 @@ export type { Alarm, ClientEvents, ClientOptions, ItemRefusal, TrafficItem } fro
 export type { CallAnswer, CallRequest, TranslationDraft } from './line-actions.js';
 export type { LineChange } from './line-changes.js';
 
-/** Connection errors after which reconnecting cannot help. */
-const FATAL = new Set<ErrorCode>(['KEY_REVOKED', 'UNKNOWN_KEY', 'WRONG_EXERCISE', 'WRONG_STATION']);
-
 export class HotlineClient extends Emitter<ClientEvents> {
   /** Everything this console verified and derived from the log. */
   readonly log: StationLog;
   peerOnline = false;
-  #conn: Connection;
-  #open = false;
-  #caughtUpTarget = Infinity;
-  #caughtUp = false;
-  #broken: HotlineError | undefined;
-  #applying: Promise<void> = Promise.resolve();
+  readonly #relay: RelaySession;
   readonly #checkpoints: CheckpointGuard;
+  readonly #stream: EntryStream;
   readonly #sender: Sender;
   readonly #lineActions: LineActions;
 
@@ -50,24 +43,17 @@ export class HotlineClient extends Emitter<ClientEvents> {
     super();
     this.log = new StationLog(identity.station);
     this.#sender = new Sender(identity, outbox, this.log, {
-      submit: (item) => this.#submit(item),
+      submit: (item) => this.#relay.submit(item),
       message: (view) => this.emit('message', view),
       closed: () => this.emit('exercise', this.exercise),
       alarm: (code, message) => this.#alarm(code, message),
-      reconnect: (reason) => this.#conn.drop(reason),
+      reconnect: (reason) => this.#relay.drop(reason),
       refusedItem: (item, code, message) => {
         const refusal = this.#lineActions.refused(item, code, message);
         if (refusal) this.emit('refused', refusal);
       },
     });
-    this.#lineActions = new LineActions(identity, outbox, this.log, (item) => this.#submit(item));
-    this.#conn = new Connection(identity.url, options.socket, options.backoff, options.pingMs);
-    this.#conn.on('link', (link) => this.emit('link', link));
-    this.#conn.on('frame', (frame) => this.#onFrame(frame));
-    this.#conn.on('closed', () => {
-      this.#open = false;
-    });
-    this.#conn.on('invalid', (err) => this.#alarm(err.code, `The relay sent an invalid frame: ${err.message}`));
+    this.#lineActions = new LineActions(identity, outbox, this.log, (item) => this.#relay.submit(item));
     this.#checkpoints = new CheckpointGuard(
       identity.relay.publicJwk,
       identity.exercise.id,
@@ -75,6 +61,29 @@ export class HotlineClient extends Emitter<ClientEvents> {
       (jws) => outbox.holdCheckpoint(jws),
       (code, message, idx) => this.#alarm(code, message, idx),
     );
+    this.#stream = new EntryStream({
+      log: this.log,
+      checkpoints: this.#checkpoints,
+      alarm: (code, message, idx) => this.#alarm(code, message, idx),
+      applied: (here) => this.#applied(here),
+      caughtUp: (idx) => this.#caughtUpNow(idx),
+    });
+    this.#relay = new RelaySession({
+      identity,
+      options,
+      outbox,
+      conversation: this.conversation,
+      stream: this.#stream,
+      sender: this.#sender,
+      lineActions: this.#lineActions,
+      lastIdx: () => this.lastIdx,
+      emit: (event, value) => this.emit(event, value),
+      alarm: (code, message) => this.#alarm(code, message),
+      peerOnline: (online) => {
+        this.peerOnline = online;
+      },
+      stop: () => this.stop(),
+    });
     for (const item of outbox.items) this.conversation.queued(item);
   }
 
@@ -126,7 +135,7 @@ export class HotlineClient extends Emitter<ClientEvents> {
   }
 
   get link(): LinkState {
-    return this.#conn.link;
+    return this.#relay.link;
   }
 
   /** The idx of the last entry verified and applied; -1 before any. */
@@ -159,14 +168,13 @@ export class HotlineClient extends Emitter<ClientEvents> {
   }
 
   start(): void {
-    this.#conn.start();
+    this.#relay.start();
   }
 
   /** Closes the link; resolves once the console has applied what it received and saved its state. */
   async stop(): Promise<void> {
-    this.#conn.stop();
-    this.#open = false;
-    await this.#applying;
+    this.#relay.stop();
+    await this.#stream.idle();
     await this.outbox.idle();
   }
 
@@ -205,116 +213,25 @@ export class HotlineClient extends Emitter<ClientEvents> {
     return this.#lineActions.inFlight(ref);
   }
 
-  #submit(item: OutboxItem): void {
-    if (this.#open) this.#conn.send({ type: 'submit', jws: item.jws });
-  }
-
-  /** Entries and checkpoints are handled one at a time, in arrival order. A failure in one must not stop
-   * the ones after it (a rejected chain would skip every later entry silently): it becomes an alarm. */
-  #queue(step: () => Promise<void>): void {
-    this.#applying = this.#applying
-      .then(step)
-      .catch((err: unknown) =>
-        this.#alarm('INTERNAL', `The console could not process a frame: ${(err as Error).message}`),
-      );
-  }
-
   #alarm(code: ErrorCode, message: string, idx?: number): void {
     this.emit('alarm', { code, message, at: new Date().toISOString(), ...(idx === undefined ? {} : { idx }) });
   }
 
-  #onFrame(frame: ServerFrame): void {
-    switch (frame.type) {
-      case 'challenge':
-        void signHello(this.identity, frame.nonce).then((jws) =>
-          this.#conn.send({ type: 'hello', jws, since: this.lastIdx }),
-        );
-        return;
-      case 'welcome':
-        return void this.#welcome(frame);
-      case 'entry':
-        this.#queue(() => this.#apply(frame.entry as Entry));
-        return;
-      case 'accepted':
-        this.outbox
-          .accepted(frame.id)
-          .catch((err: unknown) =>
-            this.#alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`),
-          );
-        this.#queue(() => this.#checkpoints.offer(frame.checkpoint));
-        {
-          const view = this.conversation.accepted(frame.id, frame.at, frame.idx, frame.hash);
-          if (view) this.emit('message', view);
-        }
-        return;
-      case 'rejected':
-        if (!this.#lineActions.beaten(frame as RejectedFrame)) this.emit('rejected', frame as RejectedFrame);
-        return void this.#sender.rejected(frame as RejectedFrame);
-      case 'presence':
-        if (frame.station === this.peer) this.peerOnline = frame.online;
-        this.emit('presence', { station: frame.station, online: frame.online });
-        return;
-      case 'error':
-        if (FATAL.has(frame.code as ErrorCode)) {
-          void this.stop();
-          this.emit('fatal', new HotlineError(frame.code as ErrorCode, frame.message));
-        }
-        return;
-      case 'pong':
-        return;
-      // The relay sends it to trainer observers only, never on a console's connection.
-      case 'observing':
-        return;
-    }
-  }
-
-  async #welcome(frame: WelcomeFrame): Promise<void> {
-    this.#open = true;
-    this.peerOnline = frame.peer.online;
-    this.#conn.established();
-    this.emit('welcome', frame);
-    this.emit('presence', { station: frame.peer.station, online: frame.peer.online });
-    const headIdx = frame.head?.idx ?? -1;
-    this.#checkpoints.welcome(headIdx);
-    if (frame.checkpoint) this.#queue(() => this.#checkpoints.offer(frame.checkpoint!));
-    this.#caughtUpTarget = headIdx;
-    this.#queue(() => this.#maybeCaughtUp());
-    if (this.outbox.items.length === 0 && frame.nextSeq > this.outbox.nextSeq)
-      await this.outbox.refused(undefined, frame.nextSeq);
-    for (const item of [...this.outbox.items]) this.#submit(item);
-  }
-
-  async #apply(entry: Entry): Promise<void> {
-    if (this.#broken || entry.idx < this.chain.length) return;
-    let here: AppliedHere;
-    try {
-      here = await this.log.apply(entry);
-    } catch (err) {
-      this.#broken = err instanceof HotlineError ? err : new HotlineError('CHAIN_BROKEN');
-      this.#alarm(
-        this.#broken.code,
-        `Verification failed; nothing after entry ${this.lastIdx} is shown. ${this.#broken.message}`,
-        entry.idx,
-      );
-      return;
-    }
-    this.#checkpoints.entry(entry);
+  /** What this console does with each entry it verified: tell its screens, answer its link tests, deliver. */
+  async #applied(here: AppliedHere): Promise<void> {
     this.emit('entry', here.applied);
     if (here.applied.item) this.#lineActions.logged(here.applied.item.payload);
     if (here.line) this.emit('line', here.line);
-    if (here.line?.kind === 'link' && this.#caughtUp) await this.#lineActions.answerOpenTest(this.options);
+    if (here.line?.kind === 'link' && this.#stream.caughtUp) await this.#lineActions.answerOpenTest(this.options);
     if (here.message) this.emit('message', here.message);
     if (here.inject) this.emit('inject', here.inject);
     if (here.exercise) this.emit('exercise', this.exercise);
-    if ((here.message || here.inject) && this.#caughtUp && this.options.autoDeliver !== false)
+    if ((here.message || here.inject) && this.#stream.caughtUp && this.options.autoDeliver !== false)
       await this.#sender.deliverAll();
-    await this.#maybeCaughtUp();
   }
 
-  async #maybeCaughtUp(): Promise<void> {
-    if (this.#caughtUp || this.lastIdx < this.#caughtUpTarget) return;
-    this.#caughtUp = true;
-    this.emit('caughtUp', { idx: this.lastIdx });
+  async #caughtUpNow(idx: number): Promise<void> {
+    this.emit('caughtUp', { idx });
     if (this.options.autoDeliver !== false) await this.#sender.deliverAll();
     // Link tests are answered once caught up: an old test is answered or missed further on in the log.
     await this.#lineActions.answerOpenTest(this.options);

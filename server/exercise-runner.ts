@@ -1,27 +1,22 @@
-// Runs exercises: lifecycle transitions, the scenario, controllers' inject commands, timed injects on the
-// exercise clock, trainer notes, and the line's procedures (call expiries and link tests: line-scheduler.ts).
+// Runs exercises: lifecycle transitions, the scenario, controllers' inject commands (inject-commands.ts), timed
+// injects on the exercise clock (inject-timer.ts), trainer notes, and the line's procedures (call expiries and
+// link tests: line-scheduler.ts).
 // Every decision is a relay-authored entry; the state follows the log (committed() is called by the relay
 // core for each committed control entry, before it is streamed), so a restarted relay rebuilds it from the
 // store and fires whatever fell due while it was down.
 // Commands on one exercise run one at a time: each checks the state its predecessors left.
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { EntryKind } from '../shared/entry.js';
 import { HotlineError } from '../shared/errors.js';
 import type { ExerciseState } from '../shared/exercise-clock.js';
 import type { RunState } from '../shared/http-api.js';
 import type { ExerciseDef } from '../shared/items.js';
 import { commitmentOf, newSalt, PRIVATE_KINDS } from '../shared/private.js';
-import type { InjectAction, InjectData } from '../shared/run-entries.js';
 import type { LineSettings } from '../shared/line-entries.js';
-import {
-  injectDef,
-  scenarioDeadlinesMs,
-  scenarioProblems,
-  SCENARIO_FORMAT,
-  type InjectDef,
-} from '../shared/scenario.js';
+import { scenarioDeadlinesMs, scenarioProblems } from '../shared/scenario.js';
 import { ExerciseRun, type FiredInject } from './exercise-run.js';
+import { InjectCommands, type InjectCommand } from './inject-commands.js';
+import { InjectTimer } from './inject-timer.js';
 import { LineScheduler } from './line-scheduler.js';
 import { PendingAnswers } from './line-pending.js';
 import { mergeProcedures, type ProceduresInput } from './procedures-input.js';
@@ -37,19 +32,27 @@ export interface RunnerDeps {
   exercise: (id: string) => Promise<ExerciseDef>;
 }
 
-/** setTimeout's limit: a later due time is re-armed when this one fires. */
-const MAX_DELAY_MS = 2 ** 31 - 1;
-
 export class ExerciseRunner {
   readonly #runs = new Map<string, ExerciseRun>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #queues = new Map<string, Promise<unknown>>();
-  #closed = false;
   /** Answers to the line's procedures in flight: the relay's admission marks them, the scheduler waits. */
   readonly pending: PendingAnswers;
   readonly #line: LineScheduler;
+  readonly #injects: InjectCommands;
+  readonly #timer: InjectTimer;
 
   constructor(private readonly deps: RunnerDeps) {
+    this.#injects = new InjectCommands({
+      appendPrivate: (exercise, kind, data, to) => this.#private(exercise, kind, data, to),
+      exercise: deps.exercise,
+    });
+    this.#timer = new InjectTimer({
+      log: deps.log,
+      now: deps.now,
+      run: (exercise) => this.#runs.get(exercise),
+      serial: (exercise, task) => this.#serial(exercise, task),
+      fire: (run, id) => this.#injects.fire(run, id, undefined),
+    });
     this.pending = new PendingAnswers(deps.now);
     this.#line = new LineScheduler({
       log: deps.log,
@@ -67,7 +70,7 @@ export class ExerciseRunner {
       const run = new ExerciseRun(def.id);
       for (const c of await this.deps.store.readControl(def.id)) this.#apply(run, c);
       this.#runs.set(def.id, run);
-      this.#arm(def.id);
+      this.#timer.arm(def.id);
       this.#line.arm(def.id);
     }
   }
@@ -158,43 +161,16 @@ export class ExerciseRunner {
     await this.deps.append({ exercise, kind: 'procedures', at: this.#at(), data });
   }
 
-  command(exercise: string, by: string, id: string, action: 'fire' | 'hold' | 'release' | 'skip'): Promise<RunState> {
-    return this.#serial(exercise, async (run) => {
-      const inj = run.injects.get(id);
-      if (!inj) throw new HotlineError('NOT_FOUND', `No inject ${id} in the MSEL of ${exercise}.`);
-      const allowed = { fire: ['pending', 'held'], hold: ['pending'], release: ['held'], skip: ['pending', 'held'] };
-      if (!allowed[action].includes(inj.status))
-        throw new HotlineError('INJECT_STATE', `Inject ${id} is ${inj.status}: it cannot ${action}.`);
-      if (action === 'fire') return this.#fire(run, id, by);
-      await this.#control(exercise, action, id, by);
-    });
+  command(exercise: string, by: string, id: string, action: InjectCommand): Promise<RunState> {
+    return this.#serial(exercise, (run) => this.#injects.command(run, by, id, action));
   }
 
   edit(exercise: string, by: string, id: string, def: unknown): Promise<RunState> {
-    return this.#serial(exercise, async (run) => {
-      const inj = run.injects.get(id);
-      if (!inj) throw new HotlineError('NOT_FOUND', `No inject ${id} in the MSEL of ${exercise}.`);
-      if (inj.status !== 'pending' && inj.status !== 'held')
-        throw new HotlineError(
-          'INJECT_STATE',
-          `Inject ${id} is ${inj.status}: only an inject not yet fired is edited.`,
-        );
-      const checked = await this.#checkDef(exercise, def);
-      if (checked.id !== id) throw new HotlineError('BAD_REQUEST', `def.id must be ${id}.`);
-      await this.#control(exercise, 'edit', id, by, checked);
-    });
+    return this.#serial(exercise, (run) => this.#injects.edit(run, by, id, def));
   }
 
   add(exercise: string, by: string, def: unknown, fire: boolean): Promise<RunState> {
-    return this.#serial(exercise, async (run) => {
-      const checked = await this.#checkDef(exercise, def);
-      if (run.injects.has(checked.id))
-        throw new HotlineError('INJECT_STATE', `Inject ${checked.id} is already in the MSEL; edit it instead.`);
-      if (run.clock.phase === 'ended') throw new HotlineError('EXERCISE_ENDED');
-      if (fire && run.clock.phase === 'planned') throw new HotlineError('INJECT_STATE', 'Injects fire after STARTEX.');
-      await this.#control(exercise, 'add', checked.id, by, checked);
-      if (fire) await this.#fire(run, checked.id, by);
-    });
+    return this.#serial(exercise, (run) => this.#injects.add(run, by, def, fire));
   }
 
   async note(exercise: string, by: string, text: string, ref?: number): Promise<number> {
@@ -208,10 +184,8 @@ export class ExerciseRunner {
   }
 
   close(): void {
-    this.#closed = true;
     this.#line.close();
-    for (const t of this.#timers.values()) clearTimeout(t);
-    this.#timers.clear();
+    this.#timer.close();
   }
 
   #run(exercise: string): ExerciseRun {
@@ -231,17 +205,9 @@ export class ExerciseRunner {
       await task(run);
       return run.view(this.deps.now());
     });
-    const settled = next.catch(() => undefined).finally(() => this.#arm(exercise));
+    const settled = next.catch(() => undefined).finally(() => this.#timer.arm(exercise));
     this.#queues.set(exercise, settled);
     return next;
-  }
-
-  async #checkDef(exercise: string, def: unknown): Promise<InjectDef> {
-    const scenario = { format: SCENARIO_FORMAT, v: 1, title: 'ad hoc', injects: [def] };
-    const problems = scenarioProblems(scenario, await this.deps.exercise(exercise));
-    if (problems.length > 0)
-      throw new HotlineError('SCENARIO_INVALID', `The inject is not valid: ${problems[0]}`, { problems });
-    return injectDef.parse(def);
   }
 
   async #private(exercise: string, kind: EntryKind, data: Record<string, unknown>, to?: string): Promise<Committed> {
@@ -249,58 +215,5 @@ export class ExerciseRunner {
     const req: AppendRequest = { exercise, kind, at: this.#at(), commit: await commitmentOf(reveal), reveal };
     if (PRIVATE_KINDS[kind] === 'station') req.to = to!;
     return this.deps.append(req);
-  }
-
-  async #control(exercise: string, action: InjectAction, id: string, by: string, def?: InjectDef): Promise<void> {
-    await this.#private(exercise, 'inject-control', { action, inject: id, by, ...(def ? { def } : {}) });
-  }
-
-  /** Fires an inject: a manual fire is recorded with its controller first, then the inject itself. */
-  async #fire(run: ExerciseRun, id: string, by: string | undefined): Promise<void> {
-    const phase = run.clock.phase;
-    if (phase !== 'running' && phase !== 'paused')
-      throw new HotlineError('INJECT_STATE', `The exercise is ${phase}: injects fire between STARTEX and ENDEX.`);
-    const def = run.injects.get(id)!.def;
-    if (by !== undefined) await this.#control(run.exercise, 'fire', id, by);
-    const data: InjectData = {
-      id: uuidv7(),
-      inject: def.id,
-      from: def.from,
-      precedence: def.precedence,
-      ...(def.subject ? { subject: def.subject } : {}),
-      body: def.body,
-    };
-    await this.#private(run.exercise, 'inject', data, def.to);
-  }
-
-  /** Arms the exercise's timer for its next timed inject (none unless the clock runs). */
-  #arm(exercise: string): void {
-    clearTimeout(this.#timers.get(exercise));
-    this.#timers.delete(exercise);
-    const run = this.#runs.get(exercise);
-    if (this.#closed || !run || run.clock.phase !== 'running') return;
-    const next = run.due()[0];
-    if (!next) return;
-    const now = this.deps.now();
-    const at = run.clock.realTimeOf(next.offset, now) ?? now;
-    const timer = setTimeout(() => this.#fireDue(exercise), Math.min(MAX_DELAY_MS, Math.max(0, at - now)));
-    timer.unref();
-    this.#timers.set(exercise, timer);
-  }
-
-  /** Fires every timed inject whose time has come, in order; a failure is logged and retried on the next arm. */
-  #fireDue(exercise: string): void {
-    this.#serial(exercise, async (run) => {
-      const now = this.deps.now();
-      const reached = run.clock.exerciseMs(now) ?? -1;
-      for (const { id, offset } of run.due()) {
-        if (offset > reached || run.clock.phase !== 'running') break;
-        await this.#fire(run, id, undefined);
-      }
-    }).catch((err: unknown) => {
-      this.deps.log.error({ err, exercise }, 'a timed inject could not be fired');
-      // Retry a little later rather than spin: the store may be recovering.
-      if (!this.#closed) setTimeout(() => this.#arm(exercise), 1000).unref();
-    });
   }
 }

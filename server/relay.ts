@@ -1,16 +1,17 @@
 // The relay core: authenticates consoles, checks and admits their items, commits them durably, and
-// streams the log. It knows nothing about sockets or HTTP; ws and express are thin adapters around it.
+// streams the log (to the connections console-sessions.ts holds). It knows nothing about sockets or HTTP; ws
+// and express are thin adapters around it.
 import type { Logger } from 'pino';
 import { HotlineError } from '../shared/errors.js';
-import { otherStation, type ExerciseDef } from '../shared/items.js';
+import type { ExerciseDef } from '../shared/items.js';
 import type { InspectedItem } from '../shared/signed.js';
 import { Checkpoints, type Checkpoint } from './checkpoints.js';
 import { Committer } from './committer.js';
 import type { Config } from './config.js';
+import { ConsoleSessions } from './console-sessions.js';
 import { Fanout } from './fanout.js';
 import { encodeFrame } from './frames.js';
 import type { Metrics } from './metrics.js';
-import { Presence } from './presence.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
 import type { AppendRequest, Committed, Store } from './store/types.js';
@@ -54,10 +55,9 @@ export class Relay implements SessionHost {
   readonly #helloTimeoutMs: number;
   readonly #committer: Committer;
   readonly #fanout: Fanout;
-  readonly #presence = new Presence();
   readonly #verifier: Verifier;
   readonly #checkpoints: Checkpoints;
-  readonly #sessions = new Set<ConsoleSession>();
+  readonly #sessions: ConsoleSessions;
   readonly #runs: RunHooks | undefined;
   #closing = false;
 
@@ -89,6 +89,14 @@ export class Relay implements SessionHost {
       ...(runs ? { injects: runs, lines: runs, pending: runs.pending } : {}),
     });
     this.#checkpoints = new Checkpoints({ store, key, now });
+    this.#sessions = new ConsoleSessions({
+      store,
+      metrics,
+      log,
+      fanout: this.#fanout,
+      exercise: (id) => this.exercise(id),
+      checkpoint: (exercise) => this.checkpoint(exercise),
+    });
   }
 
   /** Ready when not closing, the store proves it can commit (a durable probe write), and it can read
@@ -205,72 +213,26 @@ export class Relay implements SessionHost {
     await Promise.all([...last].map(([exercise, c]) => this.#checkpoints.sign(exercise, c.entry.idx, c.entry.hash)));
     // The batch is answered right after this returns: close the revoked keys' connections only then, so
     // they still get the answers of this batch (accepted before the revocation, KEY_REVOKED after it).
-    if (revoked.length > 0) setImmediate(() => this.#revoked(revoked));
+    if (revoked.length > 0) setImmediate(() => this.#sessions.revoked(revoked));
   }
 
-  #revoked(kids: string[]): void {
-    for (const s of this.#sessions) if (kids.includes(s.kid)) s.fail(new HotlineError('KEY_REVOKED'));
-  }
-
-  async welcome(session: ConsoleSession, since: number): Promise<void> {
-    const def = await this.exercise(session.exercise);
-    const peer = otherStation(def, session.station)!;
-    const [head, checkpoint, nextSeq] = await Promise.all([
-      this.#store.head(session.exercise),
-      this.checkpoint(session.exercise),
-      this.#store.nextSeq(session.kid),
-    ]);
-    if (session.closed) return;
-    this.#presence.join(session);
-    session.send({
-      type: 'welcome',
-      exercise: session.exercise,
-      station: session.station,
-      kid: session.kid,
-      peer: { station: peer, online: this.#presence.online(session.exercise, peer) },
-      head,
-      checkpoint: checkpoint?.jws ?? null,
-      nextSeq,
-    });
-    this.#metrics.sockets.inc({ state: 'open' });
-    this.#log.info(
-      { exercise: session.exercise, station: session.station, kid: session.kid, since },
-      'console connected',
-    );
-    await this.#fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
+  welcome(session: ConsoleSession, since: number): Promise<void> {
+    return this.#sessions.welcome(session, since);
   }
 
   /** A trainer's read-only view: the whole log from `since`, and presence of both stations. */
-  async observe(session: ConsoleSession, since: number): Promise<void> {
-    const def = await this.exercise(session.exercise);
-    const [head, checkpoint] = await Promise.all([
-      this.#store.head(session.exercise),
-      this.checkpoint(session.exercise),
-    ]);
-    if (session.closed) return;
-    const online: Record<string, boolean> = {};
-    for (const st of def.stations) online[st.id] = this.#presence.online(session.exercise, st.id);
-    this.#presence.watch(session);
-    session.send({ type: 'observing', exercise: session.exercise, head, checkpoint: checkpoint?.jws ?? null, online });
-    await this.#fanout.subscribe(session, Math.min(since, head?.idx ?? -1));
+  observe(session: ConsoleSession, since: number): Promise<void> {
+    return this.#sessions.observe(session, since);
   }
 
   leave(session: ConsoleSession): void {
-    this.#sessions.delete(session);
-    this.#fanout.unsubscribe(session);
-    if (this.#presence.leave(session)) {
-      this.#metrics.sockets.dec({ state: 'open' });
-      this.#log.info(
-        { exercise: session.exercise, station: session.station, kid: session.kid },
-        'console disconnected',
-      );
-    }
+    this.#sessions.leave(session);
   }
 
   /** Stops accepting, lets queued commits finish, then closes every console (SHUTTING_DOWN). */
   async close(): Promise<void> {
     this.#closing = true;
     await this.#committer.flushed();
-    for (const s of [...this.#sessions]) s.fail(new HotlineError('SHUTTING_DOWN'));
+    this.#sessions.failAll(new HotlineError('SHUTTING_DOWN'));
   }
 }

@@ -1,10 +1,10 @@
 // One console connection, independent of the socket library: challenge, signed hello, then submits.
-// Submits are verified concurrently but admitted to the log strictly in arrival order.
+// Submits are verified concurrently but admitted to the log strictly in arrival order (submit-queue.ts).
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { closeCodeFor, HotlineError, toHotlineError } from '../shared/errors.js';
 import { parseClientFrame, type ClientFrame, type ServerFrame } from '../shared/protocol.js';
-import { inspectItem, type InspectedItem } from '../shared/signed.js';
+import type { InspectedItem } from '../shared/signed.js';
 import { LIMITS } from '../shared/items.js';
 import type { Audience } from '../shared/private.js';
 import type { Subscriber } from './fanout.js';
@@ -13,6 +13,7 @@ import type { Metrics } from './metrics.js';
 import type { Member } from './presence.js';
 import type { AppendRequest } from './store/types.js';
 import { MAX_REJECTIONS, REJECTION_WINDOW_MS, SubmitGuard } from './submit-guard.js';
+import { SubmitQueue } from './submit-queue.js';
 import type { Identity } from './verifier.js';
 
 /** What the relay needs from a socket; the ws adapter provides it, tests a fake. */
@@ -62,9 +63,9 @@ export class ConsoleSession implements Subscriber, Member, Identity {
   #who: Identity = NOBODY;
   #closed = false;
   #state: 'challenged' | 'verifying' | 'open' | 'observing' = 'challenged';
-  #admission: Promise<void> = Promise.resolve();
   readonly #helloTimer: NodeJS.Timeout;
   readonly #guard: SubmitGuard;
+  readonly #submits: SubmitQueue;
   /** An observer's token expiry: the token was checked once, so the session ends when it runs out. */
   #tokenTimer: NodeJS.Timeout | undefined;
 
@@ -73,6 +74,15 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     private readonly deps: SessionDeps,
   ) {
     this.#guard = new SubmitGuard(transport);
+    this.#submits = new SubmitQueue({
+      verify: (who, jws, inspected) => deps.host.verifySubmission(who, jws, inspected),
+      admit: (req) => deps.host.admit(req),
+      metrics: deps.metrics,
+      guard: this.#guard,
+      reject: (err, id, seq) => this.reject(err, id, seq),
+      sendText: (text) => this.sendText(text),
+      broken: (err) => this.fail(this.#hotline(err, 'answering a submit')),
+    });
     this.#helloTimer = setTimeout(() => this.fail(new HotlineError('HELLO_TIMEOUT')), deps.helloTimeoutMs);
     this.send({ type: 'challenge', nonce: this.nonce, relayKid: deps.relayKid });
   }
@@ -166,7 +176,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
       this.reject(new HotlineError('NOT_AUTHENTICATED'));
       return;
     }
-    this.#submit(frame.jws);
+    this.#submits.submit(this.#who, frame.jws);
   }
 
   /** Any failure as a HotlineError; an internal one is logged here, once, with its stack. */
@@ -213,56 +223,6 @@ export class ConsoleSession implements Subscriber, Member, Identity {
       this.deps.metrics.rejected.inc({ code: e.code });
       this.fail(e);
     }
-  }
-
-  #submit(jws: string): void {
-    let inspected: InspectedItem | undefined;
-    try {
-      inspected = inspectItem(jws);
-    } catch {
-      // The full check below reports the precise error.
-    }
-    const id = inspected?.payload.id;
-    const seq = inspected?.payload.seq;
-    const started = performance.now();
-    this.#guard.started();
-    const verified = this.deps.host.verifySubmission(this.#who, jws, inspected);
-    // Handled in arrival order below; this only keeps an early rejection from counting as unhandled.
-    verified.catch(() => undefined);
-    this.#admission = this.#admission
-      .then(async () => {
-        let request;
-        try {
-          request = await verified;
-        } catch (err) {
-          this.reject(err, id, seq);
-          this.#guard.answered();
-          return;
-        }
-        // Not awaited: the next submit must be able to join the same commit batch.
-        this.deps.host
-          .admit(request)
-          .then(
-            (frame) => {
-              this.deps.metrics.roundTrip.observe((performance.now() - started) / 1000);
-              this.sendText(frame);
-              this.#guard.answered();
-            },
-            (err: unknown) => {
-              this.reject(err, id, seq);
-              this.#guard.answered();
-            },
-          )
-          .catch((err: unknown) => this.#broken(err));
-      })
-      // The chain must never stay rejected: every later submit would be skipped, and the rejection would
-      // reach the process as unhandled.
-      .catch((err: unknown) => this.#broken(err));
-  }
-
-  /** Answering a submit failed (the socket broke under the send): this connection cannot go on. */
-  #broken(err: unknown): void {
-    this.fail(this.#hotline(err, 'answering a submit'));
   }
 
   /** The socket closed (or the session closed it): forget the session everywhere. */

@@ -1,23 +1,21 @@
-// The operator console once enrolled: wires the HotlineClient's events to the banner (with the exercise
-// clock), alarms, traffic, compose and calls panels; runs the one-second tick (clock, countdowns, alarm
+// The operator console once enrolled: wires the HotlineClient's events to the banner (status-strip.ts, with
+// the exercise clock), alarms, traffic, compose and calls panels; runs the one-second tick (clock, countdowns, alarm
 // tone); handles language and sound switches and the keyboard shortcuts. Announcements are notices.ts's,
 // acknowledgements acknowledger.ts's, the line's procedures line-view.ts's. A translator's console has no
 // compose form and acknowledges nothing: it translates.
 import type { HotlineClient } from '../../../client/client.js';
-import type { LinkState } from '../../../client/connection.js';
 import type { Lang } from '../../../shared/items.js';
 import { h, replaceChildren, type Announcer } from '../common/dom.js';
 import { Acknowledger } from './acknowledger.js';
 import { Alarms, awaitingAck, precedenceAlarms } from './alarms.js';
-import { Banner, type Status } from './banner.js';
 import { Compose, type Draft } from './compose.js';
 import { errorText, lang, setLang, stationShort, t } from './i18n.js';
 import { KeyboardHelp, installShortcuts } from './keyboard.js';
-import { LinkLoss } from './link-banner.js';
 import { LineView } from './line-view.js';
 import { Notices } from './notices.js';
 import { prefs } from './slots.js';
 import { Siren } from './sound.js';
+import { StatusStrip } from './status-strip.js';
 import { Traffic } from './traffic.js';
 
 export interface ScreenHooks {
@@ -29,12 +27,11 @@ const BEEP_EVERY_S = 4;
 
 export class ConsoleScreen {
   readonly #siren = new Siren(prefs.sound());
-  readonly #banner: Banner;
+  readonly #strip: StatusStrip;
   readonly #traffic: Traffic;
   readonly #compose: Compose;
   readonly #alarms: Alarms;
   readonly #help: KeyboardHelp;
-  readonly #linkLoss = new LinkLoss();
   readonly #composeJump = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'compose-jump' });
   readonly #notices: Notices;
   readonly #ack: Acknowledger;
@@ -42,7 +39,6 @@ export class ConsoleScreen {
   readonly #translator: boolean;
   // Focusable: on a desk it scrolls on its own, and after ENDEX nothing in it may take the keyboard.
   readonly #side = h('div', { class: 'console-side', role: 'region', tabindex: '0', 'data-testid': 'side' });
-  #halted = false;
   #scheduled = false;
   #ticks = 0;
 
@@ -62,13 +58,11 @@ export class ConsoleScreen {
       showCall: (card) => this.#focusCard(card),
       live: () => this.#notices.live,
     });
-    this.#banner = new Banner(
-      id,
-      {
-        switchLanguage: () => this.switchLanguage(),
-        toggleSound: () => this.#toggleSound(),
-        retryNow: () => this.#retry(),
-      },
+    this.#strip = new StatusStrip(
+      client,
+      this.#siren,
+      announcer,
+      { switchLanguage: () => this.switchLanguage(), live: () => this.#notices.live },
       [this.#line.health.element],
     );
     this.#traffic = new Traffic(
@@ -95,7 +89,7 @@ export class ConsoleScreen {
   }
 
   mount(root: HTMLElement): void {
-    root.before(this.#linkLoss.banner.element);
+    root.before(this.#strip.linkLossElement);
     this.#composeJump.addEventListener('click', () => this.#compose.focus());
     this.#alarms.element.append(this.#line.alarms.links, this.#line.alarms.calls);
     replaceChildren(this.#side, this.#compose.element, this.#line.calls.element, this.#help.element);
@@ -144,7 +138,7 @@ export class ConsoleScreen {
     c.on('entry', () => this.#schedule());
     c.on('line', () => this.#schedule());
     c.on('presence', () => this.#schedule());
-    c.on('link', (link) => this.#onLink(link));
+    c.on('link', (link) => this.#strip.link(link));
     c.on('caughtUp', () => {
       this.#notices.caughtUp();
       this.#line.caughtUp();
@@ -152,7 +146,7 @@ export class ConsoleScreen {
     });
     c.on('alarm', (alarm) => {
       // A fault in an entry stops the client applying the log (TRUNCATED only warns).
-      if (alarm.idx !== undefined && alarm.code !== 'TRUNCATED') this.#halted = true;
+      if (alarm.idx !== undefined && alarm.code !== 'TRUNCATED') this.#strip.halt();
       if (this.#alarms.failure(alarm))
         this.announcer.say(
           `${t(alarm.code === 'SEQ_CONFLICT' ? 'seqAlarm' : 'verificationFailure')}: ${alarm.code}. ${errorText(alarm.code)}`,
@@ -165,32 +159,6 @@ export class ConsoleScreen {
       this.announcer.say(`${t('fatal')}: ${errorText(err.code)}`, true);
       this.#schedule();
     });
-  }
-
-  #onLink(link: LinkState): void {
-    const said = this.#linkLoss.observe(link);
-    if (said) this.announcer.say(t(said));
-    this.#banner.update(this.#status());
-    this.#showLink();
-  }
-
-  #showLink(): void {
-    this.#linkLoss.show(this.client.outbox.items);
-  }
-
-  #status(): Status {
-    const c = this.client;
-    const now = Date.now();
-    return {
-      link: c.link,
-      peerOnline: c.peerOnline,
-      verifiedEntries: c.lastIdx + 1,
-      caughtUp: this.#notices.live,
-      halted: this.#halted,
-      outbox: c.outbox.items.length,
-      sound: this.#siren.enabled,
-      clock: { exercise: c.exercise, exerciseMs: c.exerciseTime(now), now },
-    };
   }
 
   /** Coalesces bursts of events (a replay applies hundreds of entries) into one render. */
@@ -218,14 +186,12 @@ export class ConsoleScreen {
     this.#line.update();
     this.#compose.showDeadlines(deadlines);
     if (closed) this.#compose.closeLine();
-    this.#banner.update(this.#status());
-    this.#showLink();
+    this.#strip.update();
   }
 
   #tick(): void {
     this.#ticks += 1;
-    this.#banner.update(this.#status());
-    this.#showLink();
+    this.#strip.update();
     this.#alarms.tick();
     this.#line.tick();
     const loud = this.#alarms.active.find((a) => !a.ackQueued);
@@ -241,7 +207,7 @@ export class ConsoleScreen {
 
   #relabel(): void {
     document.title = `${t('appTitle')} · ${stationShort(this.client.identity.exercise, this.client.identity.station)}`;
-    this.#banner.render(this.#status());
+    this.#strip.relabel();
     this.#traffic.relabel();
     this.#compose.relabel();
     this.#alarms.relabel();
@@ -251,17 +217,6 @@ export class ConsoleScreen {
     this.#composeJump.textContent = t('composeJump');
     this.hooks.relabelPage();
     this.#render();
-  }
-
-  #toggleSound(): void {
-    this.#siren.enabled = !this.#siren.enabled;
-    prefs.setSound(this.#siren.enabled);
-    this.#banner.update(this.#status());
-  }
-
-  #retry(): void {
-    void this.client.stop();
-    this.client.start();
   }
 
   async #send(draft: Draft): Promise<void> {

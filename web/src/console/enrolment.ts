@@ -1,14 +1,14 @@
 // Enrolment: read the one-time code (and `role=translator`, when the trainer's link asks for a translator's
 // device) from the link's #fragment, then drop it from the address bar, or let the operator type a code;
-// show what it enrols before it is used (enrol-preview.ts); ask for the operator's name; make a
+// show what it enrols before it is used (enrol-preview.ts); ask for the operator's name (enrol-form.ts); make a
 // non-extractable Ed25519 key pair with WebCrypto, keep it in IndexedDB and register the public key (and
 // the role) with the relay.
 import { HotlineClient, type ClientOptions } from '../../../client/client.js';
 import { codeFromLink } from '../../../client/identity.js';
 import type { SavedState } from '../../../client/storage.js';
 import { HotlineError, isErrorCode } from '../../../shared/errors.js';
-import { LIMITS } from '../../../shared/items.js';
 import { h, replaceChildren } from '../common/dom.js';
+import { enrolForm } from './enrol-form.js';
 import { codeRefused, lookUp, previewPanel, type PreviewState } from './enrol-preview.js';
 import { errorText, stationName, t } from './i18n.js';
 import { SlotStorage, slotFor } from './slots.js';
@@ -90,69 +90,14 @@ export class EnrolmentScreen {
   render(): void {
     this.#remember();
     this.#showPreview(); // in the current language
-    const codeField = this.#typeCode
-      ? h(
-          'div',
-          { class: 'field' },
-          h('label', { for: 'enrol-code' }, t('codeLabel')),
-          h('input', {
-            id: 'enrol-code',
-            type: 'text',
-            autocomplete: 'off',
-            autocapitalize: 'characters',
-            spellcheck: 'false',
-            'aria-describedby': 'enrol-code-hint',
-            value: this.#values.code,
-            class: 'mono',
-            'data-testid': 'enrol-code',
-          }),
-          h('p', { id: 'enrol-code-hint', class: 'hint' }, t('codeHint')),
-        )
-      : h(
-          'p',
-          { class: 'notice', 'data-testid': 'code-from-link' },
-          h('span', {}, h('span', { 'aria-hidden': 'true' }, '✔ '), t('codeFromLink')),
-          this.#switchToTyping(),
-        );
-    const submit = h(
-      'button',
-      { type: 'submit', class: 'btn btn-primary', disabled: this.#busy, 'data-testid': 'enrol-submit' },
-      this.#busy ? t('enrolWorking') : t('enrolSubmit'),
+    const form = enrolForm(
+      { typeCode: this.#typeCode, values: this.#values, busy: this.#busy, error: this.#error },
+      {
+        typeInstead: () => this.#typeInstead(),
+        codeChanged: (code) => void this.#check(code),
+        submit: () => void this.#submit(),
+      },
     );
-    const form = h(
-      'form',
-      { class: 'panel enrol-form', novalidate: true },
-      codeField,
-      h(
-        'div',
-        { class: 'field' },
-        h('label', { for: 'enrol-operator' }, t('operatorLabel')),
-        h('input', {
-          id: 'enrol-operator',
-          type: 'text',
-          maxlength: LIMITS.operator,
-          autocomplete: 'name',
-          required: true,
-          'aria-describedby': 'enrol-operator-hint',
-          value: this.#values.operator,
-        }),
-        h('p', { id: 'enrol-operator-hint', class: 'hint' }, t('operatorHint')),
-      ),
-      this.#error ? h('p', { class: 'form-error', role: 'alert', 'data-testid': 'enrol-error' }, this.#error) : null,
-      h(
-        'div',
-        { class: 'form-actions' },
-        submit,
-        h('span', { class: 'hint', role: 'status' }, this.#busy ? t('enrolWorking') : ''),
-      ),
-    );
-    form.querySelector('#enrol-code')?.addEventListener('change', (ev) => {
-      void this.#check((ev.target as HTMLInputElement).value.trim());
-    });
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void this.#submit();
-    });
     replaceChildren(
       this.element,
       h('h1', { id: 'enrol-title', tabindex: '-1' }, t('enrolTitle')),
@@ -177,17 +122,14 @@ export class EnrolmentScreen {
     if (operator) this.#values.operator = operator.value;
   }
 
-  #switchToTyping(): HTMLButtonElement {
-    const b = h('button', { type: 'button', class: 'btn btn-small btn-ghost' }, t('enterCodeInstead'));
-    b.addEventListener('click', () => {
-      this.#typeCode = true;
-      this.#code = undefined;
-      this.#preview = undefined;
-      this.#showPreview();
-      this.render();
-      this.element.querySelector<HTMLInputElement>('#enrol-code')?.focus();
-    });
-    return b;
+  /** The operator will type a code rather than use the link's. */
+  #typeInstead(): void {
+    this.#typeCode = true;
+    this.#code = undefined;
+    this.#preview = undefined;
+    this.#showPreview();
+    this.render();
+    this.element.querySelector<HTMLInputElement>('#enrol-code')?.focus();
   }
 
   #knownList(): HTMLElement | null {
