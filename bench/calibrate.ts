@@ -9,6 +9,8 @@ export interface Calibration {
   /** µs per operation, median of several batches, one at a time on the main thread. */
   signNodeUs: number;
   verifyNodeUs: number;
+  /** CPU µs per node:crypto verification (synchronous, main thread): the reference for the relay's CPU per round trip. */
+  verifyNodeCpuUs: number;
   signJoseUs: number;
   verifyJoseUs: number;
   /** CPU µs per jose verification, all threads (WebCrypto does the work on libuv's pool): the fair comparison for relay CPU. */
@@ -50,6 +52,7 @@ export async function calibrate(): Promise<Calibration> {
   return {
     signNodeUs: await perOp(5, 100, () => signer.sign(payload, TYP.message)),
     verifyNodeUs: await perOp(5, 100, () => verifyCompact(jws, key.publicKey)),
+    verifyNodeCpuUs: await cpuPerOp(500, () => verifyCompact(jws, key.publicKey)),
     signJoseUs: await perOp(5, 100, () => new CompactSign(bytes).setProtectedHeader(header).sign(josePrivate)),
     verifyJoseUs: await perOp(5, 100, () => compactVerify(jws, josePublic, { algorithms: [ALG] })),
     verifyJoseCpuUs: await cpuPerOp(500, () => compactVerify(jws, josePublic, { algorithms: [ALG] })),

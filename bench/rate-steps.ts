@@ -31,7 +31,8 @@ export function parseRates(text: string): number[] {
   return [...rates].sort((a, b) => a - b);
 }
 
-function step(rate: number, r: BenchReport): RateStep {
+/** One step's figures from its report (floors.ts builds its searches with it too). */
+export function step(rate: number, r: BenchReport): RateStep {
   const run = r.relay!;
   return {
     rate,

@@ -108,7 +108,9 @@ function runLines(run: RunResult, cal: Calibration): string[] {
   const w = run.workload;
   const lines: string[] = [];
   if (w.rate > 0) {
-    lines.push(...latencyTable(run, `${run.target.kind === 'bare' ? 'bare relay' : 'relay'} latency (ms)`));
+    const name =
+      run.target.kind === 'bare' ? 'bare relay' : run.target.store === 'volatile' ? 'relay (volatile)' : 'relay';
+    lines.push(...latencyTable(run, `${name} latency (ms)`));
     const achieved = w.receipts ? `${run.rate.receipts}/s round trips` : `${run.rate.delivered}/s delivered`;
     lines.push(
       `  rate: target ${w.rate}/s; achieved ${run.rate.accepted}/s accepted, ${achieved}; generator send lateness p99 ${fmt(run.sendLateness.p99)} ms`,

@@ -13,7 +13,7 @@ import type { Target } from './target.js';
 import type { Verification } from './verify-logs.js';
 
 export interface RunResult {
-  target: { kind: Target['kind']; url: string };
+  target: { kind: Target['kind']; url: string; store: Target['store'] };
   workload: Workload;
   startedAt: string;
   messages: { planned: number; warmup: number; measured: number };
@@ -115,7 +115,7 @@ export function assembleResult(raw: RawRun): RunResult {
   const loop = raw.generator.loop;
   const rel = raw.relay;
   return {
-    target: { kind: raw.target.kind, url: raw.target.url },
+    target: { kind: raw.target.kind, url: raw.target.url, store: raw.target.store },
     workload: w,
     startedAt: raw.startedAt,
     messages: { planned: raw.plan.length, warmup: raw.plan.length - measured, measured },

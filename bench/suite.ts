@@ -1,5 +1,7 @@
 // A whole `hotline bench`: calibrate signature costs, run the workload against the relay (a child the bench
 // starts, or --url), then the same workload against the bare relay (--baseline), and judge the result.
+// A floors run (floors.ts) also measures the bare relay alone: subject 'bare' puts it in the report's
+// measured slot (`relay`, whose target.kind then says 'bare').
 import type { BareFault } from './bare-relay.js';
 import { calibrate } from './calibrate.js';
 import { initHistograms } from './histograms.js';
@@ -16,6 +18,8 @@ export interface SuiteOptions {
   /** A running relay to measure instead of starting one; needs the trainer secret. */
   remote?: { url: string; secret: string };
   baseline: boolean;
+  /** What the run measures: the relay (default) or, for a floors run, the bare relay alone. */
+  subject?: 'relay' | 'bare';
   maxP99: P99Thresholds;
   minRate?: number;
   /** Write the relay's CPU profile of the measurement window to this file. */
@@ -27,7 +31,8 @@ export interface SuiteOptions {
   store?: 'sqlite' | 'volatile';
   /** Test hook: the bare relay drops, duplicates or reorders one message. */
   fault?: BareFault;
-  onProgress?: (run: 'relay' | 'bare', p: Progress) => void;
+  /** `run` names the target: relay or bare, or a floors run's own label. */
+  onProgress?: (run: string, p: Progress) => void;
 }
 
 async function withTarget(start: () => Promise<Target>, run: (t: Target) => Promise<RunResult>): Promise<RunResult> {
@@ -59,17 +64,19 @@ export async function runSuite(o: SuiteOptions): Promise<BenchReport> {
   const calibration = await calibrate();
   const relay = await withTarget(
     () =>
-      o.remote
-        ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret))
-        : startChild({
-            kind: 'relay',
-            ...(o.store ? { store: o.store } : {}),
-            ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}),
-            ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
-          }),
+      o.subject === 'bare'
+        ? startChild({ kind: 'bare', ...(o.fault ? { fault: o.fault } : {}) })
+        : o.remote
+          ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret))
+          : startChild({
+              kind: 'relay',
+              ...(o.store ? { store: o.store } : {}),
+              ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}),
+              ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
+            }),
     (t) =>
       runBench(t, o.workload, {
-        onProgress: (p) => o.onProgress?.('relay', p),
+        onProgress: (p) => o.onProgress?.(o.subject ?? 'relay', p),
         ...(o.cpuProfile ? { cpuProfile: o.cpuProfile } : {}),
       }),
   );
@@ -81,7 +88,7 @@ export async function runSuite(o: SuiteOptions): Promise<BenchReport> {
     : null;
   const thresholds = checkThresholds(relay, o.maxP99, o.minRate);
   const failures: string[] = [];
-  const relayFailure = correctnessFailure('relay', relay);
+  const relayFailure = correctnessFailure(o.subject === 'bare' ? 'bare relay' : 'relay', relay);
   if (relayFailure) failures.push(relayFailure);
   const bareFailure = baseline && correctnessFailure('bare relay', baseline);
   if (bareFailure) failures.push(bareFailure);

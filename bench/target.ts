@@ -13,6 +13,8 @@ import type { ChildMessage, ChildRequest, ChildStats } from './relay-child.js';
 export interface Target {
   kind: 'relay' | 'bare' | 'remote';
   url: string;
+  /** A started relay's store (the volatile one is the crypto floor); null for the bare relay and a remote one. */
+  store: 'sqlite' | 'volatile' | null;
   /** The trainer secret of a relay the bench started (null for bare; the caller's own for remote). */
   secret: string | null;
   /** The relay process id when the bench started it. */
@@ -116,6 +118,7 @@ export async function startChild(options: ChildOptions): Promise<Target> {
   return {
     kind: options.kind,
     url: info.url,
+    store: options.kind === 'relay' ? (options.store ?? 'sqlite') : null,
     secret: info.secret,
     pid: info.pid,
     stats: async (gc) =>
@@ -146,6 +149,7 @@ export function remoteTarget(url: string, secret: string): Target {
   return {
     kind: 'remote',
     url: new URL(url).origin,
+    store: null,
     secret,
     pid: null,
     stats: () => Promise.resolve(null),

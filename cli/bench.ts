@@ -17,9 +17,19 @@ import { endToEnd, renderTable } from '../bench/report.js';
 import type { Progress } from '../bench/runner.js';
 import { parseRates, renderSteps, searchRates } from '../bench/rate-steps.js';
 import { runSuite, verdict, type SuiteOptions } from '../bench/suite.js';
+import { floorsVerdict, runFloors } from '../bench/floors.js';
+import { renderFloors } from '../bench/floors-report.js';
+import {
+  addFloorOptions,
+  checkNoRatioLimits,
+  floorStepLine,
+  FLOORS_HELP,
+  floorsPlan,
+  type FloorFlags,
+} from './bench-floors.js';
 import { bar, diag, EXIT, out } from './terminal.js';
 
-interface BenchOptions {
+interface BenchOptions extends FloorFlags {
   url?: string;
   secretFile?: string;
   profile?: string;
@@ -96,7 +106,7 @@ function statusLine(): { update(run: string, p: Progress): void; done(): void } 
 }
 
 export function registerBench(program: Command): void {
-  program
+  const cmd = program
     .command('bench')
     .description('open-loop latency test: console pairs at a fixed rate, percentiles, correctness checks, thresholds')
     .option('-u, --url <url>', 'measure a running relay (default: start one on a temporary data directory)')
@@ -135,7 +145,8 @@ export function registerBench(program: Command): void {
     .option(
       '--rate-steps <rates>',
       'find the highest sustained rate: run at each rate in turn (fresh relay each) until one misses --max-p99/--min-rate, e.g. 200,400,600,800',
-    )
+    );
+  addFloorOptions(cmd)
     .option('--json [file]', 'write the full report as JSON to a file, or to stdout without one')
     .option('--html <file>', 'write a self-contained HTML report with plots')
     .option('--cpu-prof <file>', "write the relay's CPU profile (.cpuprofile) of the measurement window")
@@ -169,7 +180,8 @@ Examples:
   $ hotline bench --rate 300 --cpu-prof relay.cpuprofile   # where the relay's time goes
   $ hotline bench --pairs 10 --duration 15s --rate-steps 200,400,600,800 --max-p99 50ms   # highest sustained rate
   $ HOTLINE_TRAINER_SECRET=hts_... hotline bench --url http://relay.example:8080 --pairs 5 --rate 50
-  $ hotline bench --rate 2000 --relay-build /tmp/hotline-926ab64/dist   # an earlier commit's relay, same generator`,
+  $ hotline bench --rate 2000 --relay-build /tmp/hotline-926ab64/dist   # an earlier commit's relay, same generator
+${FLOORS_HELP}`,
     )
     .action(async (o: BenchOptions) => {
       const workload = workloadFrom(o);
@@ -199,6 +211,8 @@ Examples:
         ...(o.injectFault ? { fault: o.injectFault } : {}),
         onProgress: (run, p) => status.update(run, p),
       };
+      if (o.floors) return floors(o, base, status);
+      checkNoRatioLimits(o);
       if (o.rateSteps) return rateSteps(o, base, status);
       const report = await runSuite(base);
       status.done();
@@ -238,4 +252,24 @@ async function rateSteps(o: BenchOptions, base: SuiteOptions, status: ReturnType
   if (o.html && best) writeFileSync(o.html, renderHtml(best));
   const incorrect = search.reports.some((r) => verdict(r) === 'incorrect');
   process.exitCode = incorrect ? EXIT.verifyFailed : search.maxPassingRate === null ? EXIT.thresholdMissed : EXIT.ok;
+}
+
+async function floors(o: BenchOptions, base: SuiteOptions, status: ReturnType<typeof statusLine>): Promise<void> {
+  const { rates, limits } = floorsPlan(o, base);
+  const report = await runFloors({
+    base,
+    rates,
+    limits,
+    onStep: (target, s) => {
+      status.done();
+      diag(floorStepLine(target, s));
+    },
+  });
+  status.done();
+  emit(o, renderFloors(report), report);
+  const relay = report.targets.relay;
+  const best = relay.reports[relay.steps.findIndex((s) => s.rate === relay.maxPassingRate)] ?? relay.reports.at(-1);
+  if (o.html && best) writeFileSync(o.html, renderHtml(best));
+  const v = floorsVerdict(report);
+  process.exitCode = v === 'pass' ? EXIT.ok : v === 'incorrect' ? EXIT.verifyFailed : EXIT.thresholdMissed;
 }
