@@ -1,4 +1,7 @@
-// Every statement the embedded store runs, prepared once per connection (sqlite-schema.ts has the tables).
+// Every statement the embedded store runs, prepared once per connection (sqlite-schema.ts has the tables), and
+// the rows a linked entry writes with them.
+import type { Entry, EntryBody } from '../../shared/entry.js';
+import type { AppendRequest } from './types.js';
 import type Database from 'better-sqlite3';
 
 export function prepareStatements(db: Database.Database) {
@@ -43,3 +46,28 @@ export function prepareStatements(db: Database.Database) {
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
+
+/** The rows one linked entry writes, inside its batch's transaction: the entry, the exercise row when it is
+ * created, the control index, the item's dedupe row, keys and used codes. The exercise's head is written once
+ * per batch by the caller (sqlite.ts), not here. */
+export function writeEntry(s: Statements, req: AppendRequest, body: EntryBody, entry: Entry, json: string): void {
+  if (req.kind === 'exercise-created') {
+    s.insertExercise.run(req.exercise, JSON.stringify((req.data as { exercise: unknown }).exercise), req.at, body.prev);
+  }
+  s.insertEntry.run(req.exercise, entry.idx, entry.hash, json);
+  if (req.kind !== 'message' && req.kind !== 'receipt') {
+    const state = (req.data as { state?: unknown } | undefined)?.state;
+    s.insertControl.run(req.exercise, entry.idx, req.kind, typeof state === 'string' ? state : null);
+  }
+  if (req.item) {
+    const i = req.item;
+    s.insertItem.run(i.kid, i.seq, req.exercise, i.id, i.type, entry.idx, i.payloadHash, i.from, i.to);
+  }
+  if (req.kind === 'key-enrolled') {
+    const d = req.data as { kid: string; station: string; operator: string; publicJwk: unknown; role?: string };
+    const role = d.role ?? 'operator';
+    s.insertKey.run(d.kid, req.exercise, d.station, d.operator, JSON.stringify(d.publicJwk), entry.idx, role);
+    if (req.codeHash) s.useCode.run(req.at, req.codeHash);
+  }
+  if (req.kind === 'key-revoked') s.revokeKey.run(entry.idx, (req.data as { kid: string }).kid);
+}

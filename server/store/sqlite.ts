@@ -3,11 +3,11 @@
 // the writing side on a worker thread (threaded-sqlite.ts) and reads through a second connection.
 import Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
-import type { Entry, EntryBody } from '../../shared/entry.js';
+import type { Entry } from '../../shared/entry.js';
 import { ChainLinker, isEndex } from './chain-linker.js';
 import { checkDatabase, isCorruption, type CheckLevel } from './sqlite-check.js';
 import { prepareSchema } from './sqlite-schema.js';
-import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { prepareStatements, writeEntry, type Statements } from './sqlite-statements.js';
 import { reading, toKey, type Row } from './sqlite-rows.js';
 import type {
   AppendRequest,
@@ -101,7 +101,17 @@ export class SqliteStore implements Store {
     });
     this.#transaction = db.transaction((reqs: AppendRequest[]) => {
       const batch = this.#linker.begin();
-      return reqs.map((req) => batch.link(req, (body, entry, json) => this.#write(req, body, entry, json)));
+      // The linker keeps each exercise's head for the rest of the batch, so the row is written once, at the end.
+      const heads = new Map<string, Entry>();
+      const results = reqs.map((req) =>
+        batch.link(req, (body, entry, json) => {
+          writeEntry(this.#stmt, req, body, entry, json);
+          if (isEndex(req)) this.#ended.add(req.exercise);
+          heads.set(req.exercise, entry);
+        }),
+      );
+      for (const [exercise, head] of heads) this.#stmt.setHead.run(head.idx, head.hash, exercise);
+      return results;
     });
     const run = this.#transaction.immediate.bind(this.#transaction);
     // A rolled-back batch must not leave an ENDEX remembered: forget what this batch taught.
@@ -117,36 +127,6 @@ export class SqliteStore implements Store {
 
   #body(exercise: string, idx: number): string {
     return (this.#stmt.readOne.get(exercise, idx) as Row)['body'] as string;
-  }
-
-  #write(req: AppendRequest, body: EntryBody, entry: Entry, json: string): void {
-    const s = this.#stmt;
-    if (req.kind === 'exercise-created') {
-      s.insertExercise.run(
-        req.exercise,
-        JSON.stringify((req.data as { exercise: unknown }).exercise),
-        req.at,
-        body.prev,
-      );
-    }
-    s.insertEntry.run(req.exercise, entry.idx, entry.hash, json);
-    if (req.kind !== 'message' && req.kind !== 'receipt') {
-      const state = (req.data as { state?: unknown } | undefined)?.state;
-      s.insertControl.run(req.exercise, entry.idx, req.kind, typeof state === 'string' ? state : null);
-      if (isEndex(req)) this.#ended.add(req.exercise);
-    }
-    s.setHead.run(entry.idx, entry.hash, req.exercise);
-    if (req.item) {
-      const i = req.item;
-      s.insertItem.run(i.kid, i.seq, req.exercise, i.id, i.type, entry.idx, i.payloadHash, i.from, i.to);
-    }
-    if (req.kind === 'key-enrolled') {
-      const d = req.data as { kid: string; station: string; operator: string; publicJwk: unknown; role?: string };
-      const role = d.role ?? 'operator';
-      s.insertKey.run(d.kid, req.exercise, d.station, d.operator, JSON.stringify(d.publicJwk), entry.idx, role);
-      if (req.codeHash) s.useCode.run(req.at, req.codeHash);
-    }
-    if (req.kind === 'key-revoked') s.revokeKey.run(entry.idx, (req.data as { kid: string }).kid);
   }
 
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {

@@ -203,6 +203,30 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
     expect(again?.ok && again.value.duplicate).toBe(true);
   });
 
+  it('leaves each exercise’s head at the last entry a batch linked, across exercises and past a refusal', async () => {
+    await withExercise();
+    const at = new Date().toISOString();
+    const note = (exercise: string, text: string) => ({ exercise, kind: 'note' as const, at, data: { text } });
+    const results = await store.append([
+      {
+        exercise: 'dtl2',
+        kind: 'exercise-created',
+        at,
+        data: { exercise: { ...DEFAULT_EXERCISE, id: 'dtl2' }, relayKid: 'k' },
+      },
+      note('dtl', 'a'),
+      note('dtl2', 'b'),
+      note('dtl', 'c'),
+      note('nowhere', 'refused: no such exercise'),
+    ]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, false]);
+    const entry = (i: number) => (results[i]?.ok ? results[i].value.entry : undefined);
+    expect(await store.head('dtl')).toEqual({ idx: 2, hash: entry(3)?.hash });
+    expect(await store.head('dtl2')).toEqual({ idx: 1, hash: entry(2)?.hash });
+    const [next] = await store.append([note('dtl', 'd')]);
+    expect(next?.ok && next.value.entry).toMatchObject({ idx: 3, prev: entry(3)?.hash });
+  });
+
   it('links every entry to the one before it, across batches', async () => {
     await withExercise();
     const head0 = await store.head('dtl');
