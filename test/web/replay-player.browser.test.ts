@@ -12,6 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, screenshot, SCREENSHOTS, type Browser } from '../helpers/browser.js';
 import { logKeys } from '../helpers/log-fixture.js';
+import { signInTrainer } from '../helpers/trainer-page.js';
 import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
 import { exerciseRun } from '../helpers/replay-log.js';
 
@@ -55,11 +56,7 @@ describe('replay player in Chromium at 1366x800', () => {
     page.on('console', (msg) => {
       if (msg.type() === 'error' && /Content.Security.Policy|Refused to/i.test(msg.text())) pageErrors.push(msg.text());
     });
-    await page.goto(`${relay.url}/trainer`);
-    await page.getByLabel('Your name').fill('Controller Wu');
-    await page.getByLabel('Trainer secret').fill(relay.newTrainerSecret!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Exercises', level: 1 }).waitFor(WAIT);
+    await signInTrainer(page, relay, 'Controller Wu');
     await page.getByRole('link', { name: 'Replay a file' }).click();
     await page.setInputFiles('#replay-file', file);
     await page.getByRole('heading', { name: /Log verified: ready to play/ }).waitFor(WAIT);

@@ -2,8 +2,6 @@
 // and IMMEDIATE set in minutes before STARTEX (a `procedures` entry; the relay's RunState agrees), a value
 // out of range refused in the page, and the form gone once the exercise has started. Screenshot; axe-core.
 // Needs the built pages: run `npm run build` first (npm test does).
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import type { TrainerApi } from '../../client/trainer-api.js';
 import type { ExerciseDef } from '../../shared/items.js';
 import { DEFAULT_STATIONS } from '../../shared/stations.js';
 import { openBrowser, screenshot, type Browser } from '../helpers/browser.js';
+import { requireBuiltTrainer, signInTrainer } from '../helpers/trainer-page.js';
 import { startTestRelay, type TestRelay } from '../helpers/relay.js';
 
 const WAIT = { timeout: 10_000 };
@@ -30,9 +29,7 @@ describe('the Run tab sets the exercise’s acknowledgement deadlines', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const built = path.resolve('dist/web/trainer.html');
-    if (!existsSync(built) || !readFileSync(built, 'utf8').includes('/assets/trainer-'))
-      throw new Error('The trainer console is not built: run `npm run build` first.');
+    requireBuiltTrainer();
     relay = await startTestRelay();
     api = await relay.trainer();
     await api.createExercise(DEF);
@@ -47,11 +44,7 @@ describe('the Run tab sets the exercise’s acknowledgement deadlines', () => {
   });
 
   it('shows the defaults, sets FLASH 5 and IMMEDIATE 15 min, and fixes them at STARTEX', async () => {
-    await page.goto(`${relay.url}/trainer`);
-    await page.getByLabel('Trainer secret').fill(relay.newTrainerSecret!);
-    await page.getByLabel('Your name').fill('Ana Controller');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Exercises', level: 1 }).waitFor(WAIT);
+    await signInTrainer(page, relay);
     await page.goto(`${relay.url}/trainer#/exercises/${DEF.id}/run`);
     await page.getByRole('heading', { name: 'Acknowledgement deadlines' }).waitFor(WAIT);
     const current = page.getByTestId('deadlines-current');

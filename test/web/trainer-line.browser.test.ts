@@ -6,8 +6,6 @@
 // call request (Washington's turn, window left), both stations' link health, the translation and its time,
 // and the missed link test raises an alarm. Screenshots at 1366 and 390 px; axe-core.
 // Needs the built pages: run `npm run build` first (npm test does).
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HotlineClient } from '../../client/client.js';
@@ -19,6 +17,7 @@ import type { ExerciseDef } from '../../shared/items.js';
 import { DEFAULT_STATIONS } from '../../shared/stations.js';
 import { axe } from '../helpers/a11y.js';
 import { openBrowser, screenshot, type Browser } from '../helpers/browser.js';
+import { requireBuiltTrainer, signInTrainer } from '../helpers/trainer-page.js';
 import { startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 // Evaluated in the page (this file is type-checked for Node, without the DOM's types).
@@ -49,9 +48,7 @@ describe('the trainer follows the line’s procedures', () => {
   };
 
   beforeAll(async () => {
-    const built = path.resolve('dist/web/trainer.html');
-    if (!existsSync(built) || !readFileSync(built, 'utf8').includes('/assets/trainer-'))
-      throw new Error('The trainer console is not built: run `npm run build` first.');
+    requireBuiltTrainer();
     relay = await startTestRelay();
     api = await relay.trainer();
     await api.createExercise(DEF);
@@ -67,11 +64,7 @@ describe('the trainer follows the line’s procedures', () => {
   });
 
   it('sets the line settings on the Run tab before STARTEX', async () => {
-    await page.goto(`${relay.url}/trainer`);
-    await page.getByLabel('Trainer secret').fill(relay.newTrainerSecret!);
-    await page.getByLabel('Your name').fill('Ana Controller');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Exercises', level: 1 }).waitFor(WAIT);
+    await signInTrainer(page, relay);
     await page.goto(`${relay.url}/trainer#/exercises/${DEF.id}/run`);
     const current = page.getByTestId('line-current');
     await expect

@@ -2,13 +2,12 @@
 // a real relay: at 60x with FLASH due in 5 minutes of line time (5 real seconds), a FLASH that nobody
 // receives turns OVERDUE in the open tab while the log stays as it was. Screenshot.
 // Needs the built pages: run `npm run build` first (npm test does).
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { openBrowser, screenshot, type Browser } from '../helpers/browser.js';
 import { enrolClient, startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { requireBuiltTrainer, signInTrainer } from '../helpers/trainer-page.js';
 
 const WAIT = { timeout: 10_000 };
 const MIN = 60_000;
@@ -23,9 +22,7 @@ describe('the Response times tab', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const built = path.resolve('dist/web/trainer.html');
-    if (!existsSync(built) || !readFileSync(built, 'utf8').includes('/assets/trainer-'))
-      throw new Error('The trainer console is not built: run `npm run build` first.');
+    requireBuiltTrainer();
     relay = await startTestRelay();
     const api = await relay.trainer();
     await api.setProcedures('dtl', {
@@ -47,11 +44,7 @@ describe('the Response times tab', () => {
   });
 
   it('shows a message overdue when its deadline passes, with no further entry', async () => {
-    await page.goto(`${relay.url}/trainer`);
-    await page.getByLabel('Trainer secret').fill(relay.newTrainerSecret!);
-    await page.getByLabel('Your name').fill('Ana Controller');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Exercises', level: 1 }).waitFor(WAIT);
+    await signInTrainer(page, relay);
     await page.goto(`${relay.url}/trainer#/exercises/dtl/responses`);
     await page.getByRole('heading', { name: 'Response times', level: 2 }).waitFor(WAIT);
 

@@ -3,14 +3,13 @@
 // and in the Response times tab (column headings, status), never the old Queued / Accepted / Delivered /
 // Received, which let "the relay logged it" read as "the other station has it". Screenshot.
 // Needs the built pages: run `npm run build` first (npm test does).
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { en } from '../../web/src/console/strings.js';
 import { openBrowser, screenshot, type Browser } from '../helpers/browser.js';
 import { startPair, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { requireBuiltTrainer, signInTrainer } from '../helpers/trainer-page.js';
 
 const WAIT = { timeout: 10_000 };
 const TIME = String.raw`\d{2}:\d{2}:\d{2}Z`;
@@ -34,9 +33,7 @@ describe('the trainer’s words for message states', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const built = path.resolve('dist/web/trainer.html');
-    if (!existsSync(built) || !readFileSync(built, 'utf8').includes('/assets/trainer-'))
-      throw new Error('The trainer console is not built: run `npm run build` first.');
+    requireBuiltTrainer();
     relay = await startTestRelay();
     ({ beijing, washington } = await startPair(relay));
     browser = await openBrowser({ width: 1440, height: 900 });
@@ -66,11 +63,7 @@ describe('the trainer’s words for message states', () => {
       'routine delivered',
     );
 
-    await page.goto(`${relay.url}/trainer`);
-    await page.getByLabel('Trainer secret').fill(relay.newTrainerSecret!);
-    await page.getByLabel('Your name').fill('Ana Controller');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Exercises', level: 1 }).waitFor(WAIT);
+    await signInTrainer(page, relay);
     await page.goto(`${relay.url}/trainer#/exercises/dtl/live`);
     const bj = page.locator('section.console[data-station="beijing"]');
     const wa = page.locator('section.console[data-station="washington"]');
