@@ -74,7 +74,7 @@ export class LineScheduler {
 
   /** One interval after the station's last test, or after its first key (or the latest settings) if none. */
   #nextTestAt(run: ExerciseRun, station: string, firstKeyAt: number): number {
-    const last = run.line.health(station).last;
+    const last = run.line.lastTest(station);
     const from = Math.max(last?.place.at ?? firstKeyAt, run.lineState.settingsAt);
     return from + run.line.settings.linkTestIntervalMs;
   }

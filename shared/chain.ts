@@ -1,7 +1,7 @@
 // Replays a log entry by entry and proves it: hash links, signatures against keys enrolled earlier in the
 // same log, per-key seq continuity, receipts that refer to real messages. Consoles run it on every entry
 // they receive; `hotline verify` and the replay player run it over whole exports.
-import { HotlineError } from './errors.js';
+import { HotlineError, type ErrorCode } from './errors.js';
 import { GENESIS_PREV, hashEntry, isItemKind, type Entry } from './entry.js';
 import { KeyCache, thumbprint } from './jws.js';
 import { otherStation, type ExerciseDef, type Lang, type PublicJwk } from './items.js';
@@ -14,7 +14,8 @@ import { openPrivate } from './private-check.js';
 import { exerciseStateData, proceduresData, type InjectData } from './run-entries.js';
 import { exerciseCreatedData, keyEnrolledData, keyRevokedData, type KeyRole } from './entry-data.js';
 import { LineBook } from './line-book.js';
-import { callExpiredData, linkMissedData, linkTestData, withLineDefaults } from './line-entries.js';
+import { withLineDefaults } from './line-entries.js';
+import { followLineEntry, followLineItem, placeOf } from './line-check.js';
 
 export interface KnownKey {
   kid: string;
@@ -54,25 +55,7 @@ export interface ChainOptions {
   audience?: Audience;
 }
 
-function fault(
-  entry: Entry,
-  code:
-    | 'CHAIN_BROKEN'
-    | 'SCHEMA_INVALID'
-    | 'UNKNOWN_KEY'
-    | 'KEY_REVOKED'
-    | 'WRONG_STATION'
-    | 'WRONG_RECIPIENT'
-    | 'WRONG_EXERCISE'
-    | 'SEQ_GAP'
-    | 'UNKNOWN_REF'
-    | 'REF_HASH_MISMATCH'
-    | 'ID_CONFLICT'
-    | 'EXERCISE_ENDED'
-    | 'COMMIT_MISMATCH'
-    | 'WRONG_ROLE',
-  message: string,
-): HotlineError {
+function fault(entry: Entry, code: ErrorCode, message: string): HotlineError {
   return new HotlineError(code, `entry ${entry.idx}: ${message}`, { idx: entry.idx });
 }
 
@@ -184,7 +167,7 @@ export class ChainVerifier {
       case 'link-test':
       case 'link-missed':
       case 'call-expired':
-        this.#checkLine(entry);
+        followLineEntry(this.line, this.exercise, entry);
         return undefined;
       case 'exercise-state': {
         const data = validate(exerciseStateData, entry.data);
@@ -265,35 +248,18 @@ export class ChainVerifier {
     if (p.seq !== want) throw fault(entry, 'SEQ_GAP', `seq ${p.seq} of key ${key.kid} where ${want} was expected`);
     if (key.role === 'translator' && p.type !== 'translation' && p.type !== 'link-reply')
       throw fault(entry, 'WRONG_ROLE', `a ${p.type} signed by translator key ${key.kid}`);
-    const at = Date.parse(entry.at);
-    const place = { idx: entry.idx, hash: entry.hash, at };
-    try {
-      switch (p.type) {
-        case 'receipt':
-          this.#checkReceipt(entry, p);
-          break;
-        case 'message':
-          this.messages.set(p.id, { ...place, from: p.from, to: p.to, lang: p.lang });
-          break;
-        case 'call':
-          this.line.checkCall(p, at);
-          this.line.applyCall(p, place);
-          break;
-        case 'translation': {
-          const own = this.exercise?.stations.find((st) => st.id === p.from)?.lang ?? p.lang;
-          const message = this.line.checkTranslation(p, this.messages.get(p.ref), own);
-          this.line.applyTranslation(p, key.kid, message, place);
-          break;
-        }
-        case 'link-reply':
-          this.line.checkLinkReply(p, at);
-          this.line.applyLinkReply(p, key.kid, place);
-          break;
-      }
-    } catch (err) {
-      throw err instanceof HotlineError
-        ? new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx })
-        : err;
+    switch (p.type) {
+      case 'receipt':
+        this.#checkReceipt(entry, p);
+        break;
+      case 'message':
+        this.messages.set(p.id, { ...placeOf(entry), from: p.from, to: p.to, lang: p.lang });
+        break;
+      case 'call':
+      case 'translation':
+      case 'link-reply':
+        followLineItem(this.line, this.exercise, entry, p, key.kid, (id) => this.messages.get(id));
+        break;
     }
     this.#ids.add(p.id);
     this.nextSeq.set(key.kid, want + 1);
@@ -311,32 +277,6 @@ export class ChainVerifier {
     } else {
       if (!ref || ref.to !== p.from) throw fault(entry, 'UNKNOWN_REF', `receipt refers to unknown message ${p.ref}`);
       if (ref.hash !== p.refHash) throw fault(entry, 'REF_HASH_MISMATCH', `refHash does not match entry ${ref.idx}`);
-    }
-  }
-
-  /** The relay's own procedure entries: a link test, a missed one, an expired call request. */
-  #checkLine(entry: Entry): void {
-    const place = { idx: entry.idx, hash: entry.hash, at: Date.parse(entry.at) };
-    try {
-      if (entry.kind === 'link-test') {
-        const d = validate(linkTestData, entry.data);
-        if (!this.exercise || otherStation(this.exercise, d.to) === undefined)
-          throw new HotlineError('WRONG_STATION', `no station ${d.to}`);
-        this.line.checkLinkTest(d);
-        this.line.applyLinkTest(d, place);
-      } else if (entry.kind === 'link-missed') {
-        const d = validate(linkMissedData, entry.data);
-        this.line.checkMissed(d, place.at);
-        this.line.applyMissed(d, place);
-      } else {
-        const d = validate(callExpiredData, entry.data);
-        this.line.checkExpiry(d, place.at);
-        this.line.applyExpiry(d, place);
-      }
-    } catch (err) {
-      throw err instanceof HotlineError
-        ? new HotlineError(err.code, `entry ${entry.idx}: ${err.message}`, { idx: entry.idx })
-        : err;
     }
   }
 }

@@ -7,14 +7,16 @@
 import { HotlineError } from './errors.js';
 import type { ExerciseClock } from './exercise-clock.js';
 import { lineDueAt } from './deadlines.js';
-import {
-  LIMITS,
-  type CallLevel,
-  type CallPayload,
-  type Lang,
-  type LinkReplyPayload,
-  type TranslationPayload,
-} from './items.js';
+import { LIMITS, type CallPayload, type Lang, type LinkReplyPayload, type TranslationPayload } from './items.js';
+import type {
+  CallView,
+  CallStep,
+  LinkHealth,
+  LinkTestView,
+  LogPlace,
+  MessageRef,
+  TranslationView,
+} from './line-views.js';
 import {
   withLineDefaults,
   type CallExpiredData,
@@ -23,77 +25,16 @@ import {
   type LinkTestData,
 } from './line-entries.js';
 
-/** Where an entry sits in the log: what answers and views refer to. */
-export interface LogPlace {
-  idx: number;
-  hash: string;
-  /** The entry's `at`, ms since the epoch (the relay's clock). */
-  at: number;
-}
-
-export type CallState = 'awaiting' | 'accepted' | 'declined' | 'expired';
-
-export interface CallStep {
-  idx: number;
-  at: number;
-  action: CallPayload['action'] | 'expired';
-  /** The station that acted; the relay for an expiry. */
-  by: string;
-  proposedAt?: string;
-  callAt?: string;
-  note?: string;
-}
-
-export interface CallView {
-  id: string;
-  /** The request's entry. */
-  place: LogPlace;
-  /** The requesting station and the one asked. */
-  from: string;
-  to: string;
-  level: CallLevel;
-  subject: string;
-  /** The time on the table: the request's, or the latest counter-proposal's. */
-  proposedAt: string;
-  state: CallState;
-  /** The station whose answer is awaited, while the state is `awaiting`. */
-  awaiting?: string;
-  /** When the current window opened (ms): the request or the latest proposal. */
-  windowFrom: number;
-  /** The agreed time, once accepted. */
-  callAt?: string;
-  steps: CallStep[];
-}
-
-export interface LinkTestView {
-  id: string;
-  place: LogPlace;
-  to: string;
-  timeoutMs: number;
-  reply?: { idx: number; at: number; rttMs: number; kid: string };
-  missed?: { idx: number; at: number };
-}
-
-export interface TranslationView {
-  id: string;
-  idx: number;
-  at: number;
-  /** The translated message's id, its sender and the translating station. */
-  ref: string;
-  from: string;
-  lang: Lang;
-  subject?: string;
-  body: string;
-  /** Relay time from the message's acceptance to the translation's. */
-  delayMs: number;
-  kid: string;
-}
-
-/** A message as a translation refers to it. */
-export interface MessageRef extends LogPlace {
-  to: string;
-  lang: Lang;
-}
+export type {
+  CallState,
+  CallStep,
+  CallView,
+  LinkHealth,
+  LinkTestView,
+  LogPlace,
+  MessageRef,
+  TranslationView,
+} from './line-views.js';
 
 function state(message: string): HotlineError {
   return new HotlineError('PROCEDURE_STATE', message);
@@ -105,6 +46,8 @@ export class LineBook {
   readonly tests = new Map<string, LinkTestView>();
   /** Translations by the id of the message they translate: one per message. */
   readonly translations = new Map<string, TranslationView>();
+  /** Each station's latest link test, so the relay's scheduler and open-test checks need no scan. */
+  readonly #lastTest = new Map<string, LinkTestView>();
 
   constructor(private readonly clock: ExerciseClock) {}
 
@@ -191,10 +134,15 @@ export class LineBook {
     call.steps.push({ idx: place.idx, at: place.at, action: 'expired', by: 'relay' });
   }
 
+  /** A station's latest link test: its open one if it has one (checkLinkTest allows one at a time). */
+  lastTest(station: string): LinkTestView | undefined {
+    return this.#lastTest.get(station);
+  }
+
   /** The open link test of a station, if one is waiting for its reply. */
   openTest(station: string): LinkTestView | undefined {
-    for (const t of this.tests.values()) if (t.to === station && !t.reply && !t.missed) return t;
-    return undefined;
+    const t = this.#lastTest.get(station);
+    return t && !t.reply && !t.missed ? t : undefined;
   }
 
   checkLinkTest(d: LinkTestData): void {
@@ -204,7 +152,9 @@ export class LineBook {
   }
 
   applyLinkTest(d: LinkTestData, place: LogPlace): void {
-    this.tests.set(d.id, { id: d.id, place, to: d.to, timeoutMs: d.timeoutMs });
+    const test = { id: d.id, place, to: d.to, timeoutMs: d.timeoutMs };
+    this.tests.set(d.id, test);
+    this.#lastTest.set(d.to, test);
   }
 
   checkLinkReply(p: LinkReplyPayload, at: number): LinkTestView {
@@ -262,19 +212,22 @@ export class LineBook {
     });
   }
 
-  /** A station's link health: its last test, the last round trip, and how many tests it missed. */
-  health(station: string): { last?: LinkTestView; lastRttMs?: number; missed: number; tests: number } {
-    let last: LinkTestView | undefined;
-    let lastRttMs: number | undefined;
-    let missed = 0;
-    let tests = 0;
+  /** A station's link health: its last test, the last round trip and miss, how many tests it answered and missed. */
+  health(station: string): LinkHealth {
+    const h: LinkHealth = { tests: 0, answered: 0, missed: 0 };
     for (const t of this.tests.values()) {
       if (t.to !== station) continue;
-      tests++;
-      last = t;
-      if (t.reply) lastRttMs = t.reply.rttMs;
-      if (t.missed) missed++;
+      h.tests++;
+      h.last = t;
+      if (t.reply) {
+        h.answered++;
+        h.lastRttMs = t.reply.rttMs;
+      }
+      if (t.missed) {
+        h.missed++;
+        h.lastMissAt = t.missed.at;
+      }
     }
-    return { ...(last ? { last } : {}), ...(lastRttMs === undefined ? {} : { lastRttMs }), missed, tests };
+    return h;
   }
 }

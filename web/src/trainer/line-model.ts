@@ -79,20 +79,16 @@ function callRow(book: LineBook, call: CallView, now: number, asOf: number | und
 }
 
 function health(book: LineBook, station: string): LinkHealthRow {
-  const row: LinkHealthRow = { station, tests: 0, answered: 0, missed: 0 };
-  for (const t of book.tests.values()) {
-    if (t.to !== station) continue;
-    row.tests++;
-    if (t.reply) {
-      row.answered++;
-      row.lastRttMs = t.reply.rttMs;
-    }
-    if (t.missed) {
-      row.missed++;
-      row.lastMissAt = t.missed.at;
-    }
-    row.last = { idx: t.place.idx, at: t.place.at, outcome: t.reply ? 'answered' : t.missed ? 'missed' : 'open' };
-  }
+  const { tests, answered, missed, last, lastRttMs, lastMissAt } = book.health(station);
+  const row: LinkHealthRow = { station, tests, answered, missed };
+  if (lastRttMs !== undefined) row.lastRttMs = lastRttMs;
+  if (lastMissAt !== undefined) row.lastMissAt = lastMissAt;
+  if (last)
+    row.last = {
+      idx: last.place.idx,
+      at: last.place.at,
+      outcome: last.reply ? 'answered' : last.missed ? 'missed' : 'open',
+    };
   return row;
 }
 
