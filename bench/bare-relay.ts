@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SUBPROTOCOL, WS_PATH } from '../shared/protocol.js';
+import { chooseSubprotocol, SUBPROTOCOL_V2, WS_PATH } from '../shared/protocol.js';
 import { decodePayload } from './signer.js';
 
 /** A fault the bare relay can inject once, so tests can prove the bench catches it. */
@@ -22,11 +22,17 @@ export interface BareRelay {
   close(): Promise<void>;
 }
 
+/** The submitter's own copy of an entry frame, with its answer inside (version 2). */
+interface Own {
+  to: WebSocket;
+  frame: string;
+}
+
 interface Room {
   next: number;
   sockets: Set<WebSocket>;
   messages: number;
-  held?: string;
+  held?: { frame: string; own?: Own };
 }
 
 export async function startBareRelay(options: { fault?: BareFault } = {}): Promise<BareRelay> {
@@ -38,30 +44,30 @@ export async function startBareRelay(options: { fault?: BareFault } = {}): Promi
     path: WS_PATH,
     perMessageDeflate: false,
     maxPayload: 256 * 1024,
-    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    handleProtocols: (protocols) => chooseSubprotocol(protocols) ?? false,
   });
   const rooms = new Map<string, Room>();
   let faulted = false;
 
   let faultRoom: Room | undefined;
-  const send = (room: Room, frame: string) => {
-    for (const s of room.sockets) s.send(frame);
+  const send = (room: Room, frame: string, own?: Own) => {
+    for (const s of room.sockets) s.send(own?.to === s ? own.frame : frame);
   };
-  const forward = (room: Room, frame: string, isMessage: boolean) => {
+  const forward = (room: Room, frame: string, isMessage: boolean, own?: Own) => {
     if (isMessage && ++room.messages === FAULT_AT && room === faultRoom && options.fault && !faulted) {
       faulted = true;
       if (options.fault === 'drop') return;
       if (options.fault === 'reorder') {
-        room.held = frame;
+        room.held = own ? { frame, own } : { frame };
         return;
       }
-      send(room, frame);
+      send(room, frame, own);
     }
-    send(room, frame);
+    send(room, frame, own);
     if (room.held !== undefined) {
       const held = room.held;
       delete room.held;
-      send(room, held);
+      send(room, held.frame, held.own);
     }
   };
 
@@ -95,9 +101,19 @@ export async function startBareRelay(options: { fault?: BareFault } = {}): Promi
         const p = decodePayload<{ id: string; seq: number; type: string }>(frame.jws);
         const idx = room.next++;
         const at = new Date().toISOString();
-        ws.send(JSON.stringify({ type: 'accepted', id: p.id, seq: p.seq, idx, hash: FAKE_HASH, at, checkpoint: '' }));
-        const entry = `{"type":"entry","entry":{"idx":${idx},"prev":"${FAKE_HASH}","at":"${at}","kind":"${p.type}","jws":"${frame.jws}","hash":"${FAKE_HASH}"}}`;
-        forward(room, entry, p.type === 'message');
+        const body = `{"idx":${idx},"prev":"${FAKE_HASH}","at":"${at}","kind":"${p.type}","jws":"${frame.jws}","hash":"${FAKE_HASH}"}`;
+        const entry = `{"type":"entry","entry":${body}}`;
+        if (ws.protocol === SUBPROTOCOL_V2) {
+          // As the relay does for version 2: the submitter's answer inside its copy of the entry, one frame.
+          const answer = JSON.stringify({ id: p.id, seq: p.seq, checkpoint: '' });
+          forward(room, entry, p.type === 'message', {
+            to: ws,
+            frame: `{"type":"entry","entry":${body},"accepted":${answer}}`,
+          });
+        } else {
+          ws.send(JSON.stringify({ type: 'accepted', id: p.id, seq: p.seq, idx, hash: FAKE_HASH, at, checkpoint: '' }));
+          forward(room, entry, p.type === 'message');
+        }
       }
     });
     ws.on('close', () => room?.sockets.delete(ws));

@@ -3,7 +3,7 @@
 // verifies every collected entry after the run): its per-frame cost is one JSON.parse.
 import WebSocket from 'ws';
 import { TYP } from '../shared/items.js';
-import { SUBPROTOCOL, WS_PATH } from '../shared/protocol.js';
+import { SUBPROTOCOL, SUBPROTOCOLS, WS_PATH } from '../shared/protocol.js';
 import type { Entry } from '../shared/entry.js';
 import { JwsSigner, type BenchKey } from './signer.js';
 
@@ -13,6 +13,8 @@ export interface ConsoleSpec {
   exercise: string;
   station: string;
   key: BenchKey;
+  /** 2 offers hotline.v2 (answers inside entry frames) before hotline.v1; 1 offers hotline.v1 alone. */
+  protocol: 1 | 2;
 }
 
 export interface ConsoleHandlers {
@@ -58,7 +60,8 @@ export class BenchConsole {
   /** Connects, answers the challenge and resolves on welcome; entries from idx 0 then stream in. */
   connect(handlers: ConsoleHandlers, timeoutMs = 15_000): Promise<void> {
     this.#handlers = handlers;
-    const ws = new WebSocket(wsUrlOf(this.spec.url), [SUBPROTOCOL], {
+    const offer = this.spec.protocol === 2 ? [...SUBPROTOCOLS] : [SUBPROTOCOL];
+    const ws = new WebSocket(wsUrlOf(this.spec.url), offer, {
       perMessageDeflate: false,
       maxPayload: 1024 * 1024,
     });
@@ -111,7 +114,11 @@ export class BenchConsole {
       case 'entry': {
         const entry = frame['entry'] as Entry;
         if (entry.idx > this.lastIdx) this.lastIdx = entry.idx;
-        return h.entry(entry, now);
+        h.entry(entry, now);
+        // Version 2: the answer to this console's own submit rides inside its entry.
+        const a = frame['accepted'] as { id: string; seq: number; checkpoint: string } | undefined;
+        if (a) h.accepted(a.id, a.seq, a.checkpoint, now);
+        return;
       }
       case 'accepted':
         return h.accepted(frame['id'] as string, frame['seq'] as number, frame['checkpoint'] as string, now);

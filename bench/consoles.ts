@@ -15,6 +15,7 @@ export async function connectPairs(
   setups: PairSetup[],
   measures: RunMeasures,
   options: Omit<PairOptions, 'lang' | 'classification'>,
+  protocol: 1 | 2,
   onProgress?: (done: number) => void,
 ): Promise<BenchPair[]> {
   const pairs = new Array<BenchPair>(setups.length);
@@ -23,13 +24,8 @@ export async function connectPairs(
     32,
     async (i) => {
       const s = setups[i]!;
-      const sender = new BenchConsole({ url, exercise: s.exercise.id, station: s.sender.station, key: s.sender.key });
-      const receiver = new BenchConsole({
-        url,
-        exercise: s.exercise.id,
-        station: s.receiver.station,
-        key: s.receiver.key,
-      });
+      const sender = new BenchConsole({ url, exercise: s.exercise.id, ...s.sender, protocol });
+      const receiver = new BenchConsole({ url, exercise: s.exercise.id, ...s.receiver, protocol });
       const pair = new BenchPair(s.index, sender, receiver, measures, {
         ...options,
         lang: lang(s.exercise, s.sender.station),

@@ -19,6 +19,8 @@ export interface Workload {
   drainMs: number;
   verify: 'after' | 'inline';
   seed: number;
+  /** The protocol version the consoles offer: 2 takes a new item's answer inside its entry frame, 1 apart. */
+  protocol: 1 | 2;
 }
 
 export const DEFAULT_MIX: Partial<Record<Precedence, number>> = { FLASH: 1, IMMEDIATE: 4, PRIORITY: 15, ROUTINE: 80 };
@@ -35,6 +37,7 @@ const BASE: Workload = {
   drainMs: 10_000,
   verify: 'after',
   seed: 1,
+  protocol: 2,
 };
 
 /** Named workloads. The numeric ones are scale profiles: that many pairs at the same total rate. */

@@ -88,6 +88,7 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
         slice,
         measures,
         { receipts: w.receipts, verifyInline: w.verify === 'inline', bodyBytes: w.bodyBytes },
+        w.protocol,
         (done) => progress({ phase: 'connect', done: offset + done, total: w.pairs }),
       );
       pairs = pairs.concat(connected);

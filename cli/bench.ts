@@ -40,6 +40,7 @@ interface BenchOptions extends FloorFlags {
   bodyBytes?: string;
   precedence?: string;
   receipts: boolean;
+  protocol?: '1' | '2';
   arrival?: 'uniform' | 'poisson';
   drain?: string;
   verify?: 'after' | 'inline';
@@ -76,6 +77,7 @@ function workloadFrom(o: BenchOptions): Workload {
   if (o.verify !== undefined) w.verify = o.verify;
   if (o.seed !== undefined) w.seed = number(o.seed, '--seed');
   if (o.receipts === false) w.receipts = false;
+  if (o.protocol !== undefined) w.protocol = o.protocol === '1' ? 1 : 2;
   checkWorkload(w);
   return w;
 }
@@ -133,6 +135,12 @@ export function registerBench(program: Command): void {
       ).choices(['after', 'inline']),
     )
     .option('--seed <n>', 'seed of the schedule (precedences, poisson gaps)')
+    .addOption(
+      new Option('--protocol <v>', "the consoles' protocol: 2 (default; one answer frame per item) or 1").choices([
+        '1',
+        '2',
+      ]),
+    )
     .option('--baseline', 'also run the same workload against a bare WebSocket relay (the floor) and print the ratios')
     .addOption(
       new Option(

@@ -19,6 +19,7 @@ const FLAGS: Partial<Record<keyof Config, string>> = {
   allowedOrigins: '--origin',
   printLinks: '--no-links',
   logLevel: '--log-level',
+  verifyThreads: '--verify-threads',
 };
 
 interface ServeOptions {
@@ -29,6 +30,7 @@ interface ServeOptions {
   origin?: string[];
   links?: boolean;
   logLevel?: string;
+  verifyThreads?: string;
   check?: string;
 }
 
@@ -52,6 +54,7 @@ export function registerServe(program: Command): void {
     .option('--origin <origin...>', 'origins allowed to open console WebSockets')
     .option('--no-links', 'do not print enrolment links at start')
     .option('--log-level <level>', 'pino level: trace, debug, info, warn, error, silent')
+    .option('--verify-threads <n>', 'worker threads checking signatures: auto (by the cores) or 0 (inline) to 64')
     .option('--check <level>', 'integrity check of the data file before start: full (PRAGMA integrity_check)')
     .addHelpText(
       'after',
@@ -73,6 +76,8 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
       if (o.origin !== undefined) overrides.allowedOrigins = o.origin;
       if (o.links === false) overrides.printLinks = false;
       if (o.logLevel !== undefined) overrides.logLevel = o.logLevel;
+      if (o.verifyThreads !== undefined)
+        overrides.verifyThreads = o.verifyThreads === 'auto' ? 'auto' : Number(o.verifyThreads);
       const config = loadConfig(overrides, process.env, FLAGS);
       if (o.check !== undefined && o.check !== 'full')
         throw new HotlineError('BAD_REQUEST', `--check takes "full", not "${o.check}".`);

@@ -1,7 +1,7 @@
 // One logical link to the relay over successive sockets: reconnects with exponential backoff and full
 // jitter, measures RTT with application pings (browsers cannot see protocol pings), parses every frame.
 import { HotlineError } from '../shared/errors.js';
-import { parseServerFrame, SUBPROTOCOL, WS_PATH, type ServerFrame } from '../shared/protocol.js';
+import { parseServerFrame, SUBPROTOCOLS, WS_PATH, type ServerFrame } from '../shared/protocol.js';
 import { Emitter } from './emitter.js';
 
 /** The part of the WebSocket API used here: the browser's WebSocket and the ws package both fit. */
@@ -14,7 +14,8 @@ export interface SocketLike {
   onclose: ((ev: { code: number; reason: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
 }
-export type SocketFactory = (url: string, protocol: string) => SocketLike;
+/** Opens a socket offering `protocols` (newest first, as the WebSocket API takes them). */
+export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
 export type LinkState =
   | { state: 'connecting'; attempt: number }
@@ -115,7 +116,7 @@ export class Connection extends Emitter<{
 
   #open(): void {
     this.#setLink({ state: 'connecting', attempt: this.#attempt });
-    const socket = this.factory(wsUrl(this.url), SUBPROTOCOL);
+    const socket = this.factory(wsUrl(this.url), [...SUBPROTOCOLS]);
     this.#socket = socket;
     clearTimeout(this.#handshake);
     this.#handshake = setTimeout(() => {

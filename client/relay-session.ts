@@ -4,7 +4,7 @@
 // refusal settles an outbox item, presence and fatal errors reach the console (client.ts).
 import { HotlineError, type ErrorCode } from '../shared/errors.js';
 import type { Entry } from '../shared/entry.js';
-import type { RejectedFrame, ServerFrame, WelcomeFrame } from '../shared/protocol.js';
+import type { AcceptedFrame, RejectedFrame, ServerFrame, WelcomeFrame } from '../shared/protocol.js';
 import { Connection, type LinkState } from './connection.js';
 import type { Conversation } from './conversation.js';
 import type { EntryStream } from './entry-stream.js';
@@ -86,19 +86,14 @@ export class RelaySession {
         return void this.#welcome(frame);
       case 'entry':
         deps.stream.entry(frame.entry as Entry);
-        return;
-      case 'accepted':
-        deps.outbox
-          .accepted(frame.id)
-          .catch((err: unknown) =>
-            deps.alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`),
-          );
-        deps.stream.checkpoint(frame.checkpoint);
-        {
-          const view = deps.conversation.accepted(frame.id, frame.at, frame.idx, frame.hash);
-          if (view) deps.emit('message', view);
+        // Version 2: the answer to this console's own submit, inside its entry (docs/PROTOCOL.md section 6).
+        if (frame.accepted) {
+          const { idx, hash, at } = frame.entry;
+          this.#accepted({ ...frame.accepted, idx, hash, at });
         }
         return;
+      case 'accepted':
+        return this.#accepted(frame);
       case 'rejected':
         if (!deps.lineActions.beaten(frame as RejectedFrame)) deps.emit('rejected', frame as RejectedFrame);
         return void deps.sender.rejected(frame as RejectedFrame);
@@ -118,6 +113,19 @@ export class RelaySession {
       case 'observing':
         return;
     }
+  }
+
+  /** An outbox item is in the log: it leaves the outbox, and its message shows as logged. */
+  #accepted(a: Omit<AcceptedFrame, 'type'>): void {
+    const { deps } = this;
+    deps.outbox
+      .accepted(a.id)
+      .catch((err: unknown) =>
+        deps.alarm('INTERNAL', `The console could not save its outbox: ${(err as Error).message}`),
+      );
+    deps.stream.checkpoint(a.checkpoint);
+    const view = deps.conversation.accepted(a.id, a.at, a.idx, a.hash);
+    if (view) deps.emit('message', view);
   }
 
   async #welcome(frame: WelcomeFrame): Promise<void> {

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { ERRORS } from '../shared/errors.js';
 import type { Logger } from 'pino';
@@ -18,6 +19,7 @@ import { dataFilePath } from './store/sqlite-check.js';
 import { ThreadedSqliteStore } from './store/threaded-sqlite.js';
 import type { Store } from './store/types.js';
 import { ensureTrainerSecret } from './trainer-secret.js';
+import { poolSize, VerifyPool } from './verify-pool.js';
 import { attachWebSocket, refuse } from './ws.js';
 
 export interface RunningRelay {
@@ -116,7 +118,18 @@ async function compose(
     append: (req) => relay.append(req),
     exercise: (id) => relay.exercise(id),
   });
-  const relay: Relay = new Relay({ store, key, metrics, log, now: Date.now, options: config, runs: runner });
+  const threads = poolSize(config.verifyThreads, availableParallelism());
+  const verifyPool = threads > 0 ? new VerifyPool({ threads, log }) : undefined;
+  const relay: Relay = new Relay({
+    store,
+    key,
+    metrics,
+    log,
+    now: Date.now,
+    options: config,
+    runs: runner,
+    ...(verifyPool ? { crypto: verifyPool } : {}),
+  });
   await runner.start();
 
   const port = (server.address() as AddressInfo).port;
@@ -153,7 +166,7 @@ async function compose(
     await exercises.create(DEFAULT_EXERCISE);
     createdDefault = true;
   }
-  log.info({ url, dataDir: config.dataDir, origins }, 'relay listening');
+  log.info({ url, dataDir: config.dataDir, origins, verifyThreads: threads }, 'relay listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -163,6 +176,7 @@ async function compose(
       await ws.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await verifyPool?.close();
       await store.close();
       log.info('relay stopped');
     })());

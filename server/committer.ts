@@ -18,8 +18,9 @@ interface Pending {
   reject: (e: HotlineError) => void;
 }
 
-/** Called once per batch, in commit order, with the entries that batch added (no duplicates). */
-export type OnCommit = (fresh: Committed[]) => Promise<void>;
+/** Called once per batch, in commit order, with the entries that batch added (no duplicates) and, at the
+ * same positions, the requests that made them. */
+export type OnCommit = (fresh: Committed[], requests: AppendRequest[]) => Promise<void>;
 
 export interface BatchOptions {
   /** The largest batch; more items wait for the next commit. */
@@ -123,10 +124,15 @@ export class Committer {
     this.#healthy = true;
     this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
     const fresh: Committed[] = [];
-    for (const r of results) if (r.ok && !r.value.duplicate) fresh.push(r.value);
+    const requests: AppendRequest[] = [];
+    results.forEach((r, i) => {
+      if (!r.ok || r.value.duplicate) return;
+      fresh.push(r.value);
+      requests.push(batch[i]!.req);
+    });
     this.metrics.batchSize.observe(fresh.length);
     try {
-      await this.onCommit(fresh);
+      await this.onCommit(fresh, requests);
     } catch (err) {
       // The entries are durable: they stay accepted; consoles will still read them from the log.
       this.log.error({ err }, 'post-commit hook failed');

@@ -32,6 +32,8 @@ export interface Config {
   commitWindowMs: number;
   /** Commit on a worker thread, so fsyncs do not stall the event loop (false: on the main thread). */
   writerThread: boolean;
+  /** Worker threads that check signatures (verify-pool.ts): `auto` sizes the pool by the cores, 0 checks inline. */
+  verifyThreads: 'auto' | number;
   logLevel: string;
   logPretty: boolean;
   /** Print fresh enrolment links for the default exercise at start. */
@@ -58,6 +60,7 @@ export const DEFAULTS: Readonly<Config> = {
   maxBatch: 1_000,
   commitWindowMs: 4,
   writerThread: true,
+  verifyThreads: 'auto',
   logLevel: 'info',
   logPretty: false,
   printLinks: true,
@@ -82,6 +85,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   maxBatch: 'HOTLINE_MAX_BATCH',
   commitWindowMs: 'HOTLINE_COMMIT_WINDOW_MS',
   writerThread: 'HOTLINE_WRITER_THREAD',
+  verifyThreads: 'HOTLINE_VERIFY_THREADS',
   logLevel: 'HOTLINE_LOG_LEVEL',
   logPretty: 'HOTLINE_LOG_PRETTY',
   printLinks: 'HOTLINE_PRINT_LINKS',
@@ -92,8 +96,16 @@ function fail(name: string, why: string): never {
   throw new HotlineError('BAD_REQUEST', `${name}: ${why}`);
 }
 
+function wholeNumber(raw: string | number | boolean | string[], name: string): number {
+  const n = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(n) || n < 0) fail(name, `expected a whole number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 function coerce(key: keyof Config, raw: string | number | boolean | string[], name: string): Config[keyof Config] {
   const sample = DEFAULTS[key];
+  // `auto` or a whole number: the one option with a word for its default.
+  if (key === 'verifyThreads') return String(raw) === 'auto' ? 'auto' : wholeNumber(raw, name);
   if (Array.isArray(sample)) {
     return Array.isArray(raw)
       ? raw
@@ -102,11 +114,7 @@ function coerce(key: keyof Config, raw: string | number | boolean | string[], na
           .map((s) => s.trim())
           .filter(Boolean);
   }
-  if (typeof sample === 'number') {
-    const n = typeof raw === 'number' ? raw : Number(raw);
-    if (!Number.isInteger(n) || n < 0) fail(name, `expected a whole number, got ${JSON.stringify(raw)}`);
-    return n;
-  }
+  if (typeof sample === 'number') return wholeNumber(raw, name);
   if (typeof sample === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (['1', 'true', 'yes'].includes(String(raw))) return true;
@@ -148,6 +156,7 @@ export function loadConfig(
   range('tokenTtlSeconds', 60, 24 * 3600);
   range('maxBatch', 1, 100_000);
   range('commitWindowMs', 0, 50);
+  if (config.verifyThreads !== 'auto') range('verifyThreads', 0, 64);
   if (!LOG_LEVELS.includes(config.logLevel)) fail(nameOf('logLevel'), `must be one of ${LOG_LEVELS.join(', ')}`);
   config.dataDir = path.resolve(config.dataDir);
   if (config.publicUrl) {

@@ -1,10 +1,12 @@
 // Streams each exercise's log to its subscribers in idx order, from any `since`, without ever holding more
 // than a bounded amount per socket: a subscriber that falls behind is paused and read from the store;
 // one that stays stuck past the grace time is dropped and resumes from the log when it reconnects.
+// A freshly committed entry is encoded once, into one buffer that every caught-up subscriber is sent; a
+// version 2 submitter's entry carries its answer (frames.ts entryFrame), in its place in the stream.
 import type { Logger } from 'pino';
 import { HotlineError, toHotlineError } from '../shared/errors.js';
 import type { Audience } from '../shared/private.js';
-import { entryFrameFor } from './frames.js';
+import { entryFrame, entryFrameFor, hasReveal } from './frames.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -14,8 +16,8 @@ export interface Subscriber {
   readonly closed: boolean;
   /** Whose view of the log this is: a station's stream carries only commitments of others' private entries. */
   readonly audience: Audience;
-  /** Sends text made by encodeFrame or entryFrame. */
-  sendText(text: string): void;
+  /** Sends a frame made by encodeFrame or entryFrame: its text, or that text already encoded as UTF-8. */
+  sendText(text: string | Buffer): void;
   /** Bytes queued on the socket and not yet written. */
   buffered(): number;
   /** Ends the connection with this error. */
@@ -39,7 +41,13 @@ interface Position {
   cursor: number;
   /** A pump is sending to it: only one at a time, so entries leave in order. */
   pumping: boolean;
+  /** Version 2 answers to this subscriber's own submits, by the idx of their entries (acceptedMember). */
+  answers?: Map<number, string>;
 }
+
+/** Answers a subscriber may have waiting in its stream; past it the relay answers with `accepted` frames.
+ * Only a subscriber that is paused can have many: its answers wait for the entries before them. */
+export const MAX_ANSWERS = 1024;
 
 const RECENT = 2048;
 const CHUNK = 256;
@@ -55,6 +63,8 @@ interface Recent {
 export class Fanout {
   readonly #subs = new Map<string, Map<Subscriber, Position>>();
   readonly #recent = new Map<string, Recent>();
+  /** The last entry published, encoded once: every caught-up subscriber is sent it within publish(). */
+  #shared: { exercise: string; idx: number; bytes: Buffer } | undefined;
 
   constructor(private readonly deps: FanoutDeps) {}
 
@@ -78,10 +88,23 @@ export class Fanout {
     this.#subs.get(sub.exercise)?.delete(sub);
   }
 
-  /** Called in commit order with freshly committed entries of one exercise. */
-  publish(exercise: string, idx: number, json: string): void {
+  /**
+   * Called in commit order with freshly committed entries of one exercise. `answer`: the submitter's
+   * answer (acceptedMember), sent inside its copy of this entry. True when it will be; false when the
+   * submitter is not streaming this exercise or has too many answers waiting, and must be answered apart.
+   */
+  publish(exercise: string, idx: number, json: string, answer?: { to: Subscriber; text: string }): boolean {
+    let placed = false;
+    if (answer) {
+      const pos = this.#subs.get(exercise)?.get(answer.to);
+      // The cursor cannot be past an entry published just now: the check is against a bug, not a race.
+      if (pos && pos.cursor <= idx && (pos.answers?.size ?? 0) < MAX_ANSWERS) {
+        (pos.answers ??= new Map()).set(idx, answer.text);
+        placed = true;
+      }
+    }
     const r = this.#recent.get(exercise);
-    if (!r) return; // Nobody has subscribed yet: the store has it for whoever comes.
+    if (!r) return placed; // Nobody has subscribed yet: the store has it for whoever comes.
     if (idx !== r.head + 1) {
       // Out of step with the store (should not happen); fall back to reading the store.
       this.#recent.set(exercise, { first: idx + 1, jsons: [], head: idx });
@@ -95,6 +118,22 @@ export class Fanout {
       }
     }
     for (const [sub, pos] of this.#subs.get(exercise) ?? []) this.#start(sub, pos);
+    return placed;
+  }
+
+  /** The frame of entry `idx` for this subscriber: its answer inside, or the shared bytes when none. */
+  #frame(sub: Subscriber, pos: Position, idx: number, json: string): string | Buffer {
+    const answer = pos.answers?.get(idx);
+    if (answer !== undefined) {
+      pos.answers!.delete(idx);
+      return entryFrameFor(json, sub.audience, answer);
+    }
+    if (hasReveal(json)) return entryFrameFor(json, sub.audience);
+    const s = this.#shared;
+    if (s && s.idx === idx && s.exercise === sub.exercise) return s.bytes;
+    const bytes = Buffer.from(entryFrame(json));
+    this.#shared = { exercise: sub.exercise, idx, bytes };
+    return bytes;
   }
 
   /** Starts a pump unless one runs; a pump that fails ends that subscriber's connection, nothing else.
@@ -135,14 +174,16 @@ export class Fanout {
           const end = Math.min(r.head, pos.cursor + CHUNK - 1);
           // Entry by entry: a chunk stops at the bound instead of taking the socket far past it (ws.ts drops
           // a socket whose queue any frame would take past twice the bound).
-          while (pos.cursor <= end && sub.buffered() <= this.deps.maxBuffered)
-            sub.sendText(entryFrameFor(r.jsons[pos.cursor++ - r.first]!, sub.audience));
+          while (pos.cursor <= end && sub.buffered() <= this.deps.maxBuffered) {
+            const idx = pos.cursor++;
+            sub.sendText(this.#frame(sub, pos, idx, r.jsons[idx - r.first]!));
+          }
         } else {
           const rows = await this.#read(sub.exercise, pos.cursor, Math.min(CHUNK, r.first - pos.cursor));
           if (rows.length === 0 || sub.closed) return;
           for (const row of rows) {
             if (sub.buffered() > this.deps.maxBuffered) break;
-            sub.sendText(entryFrameFor(row.json, sub.audience));
+            sub.sendText(this.#frame(sub, pos, row.entry.idx, row.json));
             pos.cursor = row.entry.idx + 1;
           }
         }

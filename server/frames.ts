@@ -16,9 +16,22 @@ export function encodeFrame(frame: ServerFrame): string {
  * The one exception to encodeFrame: an entry frame around the entry's JSON exactly as the store keeps it
  * (`Committed.json`). Entries are the bulk of the traffic and never change once committed, so they are
  * never parsed or serialised again; the text is that of `encodeFrame({ type: 'entry', entry })`.
+ * `accepted` is version 2's answer to the entry's submitter (acceptedMember), on that connection only.
  */
-export function entryFrame(json: string): string {
-  return `{"type":"entry","entry":${json}}`;
+export function entryFrame(json: string, accepted?: string): string {
+  return accepted === undefined
+    ? `{"type":"entry","entry":${json}}`
+    : `{"type":"entry","entry":${json},"accepted":${accepted}}`;
+}
+
+/** The text of the `accepted` member of a version 2 entry frame: the entry itself gives idx, hash and at. */
+export function acceptedMember(id: string, seq: number, checkpoint: string): string {
+  return JSON.stringify({ id, seq, checkpoint });
+}
+
+/** Whether the stored text holds a private entry's reveal, which not every audience may read. */
+export function hasReveal(json: string): boolean {
+  return json.includes('"reveal":');
 }
 
 /**
@@ -26,10 +39,10 @@ export function entryFrame(json: string): string {
  * the entry (its commitment and every hashed field) to everyone, so every console still verifies the chain.
  * Only stored text that holds a reveal is parsed: a message or receipt entry is sent as stored.
  */
-export function entryFrameFor(json: string, audience: Audience): string {
-  if (audience === 'control' || !json.includes('"reveal":')) return entryFrame(json);
+export function entryFrameFor(json: string, audience: Audience, accepted?: string): string {
+  if (audience === 'control' || !hasReveal(json)) return entryFrame(json, accepted);
   const entry = JSON.parse(json) as Entry;
-  return entryFrame(mayRead(entry, audience) ? json : JSON.stringify(redactFor(entry, audience)));
+  return entryFrame(mayRead(entry, audience) ? json : JSON.stringify(redactFor(entry, audience)), accepted);
 }
 
 /** The frame sent just before the relay closes a connection. */

@@ -21,28 +21,44 @@ function keyObject(key: CryptoKey): KeyObject {
   return k;
 }
 
-/** Verifies the signature of a compact JWS whose header decodeHeader already accepted. The payload is only
- * checked to be canonical base64url, not decoded again: its reader (inspectItem) decoded it already. */
-export function verifyCompact(jws: string, key: CryptoKey, _typ: Typ): Promise<void> {
+/** Checks the signature of a compact JWS whose header decodeHeader already accepted, synchronously; throws
+ * BAD_JWS or BAD_SIGNATURE. The payload is only checked to be canonical base64url, not decoded again: its
+ * reader (inspectItem) decoded it already. */
+export function checkCompact(jws: string, key: KeyObject): void {
   const first = jws.indexOf('.');
   const last = jws.lastIndexOf('.');
   // Strict, as everywhere: a second spelling of the last character is refused (decodeHeader already did).
   const signature = fromBase64url(jws.slice(last + 1));
   if (!isBase64url(jws.slice(first + 1, last)) || !signature)
-    return Promise.reject(new HotlineError('BAD_JWS', 'A JWS part is not canonical base64url.'));
-  if (signature.length !== 64) return Promise.reject(new HotlineError('BAD_SIGNATURE'));
+    throw new HotlineError('BAD_JWS', 'A JWS part is not canonical base64url.');
+  if (signature.length !== 64) throw new HotlineError('BAD_SIGNATURE');
   let ok: boolean;
   try {
-    ok = verify(null, Buffer.from(jws.slice(0, last), 'latin1'), keyObject(key), signature);
+    ok = verify(null, Buffer.from(jws.slice(0, last), 'latin1'), key, signature);
   } catch {
     ok = false;
   }
-  return ok ? Promise.resolve() : Promise.reject(new HotlineError('BAD_SIGNATURE'));
+  if (!ok) throw new HotlineError('BAD_SIGNATURE');
+}
+
+/** checkCompact as the ItemCrypto interface has it (a promise, a WebCrypto key). */
+export function verifyCompact(jws: string, key: CryptoKey, _typ: Typ): Promise<void> {
+  try {
+    checkCompact(jws, keyObject(key));
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
+}
+
+/** The payload hash that deduplication compares: SHA-256 of the payload bytes, base64url. */
+export function payloadHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64url');
 }
 
 export const NODE_CRYPTO: ItemCrypto = {
   verify: verifyCompact,
-  hash: (bytes) => createHash('sha256').update(bytes).digest('base64url'),
+  hash: payloadHash,
 };
 
 /** Signs exactly what jose's CompactSign makes with header {alg, kid, typ}; Ed25519 is deterministic. */

@@ -4,13 +4,13 @@
 import type { Logger } from 'pino';
 import { HotlineError } from '../shared/errors.js';
 import type { ExerciseDef } from '../shared/items.js';
-import type { InspectedItem } from '../shared/signed.js';
+import type { InspectedItem, ItemCrypto } from '../shared/signed.js';
 import { Checkpoints, type Checkpoint } from './checkpoints.js';
 import { Committer } from './committer.js';
 import type { Config } from './config.js';
 import { ConsoleSessions } from './console-sessions.js';
-import { Fanout } from './fanout.js';
-import { encodeFrame } from './frames.js';
+import { Answers } from './answers.js';
+import { Fanout, type Subscriber } from './fanout.js';
 import type { Metrics } from './metrics.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
@@ -41,6 +41,8 @@ export interface RelayDeps {
   now: () => number;
   options: RelayOptions;
   runs?: RunHooks;
+  /** Signature checks of submitted items (a VerifyPool); node:crypto inline when absent. */
+  crypto?: ItemCrypto;
 }
 
 /** How many of each exercise's last entries /readyz reads back, as a console resuming near the head does. */
@@ -59,6 +61,7 @@ export class Relay implements SessionHost {
   readonly #checkpoints: Checkpoints;
   readonly #sessions: ConsoleSessions;
   readonly #runs: RunHooks | undefined;
+  readonly #answers: Answers;
   #closing = false;
 
   constructor(deps: RelayDeps) {
@@ -69,7 +72,7 @@ export class Relay implements SessionHost {
     this.#log = log;
     this.#now = now;
     this.#helloTimeoutMs = options.helloTimeoutMs;
-    this.#committer = new Committer(store, (fresh) => this.#onCommit(fresh), metrics, log, {
+    this.#committer = new Committer(store, (fresh, reqs) => this.#onCommit(fresh, reqs), metrics, log, {
       maxBatch: options.maxBatch,
       windowMs: options.commitWindowMs,
     });
@@ -87,8 +90,10 @@ export class Relay implements SessionHost {
       store,
       now,
       ...(runs ? { injects: runs, lines: runs, pending: runs.pending } : {}),
+      ...(deps.crypto ? { crypto: deps.crypto } : {}),
     });
     this.#checkpoints = new Checkpoints({ store, key, now });
+    this.#answers = new Answers(this.#fanout, this.#checkpoints);
     this.#sessions = new ConsoleSessions({
       store,
       metrics,
@@ -153,20 +158,22 @@ export class Relay implements SessionHost {
     return this.#verifier.submission(who, jws, inspected);
   }
 
-  /** Commits a checked item; resolves with the accepted frame, encoded once. */
-  async admit(req: AppendRequest): Promise<string> {
+  verifySubmissionNow(who: Identity, jws: string, inspected: InspectedItem): AppendRequest | undefined {
+    return this.#verifier.submissionNow(who, jws, inspected);
+  }
+
+  /** Commits a checked item; resolves with the accepted frame, encoded once, or with undefined when the
+   * answer went inside the entry frame of the item (version 2; `origin`: the submitter's connection). */
+  async admit(req: AppendRequest, origin?: Subscriber): Promise<string | undefined> {
     if (this.#closing) {
       this.#verifier.settled(req);
       throw new HotlineError('SHUTTING_DOWN');
     }
     const item = req.item!;
+    if (origin) this.#answers.expect(req, origin);
     try {
       const c = await this.#committer.append(req).finally(() => this.#verifier.settled(req));
-      const checkpoint = this.#checkpoints.held(req.exercise) ?? (await this.checkpoint(req.exercise));
-      // A commit signs its checkpoint before it answers, so an empty log here is a bug.
-      if (!checkpoint) throw new Error(`no checkpoint of ${req.exercise} after a commit`);
-      const { idx, hash, at } = c.entry;
-      return encodeFrame({ type: 'accepted', id: item.id, seq: item.seq, idx, hash, at, checkpoint: checkpoint.jws });
+      return await this.#answers.frame(req, c);
     } catch (err) {
       if (err instanceof HotlineError && err.code === 'SEQ_CONFLICT') {
         this.#log.warn(
@@ -193,14 +200,13 @@ export class Relay implements SessionHost {
     return this.#checkpoints.latest(exercise);
   }
 
-  async #onCommit(fresh: Committed[]): Promise<void> {
+  async #onCommit(fresh: Committed[], requests: AppendRequest[]): Promise<void> {
     const last = new Map<string, Committed>();
     const revoked: string[] = [];
     for (const c of fresh) {
       const exercise = c.exercise;
       const kind = c.entry.kind;
       if (kind !== 'message' && kind !== 'receipt') this.#runs?.committed(c);
-      this.#fanout.publish(exercise, c.entry.idx, c.json);
       this.#metrics.accepted.inc({ kind: c.entry.kind });
       last.set(exercise, c);
       if (c.entry.kind === 'key-revoked') {
@@ -209,8 +215,14 @@ export class Relay implements SessionHost {
         revoked.push(kid);
       }
     }
-    // One relay signature per exercise per batch: its cost is shared by the whole batch.
-    await Promise.all([...last].map(([exercise, c]) => this.#checkpoints.sign(exercise, c.entry.idx, c.entry.hash)));
+    // One relay signature per exercise per batch: its cost is shared by the whole batch. Signed before the
+    // entries go out, so a version 2 answer inside its entry frame carries a checkpoint that covers it.
+    // A failed signature must not hold the entries back: they are durable, and their answers then go apart.
+    const signed = await Promise.allSettled(
+      [...last].map(([exercise, c]) => this.#checkpoints.sign(exercise, c.entry.idx, c.entry.hash)),
+    );
+    fresh.forEach((c, i) => this.#answers.publish(c, requests[i]!));
+    for (const s of signed) if (s.status === 'rejected') throw s.reason;
     // The batch is answered right after this returns: close the revoked keys' connections only then, so
     // they still get the answers of this batch (accepted before the revocation, KEY_REVOKED after it).
     if (revoked.length > 0) setImmediate(() => this.#sessions.revoked(revoked));

@@ -18,7 +18,10 @@ import type { Identity } from './verifier.js';
 
 /** What the relay needs from a socket; the ws adapter provides it, tests a fake. */
 export interface Transport {
-  send(text: string): void;
+  /** The text of one frame, or that text already encoded as UTF-8. */
+  send(text: string | Buffer): void;
+  /** The connection speaks version 2: a new item's answer rides inside its entry frame. */
+  readonly entryAnswers?: boolean;
   bufferedAmount(): number;
   close(code: number, reason: string): void;
   /** The hello or observe succeeded: the socket no longer counts as half-open. */
@@ -36,8 +39,11 @@ export interface SessionHost {
   authorizeObserver(token: string, exercise: string): Promise<{ expiresAt: number }>;
   /** Every check of a submitted item that needs no log position. */
   verifySubmission(who: Identity, jws: string, inspected?: InspectedItem): Promise<AppendRequest>;
-  /** Commits a checked item; resolves with its accepted frame, already encoded. */
-  admit(req: AppendRequest): Promise<string>;
+  /** The same checks without a wait, when they need none; undefined otherwise (verifier.ts submissionNow). */
+  verifySubmissionNow?(who: Identity, jws: string, inspected: InspectedItem): AppendRequest | undefined;
+  /** Commits a checked item; resolves with its accepted frame, already encoded, or with undefined when the
+   * answer went inside the entry frame streamed to `origin` (version 2). */
+  admit(req: AppendRequest, origin?: Subscriber): Promise<string | undefined>;
   /** Sends the welcome (after announcing presence) and starts streaming the log from `since`. */
   welcome(session: ConsoleSession, since: number): Promise<void>;
   /** Sends `observing` and starts streaming the log from `since`. */
@@ -76,7 +82,10 @@ export class ConsoleSession implements Subscriber, Member, Identity {
     this.#guard = new SubmitGuard(transport);
     this.#submits = new SubmitQueue({
       verify: (who, jws, inspected) => deps.host.verifySubmission(who, jws, inspected),
-      admit: (req) => deps.host.admit(req),
+      ...(deps.host.verifySubmissionNow
+        ? { verifyNow: (who: Identity, jws: string, i: InspectedItem) => deps.host.verifySubmissionNow!(who, jws, i) }
+        : {}),
+      admit: (req) => (transport.entryAnswers ? deps.host.admit(req, this) : deps.host.admit(req)),
       metrics: deps.metrics,
       guard: this.#guard,
       reject: (err, id, seq) => this.reject(err, id, seq),
@@ -118,7 +127,7 @@ export class ConsoleSession implements Subscriber, Member, Identity {
   }
 
   /** Text made by encodeFrame or entryFrame, for frames encoded once and sent to many or later. */
-  sendText(text: string): void {
+  sendText(text: string | Buffer): void {
     if (!this.#closed) this.transport.send(text);
   }
 

@@ -4,13 +4,14 @@
 // store checks seq, ids, sentAt and revocation order at commit (chain-linker.ts).
 // Keys and exercise definitions are cached: they are read on every item, and only a revocation changes them
 // (see revoked()); the KEY_REVOKED check here is an early answer, the linker's is the one that orders.
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { HotlineError } from '../shared/errors.js';
 import { KeyCache } from '../shared/jws.js';
-import { LIMITS, otherStation, type ExerciseDef } from '../shared/items.js';
-import { verifyHello, verifyItem, type InspectedItem } from '../shared/signed.js';
+import { LIMITS, otherStation, type ExerciseDef, type ItemPayload, type ReceiptPayload } from '../shared/items.js';
+import { verifyHello, verifyItem, type InspectedItem, type ItemCrypto } from '../shared/signed.js';
 import { LineAdmission, type LineLookup, type Release } from './line-admission.js';
 import { PendingAnswers } from './line-pending.js';
-import { NODE_CRYPTO } from './node-crypto.js';
+import { checkCompact, NODE_CRYPTO, payloadHash } from './node-crypto.js';
 import type { AppendRequest, KeyRecord, Store } from './store/types.js';
 
 /** Who a connection authenticated as. */
@@ -33,11 +34,15 @@ export interface VerifierDeps {
   lines?: LineLookup;
   /** Answers in flight, shared with the relay's own expiries and misses (line-scheduler.ts). */
   pending?: PendingAnswers;
+  /** Signature checks of submitted items: node:crypto on the main thread unless a pool is given (verify-pool.ts). */
+  crypto?: ItemCrypto;
 }
 
 export class Verifier {
   readonly #keys = new Map<string, KeyRecord>();
   readonly #keyCache = new KeyCache();
+  /** The same keys for node:crypto, made from the JWK without a wait (submissionNow). */
+  readonly #keyObjects = new Map<string, KeyObject>();
   readonly #exercises = new Map<string, ExerciseDef>();
   readonly #line: LineAdmission;
   /** The pending marks of admitted line items, released when their admission settles. */
@@ -104,46 +109,86 @@ export class Verifier {
       rec = await this.#key(kid);
       return rec && this.#keyCache.get(kid, rec.publicJwk);
     };
-    const item = await verifyItem(jws, resolve, NODE_CRYPTO, inspected);
+    const item = await verifyItem(jws, resolve, this.deps.crypto ?? NODE_CRYPTO, inspected);
     const key = rec!;
     const p = item.payload;
-    if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');
-    if (key.exercise !== who.exercise || p.exercise !== who.exercise) throw new HotlineError('WRONG_EXERCISE');
-    if (key.station !== who.station)
-      throw new HotlineError('WRONG_STATION', 'The item is signed by a key of the other station.');
-    if (item.kid !== who.kid) throw new HotlineError('KEY_MISMATCH');
-    if (p.from !== who.station) throw new HotlineError('WRONG_STATION', `from must be ${who.station}.`);
+    this.#allowed(who, key, item.kid, p);
     const def = await this.exercise(who.exercise);
-    if (p.to !== otherStation(def, who.station)) throw new HotlineError('WRONG_RECIPIENT');
-    LineAdmission.role(key, p.type);
+    this.#addressed(def, who, key, p);
     if (p.type === 'receipt') {
       const ref =
         (await this.deps.store.findMessage(who.exercise, p.ref)) ?? this.deps.injects?.findInject(who.exercise, p.ref);
-      if (!ref || ref.to !== p.from) throw new HotlineError('UNKNOWN_REF');
-      if (ref.hash !== p.refHash) throw new HotlineError('REF_HASH_MISMATCH');
+      Verifier.#refers(p, ref);
     }
     // The entry's time is taken once, and the line's rules are checked at that very instant. Messages and
     // receipts skip the line's check (and its awaits): they are the relay's hot path.
     let at = this.deps.now();
     const line = p.type === 'call' || p.type === 'translation' || p.type === 'link-reply';
     const release = line ? await this.#line.check(def, item, () => (at = this.deps.now())) : undefined;
-    const req: AppendRequest = {
+    const req = this.#request(who, jws, item.kid, p, item.payloadHash, at);
+    if (release) this.#releases.set(req, release);
+    return req;
+  }
+
+  /**
+   * submission() without a single await, for the relay's hot path: a message, or a receipt of a message the
+   * store holds in memory, whose key and exercise are cached, with signatures checked inline. The same checks
+   * in the same order, the same errors; undefined when it cannot decide without waiting (then submission()).
+   */
+  submissionNow(who: Identity, jws: string, inspected: InspectedItem): AppendRequest | undefined {
+    const p = inspected.payload;
+    if (this.deps.crypto || (p.type !== 'message' && p.type !== 'receipt')) return undefined;
+    const key = this.#keys.get(inspected.kid);
+    const def = this.#exercises.get(who.exercise);
+    if (!key || !def) return undefined;
+    const ref =
+      p.type === 'receipt'
+        ? (this.deps.store.recentMessage?.(who.exercise, p.ref) ?? this.deps.injects?.findInject(who.exercise, p.ref))
+        : undefined;
+    if (p.type === 'receipt' && !ref) return undefined;
+    checkCompact(jws, this.#keyObject(inspected.kid, key));
+    const hash = payloadHash(inspected.bytes);
+    this.#allowed(who, key, inspected.kid, p);
+    this.#addressed(def, who, key, p);
+    if (p.type === 'receipt') Verifier.#refers(p, ref);
+    return this.#request(who, jws, inspected.kid, p, hash, this.deps.now());
+  }
+
+  #keyObject(kid: string, key: KeyRecord): KeyObject {
+    let k = this.#keyObjects.get(kid);
+    if (!k) this.#keyObjects.set(kid, (k = createPublicKey({ key: key.publicJwk as JsonWebKey, format: 'jwk' })));
+    return k;
+  }
+
+  /** The signer may submit this: its key is current, and it is the key and station of this connection. */
+  #allowed(who: Identity, key: KeyRecord, kid: string, p: ItemPayload): void {
+    if (key.revokedIdx !== null) throw new HotlineError('KEY_REVOKED');
+    if (key.exercise !== who.exercise || p.exercise !== who.exercise) throw new HotlineError('WRONG_EXERCISE');
+    if (key.station !== who.station)
+      throw new HotlineError('WRONG_STATION', 'The item is signed by a key of the other station.');
+    if (kid !== who.kid) throw new HotlineError('KEY_MISMATCH');
+    if (p.from !== who.station) throw new HotlineError('WRONG_STATION', `from must be ${who.station}.`);
+  }
+
+  /** The item goes to the other station, and the signer's role may send its kind. */
+  #addressed(def: ExerciseDef, who: Identity, key: KeyRecord, p: ItemPayload): void {
+    if (p.to !== otherStation(def, who.station)) throw new HotlineError('WRONG_RECIPIENT');
+    LineAdmission.role(key, p.type);
+  }
+
+  /** A receipt refers to a message (or inject) addressed to its sender, by that entry's hash. */
+  static #refers(p: ReceiptPayload, ref: { hash: string; to: string } | undefined): void {
+    if (!ref || ref.to !== p.from) throw new HotlineError('UNKNOWN_REF');
+    if (ref.hash !== p.refHash) throw new HotlineError('REF_HASH_MISMATCH');
+  }
+
+  #request(who: Identity, jws: string, kid: string, p: ItemPayload, hash: string, at: number): AppendRequest {
+    return {
       exercise: who.exercise,
       kind: p.type,
       at: new Date(at).toISOString(),
       jws,
-      item: {
-        kid: item.kid,
-        seq: p.seq,
-        id: p.id,
-        type: p.type,
-        payloadHash: item.payloadHash,
-        from: p.from,
-        to: p.to,
-        sentAt: p.sentAt,
-      },
+      item: { kid, seq: p.seq, id: p.id, type: p.type, payloadHash: hash, from: p.from, to: p.to, sentAt: p.sentAt },
     };
-    if (release) this.#releases.set(req, release);
-    return req;
   }
 }

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ERRORS, HotlineError, type ErrorCode } from '../shared/errors.js';
-import { SUBPROTOCOL, WS_PATH } from '../shared/protocol.js';
+import { chooseSubprotocol, SUBPROTOCOL_V2, WS_PATH } from '../shared/protocol.js';
 import { LIMITS } from '../shared/items.js';
 import { ConnectionLimits, type ConnectionLimitsOptions, type Ticket } from './connection-limits.js';
 import type { Metrics } from './metrics.js';
@@ -24,13 +24,14 @@ function rawSocket(ws: WebSocket): Socket | undefined {
   return (ws as unknown as { _socket?: Socket })._socket;
 }
 
-function sendCorked(ws: WebSocket, text: string): void {
+function sendCorked(ws: WebSocket, text: string | Buffer): void {
   const socket = rawSocket(ws);
   if (socket && socket.writableCorked === 0 && !socket.destroyed) {
     socket.cork();
     process.nextTick(() => uncork(socket));
   }
-  ws.send(text);
+  // Bytes already encoded (an entry frame shared by every socket, fanout.ts) go out as a text frame, uncopied.
+  ws.send(text, { binary: false });
 }
 
 /** Outside ws's own (balanced) cork calls, a corked socket is corked by sendCorked alone. */
@@ -84,7 +85,7 @@ export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
     noServer: true,
     maxPayload: HARD_PAYLOAD_LIMIT,
     perMessageDeflate: false,
-    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    handleProtocols: (protocols) => chooseSubprotocol(protocols) ?? false,
   });
   const missed = new WeakMap<WebSocket, number>();
   // Each socket is pinged once per interval, but in one of SLICES turns: pinging thousands of sockets
@@ -97,9 +98,11 @@ export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
     slot.set(ws, assigned++ % SLICES);
     let overflowed = false;
     const session = relay.connect({
+      entryAnswers: ws.protocol === SUBPROTOCOL_V2,
       send: (text) => {
         // Never true while connect() sends the challenge (nothing is queued yet), so `session` is set here.
-        if (!overflowed && ws.bufferedAmount + Buffer.byteLength(text) > hardBound) {
+        const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+        if (!overflowed && ws.bufferedAmount + bytes > hardBound) {
           // Only the error frame that fail() sends next is still queued; the closed session sends nothing more.
           overflowed = true;
           metrics.dropped.inc({ reason: 'slow_consumer' });
@@ -142,7 +145,7 @@ export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
       return refuse(socket, 'ORIGIN_FORBIDDEN');
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    if (!offered.includes(SUBPROTOCOL)) return refuse(socket, 'SUBPROTOCOL_REQUIRED');
+    if (!chooseSubprotocol(offered)) return refuse(socket, 'SUBPROTOCOL_REQUIRED');
     const address = req.socket.remoteAddress ?? '';
     const ticket = limits.admit(address);
     if (typeof ticket === 'string') {

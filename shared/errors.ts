@@ -50,7 +50,11 @@ export const ERRORS = {
   HELLO_INVALID: { http: 401, close: 4401, message: 'The hello does not prove possession of an enrolled key.' },
   HELLO_TIMEOUT: { http: 408, close: 4408, message: 'No valid hello within the time allowed.' },
   ORIGIN_FORBIDDEN: { http: 403, close: null, message: 'This Origin may not open a console connection.' },
-  SUBPROTOCOL_REQUIRED: { http: 400, close: null, message: 'Request the WebSocket subprotocol hotline.v1.' },
+  SUBPROTOCOL_REQUIRED: {
+    http: 400,
+    close: null,
+    message: 'Request the WebSocket subprotocol hotline.v2 or hotline.v1.',
+  },
   SLOW_CONSUMER: { http: 503, close: 4429, message: 'The connection fell too far behind; reconnect and resume.' },
   TOO_MANY_CONNECTIONS: { http: 429, close: null, message: 'Too many open connections from this address.' },
   TOO_MANY_HANDSHAKES: { http: 503, close: null, message: 'Too many connections are waiting for their hello.' },

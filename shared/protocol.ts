@@ -5,7 +5,20 @@ import { LIMITS, SLUG, B64URL_HASH, utf16Text } from './items.js';
 import { ENTRY_KINDS, type Entry } from './entry.js';
 import { parseStrictJson } from './strict-json.js';
 
+/** Version 1, which every relay and client speaks. */
 export const SUBPROTOCOL = 'hotline.v1';
+/** Version 2 (docs/PROTOCOL.md section 6): version 1 except that a new item's submitter receives one frame,
+ * its entry with an `accepted` member, where version 1 sends the entry and an `accepted` frame. */
+export const SUBPROTOCOL_V2 = 'hotline.v2';
+/** What a client offers, newest first; the relay picks the newest it knows. */
+export const SUBPROTOCOLS = [SUBPROTOCOL_V2, SUBPROTOCOL] as const;
+export type Subprotocol = (typeof SUBPROTOCOLS)[number];
+
+/** The relay's choice among the subprotocols a client offered, or undefined when it offered none it speaks. */
+export function chooseSubprotocol(offered: Iterable<string>): Subprotocol | undefined {
+  const set = new Set(offered);
+  return SUBPROTOCOLS.find((p) => set.has(p));
+}
 export const WS_PATH = '/v1/ws';
 
 const compactJws = utf16Text(LIMITS.frameBytes, 10);
@@ -77,7 +90,9 @@ const rejected = z.strictObject({
   message: z.string(),
   expectedSeq: z.int().optional(),
 });
-const entry = z.strictObject({ type: z.literal('entry'), entry: entrySchema });
+/** Version 2's answer to a new item's submitter, inside its entry frame: the entry gives idx, hash and at. */
+const entryAccepted = z.strictObject({ id: z.string(), seq: z.int().min(0), checkpoint: z.string() });
+const entry = z.strictObject({ type: z.literal('entry'), entry: entrySchema, accepted: entryAccepted.optional() });
 const presence = z.strictObject({ type: z.literal('presence'), station: slug, online: z.boolean() });
 const pong = z.strictObject({ type: z.literal('pong'), id: z.string(), t: z.number().optional(), at });
 const error = z.strictObject({ type: z.literal('error'), code: z.string().refine(isErrorCode), message: z.string() });
@@ -96,6 +111,7 @@ export type ServerFrame = z.infer<typeof serverFrame>;
 export type WelcomeFrame = z.infer<typeof welcome>;
 export type ObservingFrame = z.infer<typeof observing>;
 export type AcceptedFrame = z.infer<typeof accepted>;
+export type EntryFrame = z.infer<typeof entry>;
 export type RejectedFrame = z.infer<typeof rejected> & { code: ErrorCode };
 
 function describe(issue: z.core.$ZodIssue | undefined): string {

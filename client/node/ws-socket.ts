@@ -3,6 +3,6 @@ import WebSocket from 'ws';
 import type { SocketFactory, SocketLike } from '../connection.js';
 
 export function nodeSocket(origin?: string): SocketFactory {
-  return (url, protocol) =>
-    new WebSocket(url, protocol, { maxPayload: 1024 * 1024, ...(origin ? { origin } : {}) }) as unknown as SocketLike;
+  return (url, protocols) =>
+    new WebSocket(url, protocols, { maxPayload: 1024 * 1024, ...(origin ? { origin } : {}) }) as unknown as SocketLike;
 }

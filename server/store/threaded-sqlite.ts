@@ -116,6 +116,7 @@ export class ThreadedSqliteStore implements Store {
   nextSeq: Store['nextSeq'] = (...a) => this.local.nextSeq(...a);
   findMessage: Store['findMessage'] = async (exercise, id) =>
     this.#recent.get(exercise, id) ?? this.local.findMessage(exercise, id);
+  recentMessage: NonNullable<Store['recentMessage']> = (exercise, id) => this.#recent.get(exercise, id);
   findEnrolmentCode: Store['findEnrolmentCode'] = (...a) => this.local.findEnrolmentCode(...a);
   getMeta: Store['getMeta'] = (...a) => this.local.getMeta(...a);
 

@@ -98,6 +98,8 @@ export interface Store {
   listKeys(exercise: string): Promise<KeyRecord[]>;
   nextSeq(kid: string): Promise<number>;
   findMessage(exercise: string, id: string): Promise<MessageRecord | undefined>;
+  /** findMessage without waiting, for a message this store holds in memory; undefined says "ask findMessage". */
+  recentMessage?(exercise: string, id: string): MessageRecord | undefined;
   addEnrolmentCode(code: EnrolmentCode): Promise<void>;
   /** Where a code leads, used or not, and until when; the append checks use and expiry atomically, so these
    * are for a look-up that changes nothing (POST /v1/enrol/preview). */

@@ -42,7 +42,9 @@ export class FakeTransport implements Transport {
   /** Texts the relay sent after it closed the transport (a session must send none). */
   readonly afterClose: string[] = [];
 
-  send(text: string): void {
+  /** The relay sends text, or text already encoded as UTF-8 (a shared entry frame): both arrive as text. */
+  send(data: string | Buffer): void {
+    const text = typeof data === 'string' ? data : data.toString('utf8');
     if (this.closedWith) {
       this.afterClose.push(text);
       return;

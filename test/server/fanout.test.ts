@@ -24,7 +24,7 @@ class FakeSubscriber implements Subscriber {
   readonly exercise = EX;
   readonly audience = 'control' as const;
 
-  sendText(text: string): void {
+  sendText(text: string | Buffer): void {
     this.transport.send(text);
   }
 

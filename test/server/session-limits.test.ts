@@ -93,8 +93,8 @@ class BreakingTransport extends ReadingTransport {
     super();
   }
 
-  override send(text: string): void {
-    if (this.on !== undefined && text.includes(this.on)) {
+  override send(text: string | Buffer): void {
+    if (this.on !== undefined && text.toString().includes(this.on)) {
       this.on = undefined;
       throw new Error('simulated: the socket broke while sending');
     }

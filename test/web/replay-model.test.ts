@@ -386,7 +386,7 @@ describe('replay model and response times on a real relay log', () => {
 
   /** A socket the test scripts: it records what the observer sends and delivers the frames we give it. */
   function scriptedSocket(): {
-    factory: (url: string, p: string) => SocketLike;
+    factory: (url: string, protocols: string[]) => SocketLike;
     sent: unknown[];
     deliver(frame: object): void;
   } {

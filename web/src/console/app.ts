@@ -12,7 +12,7 @@ import { SlotStorage, activeSlot, enrolledSlots, prefs, setActiveSlot } from './
 
 /** The browser's WebSocket; the backoff is short because a hotline console must come back quickly. */
 const CLIENT: Omit<ClientOptions, 'storage'> = {
-  socket: (url, protocol) => new WebSocket(url, protocol) as unknown as SocketLike,
+  socket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
   backoff: { baseMs: 250, maxMs: 4_000 },
 };
 

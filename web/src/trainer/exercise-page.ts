@@ -40,7 +40,7 @@ export async function exercisePage(api: TrainerApi, session: Session, id: string
     def,
     () => session.token,
     location.origin,
-    (url, p) => new WebSocket(url, p) as unknown as SocketLike,
+    (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
   );
   const run = new RunModel(def.id, api);
   const ctx: ExerciseContext = { def, detail, api, session, observer, run };
