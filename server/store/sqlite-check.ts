@@ -48,34 +48,49 @@ function quote(name: string): string {
 }
 
 /** The first and last rows of every table and index (the root page and the path down each edge), then
- * each exercise's head entry and the entries before it, whose hash must match the head the row names. */
+ * each exercise's last entries, read through entries_by_idx as a resuming console reads them: their idx
+ * without a gap, each one's stored hash its body's, each one's prev the hash of the entry before. */
 function checkEdges(db: Database.Database, file: string): void {
   const objects = db
     .prepare(
-      "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'",
+      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'",
     )
-    .all() as { type: string; name: string; tbl_name: string }[];
+    .all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
   for (const o of objects) {
     const from = o.type === 'index' ? `${quote(o.tbl_name)} INDEXED BY ${quote(o.name)}` : quote(o.name);
     const cols =
       o.type === 'index' ? (db.prepare('SELECT name FROM pragma_index_info(?)').pluck().all(o.name) as string[]) : [];
+    // A partial index is read under its own condition (SQLite uses it for no other query).
+    const partial = o.type === 'index' ? / WHERE (.*)$/is.exec(o.sql ?? '')?.[1] : undefined;
+    const where = partial ? ` WHERE ${partial}` : '';
     // An index in its own order; a table in its key's order (rowid, or the first primary key column).
     const key = cols.length > 0 ? cols.map(quote).join(', ') : isWithoutRowid(db, o.name) ? '1' : 'rowid';
-    db.prepare(`SELECT * FROM ${from} ORDER BY ${key} LIMIT 1`).all();
-    db.prepare(`SELECT * FROM ${from} ORDER BY ${descending(key)} LIMIT 1`).all();
+    db.prepare(`SELECT * FROM ${from}${where} ORDER BY ${key} LIMIT 1`).all();
+    db.prepare(`SELECT * FROM ${from}${where} ORDER BY ${descending(key)} LIMIT 1`).all();
   }
-  const heads = db.prepare('SELECT id, head_idx, head_hash FROM exercises').all() as {
-    id: string;
-    head_idx: number;
-    head_hash: string;
-  }[];
-  const tail = db.prepare('SELECT idx, hash FROM entries WHERE exercise = ? AND idx > ? ORDER BY idx');
-  for (const h of heads) {
-    if (h.head_idx < 0) continue;
-    const rows = tail.all(h.id, h.head_idx - TAIL) as { idx: number; hash: string }[];
-    const last = rows[rows.length - 1];
-    if (!last || last.idx !== h.head_idx || last.hash !== h.head_hash)
-      throw corrupt(file, `exercise ${h.id}: its head entry ${h.head_idx} is missing or differs`);
+  const exercises = db.prepare('SELECT id FROM exercises').pluck().all() as string[];
+  const tail = db.prepare('SELECT idx, hash, body FROM entries WHERE exercise = ? ORDER BY idx DESC LIMIT ?');
+  for (const id of exercises) {
+    const rows = tail.all(id, TAIL) as { idx: number; hash: string; body: string }[];
+    if (rows.length === 0) throw corrupt(file, `exercise ${id} has no entry`);
+    rows.forEach((row, n) => {
+      const entry = parseEntry(row.body);
+      const before = rows[n + 1];
+      const linked = before === undefined || (before.idx === row.idx - 1 && entry?.prev === before.hash);
+      if (entry?.idx !== row.idx || entry.hash !== row.hash || !linked)
+        throw corrupt(
+          file,
+          `exercise ${id}: its entry ${row.idx} is missing, differs or does not follow the one before`,
+        );
+    });
+  }
+}
+
+function parseEntry(body: string): { idx?: unknown; hash?: unknown; prev?: unknown } | undefined {
+  try {
+    return JSON.parse(body) as { idx?: unknown; hash?: unknown; prev?: unknown };
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,33 +1,37 @@
 // Every statement the embedded store runs, prepared once per connection (sqlite-schema.ts has the tables), and
 // the rows a linked entry writes with them.
-import type { Entry, EntryBody } from '../../shared/entry.js';
+import type { Entry } from '../../shared/entry.js';
 import type { AppendRequest } from './types.js';
 import type Database from 'better-sqlite3';
 
 export function prepareStatements(db: Database.Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    exercise: p('SELECT def, created_at, head_idx, head_hash FROM exercises WHERE id = ?'),
+    exercise: p('SELECT def, created_at FROM exercises WHERE id = ?'),
     exercises: p('SELECT id FROM exercises ORDER BY created_at, id'),
-    insertExercise: p('INSERT INTO exercises (id, def, created_at, head_idx, head_hash) VALUES (?, ?, ?, -1, ?)'),
-    setHead: p('UPDATE exercises SET head_idx = ?, head_hash = ? WHERE id = ?'),
-    insertEntry: p('INSERT INTO entries (exercise, idx, hash, body) VALUES (?, ?, ?, ?)'),
+    insertExercise: p('INSERT INTO exercises (id, def, created_at) VALUES (?, ?, ?)'),
+    head: p('SELECT idx, hash FROM entries WHERE exercise = ? ORDER BY idx DESC LIMIT 1'),
+    insertEntry: p(
+      'INSERT INTO entries (exercise, idx, hash, body, item_id, item_type, kid, seq, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     read: p('SELECT body FROM entries WHERE exercise = ? AND idx >= ? ORDER BY idx LIMIT ?'),
-    readOne: p('SELECT body FROM entries WHERE exercise = ? AND idx = ?'),
     readControl: p(
       'SELECT e.body FROM control c JOIN entries e ON e.exercise = c.exercise AND e.idx = c.idx WHERE c.exercise = ? ORDER BY c.idx',
     ),
     insertControl: p('INSERT INTO control (exercise, idx, kind, state) VALUES (?, ?, ?, ?)'),
     ended: p("SELECT 1 FROM control WHERE exercise = ? AND kind = 'exercise-state' AND state = 'ended'"),
-    insertItem: p(
-      'INSERT INTO items (kid, seq, exercise, id, type, idx, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    itemBySeq: p('SELECT idx, payload_hash, exercise FROM items WHERE kid = ? AND seq = ?'),
-    itemById: p('SELECT idx FROM items WHERE exercise = ? AND id = ?'),
-    lastSeq: p('SELECT MAX(seq) AS s FROM items WHERE kid = ?'),
+    // The item look-ups go through entries_by_item (a partial index: `item_id = ?` implies its condition).
+    itemById: p('SELECT kid, seq, payload_hash, body FROM entries WHERE exercise = ? AND item_id = ?'),
+    idTaken: p('SELECT 1 FROM entries WHERE exercise = ? AND item_id = ?'),
     message: p(
-      "SELECT i.idx, e.hash, i.from_station, i.to_station FROM items i JOIN entries e ON e.exercise = i.exercise AND e.idx = i.idx WHERE i.exercise = ? AND i.id = ? AND i.type = 'message'",
+      "SELECT idx, hash, from_station, to_station FROM entries WHERE exercise = ? AND item_id = ? AND item_type = 'message'",
     ),
+    lastSeq: p('SELECT last_seq FROM key_seqs WHERE kid = ?'),
+    setLastSeq: p(
+      'INSERT INTO key_seqs (kid, last_seq) VALUES (?, ?) ON CONFLICT (kid) DO UPDATE SET last_seq = excluded.last_seq',
+    ),
+    /** Changes when another connection (the relay's other one: threaded-sqlite.ts) commits. */
+    dataVersion: p('PRAGMA data_version').pluck(),
     key: p('SELECT * FROM keys WHERE kid = ?'),
     keys: p('SELECT * FROM keys WHERE exercise = ? ORDER BY enrolled_idx'),
     insertKey: p(
@@ -47,21 +51,24 @@ export function prepareStatements(db: Database.Database) {
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** The rows one linked entry writes, inside its batch's transaction: the entry, the exercise row when it is
- * created, the control index, the item's dedupe row, keys and used codes. The exercise's head is written once
- * per batch by the caller (sqlite.ts), not here. */
-export function writeEntry(s: Statements, req: AppendRequest, body: EntryBody, entry: Entry, json: string): void {
+/** The rows one linked entry writes, inside its batch's transaction: the entry (with its item's columns), the
+ * exercise row when it is created, the control index, keys and used codes. Each key's last seq is written
+ * once per batch by the caller (sqlite.ts), not here. */
+export function writeEntry(s: Statements, req: AppendRequest, entry: Entry, json: string): void {
   if (req.kind === 'exercise-created') {
-    s.insertExercise.run(req.exercise, JSON.stringify((req.data as { exercise: unknown }).exercise), req.at, body.prev);
+    s.insertExercise.run(req.exercise, JSON.stringify((req.data as { exercise: unknown }).exercise), req.at);
   }
-  s.insertEntry.run(req.exercise, entry.idx, entry.hash, json);
+  const i = req.item;
+  s.insertEntry.run(
+    req.exercise,
+    entry.idx,
+    entry.hash,
+    json,
+    ...(i ? [i.id, i.type, i.kid, i.seq, i.payloadHash, i.from, i.to] : [null, null, null, null, null, null, null]),
+  );
   if (req.kind !== 'message' && req.kind !== 'receipt') {
     const state = (req.data as { state?: unknown } | undefined)?.state;
     s.insertControl.run(req.exercise, entry.idx, req.kind, typeof state === 'string' ? state : null);
-  }
-  if (req.item) {
-    const i = req.item;
-    s.insertItem.run(i.kid, i.seq, req.exercise, i.id, i.type, entry.idx, i.payloadHash, i.from, i.to);
   }
   if (req.kind === 'key-enrolled') {
     const d = req.data as { kid: string; station: string; operator: string; publicJwk: unknown; role?: string };

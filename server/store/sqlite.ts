@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { HotlineError } from '../../shared/errors.js';
 import type { Entry } from '../../shared/entry.js';
 import { ChainLinker, isEndex } from './chain-linker.js';
+import { CommitMemory, readHead, readLastSeq, sqliteLookups } from './sqlite-lookups.js';
 import { checkDatabase, isCorruption, type CheckLevel } from './sqlite-check.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { prepareStatements, writeEntry, type Statements } from './sqlite-statements.js';
@@ -66,67 +67,66 @@ export class SqliteStore implements Store {
   readonly #transaction: Database.Transaction<(reqs: AppendRequest[]) => AppendResult[]>;
   readonly #ended = new Set<string>();
   readonly #append: (reqs: AppendRequest[]) => AppendResult[];
+  readonly #memory: CommitMemory;
+  /** The request the linker is linking (sqlite-lookups.ts, itemBySeq). */
+  #current: AppendRequest | undefined;
+  /** What the batch in its transaction will have written once it commits. */
+  #written = { heads: new Map<string, Head>(), seqs: new Map<string, number>() };
 
   constructor(db: Database.Database) {
     this.#db = db;
     this.#stmt = prepareStatements(db);
     const s = this.#stmt;
-    this.#linker = new ChainLinker({
-      head: (exercise) => {
-        const row = s.exercise.get(exercise) as Row | undefined;
-        return row ? { idx: row['head_idx'] as number, hash: row['head_hash'] as string } : null;
-      },
-      lastSeq: (kid) => ((s.lastSeq.get(kid) as Row | undefined)?.['s'] as number | null) ?? -1,
-      itemBySeq: (kid, seq) => {
-        const row = s.itemBySeq.get(kid, seq) as Row | undefined;
-        if (!row) return undefined;
-        return {
-          payloadHash: row['payload_hash'] as string,
-          json: this.#body(row['exercise'] as string, row['idx'] as number),
-        };
-      },
-      idTaken: (exercise, id) => s.itemById.get(exercise, id) !== undefined,
-      code: (hash) => s.code.get(hash) as Row | undefined,
-      keyExists: (kid) => s.key.get(kid) !== undefined,
-      keyRevoked: (kid) => s.keyRevoked.get(kid) !== undefined,
-      exerciseExists: (id) => s.exercise.get(id) !== undefined,
-      exerciseEnded: (id) => {
-        // Asked for every item. Only `true` is remembered: an ended exercise stays ended, but the other
-        // connection of the same file (threaded-sqlite.ts) may commit an ENDEX this one has not seen.
-        if (this.#ended.has(id)) return true;
-        const ended = s.ended.get(id) !== undefined;
-        if (ended) this.#ended.add(id);
-        return ended;
-      },
-    });
+    this.#memory = new CommitMemory(s);
+    this.#linker = new ChainLinker(
+      sqliteLookups(
+        s,
+        this.#memory,
+        () => this.#current,
+        (id) => {
+          // Asked for every item. Only `true` is remembered: an ended exercise stays ended, but the other
+          // connection of the same file (threaded-sqlite.ts) may commit an ENDEX this one has not seen.
+          if (this.#ended.has(id)) return true;
+          const ended = s.ended.get(id) !== undefined;
+          if (ended) this.#ended.add(id);
+          return ended;
+        },
+      ),
+    );
     this.#transaction = db.transaction((reqs: AppendRequest[]) => {
+      this.#memory.validate();
       const batch = this.#linker.begin();
-      // The linker keeps each exercise's head for the rest of the batch, so the row is written once, at the end.
-      const heads = new Map<string, Entry>();
-      const results = reqs.map((req) =>
-        batch.link(req, (body, entry, json) => {
-          writeEntry(this.#stmt, req, body, entry, json);
+      // The linker keeps each exercise's head and each key's seq for the rest of the batch, so a key's
+      // last seq is written once, at the end.
+      const written = { heads: new Map<string, Head>(), seqs: new Map<string, number>() };
+      this.#written = written;
+      const results = reqs.map((req) => {
+        this.#current = req;
+        return batch.link(req, (_body, entry, json) => {
+          writeEntry(this.#stmt, req, entry, json);
           if (isEndex(req)) this.#ended.add(req.exercise);
-          heads.set(req.exercise, entry);
-        }),
-      );
-      for (const [exercise, head] of heads) this.#stmt.setHead.run(head.idx, head.hash, exercise);
+          written.heads.set(req.exercise, { idx: entry.idx, hash: entry.hash });
+          if (req.item) written.seqs.set(req.item.kid, req.item.seq);
+        });
+      });
+      this.#current = undefined;
+      for (const [kid, seq] of written.seqs) this.#stmt.setLastSeq.run(kid, seq);
       return results;
     });
     const run = this.#transaction.immediate.bind(this.#transaction);
-    // A rolled-back batch must not leave an ENDEX remembered: forget what this batch taught.
+    // A rolled-back batch must not leave an ENDEX, a head or a seq remembered: forget what this batch taught.
     this.#append = (reqs) => {
       try {
-        return run(reqs);
+        const results = run(reqs);
+        this.#memory.remember(this.#written.heads, this.#written.seqs);
+        return results;
       } catch (err) {
+        this.#current = undefined;
         this.#ended.clear();
+        this.#memory.forget();
         throw err;
       }
     };
-  }
-
-  #body(exercise: string, idx: number): string {
-    return (this.#stmt.readOne.get(exercise, idx) as Row)['body'] as string;
   }
 
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {
@@ -152,18 +152,18 @@ export class SqliteStore implements Store {
   }
 
   async head(exercise: string): Promise<Head | null> {
-    const row = reading(() => this.#stmt.exercise.get(exercise) as Row | undefined);
-    if (!row || (row['head_idx'] as number) < 0) return null;
-    return { idx: row['head_idx'] as number, hash: row['head_hash'] as string };
+    const head = reading(() => readHead(this.#stmt, exercise));
+    return head && head.idx >= 0 ? head : null;
   }
 
   async getExercise(id: string): Promise<ExerciseRecord | undefined> {
     const row = reading(() => this.#stmt.exercise.get(id) as Row | undefined);
-    if (!row) return undefined;
+    const head = row && reading(() => readHead(this.#stmt, id));
+    if (!row || !head) return undefined;
     return {
       def: JSON.parse(row['def'] as string) as ExerciseRecord['def'],
       createdAt: row['created_at'] as string,
-      head: { idx: row['head_idx'] as number, hash: row['head_hash'] as string },
+      head,
     };
   }
 
@@ -184,7 +184,7 @@ export class SqliteStore implements Store {
   }
 
   async nextSeq(kid: string): Promise<number> {
-    return ((reading(() => this.#stmt.lastSeq.get(kid) as Row | undefined)?.['s'] as number | null) ?? -1) + 1;
+    return reading(() => readLastSeq(this.#stmt, kid)) + 1;
   }
 
   async findMessage(exercise: string, id: string): Promise<MessageRecord | undefined> {

@@ -1,6 +1,6 @@
 // `npx tsx test/chaos/quick-check.ts [ENTRIES]`: what the start-up integrity check costs on a realistic
 // file. Builds a data file of ENTRIES (100,000 by default) entries and item rows of the size a real
-// exercise writes (1.3 KB bodies, one message item each) in the relay's own schema, then times each
+// exercise writes (1.3 KB bodies, each a message's entry row) in the relay's own schema, then times each
 // check level of server/store/sqlite-check.ts, warm (file in the page cache) and, when this process may
 // drop the page cache (root), cold. The figures behind QUICK_CHECK_MAX_BYTES (docs/operations.md).
 import { rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,16 +19,16 @@ function build(): void {
   const db = new Database(file);
   const body = 'x'.repeat(1300);
   const hash = (i: number) => `h${i.toString(36).padStart(42, '0')}`;
-  db.prepare("INSERT INTO exercises VALUES ('dtl', '{}', '2026-01-01T00:00:00Z', ?, ?)").run(
-    entries - 1,
-    hash(entries - 1),
+  db.prepare("INSERT INTO exercises VALUES ('dtl', '{}', '2026-01-01T00:00:00Z')").run();
+  // Schema version 5: each message's item columns on its entry row; bodies chained as the edge check reads them.
+  const entry = db.prepare(
+    'INSERT INTO entries (exercise, idx, hash, body, item_id, item_type, kid, seq, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const entry = db.prepare('INSERT INTO entries (exercise, idx, hash, body) VALUES (?, ?, ?, ?)');
-  const item = db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     for (let i = 0; i < entries; i++) {
-      entry.run('dtl', i, hash(i), `${body}${i}`);
-      item.run(`kid${i % 2}`, i, 'dtl', `id-${i}-${'0'.repeat(24)}`, 'message', i, 'p'.repeat(43), 'a', 'b');
+      const json = JSON.stringify({ idx: i, prev: hash(i - 1), hash: hash(i), body });
+      const id = `id-${i}-${'0'.repeat(24)}`;
+      entry.run('dtl', i, hash(i), json, id, 'message', `kid${i % 2}`, i, 'p'.repeat(43), 'a', 'b');
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');

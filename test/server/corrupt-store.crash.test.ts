@@ -42,7 +42,7 @@ describe('a corrupt data file', () => {
     const unchecked = openSqliteStore(file, 'none');
     try {
       await expect(unchecked.read('dtl', 0, 10)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
-      await expect(unchecked.findMessage('dtl', 'no-such-id')).resolves.toBeUndefined(); // items is intact
+      await expect(unchecked.findMessage('dtl', 'no-such-id')).resolves.toBeUndefined(); // entries_by_item is intact
     } finally {
       await unchecked.close();
     }
