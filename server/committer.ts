@@ -4,7 +4,10 @@
 // and its checkpoint signatures cost about the same for one item or many, so bigger batches cut the
 // CPU per item (PostgreSQL's commit_delay and commit_siblings, for the same reason). The rate, not the
 // queue, decides: a longer batch makes a longer commit and a longer queue, so a queue threshold holds
-// the window open once it opened. An idle relay commits at once.
+// the window open once it opened. An idle relay commits at once. A store that commits at once (the volatile
+// store of `hotline bench --floors`) never finds items queued behind a commit, so the rate of the last few
+// arrivals decides there too: a stream at the load rate waits the window before its first commit as well,
+// and gets the batches, and the checkpoint signatures per item, that a store whose commits take time gets.
 // Nothing resolves before its commit returned; a failed commit rejects the whole batch with
 // STORE_UNAVAILABLE and accepts nothing.
 import type { Logger } from 'pino';
@@ -35,6 +38,9 @@ export interface BatchOptions {
  * (docs/performance.md, the commit window). */
 const HEAVY_LOAD = { items: 4, ratePerMs: 3 };
 
+/** How many of the latest arrivals tell a stream from a few items at once (their times are kept). */
+const ARRIVALS = 8;
+
 export class Committer {
   #queue: Pending[] = [];
   #running = false;
@@ -42,6 +48,9 @@ export class Committer {
   #idle: (() => void)[] = [];
   /** Ends the commit window early once a full batch is waiting. */
   #full: (() => void) | undefined;
+  /** When the latest ARRIVALS items arrived (a ring), and how many arrived in all. */
+  readonly #arrivals = new Float64Array(ARRIVALS);
+  #arrived = 0;
 
   constructor(
     private readonly store: Store,
@@ -63,11 +72,14 @@ export class Committer {
   append(req: AppendRequest): Promise<Committed> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ req, resolve, reject });
+      const now = performance.now();
+      this.#arrivals[this.#arrived++ % ARRIVALS] = now;
       if (this.#full && this.#queue.length >= this.batching.maxBatch) this.#full();
       if (!this.#running) {
         this.#running = true;
-        // setImmediate lets every frame already read in this turn join the batch.
-        setImmediate(() => void this.#drain());
+        // setImmediate lets every frame already read in this turn join the batch; a stream waits the window.
+        if (this.#streaming(now)) void this.#window().then(() => this.#drain());
+        else setImmediate(() => void this.#drain());
       }
     });
   }
@@ -85,10 +97,20 @@ export class Committer {
       // Yield so frames that arrived during the commit can join the next batch; under load the window
       // lets more of them join.
       if (this.#queue.length > 0)
-        await (busy && this.batching.windowMs > 0 ? this.#window() : new Promise<void>((r) => setImmediate(r)));
+        await ((busy || this.#streaming(performance.now())) && this.batching.windowMs > 0
+          ? this.#window()
+          : new Promise<void>((r) => setImmediate(r)));
     }
     this.#running = false;
     for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** The latest ARRIVALS items arrived at the load rate or faster (never with a load rate of 0 or no window). */
+  #streaming(now: number): boolean {
+    const rate = (this.batching.load ?? HEAVY_LOAD).ratePerMs;
+    if (this.batching.windowMs <= 0 || rate <= 0 || this.#arrived < ARRIVALS) return false;
+    const oldest = this.#arrivals[this.#arrived % ARRIVALS]!;
+    return ARRIVALS >= rate * (now - oldest);
   }
 
   #window(): Promise<void> {

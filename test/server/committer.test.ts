@@ -119,6 +119,31 @@ describe('group commit', () => {
     expect(g.batches).toEqual([1, 3]);
   });
 
+  it('makes a store that commits at once batch a stream too: the arrival that completes a stream waits the window', async () => {
+    const g = await gatedStore();
+    // Eight arrivals within 8 s are a stream at this rate; the window is long enough not to end by itself.
+    const c = committer(g.store, 4, 50_000, 0.001);
+    for (let n = 1; n <= 7; n++) await c.append(note(n));
+    expect(g.batches).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    // The eighth completes the stream: its commit waits, and the items of later turns join it until the batch
+    // is full (maxBatch 4), although no commit was running for any of them to queue behind.
+    const later = [c.append(note(8))];
+    for (let n = 9; n <= 11; n++) {
+      await new Promise((r) => setTimeout(r, 2));
+      later.push(c.append(note(n)));
+    }
+    const results = await Promise.all(later);
+    expect(g.batches).toEqual([1, 1, 1, 1, 1, 1, 1, 4]);
+    expect(results.map((r) => r.entry.idx)).toEqual([8, 9, 10, 11]);
+  });
+
+  it('commits items at once when they arrive slower than the load rate, even many in a row', async () => {
+    const g = await gatedStore();
+    const c = committer(g.store, 100, 50_000, 1e9);
+    for (let n = 1; n <= 12; n++) await c.append(note(n));
+    expect(g.batches).toEqual(Array.from({ length: 12 }, () => 1));
+  });
+
   it('with no window, commits the queued items on the next turn', async () => {
     const g = await gatedStore();
     const c = committer(g.store, 100, 0);
