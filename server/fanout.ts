@@ -128,9 +128,9 @@ export class Fanout {
       pos.answers!.delete(idx);
       return entryFrameFor(json, sub.audience, answer);
     }
-    if (hasReveal(json)) return entryFrameFor(json, sub.audience);
     const s = this.#shared;
     if (s && s.idx === idx && s.exercise === sub.exercise) return s.bytes;
+    if (hasReveal(json)) return entryFrameFor(json, sub.audience);
     const bytes = Buffer.from(entryFrame(json));
     this.#shared = { exercise: sub.exercise, idx, bytes };
     return bytes;

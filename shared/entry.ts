@@ -67,15 +67,20 @@ export interface Entry extends EntryBody {
 
 /** The exact text that is hashed: canonical JSON (RFC 8785) of the entry's own fields, nothing else. */
 export function entryHashText(entry: EntryBody): string {
-  // Messages and receipts (nearly every entry) have no data: their canonical form is written directly,
-  // because the general canonicalizer showed in the relay's CPU profile (docs/performance.md). RFC 8785
-  // serializes strings exactly as JSON.stringify does and sorts keys by UTF-16 code units, which for
-  // these keys is at < idx < jws < kind < prev; test/shared/protocol.test.ts compares both on awkward inputs.
-  if (entry.data === undefined && entry.commit === undefined && Number.isSafeInteger(entry.idx)) {
-    const jws = entry.jws === undefined ? '' : `"jws":${JSON.stringify(entry.jws)},`;
-    return `{"at":${JSON.stringify(entry.at)},"idx":${entry.idx},${jws}"kind":${JSON.stringify(entry.kind)},"prev":${JSON.stringify(entry.prev)}}`;
-  }
-  return canonicalEntryText(entry);
+  return directHashText(entry) ?? canonicalEntryText(entry);
+}
+
+/**
+ * The hashed text of an entry with no data (messages and receipts, nearly every entry), written directly,
+ * because the general canonicalizer showed in the relay's CPU profile (docs/performance.md); undefined for
+ * any other entry. RFC 8785 serializes strings exactly as JSON.stringify does and sorts keys by UTF-16 code
+ * units, which for these keys is at < idx < jws < kind < prev; test/shared/protocol.test.ts compares both on
+ * awkward inputs.
+ */
+export function directHashText(entry: EntryBody): string | undefined {
+  if (entry.data !== undefined || entry.commit !== undefined || !Number.isSafeInteger(entry.idx)) return undefined;
+  const jws = entry.jws === undefined ? '' : `"jws":${JSON.stringify(entry.jws)},`;
+  return `{"at":${JSON.stringify(entry.at)},"idx":${entry.idx},${jws}"kind":${JSON.stringify(entry.kind)},"prev":${JSON.stringify(entry.prev)}}`;
 }
 
 /** The general rule, through the RFC 8785 canonicalizer: any entry, data or not; never `hash` or `reveal`. */

@@ -6,7 +6,7 @@
 // rest of its batch goes on.
 import { createHash } from 'node:crypto';
 import { HotlineError } from '../../shared/errors.js';
-import { GENESIS_PREV, entryHashText, type Entry, type EntryBody } from '../../shared/entry.js';
+import { GENESIS_PREV, directHashText, entryHashText, type Entry, type EntryBody } from '../../shared/entry.js';
 import { LIMITS } from '../../shared/items.js';
 import type { AppendRequest, AppendResult, Head } from './types.js';
 
@@ -52,6 +52,25 @@ function checkSentAt(sentAt: string, at: string): void {
 
 export function hashBody(body: EntryBody): string {
   return createHash('sha256').update(entryHashText(body), 'utf8').digest('base64url');
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64url');
+
+/**
+ * The entry and the text that is stored and sent. A message's or receipt's entry is serialised once: its
+ * stored text is the hashed text with the hash added, and the entry object has the same key order, so
+ * `JSON.stringify(entry)` is that text too (the JWS, most of the bytes, is escaped once, not twice).
+ */
+function entryText(body: EntryBody, reveal: Entry['reveal']): { entry: Entry; json: string } {
+  const direct = body.to === undefined && reveal === undefined ? directHashText(body) : undefined;
+  if (direct === undefined) {
+    const entry: Entry = { ...body, hash: hashBody(body) };
+    if (reveal !== undefined) entry.reveal = reveal;
+    return { entry, json: JSON.stringify(entry) };
+  }
+  const hash = sha256(direct);
+  const entry = { at: body.at, idx: body.idx, ...(body.jws === undefined ? {} : { jws: body.jws }), kind: body.kind };
+  return { entry: { ...entry, prev: body.prev, hash }, json: `${direct.slice(0, -1)},"hash":"${hash}"}` };
 }
 
 class Batch {
@@ -129,9 +148,7 @@ class Batch {
     if (req.data !== undefined) body.data = req.data;
     if (req.to !== undefined) body.to = req.to;
     if (req.commit !== undefined) body.commit = req.commit;
-    const entry: Entry = { ...body, hash: hashBody(body) };
-    if (req.reveal !== undefined) entry.reveal = req.reveal;
-    const json = JSON.stringify(entry);
+    const { entry, json } = entryText(body, req.reveal);
     write(body, entry, json);
     this.#heads.set(req.exercise, { idx: entry.idx, hash: entry.hash });
     if (i) {
