@@ -30,15 +30,17 @@ export async function within<T>(client: HotlineClient, ms: number, what: string,
   }
 }
 
-/** Starts the client and resolves once it has replayed the log. A first connection that cannot even
- * open (refused, no route: close 1006 before any welcome) is RELAY_UNREACHABLE, not a wait. */
+/** Starts the client and resolves once it has replayed the log. When a first connection to every relay
+ * it has cannot even open (refused, no route: close 1006 before any welcome), it is RELAY_UNREACHABLE, not
+ * a wait. */
 export function untilLive(client: HotlineClient, ms: number): Promise<unknown> {
   let offLink: () => void = () => undefined;
+  let refused = 0;
   const unreachable = new Promise<never>((_, reject) => {
     offLink = client.on('link', (l) => {
       if (l.state === 'open') offLink();
-      if (l.state === 'reconnecting' && l.reason === '1006')
-        reject(new HotlineError('RELAY_UNREACHABLE', `Cannot connect to the relay at ${client.identity.url}.`));
+      if (l.state === 'reconnecting' && l.reason === '1006' && ++refused >= client.relays.length)
+        reject(new HotlineError('RELAY_UNREACHABLE', `Cannot connect to the relay at ${client.relays.join(' or ')}.`));
     });
   });
   unreachable.catch(() => undefined);

@@ -1,12 +1,13 @@
 // Opens a terminal console's client: enrols with a link or code when given one, otherwise reopens the
 // state file of an earlier enrolment. The private key stays in that file (mode 0600), which one process
-// at a time may hold (FILE.lock).
+// at a time may hold (FILE.lock). `--relay URL` (repeatable) names other relays of the same log, which the
+// console fails over to in turn: saved in the state file at enrolment, for this run only on a reopen.
 import { existsSync, readdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { HotlineClient } from '../client/client.js';
-import { codeFromLink, enrol } from '../client/identity.js';
+import { codeFromLink, enrol, relayOrigin } from '../client/identity.js';
 import { FileStorage } from '../client/node/file-storage.js';
 import { nodeSocket } from '../client/node/ws-socket.js';
 import { HotlineError } from '../shared/errors.js';
@@ -22,7 +23,11 @@ export interface ConsoleOptions {
   state?: string;
   station?: string;
   role?: string;
+  /** Alternate relays (`--relay`, repeatable): saved at enrolment, for this run on a reopen. */
+  relay?: string[];
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export const withConsoleOptions = (cmd: Command) =>
   cmd
@@ -35,13 +40,19 @@ export const withConsoleOptions = (cmd: Command) =>
     .option('--operator <name>', 'operator name recorded at enrolment (default: your user name)')
     .option('--state <file>', 'console state file (default: hotline-<station>.json here)')
     .option('--station <id>', 'reopen hotline-<id>.json here, when several consoles were enrolled in this folder')
-    .option('--role <role>', 'enrol as "translator": a device that only translates (with --link or --code)');
+    .option('--role <role>', 'enrol as "translator": a device that only translates (with --link or --code)')
+    .option(
+      '--relay <url>',
+      'another relay of the same log to fail over to (repeatable; tried in turn after the enrolled one; saved when enrolling, for this run otherwise)',
+      collect,
+    );
 
 const STATE_FILE = /^hotline-([a-z0-9-]+)\.json$/;
 
 /** Refuses options that would be silently ignored, before anything is opened or written. */
 export function checkConsoleOptions(o: ConsoleOptions): void {
   const enrolling = Boolean(o.link || o.code);
+  for (const url of o.relay ?? []) relayOrigin(url);
   if (o.url && !o.code)
     throw new HotlineError(
       'BAD_REQUEST',
@@ -101,11 +112,11 @@ async function findState(station: string | undefined): Promise<string> {
   );
 }
 
-async function reopen(stateFile: string): Promise<HotlineClient> {
+async function reopen(stateFile: string, alternates: string[] = []): Promise<HotlineClient> {
   const storage = new FileStorage(stateFile);
   const lock = storage.lock();
   try {
-    return await HotlineClient.open({ storage, socket: nodeSocket() });
+    return await HotlineClient.open({ storage, socket: nodeSocket(), alternates });
   } catch (err) {
     lock.release();
     throw err;
@@ -125,6 +136,7 @@ export async function openConsole(o: ConsoleOptions): Promise<{ client: HotlineC
       operator: o.operator ?? userInfo().username,
       extractable: true,
       ...(role ? { role } : {}),
+      ...(o.relay?.length ? { alternates: o.relay } : {}),
     });
     // A translator beside an operator console of the same station in one folder: a file of its own.
     const stateFile = o.state ?? `hotline-${identity.station}${identity.role ? `-${identity.role}` : ''}.json`;
@@ -139,5 +151,5 @@ export async function openConsole(o: ConsoleOptions): Promise<{ client: HotlineC
   const stateFile = o.state ?? (await findState(o.station));
   if (!existsSync(stateFile))
     throw new HotlineError('NOT_FOUND', `No console state at ${stateFile}: enrol first with --link.`);
-  return { client: await reopen(stateFile), stateFile };
+  return { client: await reopen(stateFile, o.relay), stateFile };
 }

@@ -37,7 +37,7 @@ export function registerConsole(program: Command): void {
     .description('interactive terminal console for one station')
     .addHelpText(
       'after',
-      `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console                      # reopens the console enrolled in this folder\n  $ hotline console --station washington # when several were enrolled here (in a terminal, it asks)\n  $ hotline console --state hotline-washington.json`,
+      `\n${HELP}\n\nExamples:\n  $ hotline console --link 'http://127.0.0.1:8080/console#code=...' --operator 'Duty officer'\n  $ hotline console                      # reopens the console enrolled in this folder\n  $ hotline console --station washington # when several were enrolled here (in a terminal, it asks)\n  $ hotline console --state hotline-washington.json\n  $ hotline console --relay http://relay-b:8080 --relay http://relay-c:8080  # fails over to these in turn`,
     )
     .action(async (o: ConsoleOptions) => {
       const { client } = await openConsole(o);
@@ -88,12 +88,14 @@ async function runConsole(client: HotlineClient): Promise<void> {
     if (p.station === client.peer)
       out(`peer ${p.station}: ${p.online ? color.green('online') : color.yellow('offline')}`);
   });
+  // With alternates, the line says which relay: the one the link is on, or the one it tries next.
+  const via = (url: string) => (client.relays.length > 1 ? ` ${url}` : '');
   client.on('link', (l) => {
-    if (l.state === 'open' && l.rtt === undefined) out(color.green('link: connected'));
+    if (l.state === 'open' && l.rtt === undefined) out(color.green(`link: connected${via(l.url)}`));
     if (l.state === 'reconnecting')
       out(
         color.yellow(
-          `link: reconnecting in ${Math.max(0, Math.round((l.nextAttemptAt - Date.now()) / 1000))}s (${l.reason})`,
+          `link: reconnecting${via(l.url)} in ${Math.max(0, Math.round((l.nextAttemptAt - Date.now()) / 1000))}s (${l.reason})`,
         ),
       );
   });
@@ -121,7 +123,7 @@ async function runConsole(client: HotlineClient): Promise<void> {
     status: () => {
       const l = client.link;
       out(
-        `link ${l.state}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`,
+        `link ${l.state}${l.state === 'offline' ? '' : ` ${l.url}`}${l.state === 'open' && l.rtt !== undefined ? ` rtt ${l.rtt} ms` : ''}; peer ${client.peer} ${client.peerOnline ? 'online' : 'offline'}; outbox ${client.outbox.items.length}; log entry ${client.lastIdx}`,
       );
       out(exerciseLine(client.exercise, client.exerciseTime()));
       const late = overdue.count(client.traffic(), Date.now());

@@ -13,6 +13,7 @@ import { color, diag, EXIT, out } from './terminal.js';
 /** The flag behind each option this command sets, so configuration errors name what the user typed. */
 const FLAGS: Partial<Record<keyof Config, string>> = {
   dataDir: '--data',
+  store: '--store',
   host: '--host',
   port: '--port',
   publicUrl: '--public-url',
@@ -24,6 +25,7 @@ const FLAGS: Partial<Record<keyof Config, string>> = {
 
 interface ServeOptions {
   data?: string;
+  store?: string;
   host?: string;
   port?: string;
   publicUrl?: string;
@@ -46,8 +48,9 @@ function refuseCorrupt(err: unknown): never {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the relay (HTTP API, WebSocket, consoles) on the embedded SQLite store')
+    .description('run the relay (HTTP API, WebSocket, consoles) on the embedded SQLite store or PostgreSQL')
     .option('-d, --data <dir>', 'data directory (database, relay key)', undefined)
+    .option('--store <url>', 'postgres:// URL of a PostgreSQL log store (default: SQLite in the data directory)')
     .option('--host <host>', 'address to listen on')
     .option('-p, --port <port>', 'port to listen on (0: any free port)')
     .option('--public-url <url>', 'URL that consoles use, when behind a proxy')
@@ -70,6 +73,7 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
     .action(async (o: ServeOptions) => {
       const overrides: Partial<Config> = {};
       if (o.data !== undefined) overrides.dataDir = o.data;
+      if (o.store !== undefined) overrides.store = o.store;
       if (o.host !== undefined) overrides.host = o.host;
       if (o.port !== undefined) overrides.port = Number(o.port);
       if (o.publicUrl !== undefined) overrides.publicUrl = o.publicUrl;
@@ -82,7 +86,7 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
       if (o.check !== undefined && o.check !== 'full')
         throw new HotlineError('BAD_REQUEST', `--check takes "full", not "${o.check}".`);
       const file = dataFilePath(config.dataDir);
-      if (o.check === 'full' && existsSync(file)) {
+      if (o.check === 'full' && !config.store && existsSync(file)) {
         const started = performance.now();
         try {
           checkDataFile(file, 'full');

@@ -138,6 +138,11 @@ export class HotlineClient extends Emitter<ClientEvents> {
     return this.#relay.link;
   }
 
+  /** The relay URLs this console uses in turn: the enrolled one, its alternates (failover). */
+  get relays(): readonly string[] {
+    return this.#relay.urls;
+  }
+
   /** The idx of the last entry verified and applied; -1 before any. */
   get lastIdx(): number {
     return this.chain.length - 1;

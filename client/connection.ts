@@ -1,5 +1,7 @@
 // One logical link to the relay over successive sockets: reconnects with exponential backoff and full
 // jitter, measures RTT with application pings (browsers cannot see protocol pings), parses every frame.
+// Given several relay URLs (relays of one log), each new socket goes to the next URL in turn, so a relay
+// that died is left for another one after one backoff delay (docs/PROTOCOL.md section 10, failover).
 import { HotlineError } from '../shared/errors.js';
 import { parseServerFrame, SUBPROTOCOLS, WS_PATH, type ServerFrame } from '../shared/protocol.js';
 import { Emitter } from './emitter.js';
@@ -17,10 +19,11 @@ export interface SocketLike {
 /** Opens a socket offering `protocols` (newest first, as the WebSocket API takes them). */
 export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
 
+/** `url` names the relay: the one being opened, the one the link is on, or the one it tries next. */
 export type LinkState =
-  | { state: 'connecting'; attempt: number }
-  | { state: 'open'; rtt?: number }
-  | { state: 'reconnecting'; attempt: number; nextAttemptAt: number; reason: string }
+  | { state: 'connecting'; attempt: number; url: string }
+  | { state: 'open'; rtt?: number; url: string }
+  | { state: 'reconnecting'; attempt: number; nextAttemptAt: number; reason: string; url: string }
   | { state: 'offline' };
 
 export interface BackoffOptions {
@@ -54,9 +57,12 @@ export class Connection extends Emitter<{
   #stopped = true;
   #link: LinkState = { state: 'offline' };
   #pingSeq = 0;
+  readonly #urls: readonly string[];
+  /** Which of #urls the current (or next) socket goes to. */
+  #at = 0;
 
   constructor(
-    private readonly url: string,
+    urls: string | readonly string[],
     private readonly factory: SocketFactory,
     private readonly backoff: BackoffOptions = { baseMs: 250, maxMs: 15_000 },
     private readonly pingMs = 10_000,
@@ -65,6 +71,17 @@ export class Connection extends Emitter<{
     private readonly handshakeMs = 15_000,
   ) {
     super();
+    this.#urls = typeof urls === 'string' ? [urls] : [...new Set(urls)];
+    if (this.#urls.length === 0) throw new HotlineError('BAD_REQUEST', 'A link needs at least one relay URL.');
+  }
+
+  /** The relay URL the current socket goes to (or the next one will). */
+  get url(): string {
+    return this.#urls[this.#at]!;
+  }
+
+  get urls(): readonly string[] {
+    return this.#urls;
   }
 
   get link(): LinkState {
@@ -92,7 +109,7 @@ export class Connection extends Emitter<{
   established(): void {
     clearTimeout(this.#handshake);
     this.#attempt = 0;
-    this.#setLink({ state: 'open' });
+    this.#setLink({ state: 'open', url: this.url });
     clearInterval(this.#pinger);
     const ping = () => this.send({ type: 'ping', id: String(++this.#pingSeq), t: Date.now() });
     ping();
@@ -115,7 +132,7 @@ export class Connection extends Emitter<{
   }
 
   #open(): void {
-    this.#setLink({ state: 'connecting', attempt: this.#attempt });
+    this.#setLink({ state: 'connecting', attempt: this.#attempt, url: this.url });
     const socket = this.factory(wsUrl(this.url), [...SUBPROTOCOLS]);
     this.#socket = socket;
     clearTimeout(this.#handshake);
@@ -132,7 +149,7 @@ export class Connection extends Emitter<{
         return;
       }
       if (frame.type === 'pong' && frame.t !== undefined && this.#link.state === 'open') {
-        this.#setLink({ state: 'open', rtt: Date.now() - frame.t });
+        this.#setLink({ state: 'open', rtt: Date.now() - frame.t, url: this.url });
       }
       this.emit('frame', frame);
     };
@@ -146,11 +163,16 @@ export class Connection extends Emitter<{
       if (this.#stopped) return;
       const delay = backoffDelay(this.#attempt, this.backoff);
       this.#attempt += 1;
+      // Whatever ended the socket (refused, dropped, a relay with another key), the next relay is tried:
+      // a relay that comes back is reached again a turn later, and one attempt counter spans the list,
+      // so a list of dead relays is not retried faster than one dead relay.
+      this.#at = (this.#at + 1) % this.#urls.length;
       this.#setLink({
         state: 'reconnecting',
         attempt: this.#attempt,
         nextAttemptAt: Date.now() + delay,
         reason: ev.reason || String(ev.code),
+        url: this.url,
       });
       this.#timer = setTimeout(() => this.#open(), delay);
     };

@@ -18,6 +18,9 @@ export interface ClientOptions {
   autoLinkReply?: boolean;
   backoff?: BackoffOptions;
   pingMs?: number;
+  /** Other relays of the same log for this run, tried after the enrolled relay and the identity's saved
+   * alternates (docs/PROTOCOL.md section 10, "Several relays: failover"). */
+  alternates?: string[];
 }
 
 /** One row of a console's traffic: a message of either station, or an exercise inject addressed to this one. */

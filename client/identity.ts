@@ -13,8 +13,11 @@ import { ALG, signJws, thumbprint } from '../shared/jws.js';
 import { TYP, type ExerciseDef, type PublicJwk } from '../shared/items.js';
 
 export interface Identity {
-  /** The relay's base URL (http or https). */
+  /** The enrolled relay's base URL (http or https): the first one the console tries. */
   url: string;
+  /** Other relays of the same log, tried in turn after `url` when a link fails (failover). Absent in
+   * identities saved before there were alternates: those have `url` alone. */
+  alternates?: string[];
   exercise: ExerciseDef;
   station: string;
   operator: string;
@@ -35,6 +38,27 @@ export interface EnrolOptions {
   fetch?: typeof fetch;
   /** Enrol as a translator: the device chooses, since a translator can do less than an operator. */
   role?: 'translator';
+  /** Other relays of the same log, saved with the identity (see Identity.alternates). */
+  alternates?: string[];
+}
+
+/** A relay URL as the console keeps it: its origin (the WebSocket path is fixed), or BAD_REQUEST. */
+export function relayOrigin(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new HotlineError('BAD_REQUEST', `Not a relay URL: "${url}" (give http://HOST:PORT or https://HOST).`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new HotlineError('BAD_REQUEST', `A relay URL is http or https, not "${url}".`);
+  return u.origin;
+}
+
+/** Every relay this console may use, in the order tried: the enrolled one, its saved alternates, then
+ * `extra` (given for this run); each once. */
+export function relayUrls(id: Identity, extra: readonly string[] = []): string[] {
+  return [...new Set([id.url, ...(id.alternates ?? []), ...extra].map(relayOrigin))];
 }
 
 /** Reads the one-time code (and `role=translator`, if the trainer asked for one) from an enrolment link's
@@ -99,6 +123,7 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
     privateKey: pair.privateKey,
     relay: { kid: body.relay.kid, publicJwk: body.relay.publicJwk },
     ...(options.role ? { role: options.role } : {}),
+    ...(options.alternates?.length ? { alternates: options.alternates.map(relayOrigin) } : {}),
   };
 }
 

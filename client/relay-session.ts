@@ -1,7 +1,8 @@
-// This console's session with the relay: the connection (reconnecting with backoff), the signed hello
-// that answers its challenge, the welcome that opens the session and resubmits the outbox, and what every
-// other frame does: entries and checkpoints go to the stream in order (entry-stream.ts), an acceptance or a
-// refusal settles an outbox item, presence and fatal errors reach the console (client.ts).
+// This console's session with the relay: the connection (reconnecting with backoff, in turn to each relay
+// URL it has), the signed hello that answers its challenge (only from a relay holding the enrolled key),
+// the welcome that opens the session and resubmits the outbox, and what every other frame does: entries
+// and checkpoints go to the stream in order (entry-stream.ts), an acceptance or a refusal settles an
+// outbox item, presence and fatal errors reach the console (client.ts).
 import { HotlineError, type ErrorCode } from '../shared/errors.js';
 import type { Entry } from '../shared/entry.js';
 import type { AcceptedFrame, RejectedFrame, ServerFrame, WelcomeFrame } from '../shared/protocol.js';
@@ -9,7 +10,7 @@ import { Connection, type LinkState } from './connection.js';
 import type { Conversation } from './conversation.js';
 import type { EntryStream } from './entry-stream.js';
 import type { ClientEvents, ClientOptions } from './events.js';
-import { peerStation, signHello, type Identity } from './identity.js';
+import { peerStation, relayUrls, signHello, type Identity } from './identity.js';
 import type { LineActions } from './line-actions.js';
 import type { Outbox } from './outbox.js';
 import type { Sender } from './sender.js';
@@ -42,7 +43,12 @@ export class RelaySession {
 
   constructor(private readonly deps: RelaySessionDeps) {
     const { identity, options } = deps;
-    this.#conn = new Connection(identity.url, options.socket, options.backoff, options.pingMs);
+    this.#conn = new Connection(
+      relayUrls(identity, options.alternates),
+      options.socket,
+      options.backoff,
+      options.pingMs,
+    );
     this.#conn.on('link', (link) => deps.emit('link', link));
     this.#conn.on('frame', (frame) => this.#onFrame(frame));
     this.#conn.on('closed', () => {
@@ -53,6 +59,11 @@ export class RelaySession {
 
   get link(): LinkState {
     return this.#conn.link;
+  }
+
+  /** The relay URLs the link uses in turn, the enrolled one first. */
+  get urls(): readonly string[] {
+    return this.#conn.urls;
   }
 
   start(): void {
@@ -78,10 +89,7 @@ export class RelaySession {
     const { deps } = this;
     switch (frame.type) {
       case 'challenge':
-        void signHello(deps.identity, frame.nonce).then((jws) =>
-          this.#conn.send({ type: 'hello', jws, since: deps.lastIdx() }),
-        );
-        return;
+        return this.#challenge(frame.nonce, frame.relayKid);
       case 'welcome':
         return void this.#welcome(frame);
       case 'entry':
@@ -113,6 +121,24 @@ export class RelaySession {
       case 'observing':
         return;
     }
+  }
+
+  /** A relay holding another key than the enrolled one is not the relay of this console's log (its
+   * checkpoints could not be verified): no hello is signed for it, and the link moves to the next URL. */
+  #challenge(nonce: string, relayKid: string): void {
+    const { deps } = this;
+    if (relayKid !== deps.identity.relay.kid) {
+      deps.alarm(
+        'WRONG_RELAY',
+        `The relay at ${this.#conn.url} holds key ${relayKid}, not the relay key enrolled (${deps.identity.relay.kid}); trying the next relay.`,
+      );
+      return this.#conn.drop('WRONG_RELAY');
+    }
+    void signHello(deps.identity, nonce)
+      .then((jws) => this.#conn.send({ type: 'hello', jws, since: deps.lastIdx() }))
+      .catch((err: unknown) =>
+        deps.alarm('INTERNAL', `The console could not sign its hello: ${(err as Error).message}`),
+      );
   }
 
   /** An outbox item is in the log: it leaves the outbox, and its message shows as logged. */

@@ -14,6 +14,7 @@ import { Metrics } from './metrics.js';
 import { Relay } from './relay.js';
 import { ExerciseRunner } from './exercise-runner.js';
 import { RelayKey } from './relay-key.js';
+import { openPgStore, redactUrl } from './store/postgres-open.js';
 import { openSqliteStore } from './store/sqlite.js';
 import { dataFilePath } from './store/sqlite-check.js';
 import { ThreadedSqliteStore } from './store/threaded-sqlite.js';
@@ -47,7 +48,8 @@ function defaultOrigins(url: string, host: string, port: number): string[] {
   return loopback ? [...new Set([url, `http://127.0.0.1:${port}`, `http://localhost:${port}`])] : [url];
 }
 
-/** `store` replaces the SQLite store (the benchmark's volatile floor); `hotline serve` never passes one. */
+/** `store` replaces the configured store (the benchmark's volatile floor); `hotline serve` never passes one.
+ * Otherwise config.store selects it: the SQLite file in the data directory, or PostgreSQL. */
 export async function startRelay(config: Config, logger?: Logger, store?: Store): Promise<RunningRelay> {
   const log = logger ?? createLogger(config.logLevel, config.logPretty);
   // Listen first: a start that cannot have its port must stop before it makes anything (data directory,
@@ -58,7 +60,14 @@ export async function startRelay(config: Config, logger?: Logger, store?: Store)
   try {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const file = dataFilePath(config.dataDir);
-    opened = store ?? (config.writerThread ? await ThreadedSqliteStore.open(file) : openSqliteStore(file));
+    if (!store && config.store) log.info({ store: redactUrl(config.store) }, 'opening the PostgreSQL store');
+    opened =
+      store ??
+      (config.store
+        ? await openPgStore(config.store)
+        : config.writerThread
+          ? await ThreadedSqliteStore.open(file)
+          : openSqliteStore(file));
     return await compose(config, log, server, opened, serve);
   } catch (err) {
     server.close();

@@ -5,6 +5,8 @@ import { HotlineError } from '../shared/errors.js';
 
 export interface Config {
   dataDir: string;
+  /** The log store: empty for the embedded SQLite file in dataDir, or a postgres:// URL (store/postgres.ts). */
+  store: string;
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
@@ -44,6 +46,7 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 
 export const DEFAULTS: Readonly<Config> = {
   dataDir: './data',
+  store: '',
   host: '127.0.0.1',
   port: 8080,
   publicUrl: '',
@@ -69,6 +72,7 @@ export const DEFAULTS: Readonly<Config> = {
 /** Environment variable for each option (documented in docs/operations.md). */
 export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   dataDir: 'HOTLINE_DATA_DIR',
+  store: 'HOTLINE_STORE',
   host: 'HOTLINE_HOST',
   port: 'HOTLINE_PORT',
   publicUrl: 'HOTLINE_PUBLIC_URL',
@@ -159,6 +163,8 @@ export function loadConfig(
   if (config.verifyThreads !== 'auto') range('verifyThreads', 0, 64);
   if (!LOG_LEVELS.includes(config.logLevel)) fail(nameOf('logLevel'), `must be one of ${LOG_LEVELS.join(', ')}`);
   config.dataDir = path.resolve(config.dataDir);
+  if (config.store && !/^postgres(ql)?:\/\/./.test(config.store))
+    fail(nameOf('store'), 'must be empty (the SQLite file in the data directory) or a postgres:// URL');
   if (config.publicUrl) {
     try {
       config.publicUrl = new URL(config.publicUrl).origin;

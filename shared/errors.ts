@@ -109,6 +109,11 @@ export const ERRORS = {
   BAD_EXPORT: { http: 422, close: null, message: 'The exported log is malformed.' },
   RELAY_UNREACHABLE: { http: 503, close: null, message: 'The relay cannot be reached.' },
   CONSOLE_IN_USE: { http: 409, close: null, message: 'This console is already open in another process.' },
+  WRONG_RELAY: {
+    http: 502,
+    close: null,
+    message: 'The relay at this URL holds another relay key than the one enrolled; the console tries the next relay.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,7 +2,8 @@ import { SCHEMA_VERSION } from '../../server/store/sqlite-schema.js';
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite.js';
 import { ThreadedSqliteStore } from '../../server/store/threaded-sqlite.js';
 import type { Store } from '../../server/store/types.js';
@@ -14,9 +15,23 @@ import { hashEnrolmentCode } from '../../server/enrolment-code.js';
 import { DEFAULT_EXERCISE } from '../../server/exercises.js';
 import { TestKey } from '../helpers/raw-console.js';
 import { tempDir } from '../helpers/relay.js';
+import { openPgStore } from '../../server/store/postgres-open.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
-// One contract, every store: the embedded store on the main thread and with its writer thread, and the
-// volatile store the benchmark uses as its no-storage floor.
+// PostgreSQL: one database for this file (dropped at the end), and a schema of its own for each test, named
+// after the test's temp file so that a reopen in the same test finds what it wrote.
+let database: Promise<TestDatabase> | undefined;
+afterAll(async () => {
+  await (await database)?.drop();
+});
+async function openPostgres(file: string): Promise<Store> {
+  const db = await (database ??= createTestDatabase('hotline_store'));
+  const schema = `t_${createHash('sha256').update(file).digest('hex').slice(0, 16)}`;
+  return openPgStore(db.url, { schema });
+}
+
+// One contract, every store: the embedded store on the main thread and with its writer thread, PostgreSQL,
+// and the volatile store the benchmark uses as its no-storage floor.
 const sqliteStores: [string, (file: string) => Promise<Store>, (s: Store) => number][] = [
   ['SQLite on the main thread', async (file) => openSqliteStore(file), (s) => (s as SqliteStore).synchronousLevel()],
   [
@@ -28,6 +43,7 @@ const sqliteStores: [string, (file: string) => Promise<Store>, (s: Store) => num
 const stores: [string, (file: string) => Promise<Store>][] = [
   ...sqliteStores.map(([n, o]) => [n, o] as [string, (file: string) => Promise<Store>]),
   ['memory (volatile)', async () => new MemoryStore()],
+  ['PostgreSQL', openPostgres],
 ];
 
 describe.each(sqliteStores)('durability: %s', (_name, open, synchronousLevel) => {

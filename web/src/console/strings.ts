@@ -331,6 +331,7 @@ export const ERRORS_ZH: Partial<Record<ErrorCode, string>> = {
   SCHEMA_INVALID: '条目不符合协议格式。',
   UNKNOWN_KEY: '没有登记此密钥。',
   KEY_REVOKED: '此密钥已被吊销。',
+  WRONG_RELAY: '该地址上的中继不是本控制台登记的中继（密钥不同）；正在尝试下一个中继。',
   SEQ_GAP: '序号不连续。',
   SEQ_CONFLICT: '此密钥的该序号已用于另一条目。',
   UNKNOWN_REF: '所引用的电文、通话请求或线路测试不存在。',
