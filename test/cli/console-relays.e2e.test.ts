@@ -3,27 +3,18 @@
 // relays take turns on one data directory (two must never open one SQLite file at once).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processEntry } from '../../server/module-launcher.js';
 import { runCli } from '../helpers/child-relay.js';
 import { parseExport } from '../helpers/durability.js';
 import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
+import { freePort } from '../helpers/free-port.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A relay on `dataDir` at `port`, closed after the test unless the test closes it first. */
 async function relayOn(dataDir: string, port: number): Promise<TestRelay> {

@@ -4,8 +4,6 @@
 // the log exactly once and in order, each delivered exactly once, and the export verifies. Two relays cannot
 // share one SQLite file, so B takes over D after A is gone: the client side of failover, not the store's.
 // Prints the time from the kill to each console's next welcome (a figure, bounded only generously here).
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
@@ -14,17 +12,9 @@ import { spawnRelay, type ChildRelay } from '../helpers/child-relay.js';
 import { messagesOf, parseExport, receiptCounts, watchTrouble } from '../helpers/durability.js';
 import { faultSuite } from '../helpers/fault-suite.js';
 import { enrolClient, until } from '../helpers/relay.js';
+import { freePort } from '../helpers/free-port.js';
 
 const { cleanups, dataDir } = faultSuite('hotline-failover-');
-
-/** A port free on 127.0.0.1 now: listened on, then released for relay B to take later. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The reference client's own default backoff, so the figure printed is what a console does out of the box. */
 const BACKOFF = { baseMs: 250, maxMs: 15_000 };

