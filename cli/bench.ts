@@ -4,83 +4,16 @@ import { type Command, Option } from 'commander';
 import { HotlineError } from '../shared/errors.js';
 import { clientEnv } from '../server/config.js';
 import { renderHtml } from '../bench/html-report.js';
-import {
-  checkWorkload,
-  parseDuration,
-  parseMix,
-  parseP99,
-  PROFILE_NAMES,
-  profileWorkload,
-  type Workload,
-} from '../bench/options.js';
+import { parseP99, PROFILE_NAMES } from '../bench/options.js';
 import { endToEnd, renderTable } from '../bench/report.js';
 import type { Progress } from '../bench/runner.js';
 import { parseRates, renderSteps, searchRates } from '../bench/rate-steps.js';
 import { runSuite, verdict, type SuiteOptions } from '../bench/suite.js';
 import { floorsVerdict, runFloors } from '../bench/floors.js';
 import { renderFloors } from '../bench/floors-report.js';
-import {
-  addFloorOptions,
-  checkNoRatioLimits,
-  floorStepLine,
-  FLOORS_HELP,
-  floorsPlan,
-  type FloorFlags,
-} from './bench-floors.js';
+import { addFloorOptions, checkNoRatioLimits, floorStepLine, FLOORS_HELP, floorsPlan } from './bench-floors.js';
+import { number, workloadFrom, type BenchOptions } from './bench-workload.js';
 import { bar, diag, EXIT, out } from './terminal.js';
-
-interface BenchOptions extends FloorFlags {
-  url?: string;
-  secretFile?: string;
-  profile?: string;
-  pairs?: string;
-  rate?: string;
-  duration?: string;
-  warmup?: string;
-  bodyBytes?: string;
-  precedence?: string;
-  receipts: boolean;
-  protocol?: '1' | '2';
-  arrival?: 'uniform' | 'poisson';
-  drain?: string;
-  verify?: 'after' | 'inline';
-  seed?: string;
-  baseline?: boolean;
-  store?: 'sqlite' | 'volatile';
-  maxP99?: string;
-  minRate?: string;
-  json?: string | boolean;
-  html?: string;
-  cpuProf?: string;
-  relayNodeOption?: string[];
-  relayBuild?: string;
-  injectFault?: 'drop' | 'duplicate' | 'reorder';
-  rateSteps?: string;
-}
-
-function number(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw new HotlineError('BAD_REQUEST', `${what}: "${text}" is not a number`);
-  return n;
-}
-
-function workloadFrom(o: BenchOptions): Workload {
-  const w = profileWorkload(o.profile);
-  if (o.pairs !== undefined) w.pairs = number(o.pairs, '--pairs');
-  if (o.rate !== undefined) w.rate = number(o.rate, '--rate');
-  if (o.duration !== undefined) w.durationMs = parseDuration(o.duration, '--duration');
-  if (o.warmup !== undefined) w.warmupMs = parseDuration(o.warmup, '--warmup');
-  if (o.bodyBytes !== undefined) w.bodyBytes = number(o.bodyBytes, '--body-bytes');
-  if (o.precedence !== undefined) w.precedenceMix = parseMix(o.precedence);
-  if (o.arrival !== undefined) w.arrival = o.arrival;
-  if (o.drain !== undefined) w.drainMs = parseDuration(o.drain, '--drain');
-  if (o.verify !== undefined) w.verify = o.verify;
-  if (o.seed !== undefined) w.seed = number(o.seed, '--seed');
-  if (o.receipts === false) w.receipts = false;
-  if (o.protocol !== undefined) w.protocol = o.protocol === '1' ? 1 : 2;
-  checkWorkload(w);
-  return w;
-}
 
 /** One status line on stderr, only in a terminal. */
 function statusLine(): { update(run: string, p: Progress): void; done(): void } {
