@@ -1,0 +1,65 @@
+// A relay on PostgreSQL whose database goes away and comes back (issue 13, part 4): while the database
+// refuses connections the relay is not ready (/readyz 503) and accepts nothing (STORE_UNAVAILABLE, the log
+// unchanged); once it is back the relay is ready again without a restart, and the refused item, submitted
+// again, is accepted as the next entry. Real relay, real sockets, a real PostgreSQL.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { enrolKey, RawConsole } from '../helpers/raw-console.js';
+import { startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+
+/** Runs one statement on the run's PostgreSQL server, outside the test's own database. */
+async function onServer(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function ready(relay: TestRelay): Promise<number> {
+  return (await fetch(`${relay.url}/readyz`)).status;
+}
+
+describe('a relay on PostgreSQL when the database goes away', () => {
+  let db: TestDatabase;
+  let relay: TestRelay;
+  let name: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hotline_ready');
+    name = new URL(db.url).pathname.slice(1);
+    relay = await startTestRelay({ store: db.url });
+  });
+
+  afterAll(async () => {
+    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => undefined);
+    await relay?.close();
+    await db?.drop();
+  });
+
+  it('is not ready and accepts nothing while the database is gone, then recovers by itself', async () => {
+    const [bj] = await Promise.all([enrolKey(relay, 'beijing'), enrolKey(relay, 'washington')]);
+    const c = await RawConsole.open(relay, bj!);
+    const { accepted: first } = await c.accept();
+    expect(await ready(relay)).toBe(200);
+
+    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await onServer(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    await until(async () => (await ready(relay)) === 503, 10_000, 'not ready');
+    const payload = c.message();
+    const jws = await c.sign(payload);
+    const refused = await c.submit(jws, 15_000);
+    expect(refused).toMatchObject({ type: 'rejected', code: 'STORE_UNAVAILABLE', id: payload.id });
+
+    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    await until(async () => (await ready(relay)) === 200, 10_000, 'ready again');
+    // The same item again: nothing of it was written, so it becomes the very next entry.
+    const again = await c.submit(jws, 15_000);
+    expect(again).toMatchObject({ type: 'accepted', id: payload.id, idx: first.idx + 1 });
+    expect(c.malformed).toEqual([]);
+    c.close();
+  });
+});
