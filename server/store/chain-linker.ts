@@ -50,11 +50,14 @@ function checkSentAt(sentAt: string, at: string): void {
   );
 }
 
-export function hashBody(body: EntryBody): string {
-  return createHash('sha256').update(entryHashText(body), 'utf8').digest('base64url');
+/** SHA-256 of a hashed text, base64url: an entry's hash. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('base64url');
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64url');
+export function hashBody(body: EntryBody): string {
+  return sha256(entryHashText(body));
+}
 
 /**
  * The entry and the text that is stored and sent. A message's or receipt's entry is serialised once: its
