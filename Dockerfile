@@ -27,8 +27,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 RUN groupadd --system hotline \
  && useradd --system --gid hotline --home-dir /app --shell /usr/sbin/nologin hotline \
- && mkdir -p /data \
- && chown hotline:hotline /data
+ && mkdir -p /data /keys \
+ && chown hotline:hotline /data /keys
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist

@@ -14,6 +14,8 @@ import { color, diag, EXIT, out } from './terminal.js';
 const FLAGS: Partial<Record<keyof Config, string>> = {
   dataDir: '--data',
   store: '--store',
+  relayKeyFile: '--relay-key',
+  relayUrls: '--relay-url',
   host: '--host',
   port: '--port',
   publicUrl: '--public-url',
@@ -26,6 +28,8 @@ const FLAGS: Partial<Record<keyof Config, string>> = {
 interface ServeOptions {
   data?: string;
   store?: string;
+  relayKey?: string;
+  relayUrl?: string[];
   host?: string;
   port?: string;
   publicUrl?: string;
@@ -51,6 +55,8 @@ export function registerServe(program: Command): void {
     .description('run the relay (HTTP API, WebSocket, consoles) on the embedded SQLite store or PostgreSQL')
     .option('-d, --data <dir>', 'data directory (database, relay key)', undefined)
     .option('--store <url>', 'postgres:// URL of a PostgreSQL log store (default: SQLite in the data directory)')
+    .option('--relay-key <file>', 'the relay key (default: relay-key.jwk in the data directory); one per log')
+    .option('--relay-url <url...>', 'public URLs of every relay of this log, given to consoles to fail over to')
     .option('--host <host>', 'address to listen on')
     .option('-p, --port <port>', 'port to listen on (0: any free port)')
     .option('--public-url <url>', 'URL that consoles use, when behind a proxy')
@@ -66,6 +72,8 @@ Examples:
   $ hotline serve                          # ./data, http://127.0.0.1:8080
   $ hotline serve --data /var/lib/hotline --host 0.0.0.0 --public-url https://hotline.example
   $ HOTLINE_PORT=9000 hotline serve --no-links
+  $ hotline serve --store postgres://hotline@db/hotline --relay-key /etc/hotline/relay-key.jwk \
+      --port 8080 --relay-url http://relay-a:8080 --relay-url http://relay-b:8080   # one of several relays
 
 On the first start the trainer secret is printed once: keep it, it is stored only as a hash.
 Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_ENROLMENT_TTL_SECONDS).`,
@@ -74,6 +82,8 @@ Enrolment links carry their one-time code in the #fragment and expire (HOTLINE_E
       const overrides: Partial<Config> = {};
       if (o.data !== undefined) overrides.dataDir = o.data;
       if (o.store !== undefined) overrides.store = o.store;
+      if (o.relayKey !== undefined) overrides.relayKeyFile = o.relayKey;
+      if (o.relayUrl !== undefined) overrides.relayUrls = o.relayUrl;
       if (o.host !== undefined) overrides.host = o.host;
       if (o.port !== undefined) overrides.port = Number(o.port);
       if (o.publicUrl !== undefined) overrides.publicUrl = o.publicUrl;

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { ERRORS } from '../shared/errors.js';
+import { ERRORS, HotlineError } from '../shared/errors.js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { DEFAULT_EXERCISE, Exercises } from './exercises.js';
@@ -115,8 +115,9 @@ async function compose(
   store: Store,
   serve: () => void,
 ): Promise<RunningRelay> {
-  const { key, created } = await RelayKey.loadOrCreate(config.dataDir);
-  if (created) log.info({ kid: key.kid }, 'relay key created');
+  const { key, created } = await RelayKey.loadOrCreate(config.relayKeyFile);
+  if (created) log.info({ kid: key.kid, file: config.relayKeyFile }, 'relay key created');
+  await key.claim(store, config.relayKeyFile);
   const newTrainerSecret = await ensureTrainerSecret(store);
   const metrics = new Metrics();
   // The runner appends through the relay and the relay tells it what committed: each is given the other late.
@@ -139,6 +140,8 @@ async function compose(
     runs: runner,
     ...(verifyPool ? { crypto: verifyPool } : {}),
   });
+  // Follow the log before the runner reads it: a commit of another relay in between is then handed on.
+  await relay.follow();
   await runner.start();
 
   const port = (server.address() as AddressInfo).port;
@@ -172,8 +175,15 @@ async function compose(
 
   let createdDefault = false;
   if ((await store.listExercises()).length === 0) {
-    await exercises.create(DEFAULT_EXERCISE);
-    createdDefault = true;
+    // Another relay starting on the same database may make it first: then it is made.
+    createdDefault = await exercises.create(DEFAULT_EXERCISE).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof HotlineError && err.code === 'EXERCISE_EXISTS')
+          return relay.caughtUp(DEFAULT_EXERCISE.id).then(() => false);
+        throw err;
+      },
+    );
   }
   log.info({ url, dataDir: config.dataDir, origins, verifyThreads: threads }, 'relay listening');
 

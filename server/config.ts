@@ -7,6 +7,12 @@ export interface Config {
   dataDir: string;
   /** The log store: empty for the embedded SQLite file in dataDir, or a postgres:// URL (store/postgres.ts). */
   store: string;
+  /** The relay's Ed25519 key (relay-key.ts); `<dataDir>/relay-key.jwk` when empty. Every relay of one log
+   * must be given the same file: consoles and `verify` know the log's relay by this key. */
+  relayKeyFile: string;
+  /** The public URLs of every relay serving this log (this one too), handed to consoles as the relays to
+   * fail over to; empty: only the public URL. */
+  relayUrls: string[];
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
@@ -47,6 +53,8 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
 export const DEFAULTS: Readonly<Config> = {
   dataDir: './data',
   store: '',
+  relayKeyFile: '',
+  relayUrls: [],
   host: '127.0.0.1',
   port: 8080,
   publicUrl: '',
@@ -73,6 +81,8 @@ export const DEFAULTS: Readonly<Config> = {
 export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   dataDir: 'HOTLINE_DATA_DIR',
   store: 'HOTLINE_STORE',
+  relayKeyFile: 'HOTLINE_RELAY_KEY_FILE',
+  relayUrls: 'HOTLINE_RELAY_URLS',
   host: 'HOTLINE_HOST',
   port: 'HOTLINE_PORT',
   publicUrl: 'HOTLINE_PUBLIC_URL',
@@ -128,6 +138,18 @@ function coerce(key: keyof Config, raw: string | number | boolean | string[], na
   return String(raw);
 }
 
+/** An http(s) URL's origin: what a console connects to. */
+function origin(raw: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    fail(name, `${JSON.stringify(raw)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(name, `${JSON.stringify(raw)} is not http(s)`);
+  return url.origin;
+}
+
 /** `flags` names the command-line flag behind each override, for error messages (`--port`). */
 export function loadConfig(
   overrides: Partial<Config> = {},
@@ -165,13 +187,10 @@ export function loadConfig(
   config.dataDir = path.resolve(config.dataDir);
   if (config.store && !/^postgres(ql)?:\/\/./.test(config.store))
     fail(nameOf('store'), 'must be empty (the SQLite file in the data directory) or a postgres:// URL');
-  if (config.publicUrl) {
-    try {
-      config.publicUrl = new URL(config.publicUrl).origin;
-    } catch {
-      fail(nameOf('publicUrl'), 'is not a URL');
-    }
-  }
+  config.relayKeyFile = path.resolve(config.relayKeyFile || path.join(config.dataDir, 'relay-key.jwk'));
+  if (config.publicUrl) config.publicUrl = origin(config.publicUrl, nameOf('publicUrl'));
+  config.relayUrls = [...new Set(config.relayUrls.map((u) => origin(u, nameOf('relayUrls'))))];
+  if (config.relayUrls.length > 8) fail(nameOf('relayUrls'), 'names more than 8 relays');
   return config;
 }
 

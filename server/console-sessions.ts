@@ -7,7 +7,7 @@ import { otherStation, type ExerciseDef } from '../shared/items.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { Fanout } from './fanout.js';
 import type { Metrics } from './metrics.js';
-import { Presence } from './presence.js';
+import type { Presence } from './presence.js';
 import type { ConsoleSession } from './session.js';
 import type { Store } from './store/types.js';
 
@@ -16,6 +16,8 @@ export interface ConsoleSessionsDeps {
   metrics: Metrics;
   log: Logger;
   fanout: Fanout;
+  /** Shared with the other relays of the store (relay-peers.ts). */
+  presence: Presence;
   exercise: (id: string) => Promise<ExerciseDef>;
   /** The newest checkpoint of an exercise, signed on demand when none was made since start. */
   checkpoint: (exercise: string) => Promise<Checkpoint | null>;
@@ -23,9 +25,11 @@ export interface ConsoleSessionsDeps {
 
 export class ConsoleSessions {
   readonly #sessions = new Set<ConsoleSession>();
-  readonly #presence = new Presence();
+  readonly #presence: Presence;
 
-  constructor(private readonly deps: ConsoleSessionsDeps) {}
+  constructor(private readonly deps: ConsoleSessionsDeps) {
+    this.#presence = deps.presence;
+  }
 
   add(session: ConsoleSession): void {
     this.#sessions.add(session);

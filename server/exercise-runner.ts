@@ -34,6 +34,10 @@ export interface RunnerDeps {
 
 export class ExerciseRunner {
   readonly #runs = new Map<string, ExerciseRun>();
+  /** The last idx each run has applied: an entry the start-up read already applied may be handed on again
+   * (the relay follows the log from before that read, so that no other relay's entry is missed). */
+  readonly #applied = new Map<string, number>();
+  #starting: Committed[] | undefined;
   readonly #queues = new Map<string, Promise<unknown>>();
   /** Answers to the line's procedures in flight: the relay's admission marks them, the scheduler waits. */
   readonly pending: PendingAnswers;
@@ -64,11 +68,26 @@ export class ExerciseRunner {
     });
   }
 
-  /** Rebuilds every exercise's run from the log and arms the clocks of running ones. */
+  /** Rebuilds every exercise's run from the log and arms the clocks of running ones. Entries handed on
+   * meanwhile (other relays' commits) wait, then apply unless the read had them. */
   async start(): Promise<void> {
+    const waiting: Committed[] = [];
+    this.#starting = waiting;
+    try {
+      await this.#rebuild();
+    } finally {
+      this.#starting = undefined;
+    }
+    for (const c of waiting) this.committed(c);
+  }
+
+  async #rebuild(): Promise<void> {
     for (const { def } of await this.deps.store.listExercises()) {
       const run = new ExerciseRun(def.id);
-      for (const c of await this.deps.store.readControl(def.id)) this.#apply(run, c);
+      for (const c of await this.deps.store.readControl(def.id)) {
+        this.#apply(run, c);
+        this.#applied.set(def.id, c.entry.idx);
+      }
       this.#runs.set(def.id, run);
       this.#timer.arm(def.id);
       this.#line.arm(def.id);
@@ -77,6 +96,9 @@ export class ExerciseRunner {
 
   /** A control entry committed (by anyone): the run follows it at once, before consoles can answer it. */
   committed(c: Committed): void {
+    if (this.#starting) return void this.#starting.push(c);
+    if (c.entry.idx <= (this.#applied.get(c.exercise) ?? -1)) return;
+    this.#applied.set(c.exercise, c.entry.idx);
     if (c.entry.kind === 'exercise-created') this.#runs.set(c.exercise, new ExerciseRun(c.exercise));
     this.#apply(this.#runs.get(c.exercise), c);
     this.#line.arm(c.exercise);

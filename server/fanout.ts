@@ -63,6 +63,8 @@ interface Recent {
 export class Fanout {
   readonly #subs = new Map<string, Map<Subscriber, Position>>();
   readonly #recent = new Map<string, Recent>();
+  /** The newest idx published while a first subscriber of its exercise was reading the head from the store. */
+  readonly #early = new Map<string, number>();
   /** The last entry published, encoded once: every caught-up subscriber is sent it within publish(). */
   #shared: { exercise: string; idx: number; bytes: Buffer } | undefined;
 
@@ -77,7 +79,9 @@ export class Fanout {
     if (!this.#recent.has(sub.exercise)) {
       const head = await this.deps.store.head(sub.exercise);
       if (!this.#recent.has(sub.exercise)) {
-        const idx = head?.idx ?? -1;
+        // An entry published during the read may be past the head read: the pump reads it from the store.
+        const idx = Math.max(head?.idx ?? -1, this.#early.get(sub.exercise) ?? -1);
+        this.#early.delete(sub.exercise);
         this.#recent.set(sub.exercise, { first: idx + 1, jsons: [], head: idx });
       }
     }
@@ -85,7 +89,18 @@ export class Fanout {
   }
 
   unsubscribe(sub: Subscriber): void {
-    this.#subs.get(sub.exercise)?.delete(sub);
+    const subs = this.#subs.get(sub.exercise);
+    if (!subs?.delete(sub) || subs.size > 0) return;
+    // Nobody streams it: its recent entries would go stale (no one need tell this relay of other relays'
+    // messages now), and the next subscriber reads the head again.
+    this.#subs.delete(sub.exercise);
+    this.#recent.delete(sub.exercise);
+    this.#early.delete(sub.exercise);
+  }
+
+  /** Whether anyone here streams this exercise (or is about to). */
+  streamed(exercise: string): boolean {
+    return this.#subs.has(exercise);
   }
 
   /**
@@ -104,9 +119,14 @@ export class Fanout {
       }
     }
     const r = this.#recent.get(exercise);
-    if (!r) return placed; // Nobody has subscribed yet: the store has it for whoever comes.
+    if (!r) {
+      // Nobody has subscribed yet: the store has it for whoever comes.
+      if (this.#subs.has(exercise)) this.#early.set(exercise, Math.max(idx, this.#early.get(exercise) ?? -1));
+      return placed;
+    }
+    if (idx <= r.head) return placed; // Read from the store already (a subscriber started past it).
     if (idx !== r.head + 1) {
-      // Out of step with the store (should not happen); fall back to reading the store.
+      // A gap (entries nobody here was told of): the subscribers read them from the store.
       this.#recent.set(exercise, { first: idx + 1, jsons: [], head: idx });
     } else {
       r.jsons.push(json);

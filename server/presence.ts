@@ -1,5 +1,6 @@
-// Who is connected to each exercise: consoles by station, and trainers watching. A station is online
-// while at least one of its devices is connected; only the 0 <-> 1 transitions are announced.
+// Who is connected to each exercise: consoles by station, and trainers watching. A station is online while
+// at least one of its devices is connected, here or on another relay of the same log (told by
+// presence-peers.ts); only its offline <-> online transitions are announced.
 import { encodeFrame } from './frames.js';
 
 export interface Member {
@@ -9,9 +10,21 @@ export interface Member {
   sendText(text: string): void;
 }
 
+/** Called when a station's devices on this relay go from none to some, or back. */
+export type LocalChange = (exercise: string, station: string, online: boolean) => void;
+
+/** Stations other relays report online at most (a bound on what peers can make this map hold). */
+export const MAX_REMOTE = 100_000;
+
+const keyOf = (exercise: string, station: string) => `${exercise}\n${station}`;
+
 export class Presence {
   readonly #consoles = new Map<string, Map<string, Set<Member>>>();
   readonly #watchers = new Map<string, Set<Member>>();
+  /** exercise\nstation -> the other relays holding one of its devices. */
+  readonly #remote = new Map<string, Set<string>>();
+
+  constructor(private readonly onLocal?: LocalChange) {}
 
   #devices(exercise: string, station: string): Set<Member> {
     let stations = this.#consoles.get(exercise);
@@ -21,14 +34,21 @@ export class Presence {
     return set;
   }
 
-  online(exercise: string, station: string): boolean {
+  #local(exercise: string, station: string): boolean {
     return (this.#consoles.get(exercise)?.get(station)?.size ?? 0) > 0;
   }
 
+  online(exercise: string, station: string): boolean {
+    return this.#local(exercise, station) || (this.#remote.get(keyOf(exercise, station))?.size ?? 0) > 0;
+  }
+
   join(m: Member): void {
+    const before = this.online(m.exercise, m.station);
     const set = this.#devices(m.exercise, m.station);
     set.add(m);
-    if (set.size === 1) this.#announce(m.exercise, m.station, true);
+    if (set.size !== 1) return;
+    this.onLocal?.(m.exercise, m.station, true);
+    if (!before) this.#announce(m.exercise, m.station, true);
   }
 
   watch(m: Member): void {
@@ -42,8 +62,44 @@ export class Presence {
     this.#watchers.get(m.exercise)?.delete(m);
     const set = this.#consoles.get(m.exercise)?.get(m.station);
     if (!set?.delete(m)) return false;
-    if (set.size === 0) this.#announce(m.exercise, m.station, false);
+    if (set.size === 0) {
+      this.#consoles.get(m.exercise)?.delete(m.station);
+      this.onLocal?.(m.exercise, m.station, false);
+      if (!this.online(m.exercise, m.station)) this.#announce(m.exercise, m.station, false);
+    }
     return true;
+  }
+
+  /** Every station with a device on this relay: what it tells the others it holds. */
+  localStations(): [exercise: string, station: string][] {
+    const out: [string, string][] = [];
+    for (const [exercise, stations] of this.#consoles)
+      for (const [station, set] of stations) if (set.size > 0) out.push([exercise, station]);
+    return out;
+  }
+
+  /** Another relay holds a device of this station, or no longer does. */
+  remote(exercise: string, station: string, relay: string, online: boolean): void {
+    const key = keyOf(exercise, station);
+    const before = this.online(exercise, station);
+    let set = this.#remote.get(key);
+    if (online) {
+      if (!set && this.#remote.size >= MAX_REMOTE) return;
+      if (!set) this.#remote.set(key, (set = new Set()));
+      set.add(relay);
+    } else {
+      set?.delete(relay);
+      if (set?.size === 0) this.#remote.delete(key);
+    }
+    const after = this.online(exercise, station);
+    if (after !== before) this.#announce(exercise, station, after);
+  }
+
+  /** The stations another relay holds, as this relay last heard. */
+  heldBy(relay: string): [exercise: string, station: string][] {
+    const out: [string, string][] = [];
+    for (const [key, set] of this.#remote) if (set.has(relay)) out.push(key.split('\n') as [string, string]);
+    return out;
   }
 
   #announce(exercise: string, station: string, online: boolean): void {

@@ -1,6 +1,10 @@
-// The relay's own Ed25519 key: it signs checkpoints and the trainer JWTs. The private JWK lives in the
-// data directory with mode 0600 and never leaves it.
+// The relay's own Ed25519 key: it signs checkpoints and the trainer JWTs. The private JWK lives in a file
+// with mode 0600 (in the data directory unless HOTLINE_RELAY_KEY_FILE names another) and never leaves it.
+// Several relays serving one log share this one key, so a console, a trainer token and `verify` know one
+// relay whichever process answers (docs/operations.md, "Several relays on one PostgreSQL"); the store
+// records its key id (claim()), and a relay given another key refuses to start.
 import { isBase64url } from '../shared/encoding.js';
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
@@ -9,8 +13,9 @@ import { ALG, thumbprint } from '../shared/jws.js';
 import { signCompact } from './node-crypto.js';
 import { LIMITS, TYP, type CheckpointPayload, type PublicJwk } from '../shared/items.js';
 import type { TrainerToken } from '../shared/http-api.js';
+import type { Store } from './store/types.js';
 
-const FILE = 'relay-key.jwk';
+const KID_META = 'relay_kid';
 const ISSUER = 'hotline-relay';
 const AUDIENCE = 'hotline-trainer';
 const TOKEN_TYP = 'JWT';
@@ -30,6 +35,15 @@ export interface TrainerClaims {
 /** The name of a trainer who gave none at sign-in. */
 export const DEFAULT_TRAINER_NAME = 'Trainer';
 
+async function readJwk(file: string): Promise<JWK | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as JWK;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 export class RelayKey {
   private constructor(
     readonly kid: string,
@@ -38,19 +52,27 @@ export class RelayKey {
     private readonly publicKey: CryptoKey,
   ) {}
 
-  static async loadOrCreate(dataDir: string): Promise<{ key: RelayKey; created: boolean }> {
-    const file = path.join(dataDir, FILE);
-    let jwk: JWK;
+  static async loadOrCreate(file: string): Promise<{ key: RelayKey; created: boolean }> {
     let created = false;
-    try {
-      jwk = JSON.parse(await fs.readFile(file, 'utf8')) as JWK;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let jwk = await readJwk(file);
+    if (!jwk) {
       const pair = await generateKeyPair(ALG, { extractable: true });
-      jwk = await exportJWK(pair.privateKey);
-      // wx: never overwrite a key another process just made.
-      await fs.writeFile(file, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
-      created = true;
+      const fresh = await exportJWK(pair.privateKey);
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      // Written aside and linked into place: a relay starting beside this one never reads half a key, and
+      // `link` fails when another made the key first; then that one is every relay's key.
+      const temp = `${file}.${randomUUID()}.tmp`;
+      await fs.writeFile(temp, JSON.stringify(fresh), { mode: 0o600 });
+      try {
+        await fs.link(temp, file);
+        created = true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      } finally {
+        await fs.rm(temp, { force: true });
+      }
+      jwk = created ? fresh : await readJwk(file);
+      if (!jwk) throw new HotlineError('INTERNAL', `${file} vanished while the relay was starting.`);
     }
     if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x || !jwk.d) {
       throw new HotlineError('INTERNAL', `${file} is not an Ed25519 private JWK.`);
@@ -59,6 +81,19 @@ export class RelayKey {
     const privateKey = (await importJWK(jwk, ALG)) as CryptoKey;
     const publicKey = (await importJWK(publicJwk, ALG)) as CryptoKey;
     return { key: new RelayKey(await thumbprint(publicJwk), publicJwk, privateKey, publicKey), created };
+  }
+
+  /** Records this key as the log's relay key, or checks that it is: every relay of one store must share
+   * one key, or consoles would see checkpoints and tokens of a relay they did not enrol with. */
+  async claim(store: Pick<Store, 'getMeta' | 'swapMeta'>, file: string): Promise<void> {
+    const recorded =
+      (await store.getMeta(KID_META)) ??
+      ((await store.swapMeta(KID_META, null, this.kid)) ? this.kid : await store.getMeta(KID_META));
+    if (recorded !== this.kid)
+      throw new HotlineError(
+        'RELAY_KEY_MISMATCH',
+        `${file} holds relay key ${this.kid}, but this log's relay key is ${recorded ?? '(none)'}: every relay of one log must be given the same key file (HOTLINE_RELAY_KEY_FILE).`,
+      );
   }
 
   get verifyKey(): CryptoKey {

@@ -1,5 +1,6 @@
 // The relay core: authenticates consoles, checks and admits their items, commits them durably, and
-// streams the log (to the connections console-sessions.ts holds). It knows nothing about sockets or HTTP; ws
+// streams the log (to the connections console-sessions.ts holds), with the commits of other relays sharing
+// its store (relay-peers.ts). It knows nothing about sockets or HTTP; ws
 // and express are thin adapters around it.
 import type { Logger } from 'pino';
 import { HotlineError } from '../shared/errors.js';
@@ -11,6 +12,9 @@ import type { Config } from './config.js';
 import { ConsoleSessions } from './console-sessions.js';
 import { Answers } from './answers.js';
 import { Fanout, type Subscriber } from './fanout.js';
+import { CommitFlow } from './commit-flow.js';
+import { Presence } from './presence.js';
+import { RelayPeers } from './relay-peers.js';
 import type { Metrics } from './metrics.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
@@ -60,8 +64,9 @@ export class Relay implements SessionHost {
   readonly #verifier: Verifier;
   readonly #checkpoints: Checkpoints;
   readonly #sessions: ConsoleSessions;
-  readonly #runs: RunHooks | undefined;
   readonly #answers: Answers;
+  readonly #flow: CommitFlow;
+  readonly #peers: RelayPeers;
   #closing = false;
 
   constructor(deps: RelayDeps) {
@@ -72,7 +77,7 @@ export class Relay implements SessionHost {
     this.#log = log;
     this.#now = now;
     this.#helloTimeoutMs = options.helloTimeoutMs;
-    this.#committer = new Committer(store, (fresh, reqs) => this.#onCommit(fresh, reqs), metrics, log, {
+    this.#committer = new Committer(store, (fresh, reqs) => this.#flow.committed(fresh, reqs), metrics, log, {
       maxBatch: options.maxBatch,
       windowMs: options.commitWindowMs,
     });
@@ -84,7 +89,6 @@ export class Relay implements SessionHost {
       maxBuffered: options.maxBufferedBytes,
       drainGraceMs: options.slowConsumerGraceMs,
     });
-    this.#runs = deps.runs;
     const runs = deps.runs;
     this.#verifier = new Verifier({
       store,
@@ -94,7 +98,21 @@ export class Relay implements SessionHost {
     });
     this.#checkpoints = new Checkpoints({ store, key, now });
     this.#answers = new Answers(this.#fanout, this.#checkpoints);
+    this.#flow = new CommitFlow({
+      store,
+      log,
+      metrics,
+      checkpoints: this.#checkpoints,
+      answers: this.#answers,
+      fanout: this.#fanout,
+      ...(runs ? { control: (c: Committed) => runs.committed(c) } : {}),
+      revoked: (kid, idx) => this.#verifier.revoked(kid, idx),
+      disconnect: (kid) => this.#sessions.revoked([kid]),
+    });
+    const presence = new Presence((exercise, station, online) => this.#peers.local(exercise, station, online));
+    this.#peers = new RelayPeers({ store, log, follower: this.#flow.follower, presence });
     this.#sessions = new ConsoleSessions({
+      presence,
       store,
       metrics,
       log,
@@ -104,10 +122,25 @@ export class Relay implements SessionHost {
     });
   }
 
+  /** Follows the log from here on: this relay's commits, and those of other relays when the store is shared
+   * (its watch). Called once, before the exercise runner reads the log, so nothing committed between is missed. */
+  follow(): Promise<void> {
+    return this.#peers.start();
+  }
+
+  /** Resolves once this relay has followed the exercise's log up to its head as it is now. */
+  caughtUp(exercise: string): Promise<void> {
+    return this.#peers.caughtUp(exercise);
+  }
+
   /** Ready when not closing, the store proves it can commit (a durable probe write), and it can read
    * what a hello reads: every exercise's head and its last entries. */
   async checkReady(): Promise<boolean> {
     if (this.#closing) return false;
+    if (!this.#peers.live) {
+      this.#log.warn('not ready: not listening for the commits of other relays');
+      return false;
+    }
     try {
       await this.#store.probe();
     } catch (err) {
@@ -200,34 +233,6 @@ export class Relay implements SessionHost {
     return this.#checkpoints.latest(exercise);
   }
 
-  async #onCommit(fresh: Committed[], requests: AppendRequest[]): Promise<void> {
-    const last = new Map<string, Committed>();
-    const revoked: string[] = [];
-    for (const c of fresh) {
-      const exercise = c.exercise;
-      const kind = c.entry.kind;
-      if (kind !== 'message' && kind !== 'receipt') this.#runs?.committed(c);
-      this.#metrics.accepted.inc({ kind: c.entry.kind });
-      last.set(exercise, c);
-      if (c.entry.kind === 'key-revoked') {
-        const kid = (c.entry.data as { kid: string }).kid;
-        this.#verifier.revoked(kid, c.entry.idx);
-        revoked.push(kid);
-      }
-    }
-    // One relay signature per exercise per batch: its cost is shared by the whole batch. Signed before the
-    // entries go out, so a version 2 answer inside its entry frame carries a checkpoint that covers it.
-    // A failed signature must not hold the entries back: they are durable, and their answers then go apart.
-    const signed = await Promise.allSettled(
-      [...last].map(([exercise, c]) => this.#checkpoints.sign(exercise, c.entry.idx, c.entry.hash)),
-    );
-    fresh.forEach((c, i) => this.#answers.publish(c, requests[i]!));
-    for (const s of signed) if (s.status === 'rejected') throw s.reason;
-    // The batch is answered right after this returns: close the revoked keys' connections only then, so
-    // they still get the answers of this batch (accepted before the revocation, KEY_REVOKED after it).
-    if (revoked.length > 0) setImmediate(() => this.#sessions.revoked(revoked));
-  }
-
   welcome(session: ConsoleSession, since: number): Promise<void> {
     return this.#sessions.welcome(session, since);
   }
@@ -245,6 +250,7 @@ export class Relay implements SessionHost {
   async close(): Promise<void> {
     this.#closing = true;
     await this.#committer.flushed();
+    await this.#peers.close();
     this.#sessions.failAll(new HotlineError('SHUTTING_DOWN'));
   }
 }

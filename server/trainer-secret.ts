@@ -4,6 +4,10 @@
 // A new secret stays "pending" until whoever made it has shown it (`trainerSecretShown`): a start that
 // dies between storing the hash and printing the secret makes a fresh one next time, so the trainer is
 // never left with a hash nobody saw. Hash and pending mark are one meta value, written at once.
+// Several relays starting at once on one database: each replaces only the value it read (swapMeta), and a
+// secret made in the last PENDING_GRACE_MS is left to the relay that made it to show, so exactly one of them
+// makes and prints the new secret; the others print none. The pending mark records when it was made. A store
+// only one relay opens (SQLite) has no other relay to wait for: a pending secret there is from a start that died.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from './store/types.js';
 
@@ -11,22 +15,48 @@ const META_KEY = 'trainer_secret_sha256';
 /** When the secret was last replaced (seconds): sessions signed in before it may not renew. */
 const RESET_AT_KEY = 'trainer_secret_reset_at';
 const PENDING = 'pending:';
+/** How long a pending secret is another starting relay's to show (a start takes about a second). */
+export const PENDING_GRACE_MS = 15_000;
+
+/** The stored hash, and when it was made if it is still pending (0: pending, from a relay that kept no time). */
+function parse(stored: string): { hash: string; pendingSince?: number } {
+  if (!stored.startsWith(PENDING)) return { hash: stored };
+  const rest = stored.slice(PENDING.length);
+  const at = rest.indexOf(':');
+  return at < 0
+    ? { hash: rest, pendingSince: 0 }
+    : { hash: rest.slice(at + 1), pendingSince: Number(rest.slice(0, at)) };
+}
 
 function digest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
 }
 
 /** Makes a secret when none was shown yet; returns it (to print once) only when it was just made. */
-export async function ensureTrainerSecret(store: Store): Promise<string | undefined> {
+export async function ensureTrainerSecret(
+  store: Store,
+  graceMs = store.watch ? PENDING_GRACE_MS : 0,
+): Promise<string | undefined> {
   const stored = await store.getMeta(META_KEY);
-  if (stored && !stored.startsWith(PENDING)) return undefined;
+  const since = stored === undefined ? undefined : parse(stored).pendingSince;
+  if (stored !== undefined && since === undefined) return undefined;
+  if (since !== undefined && Date.now() - since < graceMs) return undefined;
   // No session can predate the first secret: nothing to end.
-  return makeSecret(store);
+  const secret = newSecret();
+  return (await store.swapMeta(META_KEY, stored ?? null, pendingValue(secret))) ? secret : undefined;
+}
+
+function newSecret(): string {
+  return `hts_${randomBytes(32).toString('base64url')}`;
+}
+
+function pendingValue(secret: string): string {
+  return `${PENDING}${Date.now()}:${digest(secret).toString('base64url')}`;
 }
 
 async function makeSecret(store: Store): Promise<string> {
-  const secret = `hts_${randomBytes(32).toString('base64url')}`;
-  await store.setMeta(META_KEY, `${PENDING}${digest(secret).toString('base64url')}`);
+  const secret = newSecret();
+  await store.setMeta(META_KEY, pendingValue(secret));
   return secret;
 }
 
@@ -47,12 +77,12 @@ export async function signedInBeforeReset(store: Store, authTime: number): Promi
 /** The pending secret reached the trainer (printed): later starts keep it. */
 export async function trainerSecretShown(store: Store): Promise<void> {
   const stored = await store.getMeta(META_KEY);
-  if (stored?.startsWith(PENDING)) await store.setMeta(META_KEY, stored.slice(PENDING.length));
+  if (stored?.startsWith(PENDING)) await store.swapMeta(META_KEY, stored, parse(stored).hash);
 }
 
 export async function checkTrainerSecret(store: Store, secret: string): Promise<boolean> {
   const stored = await store.getMeta(META_KEY);
   if (!stored || secret.length > 200) return false;
-  const hash = Buffer.from(stored.startsWith(PENDING) ? stored.slice(PENDING.length) : stored, 'base64url');
+  const hash = Buffer.from(parse(stored).hash, 'base64url');
   return timingSafeEqual(hash, digest(secret));
 }

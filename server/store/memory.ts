@@ -144,6 +144,12 @@ export class MemoryStore implements Store {
     return this.#meta.get(key);
   }
 
+  async swapMeta(key: string, expected: string | null, value: string): Promise<boolean> {
+    if ((this.#meta.get(key) ?? null) !== expected) return false;
+    this.#meta.set(key, value);
+    return true;
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     this.#meta.set(key, value);
   }

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { HotlineError } from '../../shared/errors.js';
 import { PgStore, unavailable } from './postgres.js';
+import { channelOf } from './postgres-notify.js';
 import { preparePgSchema } from './postgres-schema.js';
 
 export interface PgStoreOptions {
@@ -31,12 +32,12 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
   const schema = options.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new HotlineError('BAD_REQUEST', `Schema name ${JSON.stringify(schema)} is not a plain identifier.`);
-  const pool = new pg.Pool({
+  const connection: pg.ClientConfig = {
     connectionString: url,
-    max: options.poolSize ?? 4,
     connectionTimeoutMillis: 10_000,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 4 });
   // An idle connection that breaks (the server restarts) must not crash the relay: the next query reconnects.
   pool.on('error', () => undefined);
   try {
@@ -59,5 +60,5 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     await pool.end().catch(() => undefined);
     throw unavailable(err, `The PostgreSQL store at ${redactUrl(url)} cannot be opened: ${(err as Error).message}`);
   }
-  return new PgStore(pool);
+  return new PgStore(pool, connection, channelOf(schema));
 }

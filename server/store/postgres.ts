@@ -3,12 +3,13 @@
 // process makes them, and its hash chain stays linear. `accepted` follows COMMIT with synchronous_commit on
 // (checked at open), so an accepted item is on the server's disk (and on a synchronous standby if the operator
 // configured one: docs/operations.md, "PostgreSQL store").
-import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { HotlineError } from '../../shared/errors.js';
 import { GENESIS_PREV, type Entry } from '../../shared/entry.js';
 import { ChainLinker } from './chain-linker.js';
 import { prefetchLookups } from './postgres-lookups.js';
+import { BatchHeads, PgListener } from './postgres-notify.js';
 import { BatchRows } from './postgres-writes.js';
 import { toKey, type Row } from './sqlite-rows.js';
 import type {
@@ -20,8 +21,10 @@ import type {
   ExerciseRecord,
   Head,
   KeyRecord,
+  LogWatcher,
   MessageRecord,
   Store,
+  WatchHandle,
 } from './types.js';
 
 /** A stable 64-bit advisory lock key for an exercise (the first 8 bytes of a SHA-256), as PostgreSQL's bigint. */
@@ -37,12 +40,40 @@ export function unavailable(err: unknown, what: string): HotlineError {
   return new HotlineError('STORE_UNAVAILABLE', `${what} (${typeof code === 'string' ? code : 'error'}).`);
 }
 
+/** How the listening connection names itself in pg_stat_activity (operators, and a test that cuts it). */
+export const LISTENER_NAME = 'hotline-listen';
+
 export class PgStore implements Store {
   readonly #pool: pg.Pool;
+  /** How to open a connection of its own (the one that listens), as the pool's are opened. */
+  readonly #connection: pg.ClientConfig;
+  readonly #channel: string;
+  /** This process's store among those sharing the database: its own notifications are not news to it. */
+  readonly instance = randomUUID();
+  readonly #listeners = new Set<WatchHandle>();
   #closed = false;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, connection: pg.ClientConfig, channel: string) {
     this.#pool = pool;
+    this.#connection = connection;
+    this.#channel = channel;
+  }
+
+  async watch(watcher: LogWatcher): Promise<WatchHandle> {
+    const listener = new PgListener(
+      {
+        client: () => new pg.Client({ ...this.#connection, application_name: LISTENER_NAME }),
+        notify: async (channel, text) => void (await this.#rows('SELECT pg_notify($1, $2)', [channel, text])),
+        channel: this.#channel,
+        instance: this.instance,
+      },
+      watcher,
+    );
+    await listener.start().catch((err: unknown) => {
+      throw unavailable(err, 'Cannot listen for the commits of other relays');
+    });
+    this.#listeners.add(listener);
+    return listener;
   }
 
   async append(requests: AppendRequest[]): Promise<AppendResult[]> {
@@ -61,11 +92,16 @@ export class PgStore implements Store {
       const look = await prefetchLookups(client, requests, () => current);
       const batch = new ChainLinker(look).begin();
       const rows = new BatchRows();
+      const heads = new BatchHeads();
       const results = requests.map((req) => {
         current = req;
-        return batch.link(req, (_body, entry, json) => rows.add(req, entry, json));
+        return batch.link(req, (_body, entry, json) => {
+          rows.add(req, entry, json);
+          heads.moved(req.exercise, entry.idx, req.kind !== 'message' && req.kind !== 'receipt');
+        });
       });
       await rows.write(client);
+      await heads.notify(client, this.#channel, this.instance);
       await client.query('COMMIT');
       return results;
     } catch (err) {
@@ -191,6 +227,15 @@ export class PgStore implements Store {
     );
   }
 
+  async swapMeta(key: string, expected: string | null, value: string): Promise<boolean> {
+    const sql =
+      expected === null
+        ? 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key'
+        : 'UPDATE meta SET value = $2 WHERE key = $1 AND value = $3 RETURNING key';
+    const rows = await this.#rows(sql, expected === null ? [key, value] : [key, value, expected]);
+    return rows.length === 1;
+  }
+
   /** A durable write, as the embedded store's probe: a commit that waits for its flush. */
   async probe(): Promise<void> {
     await this.setMeta('probe', new Date().toISOString());
@@ -199,6 +244,7 @@ export class PgStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#listeners].map((l) => l.close()));
     await this.#pool.end();
   }
 }

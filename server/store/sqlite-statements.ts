@@ -46,6 +46,8 @@ export function prepareStatements(db: Database.Database) {
     useCode: p('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL'),
     getMeta: p('SELECT value FROM meta WHERE key = ?'),
     setMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    insertMeta: p('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+    swapMeta: p('UPDATE meta SET value = ? WHERE key = ? AND value = ?'),
   };
 }
 

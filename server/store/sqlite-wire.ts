@@ -3,7 +3,7 @@ import { HotlineError, isErrorCode } from '../../shared/errors.js';
 import type { AppendResult, Committed } from './types.js';
 
 /** The store operations that write, and so run on the writer thread. */
-export const WRITE_OPS = ['append', 'addEnrolmentCode', 'setMeta', 'probe', 'close'] as const;
+export const WRITE_OPS = ['append', 'addEnrolmentCode', 'setMeta', 'swapMeta', 'probe', 'close'] as const;
 export type WriteOp = (typeof WRITE_OPS)[number];
 
 export interface WireError {

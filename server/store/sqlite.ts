@@ -222,6 +222,13 @@ export class SqliteStore implements Store {
     this.#stmt.setMeta.run(key, value);
   }
 
+  async swapMeta(key: string, expected: string | null, value: string): Promise<boolean> {
+    // One statement: the compare and the write are one step for every connection to the file.
+    const info =
+      expected === null ? this.#stmt.insertMeta.run(key, value) : this.#stmt.swapMeta.run(value, key, expected);
+    return info.changes === 1;
+  }
+
   /** This connection's PRAGMA synchronous (2 = FULL); read-only, for tests and diagnostics. */
   synchronousLevel(): number {
     return this.#db.pragma('synchronous', { simple: true }) as number;

@@ -102,6 +102,10 @@ export class ThreadedSqliteStore implements Store {
     return this.#call('setMeta', key, value);
   }
 
+  swapMeta(key: string, expected: string | null, value: string): Promise<boolean> {
+    return this.#call('swapMeta', key, expected, value);
+  }
+
   probe(): Promise<void> {
     return this.#call('probe');
   }

@@ -82,6 +82,26 @@ export interface EnrolmentCodeState {
   used: boolean;
 }
 
+/** What a relay is told of the commits other processes make to the store it shares with them. */
+export interface LogWatcher {
+  /** Another process committed to `exercise`, up to entry `head`; `control`: the commit holds control entries. */
+  committed(exercise: string, head: number, control: boolean): void;
+  /** Notifications may have been missed (the listening connection was lost and is back): read every head again. */
+  resync(): void;
+  /** What another relay told the others (presence-peers.ts), or this relay itself. */
+  heard(text: string): void;
+}
+
+export interface WatchHandle {
+  /** This relay among those sharing the store. */
+  readonly instance: string;
+  /** Listening now: false while the connection that listens is being re-established. */
+  readonly live: boolean;
+  /** Tells every relay that watches the store (this one too). */
+  tell(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface Store {
   /** Appends in order, in one durable transaction; each request succeeds or fails on its own. */
   append(requests: AppendRequest[]): Promise<AppendResult[]>;
@@ -106,6 +126,11 @@ export interface Store {
   findEnrolmentCode(codeHash: string): Promise<EnrolmentCodeState | undefined>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Sets `key` only if it still holds `expected` (null: only if it is absent); true when it did. What several
+   * relays starting at once on one database agree through (the relay key, a new trainer secret). */
+  swapMeta(key: string, expected: string | null, value: string): Promise<boolean>;
+  /** For a store several relays share: tells of the commits the others make (absent: only this process writes). */
+  watch?(watcher: LogWatcher): Promise<WatchHandle>;
   /** Proves the store can still commit durably (used by /readyz). */
   probe(): Promise<void>;
   close(): Promise<void>;

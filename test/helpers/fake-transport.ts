@@ -171,7 +171,7 @@ export class Core {
 
   static async start(options: Partial<RelayOptions> = {}, store: Store = new MemoryStore()): Promise<Core> {
     const dir = mkdtempSync(path.join(tmpdir(), 'hotline-core-'));
-    const { key } = await RelayKey.loadOrCreate(dir);
+    const { key } = await RelayKey.loadOrCreate(path.join(dir, 'relay-key.jwk'));
     const { log, logs } = captureLog();
     const metrics = new Metrics();
     const relay = new Relay({

@@ -1,6 +1,7 @@
 // Every bad input against a live relay (real sockets, real SQLite): each is refused with its documented
 // code, changes nothing in the log, and, unless the code ends the connection, leaves the connection usable.
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { CompactSign, generateKeyPair } from 'jose';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -557,7 +558,7 @@ describe('rejections on a live relay', () => {
     it('refuses a missing, malformed, expired or foreign trainer token with 401 UNAUTHORIZED', async () => {
       const dir = tempDir();
       try {
-        const foreign = (await RelayKey.loadOrCreate(dir)).key;
+        const foreign = (await RelayKey.loadOrCreate(path.join(dir, 'relay-key.jwk'))).key;
         const tokens: (string | undefined)[] = [
           undefined,
           'not-a-token',

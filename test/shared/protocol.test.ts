@@ -2,6 +2,7 @@
 // the entry hash rule, and the chain verifier that consoles and `hotline verify` run over the log.
 import { createHash, createHmac } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { CompactSign, generateKeyPair } from 'jose';
 import { canonicalize } from 'json-canonicalize';
 import type { z } from 'zod';
@@ -402,7 +403,7 @@ describe('signed items', () => {
   it('round-trips a checkpoint signed by a relay key', async () => {
     const dir = tempDir();
     try {
-      const { key } = await RelayKey.loadOrCreate(dir);
+      const { key } = await RelayKey.loadOrCreate(path.join(dir, 'relay-key.jwk'));
       const cp = { exercise: 'dtl', idx: 7, hash: HASH, at: AT };
       expect(await verifyCheckpoint(await key.signCheckpoint(cp), key.verifyKey)).toEqual(cp);
     } finally {
@@ -586,7 +587,7 @@ describe('signed items', () => {
     let relayKey: RelayKey;
     beforeAll(async () => {
       dir = tempDir();
-      relayKey = (await RelayKey.loadOrCreate(dir)).key;
+      relayKey = (await RelayKey.loadOrCreate(path.join(dir, 'relay-key.jwk'))).key;
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
