@@ -126,6 +126,7 @@ async function compose(
     log,
     now: Date.now,
     append: (req) => relay.append(req),
+    caughtUp: (id) => relay.caughtUp(id),
     exercise: (id) => relay.exercise(id),
   });
   const threads = poolSize(config.verifyThreads, availableParallelism());

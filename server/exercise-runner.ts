@@ -29,8 +29,13 @@ export interface RunnerDeps {
   now: () => number;
   /** The relay core's append: the runner's entries share its commits, checks and fan-out. */
   append: (req: AppendRequest) => Promise<Committed>;
+  /** Resolves once the relay has handed on every entry of the exercise up to its head as it is now. */
+  caughtUp: (exercise: string) => Promise<void>;
   exercise: (id: string) => Promise<ExerciseDef>;
 }
+
+/** Runs of one command against a changing state before it gives up (STATE_CHANGED, 409). */
+const MAX_ATTEMPTS = 5;
 
 export class ExerciseRunner {
   readonly #runs = new Map<string, ExerciseRun>();
@@ -61,7 +66,7 @@ export class ExerciseRunner {
     this.#line = new LineScheduler({
       log: deps.log,
       now: deps.now,
-      append: deps.append,
+      append: (req) => this.#guarded(req),
       pending: this.pending,
       run: (exercise) => this.#runs.get(exercise),
       serial: (exercise, task) => this.#serial(exercise, task),
@@ -102,6 +107,9 @@ export class ExerciseRunner {
     if (c.entry.kind === 'exercise-created') this.#runs.set(c.exercise, new ExerciseRun(c.exercise));
     this.#apply(this.#runs.get(c.exercise), c);
     this.#line.arm(c.exercise);
+    // Every relay of a log keeps the clock armed: whichever fires first appends, the others then find the
+    // state changed (afterControl) and the inject fired.
+    this.#timer.arm(c.exercise);
   }
 
   /** Never throws: it runs inside the relay's commit callback. An entry the run cannot read (it was
@@ -141,7 +149,7 @@ export class ExerciseRunner {
       const startex = run.clock.phase === 'planned' && state === 'running';
       const c = compression ?? (startex ? run.scenario?.value.compression : undefined);
       const data = { state, by, ...(c === undefined ? {} : { compression: c }) };
-      await this.deps.append({ exercise, kind: 'exercise-state', at: this.#at(), data });
+      await this.#guarded({ exercise, kind: 'exercise-state', at: this.#at(), data });
     });
   }
 
@@ -180,7 +188,7 @@ export class ExerciseRunner {
     line: LineSettings,
   ): Promise<void> {
     const data = { ackDeadlinesMs: deadlines, line, by };
-    await this.deps.append({ exercise, kind: 'procedures', at: this.#at(), data });
+    await this.#guarded({ exercise, kind: 'procedures', at: this.#at(), data });
   }
 
   command(exercise: string, by: string, id: string, action: InjectCommand): Promise<RunState> {
@@ -220,11 +228,26 @@ export class ExerciseRunner {
     return new Date(this.deps.now()).toISOString();
   }
 
-  /** Runs `task` after every earlier command of the exercise, then re-arms its clock and answers the run. */
+  /** The runner's own append: only onto the state its command was checked against (see #serial). */
+  #guarded(req: AppendRequest): Promise<Committed> {
+    return this.deps.append({ ...req, afterControl: this.#applied.get(req.exercise) ?? -1 });
+  }
+
+  /** Runs `task` after every earlier command of the exercise, then re-arms its clock and answers the run.
+   * A task whose append meets a state changed meanwhile (another relay's command, or a console's call) runs
+   * again once this relay has read that change: its checks then see it. */
   #serial(exercise: string, task: (run: ExerciseRun) => Promise<void>): Promise<RunState> {
     const run = this.#run(exercise);
     const next = (this.#queues.get(exercise) ?? Promise.resolve()).then(async () => {
-      await task(run);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await task(run);
+          break;
+        } catch (err) {
+          if (!(err instanceof HotlineError && err.code === 'STATE_CHANGED') || attempt >= MAX_ATTEMPTS) throw err;
+          await this.deps.caughtUp(exercise);
+        }
+      }
       return run.view(this.deps.now());
     });
     const settled = next.catch(() => undefined).finally(() => this.#timer.arm(exercise));
@@ -236,6 +259,6 @@ export class ExerciseRunner {
     const reveal = { salt: newSalt(), data };
     const req: AppendRequest = { exercise, kind, at: this.#at(), commit: await commitmentOf(reveal), reveal };
     if (PRIVATE_KINDS[kind] === 'station') req.to = to!;
-    return this.deps.append(req);
+    return this.#guarded(req);
   }
 }

@@ -95,6 +95,12 @@ export const ERRORS = {
   STORE_UNAVAILABLE: { http: 503, close: 1011, message: 'The log store cannot commit; nothing was accepted.' },
   // Raised at start only: the relay refuses a damaged data file (a damage found later is STORE_UNAVAILABLE).
   STORE_CORRUPT: { http: 503, close: 1011, message: 'The data file failed its integrity check.' },
+  // A relay's own command (the exercise runner) met a state another relay changed; it is checked again.
+  STATE_CHANGED: {
+    http: 409,
+    close: null,
+    message: 'The exercise changed while the command was checked; try again.',
+  },
   // Raised at start only: this relay's key is not the one the shared store recorded for its log.
   RELAY_KEY_MISMATCH: { http: 503, close: 1011, message: "This relay's key is not the key of the log it serves." },
   SHUTTING_DOWN: { http: 503, close: 1001, message: 'The relay is shutting down; reconnect shortly.' },

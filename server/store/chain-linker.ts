@@ -23,6 +23,13 @@ export interface LinkerLookups {
   exerciseExists(id: string): boolean;
   /** True once the exercise's `ended` entry is committed: nothing may follow it. */
   exerciseEnded(id: string): boolean;
+  /** The idx of the exercise's last control entry (anything but a message or a receipt); -1 before any. */
+  lastControl(exercise: string): number;
+}
+
+/** Whether an entry of this kind is a control entry: what the exercise runner's state follows. */
+export function isControl(kind: AppendRequest['kind']): boolean {
+  return kind !== 'message' && kind !== 'receipt';
 }
 
 /** Whether a request is ENDEX: the exercise-state entry that seals the log. */
@@ -85,6 +92,7 @@ class Batch {
   readonly #kids = new Set<string>();
   readonly #revoked = new Set<string>();
   readonly #ended = new Set<string>();
+  readonly #control = new Map<string, number>();
 
   constructor(private readonly look: LinkerLookups) {}
 
@@ -137,6 +145,14 @@ class Batch {
       checkSentAt(i.sentAt, req.at);
     }
     if (ended) throw new HotlineError('EXERCISE_ENDED');
+    if (req.afterControl !== undefined) {
+      const last = this.#control.get(req.exercise) ?? this.look.lastControl(req.exercise);
+      if (last !== req.afterControl)
+        throw new HotlineError(
+          'STATE_CHANGED',
+          `Exercise ${req.exercise} changed since this command was checked (control entry ${last}, not ${req.afterControl}).`,
+        );
+    }
     if (req.codeHash !== undefined) this.#checkCode(req);
     if (req.kind === 'key-enrolled') {
       const kid = (req.data as { kid: string }).kid;
@@ -154,6 +170,7 @@ class Batch {
     const { entry, json } = entryText(body, req.reveal);
     write(body, entry, json);
     this.#heads.set(req.exercise, { idx: entry.idx, hash: entry.hash });
+    if (isControl(req.kind)) this.#control.set(req.exercise, entry.idx);
     if (i) {
       this.#nextSeq.set(i.kid, i.seq + 1);
       this.#items.set(`${i.kid}:${i.seq}`, { payloadHash: i.payloadHash, json });

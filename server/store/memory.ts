@@ -4,7 +4,7 @@
 import type { Entry } from '../../shared/entry.js';
 import type { KeyRole } from '../../shared/entry-data.js';
 import type { ExerciseDef, PublicJwk } from '../../shared/items.js';
-import { ChainLinker, isEndex } from './chain-linker.js';
+import { ChainLinker, isControl, isEndex } from './chain-linker.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -48,6 +48,7 @@ export class MemoryStore implements Store {
     keyRevoked: (kid) => (this.#keys.get(kid)?.revokedIdx ?? null) !== null,
     exerciseExists: (id) => this.#exercises.has(id),
     exerciseEnded: (id) => this.#ended.has(id),
+    lastControl: (id) => this.#exercises.get(id)?.log.findLast((c) => isControl(c.entry.kind))?.entry.idx ?? -1,
   });
   readonly #ended = new Set<string>();
 

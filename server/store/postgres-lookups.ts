@@ -33,7 +33,8 @@ export async function prefetchLookups(
   const heads = await rows(
     client,
     `SELECT x.id, e.idx, e.hash, EXISTS (SELECT 1 FROM control c WHERE c.exercise = x.id
-         AND c.kind = 'exercise-state' AND c.state = 'ended') AS ended
+         AND c.kind = 'exercise-state' AND c.state = 'ended') AS ended,
+       (SELECT max(idx) FROM control c WHERE c.exercise = x.id) AS last_control
      FROM exercises x LEFT JOIN LATERAL
        (SELECT idx, hash FROM entries WHERE exercise = x.id ORDER BY idx DESC LIMIT 1) e ON true
      WHERE x.id = ANY($1::text[])`,
@@ -68,6 +69,7 @@ export async function prefetchLookups(
       r['idx'] === null ? { idx: -1, hash: GENESIS_PREV } : { idx: r['idx'] as number, hash: r['hash'] as string },
     ]),
   );
+  const controlOf = new Map(heads.map((r) => [r['id'] as string, (r['last_control'] as number | null) ?? -1]));
   const endedSet = new Set(heads.filter((r) => r['ended'] === true).map((r) => r['id'] as string));
   const seqOf = new Map(
     keys.flatMap((r) => (r['last_seq'] === null ? [] : [[r['kid'] as string, r['last_seq'] as number]])),
@@ -96,5 +98,6 @@ export async function prefetchLookups(
     keyRevoked: (kid) => (keyOf.get(kid) ?? null) !== null,
     exerciseExists: (id) => headOf.has(id),
     exerciseEnded: (id) => endedSet.has(id),
+    lastControl: (exercise) => controlOf.get(exercise) ?? -1,
   };
 }

@@ -84,5 +84,6 @@ export function sqliteLookups(
     keyRevoked: (kid) => s.keyRevoked.get(kid) !== undefined,
     exerciseExists: (id) => s.exercise.get(id) !== undefined,
     exerciseEnded: ended,
+    lastControl: (exercise) => ((s.lastControl.get(exercise) as Row | undefined)?.['idx'] as number | null) ?? -1,
   };
 }

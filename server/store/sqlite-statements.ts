@@ -11,6 +11,7 @@ export function prepareStatements(db: Database.Database) {
     exercises: p('SELECT id FROM exercises ORDER BY created_at, id'),
     insertExercise: p('INSERT INTO exercises (id, def, created_at) VALUES (?, ?, ?)'),
     head: p('SELECT idx, hash FROM entries WHERE exercise = ? ORDER BY idx DESC LIMIT 1'),
+    lastControl: p('SELECT max(idx) AS idx FROM control WHERE exercise = ?'),
     insertEntry: p(
       'INSERT INTO entries (exercise, idx, hash, body, item_id, item_type, kid, seq, payload_hash, from_station, to_station) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),

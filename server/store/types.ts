@@ -33,6 +33,9 @@ export interface AppendRequest {
   item?: ItemIndex;
   /** For key-enrolled entries: the hash of the one-time code that authorises it, consumed atomically. */
   codeHash?: string;
+  /** Append only if the exercise's last control entry is still this idx (-1: none), else STATE_CHANGED: an
+   * exercise runner's command checked against a state another relay has since changed is checked again. */
+  afterControl?: number;
 }
 
 export interface Committed {

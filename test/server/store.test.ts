@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite.js';
 import { ThreadedSqliteStore } from '../../server/store/threaded-sqlite.js';
-import type { Store } from '../../server/store/types.js';
+import type { AppendResult, Store } from '../../server/store/types.js';
 import { MemoryStore } from '../../server/store/memory.js';
 import { RecentMessages } from '../../server/store/recent-messages.js';
 import { HotlineError } from '../../shared/errors.js';
@@ -241,6 +241,30 @@ describe.each(stores)('the store contract: %s', (_name, open) => {
     expect(await store.head('dtl2')).toEqual({ idx: 1, hash: entry(2)?.hash });
     const [next] = await store.append([note('dtl', 'd')]);
     expect(next?.ok && next.value.entry).toMatchObject({ idx: 3, prev: entry(3)?.hash });
+  });
+
+  it('appends a command only onto the control state it was checked against (afterControl)', async () => {
+    await withExercise();
+    const at = new Date().toISOString();
+    const note = (text: string, afterControl?: number) => ({
+      exercise: 'dtl',
+      kind: 'note' as const,
+      at,
+      data: { text },
+      ...(afterControl === undefined ? {} : { afterControl }),
+    });
+    const codes = (rs: AppendResult[]) => rs.map((r) => (r.ok ? r.value.entry.idx : r.error.code));
+    // The exercise-created entry is control entry 0.
+    expect(codes(await store.append([note('a', 0)]))).toEqual([1]);
+    // Within one batch the first command moves the state: the second, checked against the old one, is refused.
+    expect(codes(await store.append([note('b', 1), note('c', 1), note('d')]))).toEqual([2, 'STATE_CHANGED', 3]);
+    expect(codes(await store.append([note('e', 2)]))).toEqual(['STATE_CHANGED']);
+    expect(codes(await store.append([note('f', 3)]))).toEqual([4]);
+    // What is checked is the log, not what this process remembers.
+    await store.close();
+    store = await open(path.join(dir, 'hotline.db'));
+    if (_name === 'memory (volatile)') return;
+    expect(codes(await store.append([note('g', 3), note('h', 4)]))).toEqual(['STATE_CHANGED', 5]);
   });
 
   it('links every entry to the one before it, across batches', async () => {
