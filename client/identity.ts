@@ -113,8 +113,13 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
   const body = (await res.json()) as Enrolled;
   const kid = await thumbprint(publicJwk);
   if (body.kid !== kid) throw new HotlineError('INTERNAL', 'The relay enrolled a different key than the one sent.');
+  const url = new URL(options.url).origin;
+  // The relays the answer names (a relay that predates them names none), then those given to this run; a
+  // URL that is not http(s) is left out: it could not be a relay, and the relayKid check guards the rest.
+  const named = Array.isArray(body.relays) ? body.relays.filter(isRelayUrl).slice(0, MAX_RELAYS) : [];
+  const alternates = [...new Set([...named, ...(options.alternates ?? [])].map(relayOrigin))].filter((u) => u !== url);
   return {
-    url: new URL(options.url).origin,
+    url,
     exercise: body.exercise,
     station: body.station,
     operator: options.operator,
@@ -123,8 +128,20 @@ export async function enrol(options: EnrolOptions): Promise<Identity> {
     privateKey: pair.privateKey,
     relay: { kid: body.relay.kid, publicJwk: body.relay.publicJwk },
     ...(options.role ? { role: options.role } : {}),
-    ...(options.alternates?.length ? { alternates: options.alternates.map(relayOrigin) } : {}),
+    ...(alternates.length ? { alternates } : {}),
   };
+}
+
+/** At most this many relays are taken from an enrolment answer (the relay's own limit, config relayUrls). */
+const MAX_RELAYS = 8;
+
+function isRelayUrl(u: unknown): u is string {
+  if (typeof u !== 'string' || u.length > 2048) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(u).protocol);
+  } catch {
+    return false;
+  }
 }
 
 export function signHello(id: Identity, nonce: string): Promise<string> {

@@ -149,7 +149,7 @@ async function compose(
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = config.publicUrl || `http://${hostForUrl}:${port}`;
   const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins : defaultOrigins(url, config.host, port);
-  const exercises = new Exercises({ relay, store, key, publicUrl: url, runner });
+  const exercises = new Exercises({ relay, store, key, publicUrl: url, relayUrls: config.relayUrls, runner });
   const app = createHttpApp({
     relay,
     exercises,

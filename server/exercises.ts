@@ -41,6 +41,8 @@ export interface ExercisesDeps {
   key: RelayKey;
   /** The relay's URL as consoles reach it: enrolment links start with it. */
   publicUrl: string;
+  /** Every relay of this log (config relayUrls), handed to consoles at enrolment; empty: the public URL alone. */
+  relayUrls?: string[];
   runner: Pick<ExerciseRunner, 'phase'>;
 }
 
@@ -56,6 +58,7 @@ export class Exercises {
   readonly #store: Store;
   readonly #key: RelayKey;
   readonly #publicUrl: string;
+  readonly #relays: string[];
   readonly #runner: ExercisesDeps['runner'];
   #revoking: Promise<unknown> = Promise.resolve();
 
@@ -64,6 +67,7 @@ export class Exercises {
     this.#store = deps.store;
     this.#key = deps.key;
     this.#publicUrl = deps.publicUrl;
+    this.#relays = deps.relayUrls?.length ? deps.relayUrls : [deps.publicUrl];
     this.#runner = deps.runner;
   }
 
@@ -141,6 +145,7 @@ export class Exercises {
       kid,
       idx: c.entry.idx,
       relay: { kid: this.#key.kid, publicJwk: this.#key.publicJwk },
+      relays: this.#relays,
     };
   }
 

@@ -73,6 +73,9 @@ export interface Enrolled {
   /** The key-enrolled entry. */
   idx: number;
   relay: RelayInfo;
+  /** The public URLs (origins) of every relay serving this log, in the order to try them: the console's
+   * relays to fail over to (PROTOCOL.md section 10). At least the relay that answered. */
+  relays: string[];
 }
 
 /** One row of GET /v1/exercises: the definition with when it was made and how long its log is. */
