@@ -21,7 +21,7 @@ import {
   type RunState,
   type ScenarioRequest,
   type StateRequest,
-  type RelayInfo,
+  type RelayDescription,
   type RevokeRequest,
   type Revoked,
   type TokenRequest,
@@ -109,8 +109,8 @@ export class TrainerApi {
     return this.#json<T>(method, path, body, await this.token());
   }
 
-  /** GET /v1/relay (no auth): the relay key, e.g. to verify an export against. */
-  relayInfo(): Promise<RelayInfo> {
+  /** GET /v1/relay (no auth): the relay key, e.g. to verify an export against, and every relay of the log. */
+  relayInfo(): Promise<RelayDescription> {
     return this.#json('GET', '/v1/relay');
   }
 

@@ -58,7 +58,8 @@ export class Exercises {
   readonly #store: Store;
   readonly #key: RelayKey;
   readonly #publicUrl: string;
-  readonly #relays: string[];
+  /** Every relay of this log, this one among them (the enrolment answer's and GET /v1/relay's `relays`). */
+  readonly relays: readonly string[];
   readonly #runner: ExercisesDeps['runner'];
   #revoking: Promise<unknown> = Promise.resolve();
 
@@ -67,7 +68,7 @@ export class Exercises {
     this.#store = deps.store;
     this.#key = deps.key;
     this.#publicUrl = deps.publicUrl;
-    this.#relays = deps.relayUrls?.length ? deps.relayUrls : [deps.publicUrl];
+    this.relays = deps.relayUrls?.length ? deps.relayUrls : [deps.publicUrl];
     this.#runner = deps.runner;
   }
 
@@ -145,7 +146,7 @@ export class Exercises {
       kid,
       idx: c.entry.idx,
       relay: { kid: this.#key.kid, publicJwk: this.#key.publicJwk },
-      relays: this.#relays,
+      relays: [...this.relays],
     };
   }
 

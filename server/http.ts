@@ -16,7 +16,7 @@ import type {
   IssuedCode,
   Liveness,
   Readiness,
-  RelayInfo,
+  RelayDescription,
   RevokeRequest,
   Revoked,
   TokenRequest,
@@ -92,7 +92,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   app.get('/v1/relay', (_req, res) => {
-    res.json({ kid: key.kid, publicJwk: key.publicJwk } satisfies RelayInfo);
+    res.json({ kid: key.kid, publicJwk: key.publicJwk, relays: [...exercises.relays] } satisfies RelayDescription);
   });
   /** Guesses of the trainer secret or of enrolment codes: once an address's failures fill the minute, every
    * request it makes to that route is refused with 429 and Retry-After until the minute is over. */

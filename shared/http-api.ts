@@ -25,6 +25,12 @@ export interface RelayInfo {
   publicJwk: PublicJwk;
 }
 
+/** GET /v1/relay: the relay key and every relay of this log (a trainer's live view fails over between them). */
+export interface RelayDescription extends RelayInfo {
+  /** As in the enrolment answer (Enrolled.relays). */
+  relays: string[];
+}
+
 /** POST /v1/auth/token */
 export interface TokenRequest {
   secret: string;

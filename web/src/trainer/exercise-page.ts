@@ -36,10 +36,16 @@ export interface ExercisePage extends View {
 export async function exercisePage(api: TrainerApi, session: Session, id: string): Promise<ExercisePage> {
   const detail = await api.exercise(id);
   const def = detail.def;
+  // The live view fails over to the other relays of the log (its token opens every one of them); the page's
+  // own relay first. A relay that names none (or cannot say) leaves the page's relay alone.
+  const named = await api.relayInfo().then(
+    (r) => (Array.isArray(r.relays) ? r.relays : []),
+    () => [],
+  );
   const observer = new Observer(
     def,
     () => session.token,
-    location.origin,
+    [...new Set([location.origin, ...named])],
     (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
   );
   const run = new RunModel(def.id, api);

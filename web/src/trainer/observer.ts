@@ -54,7 +54,8 @@ export class Observer extends Emitter<ObserverEvents> {
   constructor(
     readonly def: ExerciseDef,
     private readonly token: () => string | undefined,
-    baseUrl: string,
+    /** The relay to watch through, then the other relays of the log to fail over to. */
+    relays: string | readonly string[],
     socket: SocketFactory,
   ) {
     super();
@@ -63,7 +64,7 @@ export class Observer extends Emitter<ObserverEvents> {
       new InjectBook(def.stations[0].id, this.chain.clock),
       new InjectBook(def.stations[1].id, this.chain.clock),
     ];
-    this.#conn = new Connection(baseUrl, socket, { baseMs: 500, maxMs: 15_000 });
+    this.#conn = new Connection(relays, socket, { baseMs: 500, maxMs: 15_000 });
     this.#conn.on('frame', (f) => this.#onFrame(f));
     this.#conn.on('link', (l) => {
       if (l.state !== 'open') for (const st of def.stations) this.online.delete(st.id);
