@@ -1,7 +1,8 @@
 // One logical link to the relay over successive sockets: reconnects with exponential backoff and full
 // jitter, measures RTT with application pings (browsers cannot see protocol pings), parses every frame.
-// Given several relay URLs (relays of one log), each new socket goes to the next URL in turn, so a relay
-// that died is left for another one after one backoff delay (docs/PROTOCOL.md section 10, failover).
+// Given several relay URLs (relays of one log), each new socket goes to the next URL in turn, and the
+// backoff grows per round through the list, not per socket: a relay that died is left for the next one at
+// once, yet each relay is tried no more often than a lone relay would be (docs/PROTOCOL.md section 10).
 import { HotlineError } from '../shared/errors.js';
 import { parseServerFrame, SUBPROTOCOLS, WS_PATH, type ServerFrame } from '../shared/protocol.js';
 import { Emitter } from './emitter.js';
@@ -29,7 +30,14 @@ export type LinkState =
 export interface BackoffOptions {
   baseMs: number;
   maxMs: number;
+  /** With several URLs, the most jitter before the move to the next URL within a round (default 100 ms,
+   * and never above baseMs): enough to spread the consoles of a dead relay over its peers, short enough
+   * to be streaming again within a second or two. */
+  hopMs?: number;
 }
+
+/** Default `hopMs`. */
+export const HOP_MS = 100;
 
 export function backoffDelay(attempt: number, o: BackoffOptions, random = Math.random): number {
   return Math.round(random() * Math.min(o.maxMs, o.baseMs * 2 ** Math.min(attempt, 20)));
@@ -50,6 +58,7 @@ export class Connection extends Emitter<{
   invalid: HotlineError;
 }> {
   #socket: SocketLike | undefined;
+  /** Sockets ended since the last welcome; with N URLs, each N of them make one round. */
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pinger: ReturnType<typeof setInterval> | undefined;
@@ -131,6 +140,18 @@ export class Connection extends Emitter<{
     this.#setLink({ state: 'offline' });
   }
 
+  /** The wait before the next socket, once `failed` sockets ended since the last welcome. Within a round
+   * the next relay is tried at once (a short jitter): the one that failed says nothing about the others.
+   * When every URL has failed once more, the usual backoff for the rounds done so far, so each relay
+   * sees this console no more often than a lone relay would. With one URL every socket ends a round:
+   * the plain backoff per attempt. */
+  #delay(failed: number): number {
+    const n = this.#urls.length;
+    if (failed % n !== 0)
+      return Math.round(Math.random() * Math.min(this.backoff.hopMs ?? HOP_MS, this.backoff.baseMs));
+    return backoffDelay(failed / n - 1, this.backoff);
+  }
+
   #open(): void {
     this.#setLink({ state: 'connecting', attempt: this.#attempt, url: this.url });
     const socket = this.factory(wsUrl(this.url), [...SUBPROTOCOLS]);
@@ -161,11 +182,10 @@ export class Connection extends Emitter<{
       this.#socket = undefined;
       this.emit('closed', { code: ev.code, reason: ev.reason });
       if (this.#stopped) return;
-      const delay = backoffDelay(this.#attempt, this.backoff);
       this.#attempt += 1;
-      // Whatever ended the socket (refused, dropped, a relay with another key), the next relay is tried:
-      // a relay that comes back is reached again a turn later, and one attempt counter spans the list,
-      // so a list of dead relays is not retried faster than one dead relay.
+      const delay = this.#delay(this.#attempt);
+      // Whatever ended the socket (refused, dropped, killed, a relay with another key), the next relay is
+      // tried: a relay that comes back is reached again a turn later.
       this.#at = (this.#at + 1) % this.#urls.length;
       this.#setLink({
         state: 'reconnecting',

@@ -193,7 +193,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
 
   registerRunRoutes(app, { runner: deps.runner, trainer, log });
 
-  serveWeb(app);
+  serveWeb(app, exercises.relays);
   app.use((_req, _res) => {
     throw new HotlineError('NOT_FOUND');
   });

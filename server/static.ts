@@ -5,19 +5,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The policy of every page. A console or live view fails over to the other relays of the log, so it may
+ * connect to them too (their origins and WebSocket origins), and to nothing else. */
+export function contentSecurityPolicy(relays: readonly string[] = []): string {
+  const others = relays.flatMap((r) => {
+    const u = new URL(r);
+    return [u.origin, `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`];
+  });
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' data: blob:",
+    ["connect-src 'self'", ...new Set(others)].join(' '),
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Built: dist/server -> dist/web. From source (tests run TypeScript directly): server -> dist/web, never the
@@ -31,15 +39,17 @@ const PAGES: Record<string, string> = {
   '/trainer/report': 'report.html',
 };
 
-export function serveWeb(app: Express, root = WEB_ROOT): void {
+/** `relays`: every relay of the log (config relayUrls), which the pages may connect to. */
+export function serveWeb(app: Express, relays: readonly string[] = [], root = WEB_ROOT): void {
   const built = existsSync(path.join(root, 'index.html'));
+  const csp = contentSecurityPolicy(relays);
   for (const [route, file] of Object.entries(PAGES)) {
     app.get(route, (_req, res) => {
       if (!built) {
         res.status(503).type('text').send('The browser consoles are not built: run `npm run build`.');
         return;
       }
-      res.set('Content-Security-Policy', CSP).sendFile(path.join(root, file));
+      res.set('Content-Security-Policy', csp).sendFile(path.join(root, file));
     });
   }
   // fallthrough: a missing asset goes on to the relay's NOT_FOUND like any unknown path. Without it,

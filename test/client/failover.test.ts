@@ -1,9 +1,17 @@
 // Failover between relay URLs, with sockets played in the test process: which URL each new socket goes
-// to, the one backoff that spans the list, the reset after a welcome, the relayKid rule (no hello for a
-// relay holding another key), and the resume (since, outbox) on the relay the link moved to.
+// to, when (the next relay at once within a round, the backoff per round through the list, one URL exactly
+// as before, all on fake timers), the reset after a welcome, the relayKid rule (no hello for a relay
+// holding another key), and the resume (since, outbox) on the relay the link moved to.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HotlineClient, type Alarm } from '../../client/client.js';
-import { wsUrl, type LinkState, type SocketFactory, type SocketLike } from '../../client/connection.js';
+import {
+  Connection,
+  wsUrl,
+  type BackoffOptions,
+  type LinkState,
+  type SocketFactory,
+  type SocketLike,
+} from '../../client/connection.js';
 import { relayUrls } from '../../client/identity.js';
 import { MemoryStorage } from '../../client/storage.js';
 import { FakeRelay } from '../helpers/fake-relay.js';
@@ -136,8 +144,8 @@ describe('the relay list', () => {
 });
 
 describe('failover between relay URLs', () => {
-  it('tries each URL in turn with one backoff across the list, names the relay in the link, and resets after a welcome', async () => {
-    // random() = 1: every delay is its cap, so the exponential growth across URLs is visible.
+  it('tries each URL in turn, moves on at once within a round, names the relay in the link, and resets after a welcome', async () => {
+    // random() = 1: every delay is its cap (hop: min(100, baseMs) = 8 ms; round k: 8 * 2^k ms).
     vi.spyOn(Math, 'random').mockReturnValue(1);
     const relay = await FakeRelay.start();
     const net = router(relay, { [A]: 'refused', [B]: 'refused', [C]: 'relay' });
@@ -157,24 +165,23 @@ describe('failover between relay URLs', () => {
       { state: 'open', url: C },
     ]);
     const delays = links.flatMap((l) => (l.state === 'reconnecting' ? [l.nextAttemptAt - l.seen] : []));
-    // baseMs * 2^attempt, attempt counted across URLs: 8 ms, then 16 ms (allow for a late timer).
-    expect(delays[0]).toBeGreaterThanOrEqual(7);
-    expect(delays[0]).toBeLessThanOrEqual(9);
-    expect(delays[1]).toBeGreaterThanOrEqual(15);
-    expect(delays[1]).toBeLessThanOrEqual(17);
+    // Two hops within the first round (allow for a late timer).
+    for (const d of delays) expect(d).toBeGreaterThanOrEqual(7);
+    for (const d of delays) expect(d).toBeLessThanOrEqual(9);
     expect(client.link).toMatchObject({ state: 'open', url: C });
 
-    // C dies after the welcome: the backoff starts again from its first step, on the next URL (A, then B).
+    // C dies after the welcome: a new round from the next URL (A, then B), then the round's backoff.
     net.set(C, 'refused');
     const before = links.length;
     for (const s of relay.sockets) s.close(1006, '');
-    await until(() => links.filter((l) => l.state === 'reconnecting').length >= 4, 5_000, 'two more retries');
+    await until(() => links.filter((l) => l.state === 'reconnecting').length >= 6, 5_000, 'four more retries');
     const after = links.slice(before).filter((l) => l.state === 'reconnecting');
-    expect(after.map((l) => [l.attempt, l.url])).toEqual([
-      [1, A],
-      [2, B],
+    expect(after.slice(0, 4).map((l) => [l.attempt, l.url, l.nextAttemptAt - l.seen])).toEqual([
+      [1, A, 8],
+      [2, B, 8],
+      [3, C, 8],
+      [4, A, 8],
     ]);
-    expect(after[0]!.nextAttemptAt - after[0]!.seen).toBeLessThanOrEqual(9);
   });
 
   it('signs no hello for a relay holding another key: WRONG_RELAY alarm, and the next URL is tried', async () => {
@@ -234,5 +241,150 @@ describe('failover between relay URLs', () => {
     expect(client.conversation.messages.get(first.id)?.idx).toBe(logged[0]!.idx);
     expect(client.conversation.messages.get(queued.id)?.idx).toBe(logged[1]!.idx);
     expect(client.link).toMatchObject({ state: 'open', url: B });
+  });
+});
+
+/** A socket the test opens, answers and closes by hand; the Connection alone, on fake timers. */
+class ManualSocket implements SocketLike {
+  readyState = 0;
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+
+  constructor(readonly url: string) {}
+
+  send(): void {}
+
+  /** The relay side ends it (killed relay, refused upgrade: 1006), or the console does (drop, 4000). */
+  close(code = 1006, reason = ''): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose?.({ code, reason });
+  }
+}
+
+function manual(urls: string[], backoff?: BackoffOptions) {
+  const sockets: ManualSocket[] = [];
+  const conn = new Connection(
+    urls,
+    (url) => {
+      const s = new ManualSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    backoff,
+  );
+  const last = () => sockets.at(-1)!;
+  /** Ends the current socket and returns [the URL of the next socket, how long after the end it was opened]. */
+  const fail = (how: 'refused' | 'wrong-relay' = 'refused'): [string, number] => {
+    const n = sockets.length;
+    const endedAt = Date.now();
+    if (how === 'wrong-relay') conn.drop('WRONG_RELAY');
+    else last().close(1006, '');
+    // Step 1 ms at a time: the socket must open exactly when its delay is over, not before.
+    vi.advanceTimersByTime(0);
+    for (let waited = 0; sockets.length === n; waited++) {
+      if (waited > 60_000) throw new Error('no next socket within 60 s');
+      vi.advanceTimersByTime(1);
+    }
+    return [last().url, Date.now() - endedAt];
+  };
+  const welcome = () => {
+    last().readyState = 1;
+    conn.established();
+  };
+  return { conn, sockets, fail, welcome };
+}
+
+describe('failover timing (fake timers)', () => {
+  const [wa, wb, wc] = [wsUrl(A), wsUrl(B), wsUrl(C)];
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('after an established link drops: the next URL at once (at most 100 ms), the backoff per full round', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { conn, fail, welcome } = manual([A, B, C]);
+    conn.start();
+    welcome();
+    expect(conn.link).toMatchObject({ state: 'open', url: A });
+    // Round 1 begins with the dropped link (A): B and C follow 100 ms apart; then the first backoff step.
+    expect(fail()).toEqual([wb, 100]);
+    expect(fail()).toEqual([wc, 100]);
+    expect(fail()).toEqual([wa, 250]);
+    // Round 2: the same hops, then the step doubles; a relay with another key counts like a refusal.
+    expect(fail('wrong-relay')).toEqual([wb, 100]);
+    expect(fail()).toEqual([wc, 100]);
+    expect(fail()).toEqual([wa, 500]);
+    for (let round = 3; round <= 9; round++) {
+      expect(fail()).toEqual([wb, 100]);
+      expect(fail()).toEqual([wc, 100]);
+      expect(fail()[1]).toBe(Math.min(15_000, 250 * 2 ** (round - 1)));
+    }
+    // A welcome (here on A) starts over: the next relay at once again, and the first step after the round.
+    welcome();
+    expect(fail()).toEqual([wb, 100]);
+    expect(fail()).toEqual([wc, 100]);
+    expect(fail()).toEqual([wa, 250]);
+    conn.stop();
+  });
+
+  it('moves on with no wait at all when the jitter draws 0, and never hops longer than baseMs', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { conn, fail, welcome } = manual([A, B]);
+    conn.start();
+    welcome();
+    expect(fail()).toEqual([wb, 0]);
+    conn.stop();
+
+    random.mockReturnValue(1);
+    const small = manual([A, B], { baseMs: 20, maxMs: 1_000 });
+    small.conn.start();
+    small.welcome();
+    expect(small.fail()).toEqual([wb, 20]);
+    expect(small.fail()).toEqual([wa, 20]);
+    expect(small.fail()).toEqual([wb, 20]);
+    expect(small.fail()).toEqual([wa, 40]);
+    small.conn.stop();
+
+    const hop = manual([A, B], { baseMs: 250, maxMs: 15_000, hopMs: 30 });
+    hop.conn.start();
+    hop.welcome();
+    expect(hop.fail()).toEqual([wb, 30]);
+    hop.conn.stop();
+  });
+
+  it('a link that never got a welcome tries every URL once, at once, before the first backoff step', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { conn, sockets, fail } = manual([A, B]);
+    conn.start();
+    expect(sockets.map((s) => s.url)).toEqual([wa]);
+    expect(fail()).toEqual([wb, 100]);
+    expect(fail()).toEqual([wa, 250]);
+    expect(fail()).toEqual([wb, 100]);
+    expect(fail()).toEqual([wa, 500]);
+    conn.stop();
+  });
+
+  it('keeps one URL exactly as before: the backoff per attempt, capped, reset by a welcome', () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const { conn, fail, welcome } = manual([A]);
+    const links: LinkState[] = [];
+    conn.on('link', (l) => links.push(l));
+    conn.start();
+    welcome();
+    const waits = Array.from({ length: 8 }, () => fail());
+    expect(waits.map(([url]) => url)).toEqual(Array(8).fill(wa));
+    expect(waits.map(([, ms]) => ms)).toEqual([250, 500, 1_000, 2_000, 4_000, 8_000, 15_000, 15_000]);
+    expect(links.filter((l) => l.state === 'reconnecting').map((l) => l.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    welcome();
+    expect(fail()).toEqual([wa, 250]);
+    conn.stop();
   });
 });

@@ -1,6 +1,7 @@
-// Relays in child processes for the fault suites (corrupt store, SIGSTOP, kill -9 trials): each started
-// from the TypeScript sources through tsx (test/fixtures/child-relay.ts), talked to over HTTP like any
-// client, and stopped by its own pid. Also the CLI from its sources, for refusals at start.
+// Relays in child processes for the fault suites (corrupt store, SIGSTOP, kill -9 trials, failover): each
+// started from the TypeScript sources through tsx (test/fixtures/child-relay.ts), on its data directory or
+// on a shared PostgreSQL, talked to over HTTP like any client, and stopped by its own pid. Also the CLI
+// from its sources, for refusals at start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,16 @@ export interface ChildRelay extends RelayLike {
   stderr: string[];
   exited: Promise<void>;
   trainerToken(): Promise<string>;
+}
+
+/** Several relays of one log: one database, one key file, one trainer secret. */
+export interface ChildRelayOptions {
+  /** A postgres:// URL; empty or absent: the SQLite file in the data directory. */
+  store?: string;
+  relayKeyFile?: string;
+  /** The secret another relay of the database printed: this one reports it instead of making its own
+   * (a reset would end the other's). Ignored when this relay is the one that makes the first secret. */
+  trainerSecret?: string;
 }
 
 export function alive(proc: ChildProcess): boolean {
@@ -48,9 +59,20 @@ export async function killChildren(): Promise<void> {
 }
 
 /** Starts a relay over `dataDir` (port 0: a free one) and waits for the line that says where it listens. */
-export async function spawnRelay(dataDir: string, port = 0): Promise<ChildRelay> {
+export async function spawnRelay(dataDir: string, port = 0, options: ChildRelayOptions = {}): Promise<ChildRelay> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Set or cleared: a variable left in the parent's environment must not choose another store.
+  for (const [name, value] of [
+    ['CHILD_RELAY_STORE', options.store],
+    ['CHILD_RELAY_KEY_FILE', options.relayKeyFile],
+    ['CHILD_RELAY_TRAINER_SECRET', options.trainerSecret],
+  ] as const) {
+    if (value) env[name] = value;
+    else delete env[name];
+  }
   const proc = spawn(process.execPath, [...CHILD.execArgv, CHILD.script, dataDir, String(port)], {
     cwd: ROOT,
+    env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.add(proc);
