@@ -128,6 +128,11 @@ export class Relay implements SessionHost {
     return this.#peers.start();
   }
 
+  /** False while the relay cannot hear the other relays of its store (their commits): new consoles go elsewhere. */
+  get following(): boolean {
+    return this.#peers.live;
+  }
+
   /** Resolves once this relay has followed the exercise's log up to its head as it is now. */
   caughtUp(exercise: string): Promise<void> {
     return this.#peers.caughtUp(exercise);

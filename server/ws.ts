@@ -39,6 +39,8 @@ function uncork(socket: Socket | undefined): void {
   while (socket && socket.writableCorked > 0) socket.uncork();
 }
 
+const NOT_FOLLOWING = 'This relay cannot reach its database now: try another relay of the log.';
+
 /** Refuses an HTTP upgrade with the error's status and the usual JSON body, then closes the socket. */
 export function refuse(socket: Duplex, code: ErrorCode, message?: string): void {
   const status = ERRORS[code].http;
@@ -59,9 +61,11 @@ export interface WsAdapter {
   close(): Promise<void>;
 }
 
-/** What the adapter needs from the relay core: a session for each socket. */
+/** What the adapter needs from the relay core: a session for each socket, and whether to take one now. */
 export interface SessionFactory {
   connect(transport: Transport): Pick<ConsoleSession, 'receive' | 'reject' | 'fail' | 'onClose'>;
+  /** False while the relay cannot hear the other relays of its store: upgrades are refused (503). */
+  readonly following?: boolean;
 }
 
 export interface WsDeps {
@@ -146,6 +150,8 @@ export function attachWebSocket(server: Server, deps: WsDeps): WsAdapter {
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!chooseSubprotocol(offered)) return refuse(socket, 'SUBPROTOCOL_REQUIRED');
+    // A relay that has lost the other relays of its log (their commits) sends consoles to one that has not.
+    if (relay.following === false) return refuse(socket, 'STORE_UNAVAILABLE', NOT_FOLLOWING);
     const address = req.socket.remoteAddress ?? '';
     const ticket = limits.admit(address);
     if (typeof ticket === 'string') {

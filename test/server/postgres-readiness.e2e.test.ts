@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { enrolKey, RawConsole } from '../helpers/raw-console.js';
+import { enrolKey, RawConsole, refusedUpgrade } from '../helpers/raw-console.js';
 import { startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 /** Runs one statement on the run's PostgreSQL server, outside the test's own database. */
@@ -53,9 +53,14 @@ describe('a relay on PostgreSQL when the database goes away', () => {
     const jws = await c.sign(payload);
     const refused = await c.submit(jws, 15_000);
     expect(refused).toMatchObject({ type: 'rejected', code: 'STORE_UNAVAILABLE', id: payload.id });
+    // A new console is sent elsewhere: this relay cannot hear the other relays of its log now.
+    const upgrade = await refusedUpgrade(relay);
+    expect(upgrade).toMatchObject({ status: 503, body: { code: 'STORE_UNAVAILABLE' } });
 
     await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
     await until(async () => (await ready(relay)) === 200, 10_000, 'ready again');
+    const back = await RawConsole.open(relay, bj!);
+    back.close();
     // The same item again: nothing of it was written, so it becomes the very next entry.
     const again = await c.submit(jws, 15_000);
     expect(again).toMatchObject({ type: 'accepted', id: payload.id, idx: first.idx + 1 });
