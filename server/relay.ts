@@ -15,6 +15,7 @@ import { Fanout, type Subscriber } from './fanout.js';
 import { CommitFlow } from './commit-flow.js';
 import { Presence } from './presence.js';
 import { RelayPeers } from './relay-peers.js';
+import { storeReadiness } from './readiness.js';
 import type { Metrics } from './metrics.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
@@ -48,9 +49,6 @@ export interface RelayDeps {
   /** Signature checks of submitted items (a VerifyPool); node:crypto inline when absent. */
   crypto?: ItemCrypto;
 }
-
-/** How many of each exercise's last entries /readyz reads back, as a console resuming near the head does. */
-const READY_TAIL = 16;
 
 export class Relay implements SessionHost {
   readonly #store: Store;
@@ -138,30 +136,17 @@ export class Relay implements SessionHost {
     return this.#peers.caughtUp(exercise);
   }
 
-  /** Ready when not closing, the store proves it can commit (a durable probe write), and it can read
-   * what a hello reads: every exercise's head and its last entries. */
+  /** Ready when not closing, following the other relays of its store, and the store is (readiness.ts). */
   async checkReady(): Promise<boolean> {
     if (this.#closing) return false;
     if (!this.#peers.live) {
       this.#log.warn('not ready: not listening for the commits of other relays');
       return false;
     }
-    try {
-      await this.#store.probe();
-    } catch (err) {
-      this.#log.warn({ err }, 'readiness probe failed: the store cannot commit');
-      return false;
-    }
-    this.#committer.recovered();
-    try {
-      for (const { def, head } of await this.#store.listExercises()) {
-        if (head.idx >= 0) await this.#store.read(def.id, Math.max(0, head.idx - READY_TAIL + 1), READY_TAIL);
-      }
-    } catch (err) {
-      this.#log.warn({ err }, 'readiness probe failed: the store cannot read the log');
-      return false;
-    }
-    return true;
+    const store = await storeReadiness(this.#store, this.#log);
+    // The probe committed: commits work again, whatever the log's reads say.
+    if (store !== 'commit') this.#committer.recovered();
+    return store === 'ok';
   }
 
   connect(transport: Transport): ConsoleSession {
