@@ -5,13 +5,15 @@ import { BenchConsole } from './bench-client.js';
 import type { RunMeasures } from './measures.js';
 import { BenchPair, type PairOptions } from './pair.js';
 import { inParallel, type PairSetup } from './setup.js';
+import type { Placement } from './target.js';
 
 function lang(def: ExerciseDef, station: string) {
   return def.stations.find((s) => s.id === station)!.lang;
 }
 
+/** `place` says where each pair's consoles connect: one relay URL for all, or per pair (several relays). */
 export async function connectPairs(
-  url: string,
+  place: string | ((pair: number) => Placement),
   setups: PairSetup[],
   measures: RunMeasures,
   options: Omit<PairOptions, 'lang' | 'classification'>,
@@ -24,8 +26,9 @@ export async function connectPairs(
     32,
     async (i) => {
       const s = setups[i]!;
-      const sender = new BenchConsole({ url, exercise: s.exercise.id, ...s.sender, protocol });
-      const receiver = new BenchConsole({ url, exercise: s.exercise.id, ...s.receiver, protocol });
+      const at = typeof place === 'string' ? { sender: place, receiver: place } : place(s.index);
+      const sender = new BenchConsole({ url: at.sender, exercise: s.exercise.id, ...s.sender, protocol });
+      const receiver = new BenchConsole({ url: at.receiver, exercise: s.exercise.id, ...s.receiver, protocol });
       const pair = new BenchPair(s.index, sender, receiver, measures, {
         ...options,
         lang: lang(s.exercise, s.sender.station),

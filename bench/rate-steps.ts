@@ -1,6 +1,7 @@
 // Finding the highest sustained rate: the same workload at rising rates, each step a full run on a fresh
 // relay, until a step misses the thresholds or fails. The answer is the last rate that passed, with the
 // generator's own load at that step so a reader can tell whether the relay or the generator was the limit.
+import { groupStepLine } from './group-figures.js';
 import type { BenchReport } from './report.js';
 import { runSuite, type SuiteOptions } from './suite.js';
 
@@ -80,6 +81,10 @@ export function renderSteps(search: RateSearch): string {
       `${String(s.rate).padStart(8)}${String(s.achieved).padStart(10)}${s.p99.accepted.toFixed(1).padStart(10)}${s.p99.delivered.toFixed(1).padStart(10)}${s.p99.receipt.toFixed(1).padStart(10)}${String(s.relayCpuPercent ?? '-').padStart(8)}${String(s.generatorCpuPercent).padStart(7)}${String(s.otherCores ?? '-').padStart(7)}  ${s.ok ? 'pass' : `FAIL: ${s.failures.join('; ')}`}`,
     );
   }
+  const onPg = search.steps
+    .map((s, i) => search.reports[i]?.relay && groupStepLine(s.rate, search.reports[i].relay))
+    .filter((l): l is string => Boolean(l));
+  if (onPg.length) lines.push('on PostgreSQL:', ...onPg);
   lines.push(`highest rate that passed: ${search.maxPassingRate === null ? 'none' : `${search.maxPassingRate} msg/s`}`);
   return lines.join('\n');
 }

@@ -1,11 +1,14 @@
 // The relay under test in its own process, so its CPU and memory are measured apart from the generator's.
 // Started by target.ts with an IPC channel (built, relay-child.js; from the sources, relay-child.ts through
-// tsx, as server/module-launcher.ts starts it): `relay-child relay DATA_DIR` (the real relay on a SQLite file
-// in DATA_DIR) or `relay-child bare [FAULT]` (the bare relay). It answers `stats` (CPU time of all its
+// tsx, as server/module-launcher.ts starts it): `relay-child relay DATA_DIR [volatile]` (the real relay on a
+// SQLite file in DATA_DIR; `--store URL --relay-key-file FILE` puts it on PostgreSQL, one of several relays
+// sharing that key, and `--keep-secret` leaves the trainer secret another relay made alone) or
+// `relay-child bare [FAULT]` (the bare relay). It answers `stats` (CPU time of all its
 // threads, memory, optionally after a full GC), `profile` (the V8 CPU profiler, the one behind --cpu-prof,
 // for just the measurement window) and `shutdown`. It exits when the parent goes away.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { parseArgs } from 'node:util';
 import { startRelay } from '../server/app.js';
 import { MemoryStore } from '../server/store/memory.js';
 import { loadConfig } from '../server/config.js';
@@ -35,10 +38,15 @@ export type ChildMessage =
 const send = (m: ChildMessage) => process.send?.(m);
 
 async function main(): Promise<void> {
-  const [kind, arg, storeKind] = process.argv.slice(2);
+  const { positionals, values } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { store: { type: 'string' }, 'relay-key-file': { type: 'string' }, 'keep-secret': { type: 'boolean' } },
+  });
+  const [kind, arg, storeKind] = positionals;
   let close: () => Promise<void>;
   if (kind === 'relay') {
-    if (!arg) throw new Error('usage: relay-child.js relay DATA_DIR [volatile]');
+    if (!arg) throw new Error('usage: relay-child.js relay DATA_DIR [volatile] [--store URL --relay-key-file FILE]');
     // HOTLINE_* settings still apply (e.g. HOTLINE_MAX_BATCH), except where the relay listens and logs.
     const config = loadConfig({
       dataDir: arg,
@@ -51,9 +59,13 @@ async function main(): Promise<void> {
       // caps, made for hostile clients, would refuse the load generator itself.
       maxSocketsPerAddress: 0,
       maxPendingHellos: 0,
+      // The store is what the bench asked for, whatever HOTLINE_STORE says: empty is SQLite in DATA_DIR.
+      store: values.store ?? '',
+      ...(values['relay-key-file'] ? { relayKeyFile: values['relay-key-file'] } : {}),
     });
     const running = await startRelay(config, undefined, storeKind === 'volatile' ? new MemoryStore() : undefined);
-    const secret = running.newTrainerSecret ?? (await resetTrainerSecret(running.store));
+    // A second relay on the same database must not reset the secret: that would void the first relay's.
+    const secret = running.newTrainerSecret ?? (values['keep-secret'] ? null : await resetTrainerSecret(running.store));
     close = () => running.close();
     send({ type: 'ready', url: running.url, pid: process.pid, secret });
   } else if (kind === 'bare') {

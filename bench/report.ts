@@ -5,6 +5,7 @@ import type { Calibration } from './calibrate.js';
 import { PERCENTILES, type PercentileKey } from './histograms.js';
 import { LATENCY_METRICS, type LatencyMetric } from './measures.js';
 import type { P99Thresholds, Workload } from './options.js';
+import { groupLines } from './group-figures.js';
 import type { RunResult } from './result.js';
 
 export interface ThresholdResult {
@@ -109,7 +110,13 @@ function runLines(run: RunResult, cal: Calibration): string[] {
   const lines: string[] = [];
   if (w.rate > 0) {
     const name =
-      run.target.kind === 'bare' ? 'bare relay' : run.target.store === 'volatile' ? 'relay (volatile)' : 'relay';
+      run.target.kind === 'bare'
+        ? 'bare relay'
+        : run.group && run.group.relays > 1
+          ? `${run.group.relays} relays (postgres)`
+          : run.target.store === 'volatile' || run.target.store === 'postgres'
+            ? `relay (${run.target.store})`
+            : 'relay';
     lines.push(...latencyTable(run, `${name} latency (ms)`));
     const achieved = w.receipts ? `${run.rate.receipts}/s round trips` : `${run.rate.delivered}/s delivered`;
     lines.push(
@@ -145,6 +152,7 @@ function runLines(run: RunResult, cal: Calibration): string[] {
       `  store: ${s.itemsPerSecond} items/s committed in ${s.commits} commits (mean batch ${s.meanBatch}, mean commit ${s.meanCommitMs} ms; ${s.itemsPerCommitSecond} items per second of commit time)`,
     );
   }
+  if (run.group) lines.push(...groupLines(run.group));
   const g = run.generator;
   lines.push(
     `  generator: ${g.cpuPercent}% of a core${g.cpuPerMessageUs === null ? '' : `, ${g.cpuPerMessageUs} µs per message`}; event-loop delay p99 ${fmt(g.eventLoopDelayMs.p99)} ms, max ${fmt(g.eventLoopDelayMs.max)} ms`,

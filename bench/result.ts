@@ -1,5 +1,6 @@
 // The result of one run (the shape written to JSON), assembled from the raw measurements.
 import type { IntervalHistogram } from 'node:perf_hooks';
+import type { GroupFigures } from './group-types.js';
 import type { PairCheck, Fault, FaultKind } from './checker.js';
 import type { DistributionPoint, LatencySummary, WindowPoint } from './histograms.js';
 import { LATENCY_METRICS, type LatencyMetric, type RunMeasures } from './measures.js';
@@ -66,6 +67,8 @@ export interface RunResult {
   /** Everything the host's CPUs did in the window: a reader can see whether other work competed. */
   host: HostLoad | null;
   store: StoreFigures | null;
+  /** Relays on PostgreSQL (--store postgres://…): each relay's CPU, the server's, commits and notifications. */
+  group: GroupFigures | null;
   resources: ResourcePoint[];
   profile: ProfileSummary | null;
 }
@@ -84,6 +87,7 @@ export interface RawRun {
   generator: { cpuUs: number; loop: IntervalHistogram };
   host: HostLoad | null;
   store: StoreFigures | null;
+  group: GroupFigures | null;
   resources: ResourcePoint[];
   profile: ProfileSummary | null;
 }
@@ -169,6 +173,7 @@ export function assembleResult(raw: RawRun): RunResult {
     },
     host: raw.host,
     store: raw.store,
+    group: raw.group,
     resources: raw.resources,
     profile: raw.profile,
   };

@@ -18,6 +18,7 @@ import { setupBarePairs, setupRealPairs, type PairSetup } from './setup.js';
 import { parsePrometheus, storeFigures, type StoreFigures } from './store-metrics.js';
 import type { Target } from './target.js';
 import { verifyLogs, type Verification } from './verify-logs.js';
+import { groupFigures, postgresCores } from './group-figures.js';
 
 export type Phase = 'setup' | 'connect' | 'sign' | 'warmup' | 'measure' | 'drain' | 'idle' | 'verify';
 export interface Progress {
@@ -84,7 +85,7 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
       const slice = setups.slice(Math.floor((k * w.pairs) / steps), Math.floor(((k + 1) * w.pairs) / steps));
       const offset = pairs.length;
       const connected = await connectPairs(
-        target.url,
+        target.place ?? target.url,
         slice,
         measures,
         { receipts: w.receipts, verifyInline: w.verify === 'inline', bodyBytes: w.bodyBytes },
@@ -181,13 +182,26 @@ export async function runBench(target: Target, w: Workload, o: RunOptions = {}):
             }
           : null,
       generator: { cpuUs: genUs, loop },
+      // A PostgreSQL server on this host is part of what is measured, not "other" load.
       host: hostLoad(
         a.host,
         b.host,
-        a.relay && b.relay ? cpuBetween(a.relay, b.relay) / 1e6 / windowSeconds : null,
+        a.relay && b.relay
+          ? cpuBetween(a.relay, b.relay) / 1e6 / windowSeconds + postgresCores(a.relay, b.relay, windowSeconds)
+          : null,
         genUs / 1e6 / windowSeconds,
       ),
       store,
+      group: target.group
+        ? groupFigures(
+            target.group,
+            a.relay,
+            b.relay,
+            windowSeconds,
+            w.receipts ? measures.inWindow.receipts : measures.inWindow.accepted,
+            store,
+          )
+        : null,
       resources: sampler.points,
       profile: o.cpuProfile && target.pid !== null ? summariseProfile(o.cpuProfile) : null,
     });

@@ -9,6 +9,8 @@ import type { P99Thresholds, Workload } from './options.js';
 import { checkThresholds, machine, ratios, type BenchReport } from './report.js';
 import type { RunResult } from './result.js';
 import { runBench, type Progress } from './runner.js';
+import { startRelayGroup } from './relay-group.js';
+import type { PlacementKind } from './group-types.js';
 import { remoteTarget, startChild, type Target } from './target.js';
 
 export interface SuiteOptions {
@@ -29,6 +31,8 @@ export interface SuiteOptions {
   relayBuild?: string;
   /** The started relay's store: SQLite (default) or volatile memory (the relay without storage). */
   store?: 'sqlite' | 'volatile';
+  /** Instead: relays on PostgreSQL, a fresh database per run on this server (relay-group.ts). */
+  postgres?: { serverUrl: string; relays: number; placement: PlacementKind };
   /** Test hook: the bare relay drops, duplicates or reorders one message. */
   fault?: BareFault;
   /** `run` names the target: relay or bare, or a floors run's own label. */
@@ -68,12 +72,17 @@ export async function runSuite(o: SuiteOptions): Promise<BenchReport> {
         ? startChild({ kind: 'bare', ...(o.fault ? { fault: o.fault } : {}) })
         : o.remote
           ? Promise.resolve(remoteTarget(o.remote.url, o.remote.secret))
-          : startChild({
-              kind: 'relay',
-              ...(o.store ? { store: o.store } : {}),
-              ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}),
-              ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
-            }),
+          : o.postgres
+            ? startRelayGroup({
+                ...o.postgres,
+                ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}),
+              })
+            : startChild({
+                kind: 'relay',
+                ...(o.store ? { store: o.store } : {}),
+                ...(o.relayNodeOptions ? { nodeOptions: o.relayNodeOptions } : {}),
+                ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
+              }),
     (t) =>
       runBench(t, o.workload, {
         onProgress: (p) => o.onProgress?.(o.subject ?? 'relay', p),

@@ -9,12 +9,26 @@ import { pathToFileURL } from 'node:url';
 import { processEntry, siblingModule } from '../server/module-launcher.js';
 import type { BareFault } from './bare-relay.js';
 import type { ChildMessage, ChildRequest, ChildStats } from './relay-child.js';
+import type { GroupInfo } from './group-types.js';
+
+/** A started relay's store: SQLite, volatile memory (the crypto floor) or PostgreSQL. */
+export type StoreKind = 'sqlite' | 'volatile' | 'postgres';
+
+/** Where one pair's two consoles connect (several relays: each to its own relay). */
+export interface Placement {
+  sender: string;
+  receiver: string;
+}
 
 export interface Target {
   kind: 'relay' | 'bare' | 'remote';
   url: string;
-  /** A started relay's store (the volatile one is the crypto floor); null for the bare relay and a remote one. */
-  store: 'sqlite' | 'volatile' | null;
+  /** A started relay's store; null for the bare relay and a remote one. */
+  store: StoreKind | null;
+  /** Several relays (relay-group.ts): which relay each pair's consoles use; absent, both use `url`. */
+  place?: (pair: number) => Placement;
+  /** Several relays on PostgreSQL: how many, where the consoles go, and the run's database. */
+  group?: GroupInfo;
   /** The trainer secret of a relay the bench started (null for bare; the caller's own for remote). */
   secret: string | null;
   /** The relay process id when the bench started it. */
@@ -53,6 +67,8 @@ export interface ChildOptions {
   kind: 'relay' | 'bare';
   /** The relay's store: SQLite (default), or volatile memory to measure the relay without storage. */
   store?: 'sqlite' | 'volatile';
+  /** PostgreSQL instead (overrides `store`): the database URL and the key file every relay of it shares. */
+  postgres?: { url: string; relayKeyFile: string; keepSecret: boolean };
   fault?: BareFault;
   /** Extra node options for the child (e.g. --cpu-prof). */
   nodeOptions?: string[];
@@ -64,8 +80,12 @@ export async function startChild(options: ChildOptions): Promise<Target> {
   const dataDir = options.kind === 'relay' ? mkdtempSync(path.join(tmpdir(), 'hotline-bench-')) : undefined;
   const args =
     options.kind === 'relay'
-      ? ['relay', dataDir!, ...(options.store === 'volatile' ? ['volatile'] : [])]
+      ? ['relay', dataDir!, ...(options.store === 'volatile' && !options.postgres ? ['volatile'] : [])]
       : ['bare', ...(options.fault ? [options.fault] : [])];
+  if (options.postgres) {
+    const pg = options.postgres;
+    args.push('--store', pg.url, '--relay-key-file', pg.relayKeyFile, ...(pg.keepSecret ? ['--keep-secret'] : []));
+  }
   const entry = processEntry(options.relayBuild ? pathToFileURL(builtChild(options.relayBuild)) : CHILD);
   if (!existsSync(entry.script)) {
     const hint = options.relayBuild ? ': --relay-build names a built dist/ directory' : '';
@@ -118,7 +138,7 @@ export async function startChild(options: ChildOptions): Promise<Target> {
   return {
     kind: options.kind,
     url: info.url,
-    store: options.kind === 'relay' ? (options.store ?? 'sqlite') : null,
+    store: options.kind === 'relay' ? (options.postgres ? 'postgres' : (options.store ?? 'sqlite')) : null,
     secret: info.secret,
     pid: info.pid,
     stats: async (gc) =>

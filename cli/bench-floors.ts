@@ -12,7 +12,7 @@ export interface FloorFlags {
   minRateRatio?: string;
   maxP50Ratio?: string;
   rateSteps?: string;
-  store?: 'sqlite' | 'volatile';
+  store?: string;
 }
 
 export function addFloorOptions(cmd: Command): Command {

@@ -3,9 +3,10 @@
 import { HotlineError } from '../shared/errors.js';
 import { checkWorkload, parseDuration, parseMix, profileWorkload, type Workload } from '../bench/options.js';
 import type { FloorFlags } from './bench-floors.js';
+import type { PostgresFlags } from './bench-postgres.js';
 
 /** What `hotline bench` was given on its command line, as commander parses it. */
-export interface BenchOptions extends FloorFlags {
+export interface BenchOptions extends FloorFlags, PostgresFlags {
   url?: string;
   secretFile?: string;
   profile?: string;
@@ -22,7 +23,7 @@ export interface BenchOptions extends FloorFlags {
   verify?: 'after' | 'inline';
   seed?: string;
   baseline?: boolean;
-  store?: 'sqlite' | 'volatile';
+  store?: string;
   maxP99?: string;
   minRate?: string;
   json?: string | boolean;

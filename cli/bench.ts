@@ -13,6 +13,9 @@ import { floorsVerdict, runFloors } from '../bench/floors.js';
 import { renderFloors } from '../bench/floors-report.js';
 import { addFloorOptions, checkNoRatioLimits, floorStepLine, FLOORS_HELP, floorsPlan } from './bench-floors.js';
 import { number, workloadFrom, type BenchOptions } from './bench-workload.js';
+import { addPostgresOptions, POSTGRES_HELP, storePlan, type StorePlan } from './bench-postgres.js';
+import { compareVerdict, runCompare, variantsOf } from '../bench/compare.js';
+import { renderCompare } from '../bench/compare-report.js';
 import { bar, diag, EXIT, out } from './terminal.js';
 
 /** One status line on stderr, only in a terminal. */
@@ -75,19 +78,13 @@ export function registerBench(program: Command): void {
       ]),
     )
     .option('--baseline', 'also run the same workload against a bare WebSocket relay (the floor) and print the ratios')
-    .addOption(
-      new Option(
-        '--store <kind>',
-        "the started relay's store: sqlite, or volatile (memory, no fsync: the relay without storage, for comparison only)",
-      ).choices(['sqlite', 'volatile']),
-    )
     .option('--max-p99 <limit>', 'fail when p99 is above: 10ms (end to end), or per metric: accepted=5ms,receipt=20ms')
     .option('--min-rate <n>', 'fail when fewer round trips per second (accepted messages with --no-receipts) completed')
     .option(
       '--rate-steps <rates>',
       'find the highest sustained rate: run at each rate in turn (fresh relay each) until one misses --max-p99/--min-rate, e.g. 200,400,600,800',
     );
-  addFloorOptions(cmd)
+  addFloorOptions(addPostgresOptions(cmd))
     .option('--json [file]', 'write the full report as JSON to a file, or to stdout without one')
     .option('--html <file>', 'write a self-contained HTML report with plots')
     .option('--cpu-prof <file>', "write the relay's CPU profile (.cpuprofile) of the measurement window")
@@ -122,7 +119,8 @@ Examples:
   $ hotline bench --pairs 10 --duration 15s --rate-steps 200,400,600,800 --max-p99 50ms   # highest sustained rate
   $ HOTLINE_TRAINER_SECRET=hts_... hotline bench --url http://relay.example:8080 --pairs 5 --rate 50
   $ hotline bench --rate 2000 --relay-build /tmp/hotline-926ab64/dist   # an earlier commit's relay, same generator
-${FLOORS_HELP}`,
+${FLOORS_HELP}
+${POSTGRES_HELP}`,
     )
     .action(async (o: BenchOptions) => {
       const workload = workloadFrom(o);
@@ -136,6 +134,7 @@ ${FLOORS_HELP}`,
           );
         remote = { url: o.url, secret };
       }
+      const plan = storePlan(o, { workload, ...(remote ? { remote } : {}) });
       const status = statusLine();
       const base: SuiteOptions = {
         workload,
@@ -148,12 +147,14 @@ ${FLOORS_HELP}`,
         ...(o.cpuProf ? { cpuProfile: o.cpuProf } : {}),
         ...(o.relayNodeOption ? { relayNodeOptions: o.relayNodeOption } : {}),
         ...(o.relayBuild ? { relayBuild: o.relayBuild } : {}),
-        ...(o.store ? { store: o.store } : {}),
+        ...(plan.kind === 'single' && plan.store ? { store: plan.store } : {}),
+        ...(plan.kind === 'single' && plan.postgres ? { postgres: plan.postgres } : {}),
         ...(o.injectFault ? { fault: o.injectFault } : {}),
         onProgress: (run, p) => status.update(run, p),
       };
       if (o.floors) return floors(o, base, status);
       checkNoRatioLimits(o);
+      if (plan.kind === 'compare') return compare(o, base, plan, status);
       if (o.rateSteps) return rateSteps(o, base, status);
       const report = await runSuite(base);
       status.done();
@@ -212,5 +213,29 @@ async function floors(o: BenchOptions, base: SuiteOptions, status: ReturnType<ty
   const best = relay.reports[relay.steps.findIndex((s) => s.rate === relay.maxPassingRate)] ?? relay.reports.at(-1);
   if (o.html && best) writeFileSync(o.html, renderHtml(best));
   const v = floorsVerdict(report);
+  process.exitCode = v === 'pass' ? EXIT.ok : v === 'incorrect' ? EXIT.verifyFailed : EXIT.thresholdMissed;
+}
+
+async function compare(
+  o: BenchOptions,
+  base: SuiteOptions,
+  plan: Extract<StorePlan, { kind: 'compare' }>,
+  status: ReturnType<typeof statusLine>,
+): Promise<void> {
+  const report = await runCompare({
+    kind: plan.compare,
+    base,
+    variants: variantsOf(plan.compare, base, plan.serverUrl),
+    rates: plan.rates,
+    onStep: (label, s) => {
+      status.done();
+      diag(
+        `${label} at ${s.rate}/s: ${s.ok ? 'pass' : 'FAIL'} (p99 receipt ${s.p99.receipt} ms, achieved ${s.achieved}/s)`,
+      );
+    },
+  });
+  status.done();
+  emit(o, renderCompare(report), report);
+  const v = compareVerdict(report);
   process.exitCode = v === 'pass' ? EXIT.ok : v === 'incorrect' ? EXIT.verifyFailed : EXIT.thresholdMissed;
 }
