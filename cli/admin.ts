@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../server/config.js';
 import { openSqliteStore } from '../server/store/sqlite.js';
+import { openPgStore } from '../server/store/postgres-open.js';
 import { dataFilePath } from '../server/store/sqlite-check.js';
 import { resetTrainerSecret, trainerSecretShown } from '../server/trainer-secret.js';
 import { registerExerciseCreate } from './exercise-create.js';
@@ -104,18 +105,26 @@ Example:
 
   program
     .command('trainer-secret')
-    .description('make a new trainer secret for a data directory (the old one stops working)')
+    .description('make a new trainer secret for a data directory or a PostgreSQL store (the old one stops working)')
     .option('-d, --data <dir>', 'data directory')
+    .option('--store <url>', 'postgres:// URL of the PostgreSQL store (default: HOTLINE_STORE, else SQLite in --data)')
     .addHelpText(
       'after',
       `\nRun it on the relay's machine, as the user that runs the relay. The old secret stops working.
 
-Example:
-  $ hotline trainer-secret --data /var/lib/hotline > secret.txt && chmod 600 secret.txt`,
+On PostgreSQL one secret opens every relay of the log: run it once, anywhere the database is reachable.
+
+Examples:
+  $ hotline trainer-secret --data /var/lib/hotline > secret.txt && chmod 600 secret.txt
+  $ hotline trainer-secret --store postgres://hotline@db.example/hotline > secret.txt`,
     )
-    .action(async (o: { data?: string }) => {
-      const config = loadConfig(o.data === undefined ? {} : { dataDir: o.data }, process.env, { dataDir: '--data' });
-      const store = openSqliteStore(dataFilePath(config.dataDir));
+    .action(async (o: { data?: string; store?: string }) => {
+      const overrides = {
+        ...(o.data === undefined ? {} : { dataDir: o.data }),
+        ...(o.store ? { store: o.store } : {}),
+      };
+      const config = loadConfig(overrides, process.env, { dataDir: '--data', store: '--store' });
+      const store = config.store ? await openPgStore(config.store) : openSqliteStore(dataFilePath(config.dataDir));
       try {
         const secret = await resetTrainerSecret(store);
         diag(color.yellow('New trainer secret (shown once):'));
