@@ -127,6 +127,11 @@ export class ExerciseRunner {
     return this.#runs.get(exercise)?.fired.get(id);
   }
 
+  /** The idx of the last control entry the exercise's run has applied (-1: none). */
+  appliedControl(exercise: string): number {
+    return this.#applied.get(exercise) ?? -1;
+  }
+
   /** The exercise's line as committed: what the relay checks a call, translation or link reply against. */
   lineOf(exercise: string): RunLine | undefined {
     return this.#runs.get(exercise)?.lineState;

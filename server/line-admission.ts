@@ -15,6 +15,8 @@ import type { KeyRecord, Store } from './store/types.js';
 /** Where the relay keeps each exercise's line (exercise-runner.ts). */
 export interface LineLookup {
   lineOf(exercise: string): RunLine | undefined;
+  /** The idx of the last control entry the line was built from (-1: none). */
+  appliedControl(exercise: string): number;
 }
 
 export interface LineAdmissionDeps {
@@ -25,6 +27,13 @@ export interface LineAdmissionDeps {
 
 /** What an admitted line item holds until it settles. */
 export type Release = () => void;
+
+/** A line item checked and marked: its mark's release, and the control state it was checked against, onto
+ * which alone it may be appended (another relay may change the line meanwhile: AppendRequest.afterControl). */
+export interface Admitted {
+  release: Release;
+  afterControl: number;
+}
 
 export class LineAdmission {
   constructor(private readonly deps: LineAdmissionDeps) {}
@@ -40,7 +49,7 @@ export class LineAdmission {
    * chain verifier sees the same instant) and marks it pending; returns the mark's release, or undefined
    * when the item takes no mark (not a line item, or already in the log or in flight).
    */
-  async check(def: ExerciseDef, item: SignedItem, stamp: () => number): Promise<Release | undefined> {
+  async check(def: ExerciseDef, item: SignedItem, stamp: () => number): Promise<Admitted | undefined> {
     const exercise = def.id;
     const p = item.payload;
     if (p.type !== 'call' && p.type !== 'translation' && p.type !== 'link-reply') return undefined;
@@ -51,6 +60,8 @@ export class LineAdmission {
     const run = this.deps.lines?.lineOf(exercise);
     if (!run) throw new HotlineError('NOT_FOUND', `No exercise ${exercise}.`);
     const book: LineBook = run.book;
+    const afterControl = this.deps.lines!.appliedControl(exercise);
+    const admitted = (release: Release): Admitted => ({ release, afterControl });
     const tag = `${item.kid}:${p.seq}:${item.payloadHash}`;
     const pending = this.deps.pending;
     if (p.type === 'call' && p.action === 'request') {
@@ -63,7 +74,7 @@ export class LineAdmission {
           'PROCEDURE_STATE',
           `${p.from} already has ${open} call requests open or in flight; the limit is ${LIMITS.openCalls}.`,
         );
-      return pending.mark(prefix + p.id, tag);
+      return admitted(pending.mark(prefix + p.id, tag));
     }
     const key = answerKey(exercise, p.ref);
     const holder = pending.holder(key);
@@ -84,7 +95,7 @@ export class LineAdmission {
           : `Another answer to ${p.ref} is being admitted.`,
       );
     if (translated) run.translating.set(p.ref, translated);
-    return pending.mark(key, tag);
+    return admitted(pending.mark(key, tag));
   }
 
   /** The message a translation refers to, with its language and its entry's time (messages are not in the

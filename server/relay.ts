@@ -50,6 +50,9 @@ export interface RelayDeps {
   crypto?: ItemCrypto;
 }
 
+/** Checks of one line item against a line that keeps changing under it before it is refused (STATE_CHANGED). */
+const MAX_CHECKS = 3;
+
 export class Relay implements SessionHost {
   readonly #store: Store;
   readonly #key: RelayKey;
@@ -186,8 +189,9 @@ export class Relay implements SessionHost {
   }
 
   /** Commits a checked item; resolves with the accepted frame, encoded once, or with undefined when the
-   * answer went inside the entry frame of the item (version 2; `origin`: the submitter's connection). */
-  async admit(req: AppendRequest, origin?: Subscriber): Promise<string | undefined> {
+   * answer went inside the entry frame of the item (version 2; `origin`: the submitter's connection;
+   * `attempt`: how many times a line item was checked). */
+  async admit(req: AppendRequest, origin?: Subscriber, attempt = 1): Promise<string | undefined> {
     if (this.#closing) {
       this.#verifier.settled(req);
       throw new HotlineError('SHUTTING_DOWN');
@@ -198,6 +202,12 @@ export class Relay implements SessionHost {
       const c = await this.#committer.append(req).finally(() => this.#verifier.settled(req));
       return await this.#answers.frame(req, c);
     } catch (err) {
+      // A line item checked against a line another relay has changed since: check it again against the change.
+      if (err instanceof HotlineError && err.code === 'STATE_CHANGED' && attempt < MAX_CHECKS) {
+        await this.#peers.caughtUp(req.exercise);
+        const who = { exercise: req.exercise, station: item.from, kid: item.kid };
+        return this.admit(await this.#verifier.submission(who, req.jws!), origin, attempt + 1);
+      }
       if (err instanceof HotlineError && err.code === 'SEQ_CONFLICT') {
         this.#log.warn(
           { kid: item.kid, seq: item.seq, exercise: req.exercise },

@@ -124,9 +124,12 @@ export class Verifier {
     // receipts skip the line's check (and its awaits): they are the relay's hot path.
     let at = this.deps.now();
     const line = p.type === 'call' || p.type === 'translation' || p.type === 'link-reply';
-    const release = line ? await this.#line.check(def, item, () => (at = this.deps.now())) : undefined;
+    const admitted = line ? await this.#line.check(def, item, () => (at = this.deps.now())) : undefined;
     const req = this.#request(who, jws, item.kid, p, item.payloadHash, at);
-    if (release) this.#releases.set(req, release);
+    if (admitted) {
+      this.#releases.set(req, admitted.release);
+      req.afterControl = admitted.afterControl;
+    }
     return req;
   }
 
