@@ -5,7 +5,7 @@
 // its first failed step. compare-report.ts puts their figures side by side with the ratio second ÷ first.
 import { DEFAULT_FLOOR_P99_MS } from './floor-ratios.js';
 import type { P99Thresholds, Workload } from './options.js';
-import { step, type RateSearch, type RateStep } from './rate-steps.js';
+import { searchOfSteps, step, type RateSearch, type RateStep } from './rate-steps.js';
 import { endToEnd, machine, type BenchReport } from './report.js';
 import type { Progress } from './runner.js';
 import { runSuite, verdict, type SuiteOptions } from './suite.js';
@@ -48,15 +48,6 @@ export function variantsOf(kind: CompareKind, base: SuiteOptions, serverUrl: str
   ];
 }
 
-function searchOf(steps: RateStep[], reports: BenchReport[]): RateSearch {
-  let maxPassingRate: number | null = null;
-  for (const s of steps) {
-    if (!s.ok) break;
-    maxPassingRate = s.rate;
-  }
-  return { tool: 'hotline bench --rate-steps', steps, maxPassingRate, reports };
-}
-
 export interface CompareOptions {
   kind: CompareKind;
   base: SuiteOptions;
@@ -94,7 +85,7 @@ export async function runCompare(o: CompareOptions): Promise<CompareReport> {
   }
   const variants = o.variants.map((v, i) => ({
     label: v.label,
-    search: searchOf(runs[i]!.steps, runs[i]!.reports),
+    search: searchOfSteps(runs[i]!.steps, runs[i]!.reports),
   })) as CompareReport['variants'];
   const failures: string[] = [];
   for (const v of variants)

@@ -17,7 +17,7 @@ import {
   type RatioThreshold,
 } from './floor-ratios.js';
 import type { P99Thresholds, Workload } from './options.js';
-import { step, type RateSearch, type RateStep } from './rate-steps.js';
+import { searchOfSteps, step, type RateSearch, type RateStep } from './rate-steps.js';
 import { endToEnd, machine, type BenchReport } from './report.js';
 import type { Progress } from './runner.js';
 import { runSuite, verdict, type SuiteOptions } from './suite.js';
@@ -60,15 +60,6 @@ function suiteFor(target: FloorTarget, base: SuiteOptions): SuiteOptions {
   return { ...shared, subject: 'bare' };
 }
 
-function search(steps: RateStep[], reports: BenchReport[]): RateSearch {
-  let maxPassingRate: number | null = null;
-  for (const s of steps) {
-    if (!s.ok) break;
-    maxPassingRate = s.rate;
-  }
-  return { tool: 'hotline bench --rate-steps', steps, maxPassingRate, reports };
-}
-
 export interface FloorsOptions {
   base: SuiteOptions;
   /** Rate steps (floorRates adds the reference rate), or null for one run per target at the workload's rate. */
@@ -104,10 +95,9 @@ export async function runFloors(o: FloorsOptions): Promise<FloorsReport> {
       if (!s.ok && o.rates) run.stopped = true;
     }
   }
-  const targets = Object.fromEntries(FLOOR_TARGETS.map((t) => [t, search(runs[t].steps, runs[t].reports)])) as Record<
-    FloorTarget,
-    RateSearch
-  >;
+  const targets = Object.fromEntries(
+    FLOOR_TARGETS.map((t) => [t, searchOfSteps(runs[t].steps, runs[t].reports)]),
+  ) as Record<FloorTarget, RateSearch>;
   const ratios = floorRatios(targets.relay, targets['crypto-floor'], o.rates !== null);
   const thresholds = checkRatioLimits(ratios, o.limits);
   const failures: string[] = [];

@@ -88,3 +88,14 @@ export function renderSteps(search: RateSearch): string {
   lines.push(`highest rate that passed: ${search.maxPassingRate === null ? 'none' : `${search.maxPassingRate} msg/s`}`);
   return lines.join('\n');
 }
+
+/** The steps run in turn by a comparison (floors.ts, compare.ts), as a search: the highest rate before the first
+ * step that failed. */
+export function searchOfSteps(steps: RateStep[], reports: BenchReport[]): RateSearch {
+  let maxPassingRate: number | null = null;
+  for (const s of steps) {
+    if (!s.ok) break;
+    maxPassingRate = s.rate;
+  }
+  return { tool: 'hotline bench --rate-steps', steps, maxPassingRate, reports };
+}

@@ -5,6 +5,13 @@ import { inject } from 'vitest';
 
 export interface TestDatabase {
   url: string;
+  name: string;
+  /** Runs one statement on the run's server, outside this database (its connections, its settings). */
+  onServer(sql: string): Promise<void>;
+  /** What a restart does to the relays: every new connection refused, every open one ended. */
+  cutOff(): Promise<void>;
+  /** Connections allowed again. */
+  restore(): Promise<void>;
   /** Runs one statement on the database, outside any store (set-up and inspection). */
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
@@ -27,10 +34,20 @@ export async function createTestDatabase(prefix = 'hotline_test'): Promise<TestD
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
+  const server = async (sql: string) => void (await onServer(serverUrl, (c) => c.query(sql)));
   return {
     url,
+    name,
+    onServer: server,
+    cutOff: async () => {
+      await server(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await server(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    },
+    restore: () => server(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`),
     query: (sql, params = []) => onServer(url, async (c) => (await c.query<Record<string, unknown>>(sql, params)).rows),
-    drop: () =>
-      onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: async () => {
+      await server(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await server(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
 }

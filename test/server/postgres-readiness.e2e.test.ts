@@ -2,22 +2,10 @@
 // refuses connections the relay is not ready (/readyz 503) and accepts nothing (STORE_UNAVAILABLE, the log
 // unchanged); once it is back the relay is ready again without a restart, and the refused item, submitted
 // again, is accepted as the next entry. Real relay, real sockets, a real PostgreSQL.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { enrolKey, RawConsole, refusedUpgrade } from '../helpers/raw-console.js';
 import { startTestRelay, until, type TestRelay } from '../helpers/relay.js';
-
-/** Runs one statement on the run's PostgreSQL server, outside the test's own database. */
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function ready(relay: TestRelay): Promise<number> {
   return (await fetch(`${relay.url}/readyz`)).status;
@@ -26,16 +14,13 @@ async function ready(relay: TestRelay): Promise<number> {
 describe('a relay on PostgreSQL when the database goes away', () => {
   let db: TestDatabase;
   let relay: TestRelay;
-  let name: string;
 
   beforeAll(async () => {
     db = await createTestDatabase('hotline_ready');
-    name = new URL(db.url).pathname.slice(1);
     relay = await startTestRelay({ store: db.url });
   });
 
   afterAll(async () => {
-    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => undefined);
     await relay?.close();
     await db?.drop();
   });
@@ -46,8 +31,7 @@ describe('a relay on PostgreSQL when the database goes away', () => {
     const { accepted: first } = await c.accept();
     expect(await ready(relay)).toBe(200);
 
-    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-    await onServer(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    await db.cutOff();
     await until(async () => (await ready(relay)) === 503, 10_000, 'not ready');
     const payload = c.message();
     const jws = await c.sign(payload);
@@ -57,7 +41,7 @@ describe('a relay on PostgreSQL when the database goes away', () => {
     const upgrade = await refusedUpgrade(relay);
     expect(upgrade).toMatchObject({ status: 503, body: { code: 'STORE_UNAVAILABLE' } });
 
-    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    await db.restore();
     await until(async () => (await ready(relay)) === 200, 10_000, 'ready again');
     const back = await RawConsole.open(relay, bj!);
     back.close();

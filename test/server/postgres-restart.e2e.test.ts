@@ -4,61 +4,36 @@
 // accepted meanwhile; when the database is back both are ready again without a restart, every console's
 // outbox drains, and every item a console saw accepted is in the log at the idx and hash it was given,
 // every message exactly once and in order, each delivered once; the export verifies.
-import path from 'node:path';
-import { rmSync } from 'node:fs';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { verifyExport } from '../../shared/export.js';
 import { messagesOf, parseExport, receiptCounts, watchTrouble } from '../helpers/durability.js';
 import { lostFrom, type Acknowledged } from '../helpers/kill-trials.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { freePort } from '../helpers/free-port.js';
-import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+import { startRelayPair, type RelayPair } from '../helpers/relay-pair.js';
+import { enrolClient, until, type TestRelay } from '../helpers/relay.js';
 
 const ready = async (r: TestRelay) => (await fetch(`${r.url}/readyz`)).status;
 
 describe('two relays when their database restarts under load', () => {
-  let db: TestDatabase;
-  let name: string;
-  let keyDir: string;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
   let clients: HotlineClient[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('hotline_pg_restart');
-    name = new URL(db.url).pathname.slice(1);
-    keyDir = tempDir('hotline-relay-key-');
-    const relayKeyFile = path.join(keyDir, 'relay-key.jwk');
-    const [portA, portB] = [await freePort(), await freePort()];
-    const relayUrls = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`];
-    a = await startTestRelay({ store: db.url, relayKeyFile, port: portA, relayUrls });
-    b = await startTestRelay({ store: db.url, relayKeyFile, port: portB, relayUrls });
+    pair = await startRelayPair('hotline_pg_restart', { named: true });
+    ({ a, b } = pair);
   });
 
   afterAll(async () => {
-    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => undefined);
     for (const c of clients) await c.stop();
-    await Promise.all([a?.cleanup(), b?.cleanup()]);
-    await db?.drop();
-    rmSync(keyDir, { recursive: true, force: true });
+    await pair?.cleanup();
   });
 
   it('accepts nothing while it is gone, then drains every outbox: nothing accepted is lost or doubled', async () => {
     const backoff = { baseMs: 100, maxMs: 1000 };
     const beijing = await enrolClient(a, 'beijing', { backoff });
-    const washington = await enrolClient({ url: b.url, issueCode: (s) => a.issueCode(s) }, 'washington', { backoff });
+    const washington = await enrolClient(pair.onB, 'washington', { backoff });
     clients = [beijing, washington];
     const trouble = watchTrouble(beijing, washington);
     const accepted = new Map<string, Acknowledged>([
@@ -92,15 +67,14 @@ describe('two relays when their database restarts under load', () => {
     await until(() => accepted.get('beijing')!.size >= 10 && accepted.get('washington')!.size >= 10, 10_000, 'load');
 
     // The restart, as the relays see it: every connection refused and every open one ended.
-    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-    await onServer(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    await pair.db.cutOff();
     await until(async () => (await ready(a)) === 503 && (await ready(b)) === 503, 15_000, 'both not ready');
     const before = accepted.get('beijing')!.size + accepted.get('washington')!.size;
     await new Promise((r) => setTimeout(r, 1500));
     // Nothing is accepted while the database is gone (an answer already on its way may still land).
     expect(accepted.get('beijing')!.size + accepted.get('washington')!.size).toBeLessThanOrEqual(before + 2);
 
-    await onServer(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    await pair.db.restore();
     await until(async () => (await ready(a)) === 200 && (await ready(b)) === 200, 15_000, 'both ready again');
     await new Promise((r) => setTimeout(r, 1000));
     sending = false;

@@ -3,42 +3,29 @@
 // it knows it; the store appends an answer only onto the line it was checked against (afterControl), and the
 // relay whose answer lost checks it again and refuses it (PROCEDURE_STATE). Exactly one answer is logged,
 // and the log verifies, over many rounds.
-import path from 'node:path';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog, accepted } from '../helpers/line-fixture.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { enrolKey, LINE_TYP, RawConsole } from '../helpers/raw-console.js';
-import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
+import { startRelayPair, type RelayPair } from '../helpers/relay-pair.js';
 
 const SOON = '2026-12-03T08:00:00.000Z';
 const ROUNDS = 8;
 
 describe('the line on two relays of one log', () => {
-  let db: TestDatabase;
-  let keyDir: string;
-  let a: TestRelay;
-  let b: TestRelay;
+  let pair: RelayPair;
   const consoles: RawConsole[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('hotline_relays_line');
-    keyDir = tempDir('hotline-relay-key-');
-    const relayKeyFile = path.join(keyDir, 'relay-key.jwk');
-    a = await startTestRelay({ store: db.url, relayKeyFile });
-    b = await startTestRelay({ store: db.url, relayKeyFile });
+    pair = await startRelayPair('hotline_relays_line');
   });
 
   afterAll(async () => {
     for (const c of consoles) c.close();
-    await Promise.all([a?.cleanup(), b?.cleanup()]);
-    await db?.drop();
-    rmSync(keyDir, { recursive: true, force: true });
+    await pair?.cleanup();
   });
 
   it('logs exactly one of two answers to one call given at once through two relays', async () => {
-    // Relay B's address and API; codes from relay A (one trainer secret for the log).
-    const onB = { ...b, issueCode: (s: string, e?: string) => a.issueCode(s, e) };
+    const { a, b, onB } = pair;
     const bj = await RawConsole.open(a, await enrolKey(a, 'beijing'));
     const wa1 = await RawConsole.open(a, await enrolKey(a, 'washington'));
     const wa2 = await RawConsole.open(b, await enrolKey(onB, 'washington'));

@@ -2,15 +2,13 @@
 // entries, so a trainer may load a scenario through relay A and start it through relay B; timed injects
 // fire once, not once per relay; two trainers giving the same command at once through different relays get
 // one transition and one BAD_TRANSITION, as on one relay. Real relays, a real PostgreSQL.
-import path from 'node:path';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainerApi } from '../../client/trainer-api.js';
 import { injectData } from '../../shared/run-entries.js';
 import type { Scenario } from '../../shared/scenario.js';
 import { verifyExport } from '../../shared/export.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
+import { startRelayPair, type RelayPair } from '../helpers/relay-pair.js';
+import { until, type TestRelay } from '../helpers/relay.js';
 
 const INJECTS = 6;
 
@@ -34,28 +32,22 @@ function scenario(): Scenario {
 }
 
 describe('the exercise runner on two relays of one log', () => {
-  let db: TestDatabase;
-  let keyDir: string;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
   let onA: TrainerApi;
   let onB: TrainerApi;
 
   beforeAll(async () => {
-    db = await createTestDatabase('hotline_relays_run');
-    keyDir = tempDir('hotline-relay-key-');
-    const relayKeyFile = path.join(keyDir, 'relay-key.jwk');
-    a = await startTestRelay({ store: db.url, relayKeyFile });
-    b = await startTestRelay({ store: db.url, relayKeyFile });
+    pair = await startRelayPair('hotline_relays_run');
+    ({ a, b } = pair);
     const secret = a.newTrainerSecret!;
     onA = new TrainerApi(a.url, { secret, name: 'Trainer on A' });
     onB = new TrainerApi(b.url, { secret, name: 'Trainer on B' });
   });
 
   afterAll(async () => {
-    await Promise.all([a?.cleanup(), b?.cleanup()]);
-    await db?.drop();
-    rmSync(keyDir, { recursive: true, force: true });
+    await pair?.cleanup();
   });
 
   it('follows the other relay: a scenario loaded on A starts on B, and each timed inject fires once', async () => {

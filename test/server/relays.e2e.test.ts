@@ -2,61 +2,36 @@
 // relay streams the other's commits (LISTEN/NOTIFY, then a read of the log), in order and once; both share
 // one relay key; a relay given another key refuses to start; a lost listening connection is re-established
 // and the gap read from the log. Real relays, real sockets, a real PostgreSQL.
-import path from 'node:path';
-import { rmSync } from 'node:fs';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { latestState } from '../../client/conversation.js';
 import { verifyExport } from '../../shared/export.js';
 import { LISTENER_NAME } from '../../server/store/postgres.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
-
-/** Runs one statement on the run's PostgreSQL server, outside the test's own database. */
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+import { startRelayPair, type RelayPair } from '../helpers/relay-pair.js';
+import { enrolClient, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 describe('two relays on one PostgreSQL database', () => {
-  let db: TestDatabase;
-  let keyDir: string;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
   let beijing: HotlineClient;
   let washington: HotlineClient;
-  /** Enrols through relay B with a code the trainer got from relay A: one trainer secret, one database. */
-  const onB = () => ({ url: b.url, issueCode: (station: string) => a.issueCode(station) });
 
   beforeAll(async () => {
-    db = await createTestDatabase('hotline_relays');
-    keyDir = tempDir('hotline-relay-key-');
-    const relayKeyFile = path.join(keyDir, 'relay-key.jwk');
     // Started together, as docker compose starts them: one makes the key, the schema and the default exercise.
-    [a, b] = await Promise.all([
-      startTestRelay({ store: db.url, relayKeyFile }),
-      startTestRelay({ store: db.url, relayKeyFile }),
-    ]);
+    pair = await startRelayPair('hotline_relays', { together: true });
+    ({ a, b } = pair);
     // Exactly one of them made the trainer secret and printed it; the test signs in with that one.
     expect([a.newTrainerSecret, b.newTrainerSecret].filter(Boolean)).toHaveLength(1);
-    if (!a.newTrainerSecret) [a, b] = [b, a];
     beijing = await enrolClient(a, 'beijing');
-    washington = await enrolClient(onB(), 'washington');
+    washington = await enrolClient(pair.onB, 'washington');
     beijing.start();
     washington.start();
   });
 
   afterAll(async () => {
     await Promise.all([beijing?.stop(), washington?.stop()]);
-    await Promise.all([a?.cleanup(), b?.cleanup()]);
-    await db?.drop();
-    rmSync(keyDir, { recursive: true, force: true });
+    await pair?.cleanup();
   });
 
   it('share one relay key', () => {
@@ -107,10 +82,9 @@ describe('two relays on one PostgreSQL database', () => {
   });
 
   it('read the gap from the log when the listening connection is lost', async () => {
-    const name = new URL(db.url).pathname.slice(1);
     const before = washington.lastIdx;
-    await onServer(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND application_name = '${LISTENER_NAME}'`,
+    await pair.db.onServer(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${pair.db.name}' AND application_name = '${LISTENER_NAME}'`,
     );
     // Sent while neither relay listens: its notification is lost; the relays read it when they listen again.
     const sent = await beijing.send({ precedence: 'PRIORITY', subject: 'Gap', body: 'Sent while B was deaf.' });
@@ -121,6 +95,6 @@ describe('two relays on one PostgreSQL database', () => {
   });
 
   it('refuse to start a relay with another key on the same log', async () => {
-    await expect(startTestRelay({ store: db.url })).rejects.toMatchObject({ code: 'RELAY_KEY_MISMATCH' });
+    await expect(startTestRelay({ store: pair.db.url })).rejects.toMatchObject({ code: 'RELAY_KEY_MISMATCH' });
   });
 });

@@ -3,19 +3,15 @@
 // other's origin and naming both relays). A FLASH goes from A to B and is acknowledged; then relay A stops
 // and Beijing's page, still served from A, fails over to relay B by itself and keeps exchanging messages.
 // Needs `npm run build` first (the relay serves dist/web).
-import path from 'node:path';
-import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStationBrowsers, screenshot, type Browser } from '../helpers/browser.js';
-import { freePort } from '../helpers/free-port.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { startTestRelay, tempDir, type TestRelay } from '../helpers/relay.js';
+import { startRelayPair, type RelayPair } from '../helpers/relay-pair.js';
+import type { TestRelay } from '../helpers/relay.js';
 
 const WAIT = 10_000;
 
-let db: TestDatabase;
-let keyDir: string;
+let pair: RelayPair;
 let a: TestRelay;
 let b: TestRelay;
 let beijing: Browser;
@@ -23,14 +19,8 @@ let washington: Browser;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase('hotline_relays_browser');
-  keyDir = tempDir('hotline-relay-key-');
-  const relayKeyFile = path.join(keyDir, 'relay-key.jwk');
-  const [portA, portB] = [await freePort(), await freePort()];
-  const urls = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`];
-  const common = { store: db.url, relayKeyFile, relayUrls: urls, allowedOrigins: urls };
-  a = await startTestRelay({ ...common, port: portA });
-  b = await startTestRelay({ ...common, port: portB });
+  pair = await startRelayPair('hotline_relays_browser', { named: true });
+  ({ a, b } = pair);
   [beijing, washington] = await openStationBrowsers();
   for (const page of [beijing.page, washington.page]) {
     page.setDefaultTimeout(WAIT);
@@ -40,9 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([beijing?.close(), washington?.close()]);
-  await Promise.all([a?.cleanup(), b?.cleanup()]);
-  await db?.drop();
-  rmSync(keyDir, { recursive: true, force: true });
+  await pair?.cleanup();
 });
 
 const cards = (page: Page, text: string) => page.locator('li.msg', { hasText: text });

@@ -2,41 +2,30 @@
 // relay B (GET /v1/relay `relays`), it goes on through B when A stops, from the entry after the last one it
 // verified: every entry once, in order, and both stations' presence as B sees it. In Node against real relays
 // on a real PostgreSQL; the browser page builds the same URL list (web/src/trainer/exercise-page.ts).
-import path from 'node:path';
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotlineClient } from '../../client/client.js';
 import { nodeSocket } from '../../client/node/ws-socket.js';
 import { TrainerApi } from '../../client/trainer-api.js';
 import { Observer } from '../../web/src/trainer/observer.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { freePort } from '../helpers/free-port.js';
-import { enrolClient, startTestRelay, tempDir, until, type TestRelay } from '../helpers/relay.js';
+import { startRelayPair, type RelayPair } from '../helpers/relay-pair.js';
+import { enrolClient, until, type TestRelay } from '../helpers/relay.js';
 
 describe('the trainer live view on two relays', () => {
-  let db: TestDatabase;
-  let keyDir: string;
+  let pair: RelayPair;
   let a: TestRelay;
   let b: TestRelay;
   let clients: HotlineClient[] = [];
   let observer: Observer | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase('hotline_observer_failover');
-    keyDir = tempDir('hotline-relay-key-');
-    const relayKeyFile = path.join(keyDir, 'relay-key.jwk');
-    const [portA, portB] = [await freePort(), await freePort()];
-    const relayUrls = [`http://127.0.0.1:${portA}`, `http://127.0.0.1:${portB}`];
-    a = await startTestRelay({ store: db.url, relayKeyFile, port: portA, relayUrls });
-    b = await startTestRelay({ store: db.url, relayKeyFile, port: portB, relayUrls });
+    pair = await startRelayPair('hotline_observer_failover', { named: true });
+    ({ a, b } = pair);
   });
 
   afterAll(async () => {
     observer?.stop();
     for (const c of clients) await c.stop();
-    await Promise.all([a?.cleanup(), b?.cleanup()]);
-    await db?.drop();
-    rmSync(keyDir, { recursive: true, force: true });
+    await pair?.cleanup();
   });
 
   it('goes on through relay B when relay A stops, every entry once and in order', async () => {
@@ -51,7 +40,7 @@ describe('the trainer live view on two relays', () => {
     observer.start();
 
     // Both consoles on relay B, which keeps running: A only carries the trainer's view.
-    const onB = { url: b.url, issueCode: (station: string) => a.issueCode(station) };
+    const { onB } = pair;
     const beijing = await enrolClient(onB, 'beijing');
     const washington = await enrolClient(onB, 'washington');
     clients = [beijing, washington];
