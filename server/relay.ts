@@ -1,14 +1,14 @@
 // The relay core: authenticates consoles, checks and admits their items, commits them durably, and
 // streams the log (to the connections console-sessions.ts holds), with the commits of other relays sharing
-// its store (relay-peers.ts). It knows nothing about sockets or HTTP; ws
-// and express are thin adapters around it.
+// its store (relay-peers.ts). It knows nothing about sockets or HTTP; ws and express are thin adapters around
+// it. What it is composed of: relay-deps.ts.
 import type { Logger } from 'pino';
+import type { RelayDeps } from './relay-deps.js';
 import { HotlineError } from '../shared/errors.js';
 import type { ExerciseDef } from '../shared/items.js';
-import type { InspectedItem, ItemCrypto } from '../shared/signed.js';
+import type { InspectedItem } from '../shared/signed.js';
 import { Checkpoints, type Checkpoint } from './checkpoints.js';
 import { Committer } from './committer.js';
-import type { Config } from './config.js';
 import { ConsoleSessions } from './console-sessions.js';
 import { Answers } from './answers.js';
 import { Fanout, type Subscriber } from './fanout.js';
@@ -20,35 +20,7 @@ import type { Metrics } from './metrics.js';
 import type { RelayKey } from './relay-key.js';
 import { ConsoleSession, type SessionHost, type Transport } from './session.js';
 import type { AppendRequest, Committed, Store } from './store/types.js';
-import type { LineLookup } from './line-admission.js';
-import type { PendingAnswers } from './line-pending.js';
-import { Verifier, type Identity, type InjectLookup } from './verifier.js';
-
-/** The exercise runner as the core sees it: it follows every committed control entry, knows fired injects and
- * keeps each exercise's line, whose answers in flight it shares (pending) to time its expiries and misses. */
-export interface RunHooks extends InjectLookup, LineLookup {
-  committed(c: Committed): void;
-  readonly pending: PendingAnswers;
-}
-
-/** The options the core reads; the rest of Config is for the adapters and the composition root. */
-export type RelayOptions = Pick<
-  Config,
-  'helloTimeoutMs' | 'maxBufferedBytes' | 'slowConsumerGraceMs' | 'maxBatch' | 'commitWindowMs'
->;
-
-export interface RelayDeps {
-  store: Store;
-  key: RelayKey;
-  metrics: Metrics;
-  log: Logger;
-  /** Milliseconds since the epoch: every timestamp the core writes (entries, checkpoints, pongs). */
-  now: () => number;
-  options: RelayOptions;
-  runs?: RunHooks;
-  /** Signature checks of submitted items (a VerifyPool); node:crypto inline when absent. */
-  crypto?: ItemCrypto;
-}
+import { Verifier, type Identity } from './verifier.js';
 
 /** Checks of one line item against a line that keeps changing under it before it is refused (STATE_CHANGED). */
 const MAX_CHECKS = 3;
