@@ -3,10 +3,10 @@
 // PostgreSQL, both consoles of every pair on relay A against sender on A and receiver on B). With rate steps
 // the variants alternate at each rate, so a host that drifts during the run affects both alike; each stops at
 // its first failed step. compare-report.ts puts their figures side by side with the ratio second ÷ first.
-import { DEFAULT_FLOOR_P99_MS } from './floor-ratios.js';
+import { stepP99Limits } from './floor-ratios.js';
 import type { P99Thresholds, Workload } from './options.js';
 import { searchOfSteps, step, type RateSearch, type RateStep } from './rate-steps.js';
-import { endToEnd, machine, type BenchReport } from './report.js';
+import { machine, type BenchReport } from './report.js';
 import type { Progress } from './runner.js';
 import { runSuite, verdict, type SuiteOptions } from './suite.js';
 
@@ -61,8 +61,7 @@ export async function runCompare(o: CompareOptions): Promise<CompareReport> {
   const startedAt = new Date().toISOString();
   const host = machine();
   const w = o.base.workload;
-  const p99Limits: P99Thresholds =
-    o.rates && Object.keys(o.base.maxP99).length === 0 ? { [endToEnd(w)]: DEFAULT_FLOOR_P99_MS } : o.base.maxP99;
+  const p99Limits = stepP99Limits(o.base.maxP99, w, o.rates !== null);
   const rates = o.rates ?? [w.rate];
   const runs = o.variants.map(() => ({ steps: [] as RateStep[], reports: [] as BenchReport[], stopped: false }));
   for (const rate of rates) {

@@ -2,6 +2,7 @@
 // crypto floor (the same relay with every check and the volatile store), all measured in the same run, and
 // the limits that can fail it. Pure arithmetic over the targets' reports: no load, no sockets.
 import type { LatencyMetric } from './measures.js';
+import type { P99Thresholds, Workload } from './options.js';
 import type { RateSearch } from './rate-steps.js';
 import { endToEnd, type BenchReport, type ThresholdResult } from './report.js';
 
@@ -18,6 +19,12 @@ export const FLOOR_LABEL: Record<FloorTarget, string> = {
 export const REFERENCE_RATE = 100;
 /** What "held" means for the rate ratio when --max-p99 does not say: end-to-end p99 at most 50 ms. */
 export const DEFAULT_FLOOR_P99_MS = 50;
+
+/** The p99 limits a comparison's steps are judged by: those given, or with rate steps and none given, the
+ * end-to-end round trip at DEFAULT_FLOOR_P99_MS. */
+export function stepP99Limits(given: P99Thresholds, w: Workload, stepped: boolean): P99Thresholds {
+  return stepped && Object.keys(given).length === 0 ? { [endToEnd(w)]: DEFAULT_FLOOR_P99_MS } : given;
+}
 
 /** Where a figure comes from: one target, one step (one fresh relay at one rate). */
 export interface StepRef {

@@ -5,7 +5,7 @@
 // a host that drifts during the run affects all three alike; each target stops at its first failed step.
 import {
   checkRatioLimits,
-  DEFAULT_FLOOR_P99_MS,
+  stepP99Limits,
   FLOOR_LABEL,
   FLOOR_TARGETS,
   floorRatios,
@@ -18,7 +18,7 @@ import {
 } from './floor-ratios.js';
 import type { P99Thresholds, Workload } from './options.js';
 import { searchOfSteps, step, type RateSearch, type RateStep } from './rate-steps.js';
-import { endToEnd, machine, type BenchReport } from './report.js';
+import { machine, type BenchReport } from './report.js';
 import type { Progress } from './runner.js';
 import { runSuite, verdict, type SuiteOptions } from './suite.js';
 
@@ -72,8 +72,7 @@ export async function runFloors(o: FloorsOptions): Promise<FloorsReport> {
   const startedAt = new Date().toISOString();
   const host = machine();
   const w = o.base.workload;
-  const p99Limits: P99Thresholds =
-    o.rates && Object.keys(o.base.maxP99).length === 0 ? { [endToEnd(w)]: DEFAULT_FLOOR_P99_MS } : o.base.maxP99;
+  const p99Limits = stepP99Limits(o.base.maxP99, w, o.rates !== null);
   const base = { ...o.base, maxP99: p99Limits };
   const rates = o.rates ? floorRates(o.rates) : [w.rate];
   interface Runs {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { channelOf } from '../server/store/postgres-notify.js';
+import { redactUrl } from '../server/store/postgres-open.js';
 
 /** Runs `work` on one connection to `url`, closed afterwards. */
 export async function onServer<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -30,7 +31,7 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
     await onServer(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   } catch (err) {
     throw new Error(
-      `cannot create a database for the run on ${redacted(serverUrl)}: ${(err as Error).message} (the bench makes a fresh database per run; its role needs CREATEDB)`,
+      `cannot create a database for the run on ${redactUrl(serverUrl)}: ${(err as Error).message} (the bench makes a fresh database per run; its role needs CREATEDB)`,
       { cause: err },
     );
   }
@@ -43,16 +44,6 @@ export async function createBenchDatabase(serverUrl: string): Promise<BenchDatab
     drop: () =>
       onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
-}
-
-export function redacted(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(an unparsable URL)';
-  }
 }
 
 /** Counts the commit notifications on the relays' channel (one per exercise per committed batch). */
